@@ -1,0 +1,54 @@
+"""Shared fixtures: small simulations, temporary ledgers, the real-data directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tools.ledger import Ledger
+from tools.simulate import SimulatedFleet, SimulationConfig, simulate
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def real_data_dir() -> Path:
+    """../shared/data/real next to the repository, or $GREENOPS_REAL_DATA."""
+    return Path(os.environ.get("GREENOPS_REAL_DATA") or REPO.parent / "shared" / "data" / "real")
+
+
+@pytest.fixture
+def real_data() -> Path:
+    path = real_data_dir()
+    if not path.is_dir():
+        pytest.skip(f"real data not found at {path} (set GREENOPS_REAL_DATA to run these tests)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_config() -> SimulationConfig:
+    return SimulationConfig(days=3, seed=7, jobs_per_day=300)
+
+
+@pytest.fixture(scope="session")
+def small_fleet(small_config: SimulationConfig) -> SimulatedFleet:
+    return simulate(small_config)
+
+
+class FixedClock:
+    """A deterministic clock for ledger timestamps."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Iterator[Ledger]:
+    with Ledger(tmp_path / "ledger.sqlite", clock=FixedClock()) as led:
+        yield led

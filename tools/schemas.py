@@ -1,0 +1,336 @@
+"""Typed records at the boundaries of the numeric core (pydantic v2).
+
+Units are in every field's description and, where it fits, in its name. Every timestamp is
+timezone-aware and normalised to UTC; naive timestamps, NaN, negative quantities and unknown
+regions are rejected with a message that names the field and the value.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from tools.hashing import content_hash
+from tools.regions import check_region
+
+Category = Literal["urgent", "balanced", "sustainable"]
+Basis = Literal["lifecycle", "direct"]
+SeriesKind = Literal["realised", "forecast"]
+Provider = Literal["aws", "gcp", "azure"]
+CATEGORIES: tuple[Category, ...] = ("urgent", "balanced", "sustainable")
+
+
+def _utc(value: datetime, info: ValidationInfo) -> datetime:
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise ValueError(
+            f"{info.field_name} must be timezone-aware (UTC); got naive {value.isoformat()!r}"
+        )
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+
+def _region(value: str, info: ValidationInfo) -> str:
+    return check_region(value, field=info.field_name or "region")
+
+
+RegionName = Annotated[str, AfterValidator(_region)]
+
+
+def _finite(value: float, info: ValidationInfo) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"{info.field_name} must be a finite number; got {value!r}")
+    return value
+
+
+FiniteFloat = Annotated[float, AfterValidator(_finite)]
+
+
+def check_values(name: str, values: Any, *, allow_negative: bool = False) -> list[float]:
+    """Validate a 1-D sequence of numbers: finite, and non-negative unless allowed.
+
+    Raises ValueError naming the first bad index and value.
+    """
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be numbers: {exc}") from exc
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D sequence of numbers")
+    bad = np.flatnonzero(~np.isfinite(arr))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"{name}[{i}] is {float(arr[i])!r}; values must be finite numbers")
+    if not allow_negative:
+        neg = np.flatnonzero(arr < 0)
+        if neg.size:
+            i = int(neg[0])
+            raise ValueError(f"{name}[{i}] = {float(arr[i])!r} is negative")
+    return [float(v) for v in arr]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Region(_Strict):
+    """A region a job can run in; the name must be in ``tools.regions.REGIONS``."""
+
+    name: RegionName = Field(description="Region identifier, e.g. 'eu-north-1' or grid zone 'DE'.")
+
+
+class RegularSeries(_Strict):
+    """A regularly stepped time series starting at ``start_utc``.
+
+    ``values[i]`` is the average over ``[start_utc + i*step, start_utc + (i+1)*step)``.
+    """
+
+    unit: ClassVar[str] = ""
+    allow_negative: ClassVar[bool] = False
+
+    start_utc: UtcDatetime = Field(description="Start of the first interval, UTC.")
+    step_minutes: int = Field(gt=0, le=7 * 24 * 60, description="Interval length, minutes.")
+    values: list[float] = Field(min_length=1, description="One value per interval.")
+    source: str = Field(default="", description="Where the data came from (file, API, simulator).")
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _check_values(cls, v: Any, info: ValidationInfo) -> list[float]:
+        return check_values(info.field_name or "values", v, allow_negative=cls.allow_negative)
+
+    @property
+    def step(self) -> timedelta:
+        return timedelta(minutes=self.step_minutes)
+
+    @property
+    def end_utc(self) -> datetime:
+        """End of the last interval (exclusive), UTC."""
+        return self.start_utc + self.step * len(self.values)
+
+    def index(self) -> pd.DatetimeIndex:
+        """Interval start times as a UTC DatetimeIndex."""
+        return pd.date_range(
+            self.start_utc, periods=len(self.values), freq=f"{self.step_minutes}min", tz="UTC"
+        )
+
+    def to_pandas(self) -> pd.Series:
+        """Values as a float Series indexed by interval start (UTC)."""
+        return pd.Series(np.asarray(self.values), index=self.index(), name=self.unit)
+
+    def content_hash(self) -> str:
+        """SHA-256 of this series' canonical JSON (values and metadata)."""
+        return content_hash(self.model_dump(mode="json"))
+
+
+class GridSeries(RegularSeries):
+    """Grid carbon intensity of one region, gCO2e/kWh."""
+
+    unit: ClassVar[str] = "gCO2e/kWh"
+
+    region: RegionName = Field(description="Region the intensity applies to.")
+    basis: Basis = Field(
+        description="'lifecycle' (incl. upstream/embodied of generation) or 'direct' "
+        "(combustion only); they differ 15-30% and must never be mixed silently."
+    )
+    kind: SeriesKind = Field(default="realised", description="Realised (measured) or forecast.")
+    values: list[float] = Field(min_length=1, description="Carbon intensity, gCO2e/kWh.")
+    lower: list[float] | None = Field(
+        default=None, description="Lower bound of the prediction interval, gCO2e/kWh."
+    )
+    upper: list[float] | None = Field(
+        default=None, description="Upper bound of the prediction interval, gCO2e/kWh."
+    )
+
+    @field_validator("lower", "upper", mode="before")
+    @classmethod
+    def _check_bounds(cls, v: Any, info: ValidationInfo) -> list[float] | None:
+        if v is None:
+            return None
+        return check_values(info.field_name or "bound", v)
+
+    @model_validator(mode="after")
+    def _bounds_match(self) -> GridSeries:
+        for name in ("lower", "upper"):
+            bound = getattr(self, name)
+            if bound is not None and len(bound) != len(self.values):
+                raise ValueError(
+                    f"{name} has {len(bound)} values but values has {len(self.values)}"
+                )
+        return self
+
+
+class PriceSeries(RegularSeries):
+    """A price over time: instance price (USD/h) or wholesale electricity price (USD/MWh)."""
+
+    allow_negative: ClassVar[bool] = True  # wholesale electricity prices can go negative
+
+    region: RegionName = Field(description="Region the price applies to.")
+    kind: Literal["instance_usd_per_hour", "electricity_usd_per_mwh"] = Field(
+        description="What is priced: an instance-hour (USD/h) or electricity (USD/MWh)."
+    )
+    instance_type: str | None = Field(default=None, description="Instance type, for instance prices.")
+    values: list[float] = Field(min_length=1, description="Price per interval, USD/h or USD/MWh.")
+
+    @model_validator(mode="after")
+    def _instance_prices_positive(self) -> PriceSeries:
+        if self.kind == "instance_usd_per_hour":
+            check_values("values", self.values)
+            if self.instance_type is None:
+                raise ValueError("instance_type is required when kind='instance_usd_per_hour'")
+        return self
+
+
+class TelemetrySeries(RegularSeries):
+    """Measured electrical power of a node or a whole cluster, W (5-minute steps by default)."""
+
+    unit: ClassVar[str] = "W"
+
+    cluster: str = Field(min_length=1, description="Cluster name.")
+    node: str | None = Field(default=None, description="Node name; None for a cluster total.")
+    values: list[float] = Field(min_length=1, description="Average power per interval, W.")
+
+    def energy_kwh(self) -> float:
+        """Energy over the whole series, kWh."""
+        return float(np.sum(self.values)) * self.step_minutes / 60.0 / 1000.0
+
+
+class Job(_Strict):
+    """One compute job as submitted and (by default) as it ran."""
+
+    job_id: str = Field(min_length=1, description="Unique job identifier.")
+    team: str = Field(min_length=1, description="Owning team.")
+    region: RegionName = Field(description="Region the job runs in.")
+    provider: Provider = Field(default="aws", description="Cloud provider (selects power model).")
+    category: Category = Field(
+        description="'urgent' (never moved), 'balanced' (short deferral), 'sustainable' "
+        "(may wait longer or move region)."
+    )
+    instance_type: str = Field(min_length=1, description="Instance type, e.g. 'm5.2xlarge'.")
+    submit_utc: UtcDatetime = Field(description="Submission time, UTC.")
+    start_utc: UtcDatetime = Field(description="Start time, UTC.")
+    duration_h: FiniteFloat = Field(gt=0, description="Run time, hours.")
+    vcpus: int = Field(ge=1, description="Virtual CPUs allocated.")
+    memory_gb: FiniteFloat = Field(ge=0, description="Memory allocated, GB.")
+    gpus: int = Field(default=0, ge=0, description="GPUs allocated.")
+    utilisation: FiniteFloat = Field(ge=0, le=1, description="Average CPU utilisation, 0..1.")
+    max_deferral_h: FiniteFloat = Field(ge=0, description="Longest allowed wait after submit, h.")
+    deadline_utc: UtcDatetime = Field(description="Latest allowed completion time, UTC.")
+    data_gb: FiniteFloat = Field(default=0.0, ge=0, description="Input data moved on a region change, GB.")
+    interruptible: bool = Field(default=False, description="May be split into pieces.")
+
+    @model_validator(mode="after")
+    def _times_consistent(self) -> Job:
+        if self.start_utc < self.submit_utc:
+            raise ValueError(
+                f"start_utc={self.start_utc.isoformat()} is before submit_utc="
+                f"{self.submit_utc.isoformat()}"
+            )
+        earliest_end = self.submit_utc + timedelta(hours=self.duration_h)
+        if self.deadline_utc < earliest_end:
+            raise ValueError(
+                f"deadline_utc={self.deadline_utc.isoformat()} is before submit + duration "
+                f"({earliest_end.isoformat()})"
+            )
+        if self.category == "urgent" and self.max_deferral_h > 0:
+            raise ValueError(f"urgent jobs cannot be deferred; got max_deferral_h={self.max_deferral_h}")
+        return self
+
+
+class EmissionRecord(_Strict):
+    """Energy and emissions of one job, with a 90% interval."""
+
+    job_id: str = Field(min_length=1)
+    region: RegionName
+    basis: Basis = Field(description="Intensity basis used: lifecycle or direct.")
+    intensity_g_per_kwh: FiniteFloat = Field(ge=0, description="Run-time average intensity, gCO2e/kWh.")
+    energy_kwh: FiniteFloat = Field(ge=0, description="Energy incl. PUE, kWh.")
+    energy_lower_kwh: FiniteFloat = Field(ge=0, description="90% interval lower bound, kWh.")
+    energy_upper_kwh: FiniteFloat = Field(ge=0, description="90% interval upper bound, kWh.")
+    operational_kg: FiniteFloat = Field(ge=0, description="Operational emissions, kgCO2e.")
+    embodied_kg: FiniteFloat = Field(ge=0, description="Embodied share (GSF SCI), kgCO2e.")
+    emissions_kg: FiniteFloat = Field(ge=0, description="Operational + embodied, kgCO2e (central).")
+    lower_kg: FiniteFloat = Field(ge=0, description="90% interval lower bound, kgCO2e.")
+    upper_kg: FiniteFloat = Field(ge=0, description="90% interval upper bound, kgCO2e.")
+    method: str = Field(description="Power profile and method version.")
+
+    @model_validator(mode="after")
+    def _interval_contains_central(self) -> EmissionRecord:
+        if not self.energy_lower_kwh <= self.energy_kwh <= self.energy_upper_kwh:
+            raise ValueError("energy interval does not contain energy_kwh")
+        if not self.lower_kg <= self.emissions_kg <= self.upper_kg:
+            raise ValueError("emissions interval does not contain emissions_kg")
+        return self
+
+
+class BlackoutWindow(_Strict):
+    """A period in which no job may be scheduled (optionally only in some regions)."""
+
+    start_utc: UtcDatetime
+    end_utc: UtcDatetime
+    regions: list[RegionName] | None = Field(default=None, description="None means all regions.")
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BlackoutWindow:
+        if self.end_utc <= self.start_utc:
+            raise ValueError(
+                f"end_utc={self.end_utc.isoformat()} must be after start_utc={self.start_utc.isoformat()}"
+            )
+        return self
+
+
+class PolicySet(_Strict):
+    """Typed constraints for planning, governance and minting (the text parser comes later)."""
+
+    name: str = Field(default="default", min_length=1)
+    allowed_regions_by_team: dict[str, list[RegionName]] = Field(
+        default_factory=dict, description="Data residency: regions each team may run in."
+    )
+    default_allowed_regions: list[RegionName] | None = Field(
+        default=None, description="Regions for teams not listed above; None means any region."
+    )
+    max_deferral_h_by_category: dict[Category, FiniteFloat] = Field(
+        default_factory=dict, description="Longest deferral per category, hours."
+    )
+    urgent_never_moved: bool = Field(default=True, description="Urgent jobs keep region and time.")
+    blackout_windows: list[BlackoutWindow] = Field(default_factory=list)
+    max_power_kw: FiniteFloat | None = Field(default=None, gt=0, description="Cluster power cap, kW.")
+    carbon_budget_kg: FiniteFloat | None = Field(
+        default=None, ge=0, description="Emissions budget per budget period, kgCO2e."
+    )
+    carbon_budget_period: Literal["day", "week", "month"] = "week"
+    carbon_price_usd_per_t: FiniteFloat = Field(
+        default=0.0, ge=0, description="Internal carbon price, USD per tonne CO2e."
+    )
+    mint_approvers: list[str] = Field(default_factory=list, description="Who may approve mints.")
+    source_sentences: dict[str, str] = Field(
+        default_factory=dict, description="Constraint key -> the policy sentence it came from."
+    )
+
+    @field_validator("max_deferral_h_by_category")
+    @classmethod
+    def _non_negative_deferral(cls, v: dict[str, float]) -> dict[str, float]:
+        for category, hours in v.items():
+            if hours < 0:
+                raise ValueError(f"max_deferral_h_by_category[{category!r}] = {hours} is negative")
+        return v
+
+    def allowed_regions(self, team: str) -> list[str] | None:
+        """Regions ``team`` may use; None means unrestricted."""
+        if team in self.allowed_regions_by_team:
+            return list(self.allowed_regions_by_team[team])
+        return None if self.default_allowed_regions is None else list(self.default_allowed_regions)
