@@ -103,9 +103,7 @@ def run_account(
 def latest_emissions(ledger: Ledger, run_id: str | None = None) -> pd.DataFrame:
     """Per-job emissions of the latest accounting of a run (accounting it first if needed)."""
     run_id = _run_id(ledger, run_id)
-    rows = list(ledger.db.query(
-        "SELECT account_id FROM accounts WHERE run_id = ? ORDER BY rowid DESC LIMIT 1", [run_id]))
-    account_id = rows[0]["account_id"] if rows else run_account(ledger, run_id=run_id)["account_id"]
+    account_id = ledger.latest_account_id(run_id) or run_account(ledger, run_id=run_id)["account_id"]
     return ledger.load_emissions(str(account_id))
 
 

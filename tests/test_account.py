@@ -19,6 +19,7 @@ from tools.account import (
     aggregate,
     average_intensity,
     embodied_kg,
+    emission_records,
     energy_kwh,
     totals,
 )
@@ -255,3 +256,12 @@ class TestProperties:
         assert 0 <= row.lower_kg <= row.emissions_kg <= row.upper_kg
         assert 0 <= row.energy_lower_kwh <= row.energy_kwh <= row.energy_upper_kwh
         assert np.isfinite(out.select_dtypes("number").to_numpy()).all()
+
+
+def test_emission_records_validate(small_fleet: SimulatedFleet) -> None:
+    out = account_jobs(small_fleet.jobs.head(20), small_fleet.realised)
+    records = emission_records(out)
+    assert len(records) == 20
+    assert records[3].job_id == out.loc[3, "job_id"]
+    assert records[3].emissions_kg == pytest.approx(out.loc[3, "emissions_kg"])
+    assert records[3].method.startswith("account-v1:")

@@ -23,6 +23,7 @@ from tools.simulate import (
     SimulatedFleet,
     SimulationConfig,
     TelemetryChange,
+    cluster_power_series,
     simulate,
     simulate_grid,
     simulate_jobs,
@@ -208,3 +209,19 @@ class TestClock:
         seen = fleet.observed_intensity("us-east-1")
         assert len(seen) == 5  # only the five whole hours that have ended
         assert seen.tolist() == fleet.realised["us-east-1"].values[:5]
+
+
+class TestClusterPower:
+    def test_cluster_total_is_the_sum_of_its_nodes(self) -> None:
+        tele = simulate_telemetry(SimulationConfig(days=1, seed=3))
+        series = cluster_power_series(tele, "cpu-b")
+        assert series.step_minutes == 5 and len(series.values) == 288
+        first = tele[(tele.cluster == "cpu-b") & (tele.ts_utc == tele.ts_utc.min())].power_w.sum()
+        assert series.values[0] == pytest.approx(first)
+        expected_kwh = tele[tele.cluster == "cpu-b"].power_w.sum() * 5 / 60 / 1000
+        assert series.energy_kwh() == pytest.approx(expected_kwh)
+
+    def test_unknown_cluster(self) -> None:
+        tele = simulate_telemetry(SimulationConfig(days=1, seed=3))
+        with pytest.raises(ValueError, match="cluster='nope' has no telemetry"):
+            cluster_power_series(tele, "nope")

@@ -31,7 +31,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from tools.jobs import validate_jobs_frame
-from tools.schemas import Basis, GridSeries
+from tools.schemas import Basis, EmissionRecord, GridSeries
 
 METHOD_VERSION = "account-v1"
 ArrayF = npt.NDArray[np.float64]
@@ -288,3 +288,10 @@ def totals(emissions: pd.DataFrame) -> dict[str, float]:
     out = {c: float(emissions[c].sum()) for c in SUM_COLUMNS}
     out["jobs"] = float(len(emissions))
     return out
+
+
+def emission_records(emissions: pd.DataFrame) -> list[EmissionRecord]:
+    """The per-job rows of ``account_jobs`` as validated ``EmissionRecord`` objects."""
+    fields = list(EmissionRecord.model_fields)
+    rows = emissions[fields].astype({"method": str}).to_dict("records")
+    return [EmissionRecord.model_validate(row) for row in rows]

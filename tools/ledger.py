@@ -400,6 +400,12 @@ class Ledger:
             out[str(region)] = series
         return out
 
+    def latest_account_id(self, run_id: str) -> str | None:
+        """The most recent accounting of ``run_id``, or None if it was never accounted."""
+        rows = list(self.db.query(
+            "SELECT account_id FROM accounts WHERE run_id = ? ORDER BY rowid DESC LIMIT 1", [run_id]))
+        return str(rows[0]["account_id"]) if rows else None
+
     def load_emissions(self, account_id: str) -> pd.DataFrame:
         frame = pd.DataFrame(list(self.db.query(
             "SELECT * FROM emissions WHERE account_id = ? ORDER BY job_id", [account_id])))

@@ -23,7 +23,7 @@ from scipy.signal import lfilter
 
 from tools.catalog import INSTANCES
 from tools.regions import SIMULATED_REGIONS, region_info
-from tools.schemas import GridSeries, PriceSeries, RegionName, UtcDatetime
+from tools.schemas import GridSeries, PriceSeries, RegionName, TelemetrySeries, UtcDatetime
 
 Z90 = 1.6448536269514722  # standard-normal quantile for a two-sided 90% interval
 
@@ -327,6 +327,20 @@ def simulate_telemetry(
                 "utilisation": np.round(load, 4), "power_w": np.maximum(power, 0.0),
             }))
     return pd.concat(frames, ignore_index=True)
+
+
+def cluster_power_series(telemetry: pd.DataFrame, cluster: str) -> TelemetrySeries:
+    """Total power of one cluster (sum over its nodes), W, as a regular TelemetrySeries."""
+    rows = telemetry[telemetry["cluster"] == cluster]
+    if rows.empty:
+        raise ValueError(f"cluster={cluster!r} has no telemetry (have {sorted(set(telemetry['cluster']))})")
+    total = rows.groupby("ts_utc")["power_w"].sum().sort_index()
+    steps = total.index.to_series().diff().dropna().unique()
+    if len(steps) != 1:
+        raise ValueError(f"telemetry of cluster={cluster!r} is not regularly stepped: steps {list(steps)}")
+    return TelemetrySeries(cluster=cluster, start_utc=total.index[0].to_pydatetime(),
+                           step_minutes=int(pd.Timedelta(steps[0]).total_seconds() // 60),
+                           values=total.to_numpy(), source="simulator")
 
 
 @dataclass
