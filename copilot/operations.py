@@ -10,10 +10,23 @@ from typing import Any, Literal
 import pandas as pd
 
 from tools.account import Bounds, account_jobs, aggregate, totals
+from tools.execute import ExecutionParams, execute, ticket_markdown
 from tools.ledger import Ledger, LedgerError
-from tools.schemas import Basis, SeriesKind
+from tools.plan import PlanParams, make_plan
+from tools.plan_store import (
+    latest_plan_id,
+    load_executions,
+    recommendations,
+    store_executions,
+    store_plan,
+    store_verifications,
+    verifications_for_plan,
+)
+from tools.records import Plan
+from tools.schemas import Basis, PolicySet, SeriesKind
 from tools.simulate import SimulationConfig, simulate
 from tools.sources import file_sha256, read_grid_csv
+from tools.verify import VerifyParams, verify
 
 ProfileName = Literal["auto", "aws", "gcp", "azure", "seed"]
 
@@ -139,4 +152,121 @@ def run_import_grid(
         "start": series.start_utc.isoformat(),
         "end": series.end_utc.isoformat(),
         "mean_g_per_kwh": float(pd.Series(series.values).mean()),
+    }
+
+
+def _plan_summary(plan: Plan, created: bool) -> dict[str, Any]:
+    by_kind: dict[str, dict[str, float]] = {}
+    for rec in plan.recommendations:
+        agg = by_kind.setdefault(rec.kind, {"count": 0, "est_kgco2e_saved": 0.0,
+                                            "est_kwh_saved": 0.0, "est_usd_saved": 0.0})
+        agg["count"] += 1
+        agg["est_kgco2e_saved"] += rec.est_kgco2e_saved.central
+        agg["est_kwh_saved"] += rec.est_kwh_saved.central
+        agg["est_usd_saved"] += rec.est_usd_saved.central
+    t = plan.totals
+    return {
+        "plan_id": plan.plan_id, "created": created, "solver": plan.solver,
+        "policy": plan.policy_name, "recommendations": t.recommendations,
+        "est_kgco2e_saved": t.est_kgco2e_saved.central,
+        "est_kgco2e_saved_lower": t.est_kgco2e_saved.lower,
+        "est_kgco2e_saved_upper": t.est_kgco2e_saved.upper,
+        "est_usd_saved": t.est_usd_saved.central, "est_kwh_saved": t.est_kwh_saved.central,
+        "baseline_kgco2e": t.baseline_kgco2e, "planned_kgco2e": t.planned_kgco2e,
+        "gap": plan.gap, "objective_usd": plan.objective_usd, "bound_usd": plan.bound_usd,
+        "not_moved": plan.not_moved_counts(), "by_kind": by_kind,
+        "power_cap_ok": plan.power_cap_ok, "budget": plan.budget, "notes": plan.notes,
+        "runtime_s": plan.runtime_s,
+    }
+
+
+def run_plan(
+    ledger: Ledger,
+    *,
+    solver: Literal["greedy", "exact"] = "greedy",
+    run_id: str | None = None,
+    policy: PolicySet | None = None,
+    params: PlanParams | None = None,
+    days: int | None = None,
+) -> dict[str, Any]:
+    """Plan a stored run's jobs (optionally only those submitted in its first ``days``) on the
+    run's forecast series, store the plan and its recommendations."""
+    run_id = _run_id(ledger, run_id)
+    jobs = ledger.load_jobs(run_id)
+    if days is not None:
+        first = jobs["submit_utc"].min().floor("D")
+        jobs = jobs[jobs["submit_utc"] < first + pd.Timedelta(days=days)].reset_index(drop=True)
+    forecast = ledger.run_series(run_id, "forecast")
+    if not forecast:
+        raise LedgerError(f"run {run_id} has no forecast series to plan on")
+    plan = make_plan(jobs, forecast, policy, solver=solver, params=params, run_id=run_id)
+    stored = store_plan(ledger, plan)
+    return _plan_summary(plan, stored.created)
+
+
+def _plan_id(ledger: Ledger, plan_id: str | None) -> str:
+    plan_id = plan_id or latest_plan_id(ledger)
+    if plan_id is None:
+        raise LedgerError("no plan stored yet: run `plan` first (or pass --plan)")
+    load_plan_head(ledger, plan_id)
+    return plan_id
+
+
+def load_plan_head(ledger: Ledger, plan_id: str) -> dict[str, Any]:
+    rows = list(ledger.db.query("SELECT * FROM plans WHERE plan_id = ?", [plan_id]))
+    if not rows:
+        raise LedgerError(f"no plan with plan_id={plan_id!r}")
+    return rows[0]
+
+
+def run_execute(ledger: Ledger, *, plan_id: str | None = None, rec_ids: list[str] | None = None,
+                seed: int = 0, actor: str = "cli") -> dict[str, Any]:
+    """Approve and execute (in the simulator) a plan's proposed recommendations, or ``rec_ids``."""
+    plan_id = _plan_id(ledger, plan_id)
+    head = load_plan_head(ledger, plan_id)
+    proposed = recommendations(ledger, plan_id, "proposed")
+    if rec_ids:
+        wanted = set(rec_ids)
+        chosen = [r for r in recommendations(ledger, plan_id) if r.rec_id in wanted]
+        missing = sorted(wanted - {r.rec_id for r in chosen})
+        if missing:
+            raise LedgerError(f"recommendation(s) {missing[:5]} are not in plan {plan_id}")
+        proposed = chosen
+    if not proposed:
+        return {"plan_id": plan_id, "executions": 0, "recommendations": 0, "created": False}
+    jobs = ledger.load_jobs(str(head["run_id"]))
+    executions = execute(proposed, jobs, ExecutionParams(seed=seed))
+    tickets = {r.rec_id: ticket_markdown(r) for r in proposed}
+    stored = store_executions(ledger, executions, tickets, actor=actor)
+    return {"plan_id": plan_id, "executions": len(executions), "recommendations": len(proposed),
+            "tickets": len(tickets), "created": stored.created}
+
+
+def run_verify(ledger: Ledger, *, plan_id: str | None = None,
+               params: VerifyParams | None = None) -> dict[str, Any]:
+    """Verify every executed recommendation of a plan against the run's realised grid data."""
+    plan_id = _plan_id(ledger, plan_id)
+    head = load_plan_head(ledger, plan_id)
+    run_id = str(head["run_id"])
+    executed = recommendations(ledger, plan_id, "executed")
+    executions = load_executions(ledger, plan_id)
+    jobs = ledger.load_jobs(run_id).set_index("job_id", drop=False)
+    realised = ledger.run_series(run_id, "realised")
+    fresh = [verify(rec, executions[rec.job_id], jobs.loc[rec.job_id], realised, params)
+             for rec in executed]
+    store_verifications(ledger, fresh)
+    done = verifications_for_plan(ledger, plan_id)
+    return {
+        "plan_id": plan_id,
+        "verifications": len(done),
+        "new": len(fresh),
+        "ids": [v.verification_id for v in done],
+        "verified_kgco2e": sum(v.saved_kgco2e.central for v in done),
+        "verified_kgco2e_lower": sum(v.saved_kgco2e.lower for v in done),
+        "verified_kwh": sum(v.saved_kwh.central for v in done),
+        "verified_kwh_lower": sum(v.saved_kwh.lower for v in done),
+        "claimed_kgco2e": sum(v.claimed_kgco2e for v in done),
+        "claimed_kwh": sum(v.claimed_kwh for v in done),
+        "mintable_kgco2e": sum(v.mintable_kgco2e for v in done),
+        "mintable_kwh": sum(v.mintable_kwh for v in done),
     }

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tools.jobs import validate_jobs_frame
 from tools.schemas import Basis, EmissionRecord, GridSeries
+from tools.timeseries import interval_mean, to_slot_units
 
 METHOD_VERSION = "account-v1"
 ArrayF = npt.NDArray[np.float64]
@@ -140,14 +141,11 @@ def average_intensity(
     AccountingError if an interval falls outside the series' coverage.
     """
     t0 = pd.Timestamp(series.start_utc)
-    step_s = series.step_minutes * 60.0
     start = pd.DatetimeIndex(start_utc)
     end = pd.DatetimeIndex(end_utc)
-    xs = np.asarray((start - t0).total_seconds(), dtype=float) / step_s
-    xe = np.asarray((end - t0).total_seconds(), dtype=float) / step_s
-    values = np.asarray(series.values, dtype=float)
-    n = values.size
-    outside = (xs < -1e-9) | (xe > n + 1e-9)
+    xs = to_slot_units(start, t0, series.step_minutes)
+    xe = to_slot_units(end, t0, series.step_minutes)
+    outside = (xs < -1e-9) | (xe > len(series.values) + 1e-9)
     if outside.any():
         i = int(np.flatnonzero(outside)[0])
         raise AccountingError(
@@ -155,17 +153,7 @@ def average_intensity(
             f"({series.start_utc.isoformat()} .. {series.end_utc.isoformat()}); first: "
             f"{start[i].isoformat()} .. {end[i].isoformat()}"
         )
-    cum = np.concatenate(([0.0], np.cumsum(values)))
-
-    def integral(x: ArrayF) -> ArrayF:
-        x = np.clip(x, 0.0, float(n))
-        idx = np.minimum(np.floor(x).astype(np.int64), n - 1)
-        return np.asarray(cum[idx] + values[idx] * (x - idx), dtype=np.float64)
-
-    width = xe - xs
-    safe = np.where(width > 0, width, 1.0)
-    point = values[np.minimum(np.floor(np.clip(xs, 0, n)).astype(np.int64), n - 1)]
-    return np.where(width > 0, (integral(xe) - integral(xs)) / safe, point)
+    return interval_mean(series.values, xs, xe, label=f"the {series.region} grid series")
 
 
 def _single_basis(series: Mapping[str, GridSeries], regions: list[str], basis: Basis | None) -> Basis:
@@ -179,6 +167,25 @@ def _single_basis(series: Mapping[str, GridSeries], regions: list[str], basis: B
             "are never mixed: import series of one basis or pass basis= to select"
         )
     return basis if basis is not None else next(iter(kinds))
+
+
+def _profile_keys(frame: pd.DataFrame, profile: str) -> pd.Series:
+    keys = frame["provider"] if profile == "auto" else pd.Series(profile, index=frame.index)
+    unknown = sorted(set(keys.unique()) - set(PROFILES))
+    if unknown:
+        raise AccountingError(f"no power profile for {unknown}; have {sorted(PROFILES)}")
+    return keys
+
+
+def _frame_energy_kwh(frame: pd.DataFrame, c: Mapping[str, ArrayF | float]) -> ArrayF:
+    return _energy_kwh(frame["duration_h"].to_numpy(dtype=float), frame["vcpus"].to_numpy(dtype=float),
+                       frame["gpus"].to_numpy(dtype=float), frame["memory_gb"].to_numpy(dtype=float),
+                       frame["utilisation"].to_numpy(dtype=float), c)
+
+
+def jobs_energy_kwh(jobs: pd.DataFrame, profile: str = "auto") -> ArrayF:
+    """Energy incl. PUE of every job of a validated jobs frame, kWh (no intensity needed)."""
+    return _frame_energy_kwh(jobs, _coefficients(_profile_keys(jobs, profile)))
 
 
 def account_jobs(
@@ -215,16 +222,11 @@ def account_jobs(
     if wrong_kind:
         raise AccountingError(f"accounting needs realised series; {wrong_kind} are forecasts")
 
-    keys = frame["provider"] if profile == "auto" else pd.Series(profile, index=frame.index)
-    unknown = sorted(set(keys.unique()) - set(PROFILES))
-    if unknown:
-        raise AccountingError(f"no power profile for {unknown}; have {sorted(PROFILES)}")
+    keys = _profile_keys(frame, profile)
     c = _coefficients(keys)
     hours = frame["duration_h"].to_numpy(dtype=float)
     vcpus = frame["vcpus"].to_numpy(dtype=float)
-    energy = _energy_kwh(hours, vcpus, frame["gpus"].to_numpy(dtype=float),
-                         frame["memory_gb"].to_numpy(dtype=float),
-                         frame["utilisation"].to_numpy(dtype=float), c)
+    energy = _frame_energy_kwh(frame, c)
 
     start = frame["start_utc"]
     end = start + pd.to_timedelta(hours * 3600.0, unit="s")

@@ -6,6 +6,8 @@ job, columns as in ``JOB_COLUMNS``); ``tools.schemas.Job`` is the same record fo
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 
@@ -35,6 +37,11 @@ TIME_COLUMNS = ("submit_utc", "start_utc", "deadline_utc")
 NON_NEGATIVE_COLUMNS = ("memory_gb", "gpus", "max_deferral_h", "data_gb")
 PROVIDERS = ("aws", "gcp", "azure")
 _TOLERANCE = pd.Timedelta(seconds=1)  # float hours -> timestamps round to the microsecond
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a DataFrame as plain dicts keyed by column name."""
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
 
 
 class JobDataError(ValueError):

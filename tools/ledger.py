@@ -24,13 +24,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 import sqlite_utils
 
 from tools.hashing import canonical_json, content_hash, sha256_hex
-from tools.jobs import JOB_COLUMNS, TIME_COLUMNS, validate_jobs_frame
+from tools.jobs import JOB_COLUMNS, TIME_COLUMNS, frame_records, validate_jobs_frame
 from tools.schemas import GridSeries, PriceSeries, RegularSeries
 
 SCHEMA_VERSION = "1"
@@ -62,10 +62,6 @@ class AuditReport:
 
 def _iso(ts: pd.Series) -> pd.Series:
     return pd.to_datetime(ts, utc=True).dt.round("s").dt.strftime(ISO_SECONDS)
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return cast(list[dict[str, Any]], frame.to_dict("records"))
 
 
 def _now() -> datetime:
@@ -153,7 +149,8 @@ class Ledger:
     def _meta(self, key: str) -> str:
         return str(self.db.table("meta").get(key)["value"])
 
-    def _stamp(self) -> str:
+    def now_iso(self) -> str:
+        """The ledger clock's now, ISO-8601 UTC to the second."""
         return self._clock().astimezone(UTC).strftime(ISO_SECONDS)
 
     # -- audit log ------------------------------------------------------------------------
@@ -168,7 +165,7 @@ class Ledger:
         with self.transaction():
             seq = int(self._meta("audit_rows")) + 1
             row: dict[str, Any] = {
-                "seq": seq, "ts_utc": self._stamp(), "actor": actor, "action": action,
+                "seq": seq, "ts_utc": self.now_iso(), "actor": actor, "action": action,
                 "subject": subject, "payload": canonical_json(payload),
                 "prev_hash": self._meta("audit_head"),
             }
@@ -208,7 +205,7 @@ class Ledger:
     def _insert_run(self, run_id: str, kind: str, params: Mapping[str, Any],
                     summary: Mapping[str, Any]) -> None:
         self.db.table("runs").insert({"run_id": run_id, "kind": kind, "params": canonical_json(params),
-                                "summary": canonical_json(summary), "created_utc": self._stamp()})
+                                "summary": canonical_json(summary), "created_utc": self.now_iso()})
 
     def latest_run(self, kind: str = "simulate") -> dict[str, Any] | None:
         """The most recently stored run of ``kind`` (insertion order), or None."""
@@ -278,7 +275,7 @@ class Ledger:
             [json.dumps(rows["job_id"].tolist())]).fetchone()
         if existing:
             raise LedgerError(f"job_id {existing[0]!r} is already stored by another run")
-        self.db.table("jobs").insert_all(_records(rows), batch_size=5000)
+        self.db.table("jobs").insert_all(frame_records(rows), batch_size=5000)
 
     def _insert_series(self, run_id: str, series_id: str, s: RegularSeries) -> None:
         if isinstance(s, GridSeries):
@@ -296,7 +293,7 @@ class Ledger:
             "region": s.region, "basis": basis, "kind": kind, "instance_type": instance,
             "step_minutes": s.step_minutes, "start_utc": s.start_utc.strftime(ISO_SECONDS),
             "end_utc": s.end_utc.strftime(ISO_SECONDS), "n_values": len(s.values),
-            "source": s.source, "created_utc": self._stamp(),
+            "source": s.source, "created_utc": self.now_iso(),
         })
         ts = s.index().strftime(ISO_SECONDS)
         n = len(s.values)
@@ -329,8 +326,8 @@ class Ledger:
             self.db.table("accounts").insert({"account_id": account_id, "run_id": run_id,
                                         "params": canonical_json(params),
                                         "totals": canonical_json(dict(totals)),
-                                        "created_utc": self._stamp()})
-            self.db.table("emissions").upsert_all(_records(rows), pk="job_id", batch_size=5000)
+                                        "created_utc": self.now_iso()})
+            self.db.table("emissions").upsert_all(frame_records(rows), pk="job_id", batch_size=5000)
             self.audit("account", account_id, {"run_id": run_id, "params": params,
                                                "totals": dict(totals)}, actor=actor)
         return StoreResult(account_id, True, {"emissions": len(rows)})
@@ -370,6 +367,19 @@ class Ledger:
                               lower=vals["lower"].tolist() if bounded else None,
                               upper=vals["upper"].tolist() if bounded else None)
         return PriceSeries(**common, kind=meta["quantity"], instance_type=meta["instance_type"])
+
+    def run_series(self, run_id: str, kind: str = "realised") -> dict[str, GridSeries]:
+        """Every grid series of one kind stored by ``run_id``, by region."""
+        catalog = self.series_catalog()
+        if catalog.empty:
+            return {}
+        rows = catalog[(catalog["run_id"] == run_id) & (catalog["kind"] == kind)]
+        out: dict[str, GridSeries] = {}
+        for series_id in rows["series_id"]:
+            series = self.load_series(str(series_id))
+            assert isinstance(series, GridSeries)
+            out[series.region] = series
+        return out
 
     def grid_for_jobs(self, jobs: pd.DataFrame, run_id: str | None = None,
                       kind: str = "realised") -> dict[str, GridSeries]:

@@ -313,8 +313,8 @@ class PolicySet(_Strict):
         default=None, ge=0, description="Emissions budget per budget period, kgCO2e."
     )
     carbon_budget_period: Literal["day", "week", "month"] = "week"
-    carbon_price_usd_per_t: FiniteFloat = Field(
-        default=0.0, ge=0, description="Internal carbon price, USD per tonne CO2e."
+    carbon_price_usd_per_t: FiniteFloat | None = Field(
+        default=None, ge=0, description="Internal carbon price, USD per tonne CO2e (None: unset)."
     )
     mint_approvers: list[str] = Field(default_factory=list, description="Who may approve mints.")
     source_sentences: dict[str, str] = Field(

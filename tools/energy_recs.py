@@ -1,0 +1,131 @@
+"""Recommendations that save energy (kWh), not only carbon: rightsizing and GPU power capping.
+
+Rightsizing: a CPU job whose utilisation ``u`` is below ``rightsize_below`` moves to the
+smallest instance of the same family whose vCPUs and memory still fit the work at the target
+utilisation (``v' >= v x u / target``, memory likewise, assuming memory use scales with CPU use).
+The same work then runs on fewer vCPUs at ``u' = u x v / v'``: the dynamic power is unchanged, the
+idle power of the removed vCPUs and the memory term are saved. No slowdown is assumed while
+``u' <= target``.
+
+GPU power capping: a GPU job (not urgent, >= ``gpu_min_hours``) whose GPUs draw more than
+``cap_fraction x G_max`` is capped there. Under DVFS, dynamic power scales roughly with the cube of
+clock frequency and throughput with the frequency, so the run slows by
+``s = ((P - G_min) / (C - G_min)) ** (1/3)``; the GPUs draw C for ``s x`` as long while the host
+(CPU, memory) draws its usual power for the longer run. Recommended only when the net saving is
+positive and the slower run still meets the job's deadline.
+
+Energies come from the accountant's model (``tools.account.jobs_energy_kwh``), in kWh incl. PUE.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from tools.account import PROFILES, jobs_energy_kwh
+from tools.catalog import INSTANCE_TYPES, instance_price_usd_per_h
+
+
+class EnergyRecParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rightsize_below: float = Field(default=0.35, gt=0, le=1, description="Utilisation trigger.")
+    target_utilisation: float = Field(default=0.7, gt=0, le=1)
+    gpu_cap_fraction: float = Field(default=0.7, gt=0, lt=1, description="Cap as share of G_max.")
+    gpu_min_hours: float = Field(default=1.0, ge=0)
+    min_kwh: float = Field(default=1e-4, ge=0, description="Ignore smaller savings, kWh.")
+
+
+def _family(name: str) -> str:
+    return name.split(".", 1)[0]
+
+
+def rightsizing(jobs: pd.DataFrame, profile: str = "auto",
+                params: EnergyRecParams | None = None) -> pd.DataFrame:
+    """Rightsizing proposals: one row per job that should shrink.
+
+    Columns: row (index into ``jobs``), to_instance_type, vcpus, memory_gb, utilisation,
+    kwh_saved, usd_saved (for the whole run in its region).
+    """
+    p = params or EnergyRecParams()
+    cpu = (jobs["gpus"] == 0) & (jobs["utilisation"] < p.rightsize_below)
+    out = []
+    for row in np.flatnonzero(cpu.to_numpy()):
+        job = jobs.iloc[row]
+        need_v = job["vcpus"] * job["utilisation"] / p.target_utilisation
+        need_m = job["memory_gb"] * job["utilisation"] / p.target_utilisation
+        options = [t for t in INSTANCE_TYPES
+                   if _family(t.name) == _family(job["instance_type"]) and t.gpus == 0
+                   and need_v <= t.vcpus < job["vcpus"] and t.memory_gb >= need_m]
+        if not options:
+            continue
+        best = min(options, key=lambda t: (t.vcpus, t.usd_per_h))
+        out.append({"row": row, "to_instance_type": best.name, "vcpus": best.vcpus,
+                    "memory_gb": float(best.memory_gb),
+                    "utilisation": min(1.0, job["utilisation"] * job["vcpus"] / best.vcpus)})
+    if not out:
+        return pd.DataFrame(columns=["row", "to_instance_type", "vcpus", "memory_gb",
+                                     "utilisation", "kwh_saved", "usd_saved"])
+    props = pd.DataFrame(out)
+    before = jobs.iloc[props["row"]].reset_index(drop=True)
+    after = before.assign(vcpus=props["vcpus"].to_numpy(), memory_gb=props["memory_gb"].to_numpy(),
+                          utilisation=props["utilisation"].to_numpy(),
+                          instance_type=props["to_instance_type"].to_numpy())
+    props["kwh_saved"] = jobs_energy_kwh(before, profile) - jobs_energy_kwh(after, profile)
+    old_price = [instance_price_usd_per_h(r, t) for r, t in zip(before["region"],
+                                                                 before["instance_type"], strict=True)]
+    new_price = [instance_price_usd_per_h(r, t) for r, t in zip(before["region"],
+                                                                 after["instance_type"], strict=True)]
+    props["usd_saved"] = (np.asarray(old_price) - np.asarray(new_price)) * before["duration_h"]
+    return props[props["kwh_saved"] > p.min_kwh].reset_index(drop=True)
+
+
+def capped_energy_kwh(jobs: pd.DataFrame, cap_w: np.ndarray, slowdown: np.ndarray,
+                      profile: str = "auto") -> np.ndarray:
+    """Energy of GPU jobs run with their GPUs capped at ``cap_w`` W and ``slowdown``x longer, kWh."""
+    longer = jobs.assign(duration_h=jobs["duration_h"].to_numpy() * slowdown, gpus=0)
+    host = jobs_energy_kwh(longer, profile)
+    keys = jobs["provider"] if profile == "auto" else pd.Series(profile, index=jobs.index)
+    pue = keys.map(lambda k: PROFILES[k].pue).to_numpy(dtype=float)
+    gpu = jobs["gpus"].to_numpy() * cap_w * longer["duration_h"].to_numpy() / 1000.0 * pue
+    return np.asarray(host + gpu, dtype=np.float64)
+
+
+def gpu_cap_slowdown(draw_w: npt.ArrayLike, gpu_w_min: npt.ArrayLike, cap_w: npt.ArrayLike
+                     ) -> npt.NDArray[np.float64]:
+    """Run-time multiplier of GPUs capped at ``cap_w`` W when they would draw ``draw_w``:
+    ((P - G_min) / (C - G_min)) ** (1/3) if P > C > G_min (DVFS cube law), else 1."""
+    draw, g_min, cap = (np.asarray(a, dtype=float) for a in (draw_w, gpu_w_min, cap_w))
+    binding = (draw > cap) & (cap > g_min)
+    ratio = np.where(binding, (draw - g_min) / np.where(binding, cap - g_min, 1.0), 1.0)
+    return np.asarray(ratio ** (1.0 / 3.0), dtype=np.float64)
+
+
+def gpu_power_caps(jobs: pd.DataFrame, planned_start: pd.Series, profile: str = "auto",
+                   params: EnergyRecParams | None = None) -> pd.DataFrame:
+    """GPU power-cap proposals: row, cap_w, slowdown, kwh_saved, usd_saved (negative: longer run)."""
+    p = params or EnergyRecParams()
+    keys = jobs["provider"] if profile == "auto" else pd.Series(profile, index=jobs.index)
+    g_min = keys.map(lambda k: PROFILES[k].gpu_w_min).to_numpy(dtype=float)
+    g_max = keys.map(lambda k: PROFILES[k].gpu_w_max).to_numpy(dtype=float)
+    u = jobs["utilisation"].to_numpy(dtype=float)
+    draw = g_min + u * (g_max - g_min)
+    cap = p.gpu_cap_fraction * g_max
+    eligible = ((jobs["gpus"] > 0) & (jobs["category"] != "urgent")
+                & (jobs["duration_h"] >= p.gpu_min_hours)).to_numpy() & (draw > cap) & (cap > g_min)
+    rows = np.flatnonzero(eligible)
+    if rows.size == 0:
+        return pd.DataFrame(columns=["row", "cap_w", "slowdown", "kwh_saved", "usd_saved"])
+    slowdown = gpu_cap_slowdown(draw[rows], g_min[rows], cap[rows])
+    sub = jobs.iloc[rows].reset_index(drop=True)
+    saved = jobs_energy_kwh(sub, profile) - capped_energy_kwh(sub, cap[rows], slowdown, profile)
+    end = pd.DatetimeIndex(planned_start.iloc[rows]) + pd.to_timedelta(
+        sub["duration_h"].to_numpy() * slowdown * 3600.0, unit="s")
+    meets = np.asarray(end <= pd.DatetimeIndex(sub["deadline_utc"]))
+    price = np.array([instance_price_usd_per_h(r, t)
+                      for r, t in zip(sub["region"], sub["instance_type"], strict=True)])
+    props = pd.DataFrame({"row": rows, "cap_w": cap[rows], "slowdown": slowdown, "kwh_saved": saved,
+                          "usd_saved": -price * sub["duration_h"].to_numpy() * (slowdown - 1.0)})
+    return props[(props["kwh_saved"] > p.min_kwh) & meets].reset_index(drop=True)
