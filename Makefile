@@ -33,6 +33,8 @@ unit: $(STAMP)
 ## make bench: benchmark scripts, JSON results under bench/results/
 bench: $(STAMP)
 	$(PY) bench/foundation.py
+	$(PY) bench/planner.py
+	$(PY) bench/shifting.py
 
 clean:
 	rm -rf $(VENV) var bench/results .pytest_cache .mypy_cache .ruff_cache .hypothesis

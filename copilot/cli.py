@@ -314,10 +314,19 @@ def verify(
 @app.command()
 def demo(db: DbOption = None,
          days: Annotated[int, typer.Option(min=1, max=365)] = 30,
-         seed: Annotated[int, typer.Option(min=0)] = 1) -> None:
-    """The story so far on the embedded defaults: simulate -> store -> account -> report -> audit."""
+         seed: Annotated[int, typer.Option(min=0)] = 1,
+         plan_days: Annotated[int, typer.Option(min=1, help="Days of jobs to plan.")] = 7) -> None:
+    """The story so far on the embedded defaults: simulate -> account -> plan -> execute ->
+    verify -> charts -> audit."""
     from copilot.charts import write_report
-    from copilot.operations import latest_emissions, run_account, run_simulation
+    from copilot.operations import (
+        latest_emissions,
+        run_account,
+        run_execute,
+        run_plan,
+        run_simulation,
+        run_verify,
+    )
     from tools.simulate import SimulationConfig
 
     settings = Settings.from_env()
@@ -333,13 +342,24 @@ def demo(db: DbOption = None,
             typer.echo(f"2. accounted: {acc['total_kgco2e']:.1f} kgCO2e "
                        f"[{acc['lower_kgco2e']:.1f} - {acc['upper_kgco2e']:.1f}] 90% interval, "
                        f"{acc['total_kwh']:.1f} kWh ({acc['basis']} intensity)")
-            worst = max(acc["by_region"].items(), key=lambda kv: kv[1]["kgco2e"])
-            typer.echo(f"   dirtiest region: {worst[0]} with {worst[1]['kgco2e']:.1f} kgCO2e")
+            plan = run_plan(ledger, run_id=sim["run_id"], days=plan_days)
+            typer.echo(f"3. planned the first {plan_days} days on the forecast ({plan['solver']}): "
+                       f"{plan['recommendations']} recommendations, est. "
+                       f"{plan['est_kgco2e_saved']:.1f} kgCO2e, {plan['est_kwh_saved']:.1f} kWh, "
+                       f"{plan['est_usd_saved']:.2f} USD saved")
+            ex = run_execute(ledger, plan_id=plan["plan_id"], actor="demo")
+            typer.echo(f"4. executed {ex['recommendations']} recommendations in the simulator"
+                       + (" (tickets written)" if ex["recommendations"] else " (all already executed)"))
+            ver = run_verify(ledger, plan_id=plan["plan_id"])
+            typer.echo(f"5. verified on realised data: claimed {ver['claimed_kgco2e']:.1f} kgCO2e, "
+                       f"verified {ver['verified_kgco2e']:.1f} (lower bound "
+                       f"{ver['verified_kgco2e_lower']:.1f}); mintable {ver['mintable_kgco2e']:.1f} "
+                       f"kgCO2e and {ver['mintable_kwh']:.1f} kWh")
             files = write_report(latest_emissions(ledger, sim["run_id"]),
                                  settings.data_dir / "report")
-            typer.echo(f"3. charts: {', '.join(str(f) for f in files)}")
+            typer.echo(f"6. charts: {', '.join(str(f) for f in files)}")
             check = ledger.verify_audit()
-            typer.echo(f"4. audit log: {check.rows} rows, "
+            typer.echo(f"7. audit log: {check.rows} rows, "
                        f"{'chain intact' if check.ok else 'BROKEN'}")
         return {}
 

@@ -25,7 +25,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from tools.account import PROFILES, jobs_energy_kwh
-from tools.catalog import INSTANCE_TYPES, instance_price_usd_per_h
+from tools.catalog import INSTANCE_TYPES, INSTANCES, instance_price_usd_per_h
 
 
 class EnergyRecParams(BaseModel):
@@ -50,21 +50,25 @@ def rightsizing(jobs: pd.DataFrame, profile: str = "auto",
     kwh_saved, usd_saved (for the whole run in its region).
     """
     p = params or EnergyRecParams()
-    cpu = (jobs["gpus"] == 0) & (jobs["utilisation"] < p.rightsize_below)
-    out = []
-    for row in np.flatnonzero(cpu.to_numpy()):
-        job = jobs.iloc[row]
-        need_v = job["vcpus"] * job["utilisation"] / p.target_utilisation
-        need_m = job["memory_gb"] * job["utilisation"] / p.target_utilisation
-        options = [t for t in INSTANCE_TYPES
-                   if _family(t.name) == _family(job["instance_type"]) and t.gpus == 0
-                   and need_v <= t.vcpus < job["vcpus"] and t.memory_gb >= need_m]
-        if not options:
+    u = jobs["utilisation"].to_numpy(dtype=float)
+    vcpus = jobs["vcpus"].to_numpy(dtype=float)
+    need_v = vcpus * u / p.target_utilisation
+    need_m = jobs["memory_gb"].to_numpy(dtype=float) * u / p.target_utilisation
+    family = jobs["instance_type"].map(_family).to_numpy()
+    open_rows = ((jobs["gpus"] == 0) & (jobs["utilisation"] < p.rightsize_below)).to_numpy().copy()
+    target = np.full(len(jobs), "", dtype=object)
+    for t in sorted(INSTANCE_TYPES, key=lambda t: (t.vcpus, t.usd_per_h)):  # smallest first
+        if t.gpus:
             continue
-        best = min(options, key=lambda t: (t.vcpus, t.usd_per_h))
-        out.append({"row": row, "to_instance_type": best.name, "vcpus": best.vcpus,
-                    "memory_gb": float(best.memory_gb),
-                    "utilisation": min(1.0, job["utilisation"] * job["vcpus"] / best.vcpus)})
+        fits = open_rows & (family == _family(t.name)) & (t.vcpus >= need_v) & (t.vcpus < vcpus) \
+            & (t.memory_gb >= need_m)
+        target[fits] = t.name
+        open_rows &= ~fits
+    rows = np.flatnonzero(target != "")
+    sizes = [INSTANCES[str(name)] for name in target[rows]]
+    out = [{"row": int(r), "to_instance_type": size.name, "vcpus": size.vcpus,
+            "memory_gb": float(size.memory_gb), "utilisation": min(1.0, u[r] * vcpus[r] / size.vcpus)}
+           for r, size in zip(rows, sizes, strict=True)]
     if not out:
         return pd.DataFrame(columns=["row", "to_instance_type", "vcpus", "memory_gb",
                                      "utilisation", "kwh_saved", "usd_saved"])
@@ -74,10 +78,15 @@ def rightsizing(jobs: pd.DataFrame, profile: str = "auto",
                           utilisation=props["utilisation"].to_numpy(),
                           instance_type=props["to_instance_type"].to_numpy())
     props["kwh_saved"] = jobs_energy_kwh(before, profile) - jobs_energy_kwh(after, profile)
-    old_price = [instance_price_usd_per_h(r, t) for r, t in zip(before["region"],
-                                                                 before["instance_type"], strict=True)]
-    new_price = [instance_price_usd_per_h(r, t) for r, t in zip(before["region"],
-                                                                 after["instance_type"], strict=True)]
+    prices: dict[tuple[str, str], float] = {}
+
+    def price(region: str, name: str) -> float:
+        if (region, name) not in prices:
+            prices[(region, name)] = instance_price_usd_per_h(region, name)
+        return prices[(region, name)]
+
+    old_price = [price(r, t) for r, t in zip(before["region"], before["instance_type"], strict=True)]
+    new_price = [price(r, t) for r, t in zip(before["region"], after["instance_type"], strict=True)]
     props["usd_saved"] = (np.asarray(old_price) - np.asarray(new_price)) * before["duration_h"]
     return props[props["kwh_saved"] > p.min_kwh].reset_index(drop=True)
 

@@ -73,9 +73,16 @@ def _run_stats(ctx: PlanContext, choice: Choice, rows: np.ndarray) -> tuple[Arra
     """Mean forecast intensity and its 90% half-width over each chosen run, gCO2e/kWh."""
     inten = np.empty(rows.size)
     half = np.empty(rows.size)
-    for i, j in enumerate(rows):
-        parts = choice.pieces.get(int(j)) or [(int(choice.region[j]), float(choice.start_x[j]),
-                                                 float(ctx.width[j]))]
+    split = np.array([int(j) in choice.pieces for j in rows], dtype=bool)
+    for r, grid in enumerate(ctx.grids):
+        pos = np.flatnonzero(~split & (choice.region[rows] == r))
+        if pos.size:
+            xs = choice.start_x[rows[pos]]
+            xe = xs + ctx.width[rows[pos]]
+            inten[pos] = grid.mean(xs, xe)
+            half[pos] = grid.mean_half_width(xs, xe)
+    for i in np.flatnonzero(split):
+        parts = choice.pieces[int(rows[i])]
         w = np.array([p[2] for p in parts])
         xs = np.array([p[1] for p in parts])
         grid = ctx.grids[parts[0][0]]
@@ -138,12 +145,15 @@ def _energy_recs(ctx: PlanContext, choice: Choice, plan_id: str) -> list[Recomme
     p_rel = ctx.params.power_rel
     proposals = [("rightsize", rightsizing(planned, ctx.params.profile, EnergyRecParams())),
                  ("power_cap", gpu_power_caps(planned, planned["start_utc"], ctx.params.profile))]
-    records = frame_records(planned)
-    original = frame_records(ctx.jobs[["region", "start_utc"]])
     for kind, props in proposals:
-        for prop in frame_records(props):
+        if props.empty:
+            continue
+        rows = props["row"].to_numpy(dtype=np.int64)
+        records = frame_records(planned.iloc[rows])
+        original = frame_records(ctx.jobs.iloc[rows][["region", "start_utc"]])
+        for i, prop in enumerate(frame_records(props)):
             j = int(prop["row"])
-            job = records[j]
+            job = records[i]
             kwh = float(prop["kwh_saved"])
             kg = kwh * inten[j] / 1000.0
             kg_half = np.hypot(p_rel * kg, kwh * half[j] / 1000.0)
@@ -160,8 +170,8 @@ def _energy_recs(ctx: PlanContext, choice: Choice, plan_id: str) -> list[Recomme
                        f"{(prop['slowdown'] - 1):.1%} slower, still before the deadline")
             recs.append(Recommendation(
                 rec_id=_rec_id(plan_id, job["job_id"], kind), plan_id=plan_id, kind=kind,
-                job_id=job["job_id"], team=job["team"], from_region=original[j]["region"],
-                from_start_utc=original[j]["start_utc"].to_pydatetime(),
+                job_id=job["job_id"], team=job["team"], from_region=original[i]["region"],
+                from_start_utc=original[i]["start_utc"].to_pydatetime(),
                 to_region=job["region"], to_start_utc=job["start_utc"].to_pydatetime(),
                 from_instance_type=job["instance_type"],
                 est_kgco2e_saved=Interval.around(kg, float(kg_half)),

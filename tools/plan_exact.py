@@ -345,7 +345,8 @@ def _read_split(ctx: PlanContext, choice: Choice, s: _Split, sol: ArrayF) -> Non
             pieces.append((region, float(start), float(amount)))
     carbon = float(np.dot(y, s.kg_per_slot)) * ctx.carbon_usd_per_kg
     intensity = float(np.sum(y[used] * s.intensity[used]) / max(float(y[used].sum()), 1e-12))
-    choice.pieces[s.job] = pieces
+    if len(pieces) > 1:  # a single piece is an ordinary contiguous run
+        choice.pieces[s.job] = pieces
     choice.region[s.job] = region
     choice.start_x[s.job] = pieces[0][1]
     choice.intensity[s.job] = intensity
