@@ -127,8 +127,46 @@ def _period_keys(ctx: PlanContext, x: ArrayF) -> pd.Index:
     return pd.Index([str(p) for p in times.to_period(freq)])
 
 
+def _solve_independent(ctx: PlanContext) -> Choice:
+    """Without a power cap or carbon budget nothing links the jobs, so the problem separates.
+
+    Each contiguous job takes its best candidate (as greedy does); each interruptible job takes,
+    in every allowed region, its cheapest slots up to its run length (the LP optimum of a single
+    job is a fractional knapsack with equal weights) and the cheapest region overall, unless a
+    contiguous candidate is cheaper. Exact: bound = objective, gap 0.
+    """
+    choice = greedy(ctx)
+    interruptible = ctx.jobs["interruptible"].to_numpy() & (ctx.k_max >= 0)
+    for j in np.flatnonzero(interruptible):
+        b = _Builder()
+        split = _split_vars(ctx, b, int(j))
+        if split is None:
+            continue
+        caps = np.asarray(b.upper)[split.y]
+        best_total, best_sol = np.inf, None
+        for r, fixed in split.fixed_cost.items():
+            sel = np.flatnonzero(split.region == r)
+            order = sel[np.argsort(split.kg_per_slot[sel], kind="stable")]
+            take = np.minimum(caps[order], np.maximum(
+                0.0, ctx.width[j] - np.concatenate(([0.0], np.cumsum(caps[order])[:-1]))))
+            total = fixed + float(np.dot(take, split.kg_per_slot[order])) * ctx.carbon_usd_per_kg
+            if total < best_total - 1e-12:
+                sol = np.zeros(len(b.cost))
+                sol[split.y[order]] = take
+                if r in split.z:
+                    sol[split.z[r]] = 1.0
+                best_total, best_sol = total, sol
+        if best_sol is not None and best_total < choice.score[j] - 1e-12:
+            _read_split(ctx, choice, split, best_sol)
+    choice.bound = choice.objective
+    choice.gap = 0.0
+    return choice
+
+
 def solve_exact(ctx: PlanContext) -> Choice:
     """Solve the MILP; falls back to the greedy plan (with a note) if HiGHS finds nothing."""
+    if ctx.policy.max_power_kw is None and ctx.policy.carbon_budget_kg is None:
+        return _solve_independent(ctx)
     t_start = time.perf_counter()
     cands = best_per_job(ctx, keep=None if ctx.params.exact_all_candidates
                          else ctx.params.top_candidates)
@@ -247,7 +285,10 @@ def _run(ctx: PlanContext, b: _Builder, t_start: float, warm: ArrayF | None) -> 
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n, m
-    lp.col_cost_ = np.asarray(b.cost, dtype=float)
+    cost = np.asarray(b.cost, dtype=float)
+    nonzero = np.abs(cost[cost != 0])
+    scale = float(np.clip(1.0 / nonzero.min(), 1.0, 1e6)) if nonzero.size else 1.0
+    lp.col_cost_ = cost * scale  # carbon terms are ~1e-3 USD: keep them above HiGHS's tolerances
     lp.col_lower_ = np.zeros(n)
     lp.col_upper_ = np.asarray(b.upper, dtype=float)
     lp.row_lower_ = np.where(np.isinf(b.lo), -inf, np.asarray(b.lo, dtype=float))
@@ -278,8 +319,8 @@ def _run(ctx: PlanContext, b: _Builder, t_start: float, warm: ArrayF | None) -> 
     x = np.asarray(h.getSolution().col_value, dtype=float)
     if not any(b.integer):
         optimal = status == highspy.HighsModelStatus.kOptimal
-        return _Result(x, float(info.objective_function_value), 0.0, optimal)
-    return _Result(x, float(info.mip_dual_bound), float(info.mip_gap),
+        return _Result(x, float(info.objective_function_value) / scale, 0.0, optimal)
+    return _Result(x, float(info.mip_dual_bound) / scale, float(info.mip_gap),
                    status == highspy.HighsModelStatus.kOptimal)
 
 
