@@ -145,6 +145,32 @@ class TestExact:
             assert exact_plan.bound_usd <= exact_plan.objective_usd + 1e-6
 
 
+class TestCarbonBudget:
+    fc = forecast({"us-east-1": [400.0] * 24, "eu-north-1": [30.0] * 24})
+
+    def test_exact_meets_a_budget_greedy_only_reports(self) -> None:
+        frame = jobs([{"slack_h": 0.0, "category": "balanced", "vcpus": 64,
+                       "instance_type": "m5.16xlarge", "memory_gb": 256.0}])
+        energy = job_energy(frame.iloc[0])
+        policy = PolicySet(carbon_price_usd_per_t=0, carbon_budget_kg=energy * 100 / 1000,
+                           carbon_budget_period="day")
+        greedy_plan = make_plan(frame, self.fc, policy, params=NO_ENERGY)
+        (period,) = greedy_plan.budget.values()
+        assert not period["ok"] and greedy_plan.recommendations == []  # dearer region not chosen
+        exact_plan = make_plan(frame, self.fc, policy, solver="exact", params=NO_ENERGY)
+        (rec,) = exact_plan.recommendations
+        assert rec.to_region == "eu-north-1"
+        (period,) = exact_plan.budget.values()
+        assert period["ok"] and period["planned_kgco2e"] == pytest.approx(energy * 30 / 1000)
+
+    def test_impossible_budget_is_reported_not_hidden(self) -> None:
+        frame = jobs([{"slack_h": 0.0, "category": "balanced"}])
+        policy = PolicySet(carbon_budget_kg=0.0, carbon_budget_period="day")
+        plan = make_plan(frame, self.fc, policy, solver="exact", params=NO_ENERGY)
+        assert any("carbon budget cannot be met" in note for note in plan.notes)
+        assert not next(iter(plan.budget.values()))["ok"]
+
+
 class TestDecomposition:
     @pytest.mark.parametrize("seed", range(4))
     def test_independent_jobs_solved_per_job_match_the_milp(self, seed: int) -> None:

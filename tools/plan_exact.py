@@ -324,8 +324,8 @@ def _run(ctx: PlanContext, b: _Builder, t_start: float, warm: ArrayF | None) -> 
                    status == highspy.HighsModelStatus.kOptimal)
 
 
-def _cap_rows(ctx: PlanContext, b: _Builder, cap: float, forced: ArrayI, cands, cidx: ArrayI,  # type: ignore[no-untyped-def]
-              x: ArrayI, splits: dict[int, _Split], choice: Choice) -> None:
+def _cap_rows(ctx: PlanContext, b: _Builder, cap: float, forced: ArrayI, cands: Candidates,
+              cidx: ArrayI, x: ArrayI, splits: dict[int, _Split], choice: Choice) -> None:
     fixed = np.zeros((len(ctx.grids), horizon_slots(ctx)))
     item, slot, frac = occupancy(ctx.start0_x[forced], ctx.width[forced])
     np.add.at(fixed, (ctx.home[forced][item], slot), ctx.power_kw[forced][item] * frac)
@@ -351,7 +351,7 @@ def _cap_rows(ctx: PlanContext, b: _Builder, cap: float, forced: ArrayI, cands, 
                np.full(s.y.size, ctx.power_kw[j]))
 
 
-def _budget_rows(ctx: PlanContext, b: _Builder, forced: ArrayI, cands, cidx: ArrayI,  # type: ignore[no-untyped-def]
+def _budget_rows(ctx: PlanContext, b: _Builder, forced: ArrayI, cands: Candidates, cidx: ArrayI,
                  x: ArrayI, splits: dict[int, _Split], choice: Choice) -> list[int]:
     budget = float(ctx.policy.carbon_budget_kg or 0.0)
     fixed_kg = pd.Series(ctx.energy_kwh[forced] * choice.intensity[forced] / 1000.0).groupby(

@@ -333,10 +333,10 @@ def best_per_job(ctx: PlanContext, keep: int | None, chunk: int = 20_000) -> Can
 def job_candidates(ctx: PlanContext, j: int) -> Candidates:
     """Every feasible grid placement of one job (all allowed regions and offsets), best first."""
     rows = np.array([j], dtype=np.int64)
+    empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
+    none = Candidates(empty_i, empty_i, empty_f, empty_f, empty_f, np.zeros(0, dtype=bool))
     if ctx.k_max[j] < 0:
-        empty_i = np.zeros(0, dtype=np.int64)
-        empty_f = np.zeros(0)
-        return Candidates(empty_i, empty_i, empty_f, empty_f, empty_f, np.zeros(0, dtype=bool))
+        return none
     xs = ctx.submit_x[j] + np.arange(ctx.k_max[j] + 1, dtype=float)[None, :]
     regions, starts, scores, intens = [], [], [], []
     for r in range(len(ctx.grids)):
@@ -349,7 +349,7 @@ def job_candidates(ctx: PlanContext, j: int) -> Candidates:
         scores.append(sc[0][ok])
         intens.append(inten[0][ok])
     if not regions:
-        return job_candidates(ctx.__class__(**{**ctx.__dict__, "k_max": np.full_like(ctx.k_max, -1)}), j)
+        return none
     sc_all = np.concatenate(scores)
     order = np.argsort(sc_all, kind="stable")
     return Candidates(np.full(order.size, j, dtype=np.int64), np.concatenate(regions)[order],
