@@ -11,6 +11,7 @@ import pandas as pd
 
 from tools.account import Bounds, account_jobs, aggregate, totals
 from tools.execute import ExecutionParams, execute, ticket_markdown
+from tools.forecast import rolling_forecast
 from tools.ledger import Ledger, LedgerError
 from tools.plan import PlanParams, make_plan
 from tools.plan_store import (
@@ -23,7 +24,7 @@ from tools.plan_store import (
     verifications_for_plan,
 )
 from tools.records import Plan
-from tools.schemas import Basis, PolicySet, SeriesKind
+from tools.schemas import Basis, GridSeries, PolicySet, SeriesKind
 from tools.simulate import SimulationConfig, simulate
 from tools.sources import file_sha256, read_grid_csv
 from tools.verify import VerifyParams, verify
@@ -196,12 +197,22 @@ def run_plan(
     if days is not None:
         first = jobs["submit_utc"].min().floor("D")
         jobs = jobs[jobs["submit_utc"] < first + pd.Timedelta(days=days)].reset_index(drop=True)
-    forecast = ledger.run_series(run_id, "forecast")
-    if not forecast:
-        raise LedgerError(f"run {run_id} has no forecast series to plan on")
+    forecast = ledger.run_series(run_id, "forecast") or forecast_from_realised(ledger, run_id, jobs)
     plan = make_plan(jobs, forecast, policy, solver=solver, params=params, run_id=run_id)
     stored = store_plan(ledger, plan)
     return _plan_summary(plan, stored.created)
+
+
+def forecast_from_realised(ledger: Ledger, run_id: str, jobs: pd.DataFrame) -> dict[str, GridSeries]:
+    """When a run has no forecast series: day-ahead forecasts (tools.forecast, ``auto`` model)
+    issued daily from each region's realised history over the jobs' whole planning window."""
+    realised = ledger.run_series(run_id, "realised")
+    if not realised:
+        raise LedgerError(f"run {run_id} has neither forecast nor realised grid series to plan on")
+    start = pd.Timestamp(jobs["submit_utc"].min()).floor("D")
+    end = pd.Timestamp(jobs["deadline_utc"].max()).ceil("D")
+    return {region: rolling_forecast(series, start.to_pydatetime(), end.to_pydatetime(), "auto")
+            for region, series in realised.items()}
 
 
 def _plan_id(ledger: Ledger, plan_id: str | None) -> str:
