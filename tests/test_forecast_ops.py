@@ -45,7 +45,8 @@ def test_cli_forecast_and_metered(tmp_path: Path) -> None:
     assert len(fc["values"]) == 12 and fc["model"] in ("persistence-24h", "persistence-168h", "ridge")
     assert all(v["lower"] <= v["value"] <= v["upper"] for v in fc["values"])
     assert "no trained LSTM" in cli("forecast", "--region", "eu-north-1", "--model", "lstm", code=1)["error"]
-    assert "not an ISO-8601" in cli("forecast", "--region", "eu-north-1", "--at", "yesterday", code=1)["error"]
+    bad_time = cli("forecast", "--region", "eu-north-1", "--at", "yesterday", code=1)
+    assert "not an ISO-8601" in bad_time["error"]
     trained = cli("train", "--region", "eu-north-1", "--model", "ridge", "--test-days", "3")
     assert set(trained["scores"]) == {"ridge", "persistence-24h", "persistence-168h"}
     energy = cli("train", "--target", "energy", "--cluster", "cpu-b")
