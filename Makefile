@@ -1,25 +1,39 @@
 # GreenOps Copilot. Every target creates .venv and installs the project on first use;
-# the install is redone only when pyproject.toml changes (stamp file).
+# the install is redone only when pyproject.toml changes (stamp file). Node packages (solc-js,
+# OpenZeppelin, the anvil chain node) go into node_modules by npm, redone only when
+# package-lock.json changes.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install install-node run test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# `npm install` from the lock file, not `npm ci`: the registry here carries only the linux-x64
+# build of @foundry-rs/anvil's per-platform optional packages, so the lock cannot list the
+# others and `npm ci` refuses it as "out of sync"; `npm install` installs exactly the locked
+# versions and leaves the lock unchanged. --ignore-scripts: the anvil binary ships in its
+# platform package; the wrapper's postinstall would only try a download.
+$(NODE_STAMP): package.json package-lock.json
+	npm install --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
+
+install-node: $(NODE_STAMP)
 
 ## make run: start the copilot on its embedded defaults (for now: the CLI demo)
-run: $(STAMP)
+run: $(STAMP) $(NODE_STAMP)
 	$(PY) app.py demo
 
 ## make test: lint, type-check and the whole test suite (slow tests included)
-test: lint typecheck unit
+test: $(NODE_STAMP) lint typecheck unit
 
 lint: $(STAMP)
 	$(PY) -m ruff check tools copilot models tests bench app.py
@@ -27,14 +41,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy tools
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
 ## make bench: benchmark scripts, JSON results under bench/results/
-bench: $(STAMP)
+bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/foundation.py
 	$(PY) bench/planner.py
 	$(PY) bench/shifting.py
+	$(PY) bench/mint.py
+	$(PY) bench/forecast.py
 
 clean:
-	rm -rf $(VENV) var bench/results .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules var bench/results .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,296 @@
+"""Token and chain commands (Typer), registered on ``copilot.cli.app``.
+
+    chain-up / chain-down     start (and deploy the tokens once) / stop the embedded anvil node
+    chain-status              token addresses, chain id, block, balances, minted totals
+    chain-history             every mint and retirement event on chain
+    mint --verification ID    show the evidence and amounts, ask for approval, mint exactly once
+    retire --amount X --reason "..."    burn the signer's tokens with a reason
+    reconcile                 compare the ledger's mint records with the chain (exit 1 on a difference)
+
+Without ``GREENOPS_CHAIN_RPC_URL`` the chain is the embedded anvil node (state in
+``$GREENOPS_DATA_DIR/chain``); with it, any JSON-RPC node, signing with the key named by the
+settings. Heavy imports (web3) happen inside the commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any, cast
+
+import click
+import typer
+
+from copilot.cli import DbOption, JsonOption, _emit, _fail, _log, _open_ledger, app
+from copilot.settings import Settings
+
+if TYPE_CHECKING:
+    from tools.chain_node import AnvilNode
+    from tools.chain_records import TokenKey
+    from tools.mint import Minter
+
+ApproveOption = Annotated[bool, typer.Option(
+    "--approve", help="Approve without the prompt. For scripts only, written by a person.")]
+
+
+def _node(settings: Settings) -> AnvilNode:
+    from tools.chain_node import AnvilNode
+
+    return AnvilNode(settings.data_dir / "chain", binary=settings.chain.anvil_bin)
+
+
+@contextmanager
+def _minter(db: Any, settings: Settings) -> Iterator[Minter]:
+    """A Minter on the configured chain: the embedded node (its recorded port, else the configured
+    one) or ``GREENOPS_CHAIN_RPC_URL`` with the configured signer."""
+    import os
+
+    from tools.chain import ChainClient, redact_url
+    from tools.chain_keys import configured_signer
+    from tools.mint import Minter
+
+    chain = settings.chain
+    if chain.embedded:
+        info = _node(settings).info()
+        url = info.url if info else f"http://127.0.0.1:{chain.port}"
+        client = ChainClient.rpc(url, receipt_timeout_s=chain.receipt_timeout_s)
+        network = chain.network or "embedded"
+    else:
+        assert chain.rpc_url is not None
+        signer = configured_signer(os.environ, key_env=chain.key_env, keystore=chain.keystore,
+                                   password_env=chain.keystore_password_env)
+        client = ChainClient.rpc(chain.rpc_url, signer=signer, receipt_timeout_s=chain.receipt_timeout_s)
+        network = chain.network or redact_url(chain.rpc_url)
+    with _open_ledger(db) as ledger:
+        yield Minter(ledger, client, network=network, recipient=chain.recipient, actor="cli")
+
+
+def _guarded(as_json: bool, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run ``work``; chain, ledger and input errors become a clear message and exit code 1."""
+    from pydantic import ValidationError
+
+    from tools.chain import ChainError
+    from tools.ledger import LedgerError
+
+    try:
+        return work()
+    except (ChainError, ValueError, ValidationError, LedgerError, FileNotFoundError) as exc:
+        _fail(exc, as_json)
+        raise AssertionError("unreachable") from exc
+
+
+@app.command("chain-up")
+def chain_up(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Start the embedded chain node (anvil on 127.0.0.1) and deploy the two tokens once."""
+    settings = Settings.from_env()
+
+    def work() -> dict[str, Any]:
+        node: dict[str, Any] = {"embedded": settings.chain.embedded}
+        if settings.chain.embedded:
+            manager = _node(settings)
+            was_running = manager.info() is not None
+            info = manager.start(settings.chain.port)
+            node.update(pid=info.pid, url=info.url, state_file=info.state_file, started=not was_running)
+        with _minter(db, settings) as minter:
+            deployments = minter.deploy()
+            return {"node": node, "network": minter.network, "chain_id": minter.client.chain_id,
+                    "tokens": {k: {"address": d["address"], "symbol": d["symbol"], "block": d["block"]}
+                               for k, d in deployments.items()}}
+
+    out = _guarded(as_json, work)
+    _emit(out, as_json, lambda o: "\n".join(
+        [f"chain {o['chain_id']} ({o['network']})" + (f", node {o['node']['url']} pid {o['node']['pid']}"
+                                                     if o["node"]["embedded"] else "")]
+        + [f"  {t['symbol']:<11} {t['address']}" for t in o["tokens"].values()]))
+
+
+@app.command("chain-down")
+def chain_down(as_json: JsonOption = False) -> None:
+    """Stop the embedded chain node (its state is saved and restored by the next chain-up)."""
+    settings = Settings.from_env()
+
+    def work() -> dict[str, Any]:
+        if not settings.chain.embedded:
+            raise ValueError("chain-down only stops the embedded node; GREENOPS_CHAIN_RPC_URL is set")
+        info = _node(settings).stop()
+        return {"stopped": info is not None, "pid": info.pid if info else None}
+
+    out = _guarded(as_json, work)
+    _emit(out, as_json, lambda o: f"stopped the embedded node (pid {o['pid']})" if o["stopped"]
+          else "the embedded node was not running")
+
+
+@app.command("chain-status")
+def chain_status(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Token addresses, chain id, block, recipient balances and minted totals."""
+    from tools.chain import ChainUnavailableError
+    from tools.mint_reconcile import chain_status as status
+
+    settings = Settings.from_env()
+
+    def work() -> dict[str, Any]:
+        with _minter(db, settings) as minter:
+            try:
+                return {"running": True, **status(minter)}
+            except ChainUnavailableError as exc:
+                deps = {k: d.address for k, d in minter.chain.deployments().items()} \
+                    if _deployed(minter) else {}
+                return {"running": False, "network": minter.network, "node": minter.client.label,
+                        "error": str(exc), "tokens": deps}
+
+    out = _guarded(as_json, work)
+
+    def render(o: dict[str, Any]) -> str:
+        if not o["running"]:
+            return f"chain node {o['node']} is down: {o['error']}"
+        lines = [f"chain {o['chain_id']} ({o['network']}) at {o['node']}, block {o['block']}",
+                 f"  recipient {o['recipient']}"]
+        for t in o["tokens"].values():
+            lines.append(f"  {t['symbol']:<11} {t['address']}  supply {t['total_supply']}  "
+                         f"recipient {t['recipient_balance']}  minted {t['minted']} in {t['mints']} "
+                         f"mint(s), {t['pending']} pending")
+        return "\n".join(lines)
+
+    _emit(out, as_json, render)
+
+
+def _deployed(minter: Minter) -> bool:
+    from tools.chain_tokens import NotDeployedError
+
+    try:
+        minter.chain.deployments()
+    except NotDeployedError:
+        return False
+    return True
+
+
+@app.command("chain-history")
+def chain_history(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Every SavingsMinted and Retired event of both tokens, in chain order."""
+    settings = Settings.from_env()
+
+    def work() -> dict[str, Any]:
+        with _minter(db, settings) as minter:
+            return {"network": minter.network, "events": minter.history()}
+
+    out = _guarded(as_json, work)
+    _emit(out, as_json, lambda o: "\n".join(
+        f"block {e['block']:>6} {e['event']:<13} {e['amount']:>24} {e['token']:<6} {e['account']} "
+        + (e["evidence_hash"] or repr(e["reason"])) for e in o["events"]) or "no events")
+
+
+def _mint_prompt(preview: Any) -> str:
+    v = preview.verification
+    lines = [
+        f"verification {v.verification_id} (recommendation {v.rec_id}, {preview.rec_status}), "
+        f"kind {v.kind}, method {v.method}",
+        f"  claimed  {v.claimed_kgco2e:.6g} kgCO2e, {v.claimed_kwh:.6g} kWh",
+        f"  verified {v.saved_kgco2e.central:.6g} kgCO2e [{v.saved_kgco2e.lower:.6g} .. "
+        f"{v.saved_kgco2e.upper:.6g}] 90%, {v.saved_kwh.central:.6g} kWh [{v.saved_kwh.lower:.6g} .. "
+        f"{v.saved_kwh.upper:.6g}] 90%",
+        f"  evidence hash {v.evidence_hash}",
+        "  inputs:",
+        *[f"    {name:<24} {digest}" for name, digest in sorted(v.inputs.items())],
+        f"  chain id {preview.chain_id} ({preview.network}), recipient {preview.recipient}",
+        "  to mint (conservative lower bound, 18 decimals):",
+    ]
+    for t in preview.tokens:
+        state = "" if t.status == "new" else f"  [{t.status}]"
+        lines.append(f"    {t.amount:>24} {t.symbol:<11} token {t.address}{state}")
+    return "\n".join(lines)
+
+
+@app.command()
+def mint(
+    verification: Annotated[str, typer.Option("--verification", help="Verification id to mint.")],
+    approve: ApproveOption = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a verification's evidence and amounts, ask for approval, then mint each token once."""
+    settings = Settings.from_env()
+
+    def work() -> dict[str, Any]:
+        with _minter(db, settings) as minter:
+            preview = minter.preview(verification)
+            typer.echo(_mint_prompt(preview), err=as_json)
+            if not approve:
+                try:
+                    approved = typer.confirm("Mint these tokens?", default=False, err=as_json)
+                except click.exceptions.Abort:
+                    approved = False
+                if not approved:
+                    raise ValueError(f"mint of verification {verification} was not approved: nothing sent")
+            minter.ledger.audit("mint-approved", verification, {
+                "how": "--approve flag" if approve else "terminal prompt",
+                "amounts": {t.token: t.amount for t in preview.tokens}}, actor="cli")
+            outcome = minter.mint_verification(verification)
+            return outcome.model_dump(mode="json")
+
+    out = _guarded(as_json, work)
+    _emit(out, as_json, lambda o: (
+        f"verification {o['verification_id']}: " + ("already minted" if o["already_minted"] else "minted")
+        + "".join(f"\n  {m['amount']} {m['token']} tx {m['tx_hash']} block {m['block']} gas {m['gas_used']}"
+                  for m in o["mints"])
+        + (f"\n  nothing to mint for: {', '.join(o['skipped'])}" if o["skipped"] else "")))
+
+
+@app.command()
+def retire(
+    amount: Annotated[str, typer.Option(help="Tokens to retire, e.g. 1.5 (up to 18 decimals).")],
+    reason: Annotated[str, typer.Option(help="Why (recorded on chain and in the ledger).")],
+    token: Annotated[str, typer.Option(help="kgco2e (kgCO2eSave) or kwh (kWhSave).")] = "kgco2e",
+    approve: ApproveOption = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Retire (burn) the signer's tokens with a reason."""
+    from tools.chain_records import TOKENS, parse_token_amount
+
+    settings = Settings.from_env()
+
+    def work() -> dict[str, Any]:
+        if token not in TOKENS:
+            raise ValueError(f"--token={token!r} is not one of {', '.join(TOKENS)}")
+        key = cast("TokenKey", token)
+        units = parse_token_amount(amount)
+        with _minter(db, settings) as minter:
+            _log(f"retire {amount} {TOKENS[key].symbol} from {minter.client.signer.address}: {reason!r}")
+            if not approve:
+                try:
+                    ok = typer.confirm("Retire these tokens?", default=False, err=True)
+                except click.exceptions.Abort:
+                    ok = False
+                if not ok:
+                    raise ValueError("retirement was not approved: nothing sent")
+            done = minter.retire(units, reason, key)
+            return done.model_dump(mode="json")
+
+    out = _guarded(as_json, work)
+    _emit(out, as_json, lambda o: f"retired {o['amount']} {o['token']} ({o['reason']!r}) tx {o['tx_hash']} "
+          f"block {o['block']} gas {o['gas_used']}")
+
+
+@app.command()
+def reconcile(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Compare the ledger's mints and retirements with the chain's events; exit 1 on a difference."""
+    from tools.mint_reconcile import reconcile as run
+
+    settings = Settings.from_env()
+
+    def work() -> dict[str, Any]:
+        with _minter(db, settings) as minter:
+            return run(minter).model_dump(mode="json")
+
+    out = _guarded(as_json, work)
+
+    def render(o: dict[str, Any]) -> str:
+        lines = [f"chain {o['chain_id']} ({o['network']}) block {o['block']}: "
+                 + ("ledger and chain agree" if o["ok"] else f"{len(o['differences'])} difference(s)")]
+        lines += [f"  {d['kind']:<24} {d['token']:<6} {d['detail']}" for d in o["differences"]]
+        lines += [f"  pending {p['token']} {p['verification_id']} ({p['status']})" for p in o["pending"]]
+        return "\n".join(lines)
+
+    _emit(out, as_json, render)
+    if not out["ok"]:
+        raise typer.Exit(code=1)

@@ -1,0 +1,143 @@
+"""Fixtures for the token tests: verified ledgers, the in-process EVM and real anvil nodes.
+
+anvil comes from the npm package ``@foundry-rs/anvil`` (``make test`` installs it into
+node_modules); each node runs on 127.0.0.1 on a free port with its state in the test's tmp dir
+and is stopped by its fixture. Tests that need anvil skip, with the reason printed, only when
+the binary cannot be found at all.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from copilot.operations import run_execute, run_plan, run_simulation, run_verify
+from tests.conftest import FixedClock
+from tools.chain import ChainClient, NodeSigner
+from tools.chain_node import AnvilNode, NodeInfo, find_anvil, free_port
+from tools.ledger import Ledger
+from tools.mint import Minter
+from tools.plan import PlanParams
+from tools.simulate import SimulationConfig
+
+SMALL = SimulationConfig(days=2, seed=11, jobs_per_day=150)
+BACKENDS = ["in-process", "anvil"]
+
+
+def anvil_or_skip() -> Path:
+    binary = find_anvil()
+    if binary is None:
+        reason = ("anvil binary not found (node_modules/@foundry-rs/anvil-*/bin/anvil, "
+                  "$GREENOPS_ANVIL_BIN or PATH): run `make install-node`")
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
+    return binary
+
+
+@pytest.fixture(scope="session")
+def verified_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ledger file holding a small simulation planned, executed and verified (built once)."""
+    path = tmp_path_factory.mktemp("verified") / "ledger.sqlite"
+    with Ledger(path, clock=FixedClock()) as ledger:
+        run_simulation(ledger, SMALL, telemetry=False)
+        run_plan(ledger, params=PlanParams())
+        run_execute(ledger)
+        run_verify(ledger)
+    return path
+
+
+@pytest.fixture
+def vledger(verified_db: Path, tmp_path: Path) -> Iterator[Ledger]:
+    """A private copy of the verified ledger."""
+    path = tmp_path / "ledger.sqlite"
+    shutil.copy(verified_db, path)
+    with Ledger(path, clock=FixedClock()) as ledger:
+        yield ledger
+
+
+def verification_ids(ledger: Ledger) -> dict[str, list[str]]:
+    """Verification ids by what they can mint: ``both``, ``kgco2e_only``, ``nothing``."""
+    rows = list(ledger.db.query("SELECT verification_id, mintable_kgco2e AS kg, mintable_kwh AS kwh "
+                                "FROM verifications ORDER BY rowid"))
+    return {
+        "both": [r["verification_id"] for r in rows if r["kg"] > 0 and r["kwh"] > 0],
+        "kgco2e_only": [r["verification_id"] for r in rows if r["kg"] > 0 and r["kwh"] == 0],
+        "nothing": [r["verification_id"] for r in rows if r["kg"] == 0 and r["kwh"] == 0],
+    }
+
+
+@pytest.fixture
+def vids(vledger: Ledger) -> dict[str, list[str]]:
+    """Verification ids of ``vledger`` by what they can mint."""
+    return verification_ids(vledger)
+
+
+@dataclass
+class Anvil:
+    """A running anvil node owned by a test."""
+
+    node: AnvilNode
+    info: NodeInfo
+    started: list[NodeInfo] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return self.info.url
+
+    def stop(self) -> None:
+        self.node.stop()
+
+    def restart(self, port: int | None = None) -> None:
+        self.node.stop()
+        self.info = self.node.start(port or self.info.port)
+
+
+@pytest.fixture
+def anvil(tmp_path: Path) -> Iterator[Anvil]:
+    binary = anvil_or_skip()
+    node = AnvilNode(tmp_path / "chain", binary=binary)
+    handle = Anvil(node=node, info=node.start(free_port()))
+    try:
+        yield handle
+    finally:
+        node.stop()
+
+
+@dataclass
+class Backend:
+    """One chain for a test: the in-process EVM or a real anvil node."""
+
+    name: str
+    client: ChainClient
+    network: str
+    anvil: Anvil | None = None
+
+    def fresh_client(self) -> ChainClient:
+        """A new client to the same chain (as a restarted process would make)."""
+        if self.anvil is not None:
+            return ChainClient.rpc(self.anvil.url, receipt_timeout_s=10)
+        return ChainClient(self.client.w3, label=self.client.label, signer=self.client.signer)
+
+    def other_account(self) -> NodeSigner:
+        return NodeSigner(self.client.w3.eth.accounts[1])
+
+    def minter(self, ledger: Ledger, **kwargs: str) -> Minter:
+        return Minter(ledger, self.fresh_client(), network=self.network, **kwargs)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    if request.param == "in-process":
+        yield Backend("in-process", ChainClient.in_process(), "memory")
+        return
+    binary = anvil_or_skip()
+    node = AnvilNode(tmp_path / "chain", binary=binary)
+    handle = Anvil(node=node, info=node.start(free_port()))
+    try:
+        yield Backend("anvil", ChainClient.rpc(handle.url, receipt_timeout_s=10), "test-anvil", handle)
+    finally:
+        node.stop()

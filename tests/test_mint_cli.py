@@ -1,0 +1,155 @@
+"""The chain CLI end to end on the embedded default (a real anvil node started by `chain-up`):
+approval prompt, exactly-once mint, retire, reconcile, and a restart that keeps everything."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from copilot.cli import app
+from tools.chain_node import AnvilNode, free_port
+from tools.ledger import Ledger
+from tools.plan_store import load_verification, statuses
+
+pytest_plugins = ["tests.chain_fixtures"]
+runner = CliRunner()
+
+
+class Cli:
+    """Runs app commands against one ledger and data dir, with the chain on a free port."""
+
+    def __init__(self, tmp_path: Path, db: Path) -> None:
+        self.db = str(db)
+        self.data_dir = tmp_path / "data"
+        self.env = {"GREENOPS_DATA_DIR": str(self.data_dir), "GREENOPS_CHAIN_PORT": str(free_port()),
+                    "GREENOPS_CHAIN_RPC_URL": ""}
+
+    def run(self, *args: str, code: int = 0, stdin: str | None = None, db: bool = True) -> Any:
+        """JSON printed by the command (an ``{"error": ...}`` when ``code`` is 1)."""
+        argv = [*args, *(["--db", self.db] if db else []), "--json"]
+        self.last = runner.invoke(app, argv, env=self.env, input=stdin)
+        assert self.last.exit_code == code, self.last.stdout + self.last.stderr
+        out = self.last.stdout  # CliRunner echoes typed answers to stdout: skip to the JSON
+        return json.loads(out[out.index("{"):])
+
+
+@pytest.fixture
+def cli(tmp_path: Path, verified_db: Path) -> Iterator[Cli]:
+    from tests.chain_fixtures import anvil_or_skip
+
+    anvil_or_skip()
+    db = tmp_path / "ledger.sqlite"
+    shutil.copy(verified_db, db)
+    handle = Cli(tmp_path, db)
+    try:
+        yield handle
+    finally:
+        AnvilNode(handle.data_dir / "chain").stop()
+
+
+def test_chain_cli_end_to_end_with_restart(cli: Cli) -> None:
+    from tests.chain_fixtures import verification_ids
+
+    up = cli.run("chain-up")
+    assert up["node"]["started"] and up["node"]["url"].startswith("http://127.0.0.1:")
+    tokens = up["tokens"]
+    assert {t["symbol"] for t in tokens.values()} == {"kWhSave", "kgCO2eSave"}
+    again = cli.run("chain-up")  # idempotent: same node, same tokens
+    assert not again["node"]["started"] and again["tokens"] == tokens
+
+    with Ledger(cli.db) as ledger:
+        ids = verification_ids(ledger)
+        vid = ids["both"][0]
+        v = load_verification(ledger, vid)
+
+    # refused at the prompt: nothing sent, nothing recorded
+    refused = cli.run("mint", "--verification", vid, code=1, stdin="n\n")
+    assert "was not approved" in refused["error"]
+    prompt = cli.last.stderr
+    for shown in (vid, v.kind, v.method, v.evidence_hash, *v.inputs.values(),
+                  tokens["kwh"]["address"], tokens["kgco2e"]["address"], f"chain id {up['chain_id']}",
+                  "claimed", "verified", "90%", "recipient"):
+        assert shown in prompt, shown
+    status = cli.run("chain-status")
+    assert status["running"] and status["tokens"]["kwh"]["mints"] == 0
+    assert status["chain_id"] == up["chain_id"]
+
+    minted = cli.run("mint", "--verification", vid, stdin="y\n")
+    assert not minted["already_minted"] and len(minted["mints"]) == 2
+    amounts = {m["token"]: m["amount"] for m in minted["mints"]}
+    assert cli.run("mint", "--verification", vid, "--approve")["already_minted"]
+
+    retired = cli.run("retire", "--amount", "0.0000001", "--reason", "offset test", "--approve")
+    assert retired["status"] == "confirmed" and retired["reason"] == "offset test"
+    assert "more than 18 decimals" in cli.run(
+        "retire", "--amount", "1e-19", "--reason", "x", "--approve", code=1)["error"]
+    report = cli.run("reconcile")
+    assert report["ok"] and report["tokens"]["kwh"]["chain_minted"] == amounts["kwh"]
+
+    # restart of the embedded default keeps balances and the used evidence hashes
+    assert cli.run("chain-down", db=False)["stopped"]
+    down = cli.run("chain-status")
+    assert not down["running"] and "is not reachable" in down["error"]
+    assert cli.run("chain-up")["tokens"] == tokens
+    status = cli.run("chain-status")
+    assert status["tokens"]["kwh"]["recipient_balance"] == amounts["kwh"]
+    assert Decimal(status["tokens"]["kgco2e"]["total_supply"]) == Decimal(amounts["kgco2e"]) - Decimal(
+        "0.0000001")
+    assert cli.run("mint", "--verification", vid, "--approve")["already_minted"]
+    assert cli.run("reconcile")["ok"]
+    history = cli.run("chain-history")["events"]
+    assert [e["event"] for e in history] == ["SavingsMinted", "SavingsMinted", "Retired"]
+
+    # a second verification after the restart mints normally
+    second = ids["kgco2e_only"][0]
+    out = cli.run("mint", "--verification", second, "--approve")
+    assert [m["token"] for m in out["mints"]] == ["kgco2e"] and out["skipped"] == ["kwh"]
+    with Ledger(cli.db) as ledger:
+        assert statuses(ledger, [v.rec_id]) == {v.rec_id: "minted"}
+        assert ledger.verify_audit().ok
+    cli.run("chain-down", db=False)
+
+
+def test_mint_with_node_down_is_a_clear_error_and_stays_pending(cli: Cli) -> None:
+    from tests.chain_fixtures import verification_ids
+
+    cli.run("chain-up")
+    cli.run("chain-down", db=False)
+    with Ledger(cli.db) as ledger:
+        vid = verification_ids(ledger)["both"][0]
+    error = cli.run("mint", "--verification", vid, "--approve", code=1)
+    assert error["type"] == "ChainUnavailableError"
+    assert f"http://127.0.0.1:{cli.env['GREENOPS_CHAIN_PORT']}" in error["error"]
+    with Ledger(cli.db) as ledger:
+        rows = list(ledger.db.query("SELECT status FROM chain_mints"))
+    assert [r["status"] for r in rows] == ["intent", "intent"]
+    cli.run("chain-up")
+    pending = cli.run("reconcile")
+    assert len(pending["pending"]) == 2 and pending["ok"]
+    assert len(cli.run("mint", "--verification", vid, "--approve")["mints"]) == 2
+    assert cli.run("reconcile")["pending"] == []
+
+
+def test_cli_errors(cli: Cli) -> None:
+    from tests.chain_fixtures import verification_ids
+
+    with Ledger(cli.db) as ledger:
+        vid = verification_ids(ledger)["both"][0]
+    assert "no kgCO2eSave token is deployed on network 'embedded'" in cli.run(
+        "mint", "--verification", vid, "--approve", code=1)["error"]
+    cli.run("chain-up")
+    assert "no verification with id 'x'" in cli.run("mint", "--verification", "x", code=1)["error"]
+    assert "is not one of" in cli.run("retire", "--amount", "1", "--reason", "r", "--token", "eur",
+                                      code=1)["error"]
+    assert "cannot retire 1 kgCO2eSave" in cli.run("retire", "--amount", "1", "--reason", "r",
+                                                   "--approve", code=1)["error"]
+    cli.run("chain-down", db=False)
+    cli.env["GREENOPS_CHAIN_RPC_URL"] = "http://127.0.0.1:9"
+    assert "only stops the embedded node" in cli.run("chain-down", db=False, code=1)["error"]

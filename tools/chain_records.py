@@ -1,0 +1,172 @@
+"""Records of the token layer (pydantic v2): token specs, deployments, mints, retirements, events.
+
+Amounts: ``*_units`` are integers of 10^-18 token (the contract's 18 decimals); ``amount`` is the
+same value as an exact decimal string in tokens. 1 ``kWhSave`` = 1 kWh saved; 1 ``kgCO2eSave`` =
+1 kgCO2e avoided. Gas in gas units. Addresses are EIP-55 checksummed, hashes 0x-hex.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TokenKey = Literal["kgco2e", "kwh"]
+MintStatus = Literal["intent", "sent", "confirmed"]
+DECIMALS = 18
+UNIT = 10**DECIMALS
+ADDRESS = r"^0x[0-9a-fA-F]{40}$"
+HASH32 = r"^0x[0-9a-f]{64}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TokenSpec(_Strict):
+    """One deployment of ``EnergySavingsToken`` and the verification field it carries."""
+
+    key: TokenKey
+    name: str
+    symbol: str
+    unit: str = Field(description="What one token stands for: kWh or kgCO2e.")
+    field: Literal["mintable_kgco2e", "mintable_kwh"]
+
+
+TOKENS: dict[TokenKey, TokenSpec] = {
+    "kgco2e": TokenSpec(key="kgco2e", name="Verified Avoided Emissions (kgCO2e)", symbol="kgCO2eSave",
+                        unit="kgCO2e", field="mintable_kgco2e"),
+    "kwh": TokenSpec(key="kwh", name="Verified Energy Savings (kWh)", symbol="kWhSave", unit="kWh",
+                     field="mintable_kwh"),
+}
+
+
+class AmountError(ValueError):
+    """An amount cannot be expressed exactly in token units (negative, NaN, too many decimals)."""
+
+
+def to_units(value: float) -> int:
+    """A verified quantity (float, e.g. 1.2345 kWh) -> integer 10^-18 units, rounded DOWN.
+
+    Goes through ``repr`` so 0.1 becomes exactly 10^17 units (not the binary float's expansion);
+    rounding down means we never mint more than was verified.
+    """
+    try:
+        exact = Decimal(repr(float(value)))
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise AmountError(f"amount {value!r} is not a number") from exc
+    if not exact.is_finite() or exact < 0:
+        raise AmountError(f"amount {value!r} must be finite and >= 0")
+    return int((exact * UNIT).to_integral_value(rounding=ROUND_DOWN))
+
+
+def parse_token_amount(text: str) -> int:
+    """A token amount typed by a person ("1.5") -> exact 10^-18 units; refuses inexact input."""
+    try:
+        exact = Decimal(text.strip())
+    except InvalidOperation as exc:
+        raise AmountError(f"amount {text!r} is not a decimal number") from exc
+    if not exact.is_finite() or exact <= 0:
+        raise AmountError(f"amount {text!r} must be a positive number of tokens")
+    units = exact * UNIT
+    if units != units.to_integral_value():
+        raise AmountError(f"amount {text!r} has more than {DECIMALS} decimals")
+    return int(units)
+
+
+def units_to_str(units: int) -> str:
+    """10^-18 units -> exact decimal string in tokens, without trailing zeros ("1.5", "0")."""
+    text = f"{Decimal(units) / UNIT:f}" if units else "0"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class Deployment(_Strict):
+    """A token contract deployed on one network, as recorded in the ledger."""
+
+    network: str
+    token: TokenKey
+    chain_id: int
+    genesis_hash: str = Field(pattern=HASH32)
+    address: str = Field(pattern=ADDRESS)
+    name: str
+    symbol: str
+    admin: str = Field(pattern=ADDRESS)
+    tx_hash: str = Field(pattern=HASH32)
+    block: int = Field(ge=0)
+    gas_used: int = Field(ge=0)
+    code_hash: str = Field(pattern=HASH32)
+    created_utc: str
+
+
+class MintRecord(_Strict):
+    """One (verification, token) mint: intent -> sent (tx hash) -> confirmed (block, gas)."""
+
+    verification_id: str
+    token: TokenKey
+    network: str
+    chain_id: int
+    token_address: str = Field(pattern=ADDRESS)
+    evidence_hash: str = Field(pattern=HASH32)
+    recipient: str = Field(pattern=ADDRESS)
+    amount_units: int = Field(gt=0)
+    amount: str
+    status: MintStatus
+    tx_hash: str | None = None
+    block: int | None = None
+    gas_used: int | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    created_utc: str
+    updated_utc: str
+
+
+class Retirement(_Strict):
+    """A retirement (burn) of the signer's tokens, with its reason."""
+
+    retire_id: str
+    network: str
+    token: TokenKey
+    token_address: str = Field(pattern=ADDRESS)
+    holder: str = Field(pattern=ADDRESS)
+    amount_units: int = Field(gt=0)
+    amount: str
+    reason: str
+    status: MintStatus
+    tx_hash: str | None = None
+    block: int | None = None
+    gas_used: int | None = None
+    created_utc: str
+    updated_utc: str
+
+
+class ChainEvent(_Strict):
+    """A ``SavingsMinted`` or ``Retired`` event read back from the chain."""
+
+    token: TokenKey
+    event: Literal["SavingsMinted", "Retired"]
+    block: int
+    log_index: int
+    tx_hash: str = Field(pattern=HASH32)
+    account: str = Field(pattern=ADDRESS, description="Recipient of a mint, holder of a retirement.")
+    amount_units: int
+    amount: str
+    evidence_hash: str | None = None
+    reason: str | None = None
+
+
+DifferenceKind = Literal[
+    "not_on_chain", "not_in_ledger", "pending_but_on_chain", "amount_mismatch", "recipient_mismatch",
+    "tx_mismatch", "retirement_not_on_chain", "retirement_not_in_ledger", "supply_mismatch",
+]
+
+
+class Difference(_Strict):
+    """One disagreement between the ledger and the chain."""
+
+    kind: DifferenceKind
+    token: TokenKey
+    detail: str
+    evidence_hash: str | None = None
+    verification_id: str | None = None
+    tx_hash: str | None = None

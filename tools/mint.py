@@ -1,0 +1,314 @@
+"""Mint verified savings as tokens, exactly once; retire them; reconcile the ledger with the chain.
+
+Amounts come only from the stored verification: ``mintable_kgco2e`` (its conservative lower bound)
+to the carbon token and ``mintable_kwh`` to the kWh token, each converted exactly to 18-decimal
+units, rounding down (:func:`tools.chain_records.to_units`); a token whose amount is 0 is not
+minted. The evidence hash passed to the contract is the verification's ``evidence_hash``.
+
+Exactly once, per (verification, token):
+    1. the ledger records the *intent* (amount, recipient, token, evidence hash) before any send;
+    2. a retry (after a crash, a timeout or a node outage) first looks on chain for a
+       ``SavingsMinted`` event with that evidence hash and, if found, records it (*recovered*);
+    3. otherwise it sends ``mint``; the ledger records *sent* (tx hash), then *confirmed*
+       (block, gas) once the receipt and its event match what was asked;
+    4. the contract itself refuses a reused evidence hash; that revert is decoded and reported
+       as "already minted" (:class:`tools.chain.AlreadyMintedError`).
+When every non-zero token is confirmed, the recommendation moves ``verified -> minted``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from web3 import Web3
+from web3.types import EventData, TxReceipt
+
+from tools.chain import (
+    AlreadyMintedError,
+    ChainClient,
+    ChainError,
+    ChainMismatchError,
+    ChainResponseError,
+    hex32,
+)
+from tools.chain_records import (
+    TOKENS,
+    MintRecord,
+    Retirement,
+    TokenKey,
+    to_units,
+    units_to_str,
+)
+from tools.chain_tokens import NotDeployedError, TokenChain, same_address
+from tools.ledger import Ledger
+from tools.mint_store import (
+    get_mint,
+    mark_confirmed,
+    mark_error,
+    mark_sent,
+    record_intent,
+    record_retirement_intent,
+    update_retirement,
+)
+from tools.plan_store import load_verification, statuses, transition
+from tools.records import Verification
+
+MAX_REASON_CHARS = 500
+
+
+class MintError(ValueError):
+    """A mint or retirement request is not acceptable (nothing to mint, wrong status ...)."""
+
+
+class NothingToMintError(MintError):
+    """The verification's conservative amounts are 0 for both tokens."""
+
+
+class InsufficientBalanceError(MintError):
+    """Retiring more than the holder has."""
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TokenAmount(_Out):
+    token: TokenKey
+    symbol: str
+    unit: str
+    address: str
+    amount_units: int
+    amount: str
+    status: str = "new"  # new | intent | sent | confirmed | nothing (amount 0)
+
+
+class MintPreview(_Out):
+    """What a mint would do (ledger only, no chain access): shown for approval."""
+
+    verification: Verification
+    rec_status: str
+    network: str
+    chain_id: int
+    recipient: str
+    tokens: list[TokenAmount]
+
+
+class MintOutcome(_Out):
+    verification_id: str
+    rec_id: str
+    already_minted: bool
+    rec_status: str
+    mints: list[MintRecord]
+    skipped: list[TokenKey]
+
+
+class Minter:
+    """Mint, retire, read and reconcile the tokens of one network for one ledger."""
+
+    def __init__(self, ledger: Ledger, client: ChainClient, *, network: str,
+                 recipient: str | None = None, actor: str = "system") -> None:
+        self.ledger = ledger
+        self.client = client
+        self.chain = TokenChain(ledger, client, network=network, actor=actor)
+        self.network = network
+        self.actor = actor
+        if recipient is not None and not Web3.is_address(recipient):
+            raise MintError(f"recipient {recipient!r} is not an Ethereum address")
+        self._recipient = Web3.to_checksum_address(recipient) if recipient else None
+
+    @property
+    def recipient(self) -> str:
+        """Configured recipient, else the tokens' admin (the deployer) recorded in the ledger,
+        else (nothing deployed yet) the signing account."""
+        if self._recipient:
+            return self._recipient
+        try:
+            return self.chain.deployment("kgco2e").admin
+        except NotDeployedError:
+            return self.client.signer.address
+
+    def deploy(self) -> dict[TokenKey, Any]:
+        return {k: d.model_dump() for k, d in self.chain.deploy().items()}
+
+    # -- mint ----------------------------------------------------------------------------------
+    def preview(self, verification_id: str) -> MintPreview:
+        """The verification, amount per token, addresses, recipient and chain id (no writes)."""
+        v = load_verification(self.ledger, verification_id)
+        deps = self.chain.deployments()
+        tokens, recipient = [], None
+        for key, spec in TOKENS.items():
+            row = get_mint(self.ledger, v.verification_id, key)
+            units = to_units(getattr(v, spec.field))
+            tokens.append(TokenAmount(
+                token=key, symbol=spec.symbol, unit=spec.unit,
+                address=row.token_address if row else deps[key].address, amount_units=units,
+                amount=units_to_str(units), status=row.status if row else ("new" if units else "nothing")))
+            recipient = recipient or (row.recipient if row else None)  # a retry keeps its recipient
+        recipient = recipient or self.recipient
+        return MintPreview(verification=v, rec_status=statuses(self.ledger, [v.rec_id]).get(v.rec_id, "?"),
+                           network=self.network, chain_id=deps["kgco2e"].chain_id,
+                           recipient=recipient, tokens=tokens)
+
+    def mint_verification(self, verification_id: str) -> MintOutcome:
+        """Mint the verification's conservative savings, each token at most once, ever."""
+        v = load_verification(self.ledger, verification_id)
+        amounts = {key: to_units(getattr(v, spec.field)) for key, spec in TOKENS.items()}
+        wanted = [k for k, units in amounts.items() if units > 0]
+        skipped = [k for k, units in amounts.items() if units == 0]
+        if not wanted:
+            raise NothingToMintError(
+                f"verification {v.verification_id} has nothing to mint: mintable {v.mintable_kgco2e} "
+                f"kgCO2e and {v.mintable_kwh} kWh (the 90% lower bounds are not positive)")
+        status = statuses(self.ledger, [v.rec_id]).get(v.rec_id)
+        rows = {k: get_mint(self.ledger, v.verification_id, k) for k in wanted}
+        if all(r is not None and r.status == "confirmed" for r in rows.values()):
+            done = [r for r in rows.values() if r is not None]
+            if status == "verified":  # confirmed before a crash, status not yet moved
+                self._mark_minted(v, done)
+            return MintOutcome(verification_id=v.verification_id, rec_id=v.rec_id, already_minted=True,
+                               rec_status="minted", mints=done, skipped=skipped)
+        if status not in ("verified", "minted"):
+            raise MintError(f"recommendation {v.rec_id} of verification {v.verification_id} is "
+                            f"{status!r}; only a 'verified' recommendation can be minted")
+        deps = self.chain.deployments()
+        recipient = next((r.recipient for r in rows.values() if r is not None), None) or self.recipient
+        fresh: set[TokenKey] = set()
+        for key in wanted:  # 1. intents, before the chain is touched
+            if rows[key] is None:
+                fresh.add(key)
+                now = self.ledger.now_iso()
+                rows[key] = record_intent(self.ledger, MintRecord(
+                    verification_id=v.verification_id, token=key, network=self.network,
+                    chain_id=deps[key].chain_id, token_address=deps[key].address,
+                    evidence_hash=v.evidence_hash, recipient=recipient, amount_units=amounts[key],
+                    amount=units_to_str(amounts[key]), status="intent", created_utc=now,
+                    updated_utc=now), self.actor)
+        done = [self._complete(row, retry=row.token not in fresh) for row in rows.values()
+                if row is not None]
+        if status == "verified":
+            self._mark_minted(v, done)
+        return MintOutcome(verification_id=v.verification_id, rec_id=v.rec_id, already_minted=False,
+                           rec_status="minted", mints=done, skipped=skipped)
+
+    def _mark_minted(self, v: Verification, done: list[MintRecord]) -> None:
+        transition(self.ledger, [v.rec_id], "minted", actor=self.actor,
+                   note=f"verification {v.verification_id}: " + ", ".join(
+                       f"{r.amount} {TOKENS[r.token].symbol} tx {r.tx_hash}" for r in done))
+
+    def _complete(self, row: MintRecord, *, retry: bool = True) -> MintRecord:
+        """Drive one pending mint row to confirmed; on failure it stays pending, with the error.
+
+        ``retry``: the row existed before this call (an earlier attempt may have reached the
+        chain), so the chain is searched for its event before anything is sent. A row created
+        by this call cannot have been sent; should the evidence have been minted elsewhere, the
+        contract refuses and the event is looked up then.
+        """
+        if row.status == "confirmed":
+            return row
+        try:
+            self.chain.check_chain()
+            dep = self.chain.deployment(row.token)
+            if not same_address(dep.address, row.token_address) or dep.chain_id != row.chain_id:
+                raise ChainMismatchError(
+                    f"mint of {row.verification_id}/{row.token} was intended for {row.token_address} on "
+                    f"chain {row.chain_id}, but network {self.network!r} has {dep.address} on chain "
+                    f"{dep.chain_id}")
+            found = self._minted_event(row) if retry else None
+            if found is not None:
+                return self._confirm(row, found, recovered=True)
+            if row.status == "sent" and row.tx_hash:
+                receipt = self.client.receipt_if_any(row.tx_hash)
+                if receipt is not None and int(receipt["status"]) == 1:
+                    events = self.chain.receipt_events(row.token, "SavingsMinted", receipt)
+                    return self._confirm(row, self._matching(row, events), recovered=False,
+                                         receipt=receipt)
+            contract = self.chain.contract(row.token)
+            doing = f"minting {row.amount} {TOKENS[row.token].symbol} for {row.verification_id}"
+            try:
+                tx_hash = self.client.transact(contract.functions.mint(
+                    row.recipient, row.amount_units, bytes.fromhex(row.evidence_hash[2:])), doing)
+            except AlreadyMintedError:
+                found = self._minted_event(row)  # minted meanwhile by another attempt?
+                if found is not None:
+                    return self._confirm(row, found, recovered=True)
+                raise
+            row = mark_sent(self.ledger, row, hex32(tx_hash), self.actor)
+            receipt = self.client.wait(tx_hash, doing)
+            events = self.chain.receipt_events(row.token, "SavingsMinted", receipt)
+            return self._confirm(row, self._matching(row, events), recovered=False, receipt=receipt)
+        except ChainError as exc:
+            mark_error(self.ledger, row, f"{type(exc).__name__}: {exc}", self.actor)
+            raise
+
+    def _minted_event(self, row: MintRecord) -> EventData | None:
+        events = self.chain.logs(row.token, "SavingsMinted",
+                                 {"evidenceHash": bytes.fromhex(row.evidence_hash[2:])})
+        return self._matching(row, events) if events else None
+
+    @staticmethod
+    def _matching(row: MintRecord, events: list[EventData]) -> EventData:
+        """The one event that is exactly this mint; anything else is a validation error."""
+        mine = [e for e in events if hex32(e["args"]["evidenceHash"]) == row.evidence_hash]
+        if len(mine) != 1:
+            raise ChainResponseError(f"expected one SavingsMinted event with evidence {row.evidence_hash}"
+                                     f" at {row.token_address}, found {len(mine)}")
+        args = mine[0]["args"]
+        if not same_address(args["to"], row.recipient) or int(args["amount"]) != row.amount_units:
+            raise ChainResponseError(
+                f"evidence {row.evidence_hash} was minted on chain to {args['to']} for "
+                f"{units_to_str(int(args['amount']))}, but the ledger intended {row.recipient} for "
+                f"{row.amount}: investigate before minting again")
+        return mine[0]
+
+    def _confirm(self, row: MintRecord, event: EventData, *, recovered: bool,
+                 receipt: TxReceipt | None = None) -> MintRecord:
+        tx_hash = hex32(event["transactionHash"])
+        if receipt is None or hex32(receipt["transactionHash"]) != tx_hash:
+            receipt = self.client.receipt_if_any(tx_hash)
+        if receipt is None or int(receipt["status"]) != 1:
+            raise ChainResponseError(f"event of mint {row.verification_id}/{row.token} points at "
+                                     f"transaction {tx_hash}, which has no successful receipt")
+        if row.tx_hash is None or row.tx_hash != tx_hash:
+            row = row.model_copy(update={"tx_hash": tx_hash})
+        return mark_confirmed(self.ledger, row, tx_hash=tx_hash, block=int(event["blockNumber"]),
+                              gas_used=int(receipt["gasUsed"]), actor=self.actor, recovered=recovered)
+
+    # -- retire --------------------------------------------------------------------------------
+    def retire(self, amount_units: int, reason: str, token: TokenKey = "kgco2e") -> Retirement:
+        """Burn ``amount_units`` (10^-18 token) of the signer's ``token``, recording ``reason``."""
+        reason = reason.strip()
+        if not reason or len(reason) > MAX_REASON_CHARS:
+            raise MintError(f"reason must be 1-{MAX_REASON_CHARS} characters, got {len(reason)}")
+        if amount_units <= 0:
+            raise MintError(f"retire amount must be positive, got {amount_units} units")
+        dep = self.chain.deployment(token)
+        holder = self.client.signer.address
+        have = self.chain.balance(holder)[token]
+        if have < amount_units:
+            raise InsufficientBalanceError(
+                f"cannot retire {units_to_str(amount_units)} {dep.symbol}: {holder} holds "
+                f"{units_to_str(have)}")
+        row = record_retirement_intent(self.ledger, network=self.network, token=token,
+                                       token_address=dep.address, holder=holder,
+                                       amount_units=amount_units, reason=reason, actor=self.actor)
+        doing = f"retiring {row.amount} {dep.symbol}"
+        tx_hash = self.client.transact(
+            self.chain.contract(token).functions.retire(amount_units, reason), doing)
+        row = update_retirement(self.ledger, row, self.actor, status="sent", tx_hash=hex32(tx_hash))
+        receipt = self.client.wait(tx_hash, doing)
+        events = [e for e in self.chain.receipt_events(token, "Retired", receipt)
+                  if same_address(e["args"]["from"], holder) and int(e["args"]["amount"]) == amount_units
+                  and e["args"]["reason"] == reason]
+        if len(events) != 1:
+            raise ChainResponseError(f"receipt of {hex32(tx_hash)} holds no matching Retired event")
+        return update_retirement(self.ledger, row, self.actor, status="confirmed",
+                                 block=int(receipt["blockNumber"]), gas_used=int(receipt["gasUsed"]))
+
+    # -- reads ---------------------------------------------------------------------------------
+    def balance(self, address: str | None = None) -> dict[TokenKey, int]:
+        """Balance per token (10^-18 units) of ``address`` (default: the recipient)."""
+        return self.chain.balance(address or self.recipient)
+
+    def history(self) -> list[dict[str, Any]]:
+        return [e.model_dump() for e in self.chain.history()]
