@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -317,8 +318,9 @@ def demo(db: DbOption = None,
          seed: Annotated[int, typer.Option(min=0)] = 1,
          plan_days: Annotated[int, typer.Option(min=1, help="Days of jobs to plan.")] = 7) -> None:
     """The story so far on the embedded defaults: simulate -> account -> plan -> execute ->
-    verify -> charts -> audit."""
+    verify -> metered saving -> charts -> audit (then mint, with your approval)."""
     from copilot.charts import write_report
+    from copilot.forecasting import run_verify_metered
     from copilot.operations import (
         latest_emissions,
         run_account,
@@ -327,14 +329,18 @@ def demo(db: DbOption = None,
         run_simulation,
         run_verify,
     )
-    from tools.simulate import SimulationConfig
+    from tools.simulate import SimulationConfig, TelemetryChange
 
     settings = Settings.from_env()
 
     def work() -> dict[str, Any]:
+        start = SimulationConfig().start_utc
+        cap_from = start + timedelta(days=max(1, days * 2 // 3))
+        config = SimulationConfig(days=days, seed=seed, telemetry_changes=(TelemetryChange(
+            cluster="gpu-a", start_utc=cap_from, dynamic_power_reduction=0.12),))
         with _open_ledger(db) as ledger:
             _log(f"ledger: {ledger.path}")
-            sim = run_simulation(ledger, SimulationConfig(days=days, seed=seed))
+            sim = run_simulation(ledger, config)
             typer.echo(f"1. simulated {sim['jobs']} jobs in {sim['regions']} regions "
                        f"({sim['start'][:10]} .. {sim['end'][:10]}), run {sim['run_id']}"
                        + ("" if sim["created"] else " (already in the ledger)"))
@@ -355,12 +361,21 @@ def demo(db: DbOption = None,
                        f"verified {ver['verified_kgco2e']:.1f} (lower bound "
                        f"{ver['verified_kgco2e_lower']:.1f}); mintable {ver['mintable_kgco2e']:.1f} "
                        f"kgCO2e and {ver['mintable_kwh']:.1f} kWh")
+            metered = run_verify_metered(ledger, cluster="gpu-a", change_utc=cap_from, run_id=sim["run_id"])
+            saved = metered["saved_kwh"]
+            typer.echo(f"6. metered: GPU power cap on cluster gpu-a from {cap_from:%Y-%m-%d}: baseline "
+                       f"CV(RMSE) {metered['cv_rmse_pct']:.2f} %, saved {saved['central']:.1f} kWh "
+                       f"[{saved['lower']:.1f} - {saved['upper']:.1f}] -> "
+                       + ("accepted" if metered["accepted"] else "refused: " + "; ".join(metered["reasons"])))
             files = write_report(latest_emissions(ledger, sim["run_id"]),
                                  settings.data_dir / "report")
-            typer.echo(f"6. charts: {', '.join(str(f) for f in files)}")
+            typer.echo(f"7. charts: {', '.join(str(f) for f in files)}")
             check = ledger.verify_audit()
-            typer.echo(f"7. audit log: {check.rows} rows, "
+            typer.echo(f"8. audit log: {check.rows} rows, "
                        f"{'chain intact' if check.ok else 'BROKEN'}")
+            if ver["ids"]:
+                typer.echo(f"next: `python app.py chain-up`, then `python app.py mint --verification "
+                           f"{ver['ids'][0]}` shows the evidence and asks you to approve the mint")
         return {}
 
     _guarded(False, work)
