@@ -361,12 +361,16 @@ def demo(db: DbOption = None,
                        f"verified {ver['verified_kgco2e']:.1f} (lower bound "
                        f"{ver['verified_kgco2e_lower']:.1f}); mintable {ver['mintable_kgco2e']:.1f} "
                        f"kgCO2e and {ver['mintable_kwh']:.1f} kWh")
-            metered = run_verify_metered(ledger, cluster="gpu-a", change_utc=cap_from, run_id=sim["run_id"])
-            saved = metered["saved_kwh"]
-            typer.echo(f"6. metered: GPU power cap on cluster gpu-a from {cap_from:%Y-%m-%d}: baseline "
-                       f"CV(RMSE) {metered['cv_rmse_pct']:.2f} %, saved {saved['central']:.1f} kWh "
-                       f"[{saved['lower']:.1f} - {saved['upper']:.1f}] -> "
-                       + ("accepted" if metered["accepted"] else "refused: " + "; ".join(metered["reasons"])))
+            if days >= 7:  # the baseline model needs a few days before the change
+                metered = run_verify_metered(ledger, cluster="gpu-a", change_utc=cap_from,
+                                             run_id=sim["run_id"])
+                saved = metered["saved_kwh"]
+                verdict = "accepted" if metered["accepted"] else "refused: " + "; ".join(metered["reasons"])
+                typer.echo(f"6. metered: GPU power cap on cluster gpu-a from {cap_from:%Y-%m-%d}: baseline "
+                           f"CV(RMSE) {metered['cv_rmse_pct']:.2f} %, saved {saved['central']:.1f} kWh "
+                           f"[{saved['lower']:.1f} - {saved['upper']:.1f}] -> {verdict}")
+            else:
+                typer.echo("6. metered: skipped (needs at least 7 simulated days)")
             files = write_report(latest_emissions(ledger, sim["run_id"]),
                                  settings.data_dir / "report")
             typer.echo(f"7. charts: {', '.join(str(f) for f in files)}")

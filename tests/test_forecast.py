@@ -62,7 +62,11 @@ class TestMetrics:
         fsu = fractional_savings_uncertainty(10.0, 100, 50, 0.2)
         assert fsu == pytest.approx(1.26 * 1.66039 * 0.1 * math.sqrt(1.02 / 50) / 0.2, rel=1e-4)
         # positive autocorrelation shrinks the effective sample and widens the uncertainty
-        assert fractional_savings_uncertainty(10.0, 100, 50, 0.2, rho=0.5) > fsu
+        baseline_only = fractional_savings_uncertainty(10.0, 100, 50, 0.2, rho=0.5)
+        assert baseline_only > fsu
+        # correcting the reporting points too multiplies by sqrt((1 + rho) / (1 - rho)) = sqrt(3)
+        both = fractional_savings_uncertainty(10.0, 100, 50, 0.2, rho=0.5, correct_reporting=True)
+        assert both == pytest.approx(baseline_only * math.sqrt(3))
 
     def test_lag1_autocorrelation(self) -> None:
         assert lag1_autocorrelation([1, -1, 1, -1, 1, -1]) == pytest.approx(-5 / 6)

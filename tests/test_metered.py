@@ -22,7 +22,7 @@ def telemetry(reduction: float, days: int = 21, seed: int = 1) -> pd.DataFrame:
 
 class TestMeteredSavings:
     def test_a_real_cut_is_accepted_and_matches_the_true_saving(self) -> None:
-        before, after = telemetry(0.0), telemetry(0.10)
+        before, after = telemetry(0.0, days=28), telemetry(0.20, days=28)
         v = verify_metered(after, "gpu-a", CHANGE)
         # truth, independent of any model: the same simulated run without the change, minus with it
         sel = (pd.DatetimeIndex(before.ts_utc) >= pd.Timestamp(CHANGE)) & (before.cluster == "gpu-a")

@@ -89,7 +89,7 @@ def lag1_autocorrelation(residuals: ArrayLike) -> float:
 
 def fractional_savings_uncertainty(cv_rmse_pct: float, n_baseline: int, m_reporting: int,
                                    savings_fraction: float, rho: float = 0.0,
-                                   confidence: float = 0.90) -> float:
+                                   confidence: float = 0.90, correct_reporting: bool = False) -> float:
     """ASHRAE G14 fractional savings uncertainty, as a fraction of the saving (0.5 = +-50 %).
 
     Args:
@@ -99,6 +99,10 @@ def fractional_savings_uncertainty(cv_rmse_pct: float, n_baseline: int, m_report
         savings_fraction: saving as a fraction of the reporting-period baseline use (F > 0).
         rho: lag-1 autocorrelation of the baseline residuals.
         confidence: two-sided confidence level of the uncertainty.
+        correct_reporting: also shrink the reporting points to their effective number
+            ``m' = m (1 - rho) / (1 + rho)``. Guideline 14 corrects only the baseline term; with
+            strongly autocorrelated residuals that understates the uncertainty of a sum over many
+            reporting hours, so the verifier turns this on (conservative).
     """
     if savings_fraction <= 0:
         raise MetricError(f"savings_fraction={savings_fraction} must be > 0")
@@ -108,5 +112,6 @@ def fractional_savings_uncertainty(cv_rmse_pct: float, n_baseline: int, m_report
     n_eff = n_baseline * (1 - rho) / (1 + rho)
     t = float(stats.t.ppf(0.5 + confidence / 2, df=max(n_eff - 1, 1.0)))
     cv = cv_rmse_pct / 100.0
-    return float(1.26 * t * cv * np.sqrt((n_baseline / n_eff) * (1 + 2 / n_baseline) / m_reporting)
+    m_eff = m_reporting * (1 - rho) / (1 + rho) if correct_reporting else float(m_reporting)
+    return float(1.26 * t * cv * np.sqrt((n_baseline / n_eff) * (1 + 2 / n_baseline) / max(m_eff, 1.0))
                  / savings_fraction)

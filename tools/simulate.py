@@ -322,7 +322,7 @@ def simulate_telemetry(
                 after = ts >= pd.Timestamp(change.start_utc)
                 dynamic = np.where(after, dynamic * (1.0 - change.dynamic_power_reduction), dynamic)
             # meter noise plus slow drifts the load does not explain (temperature, fans, firmware)
-            drift = 0.04 * cluster.max_w * _ar1(rng, n, 0.995 ** (step / 5.0))
+            drift = 0.03 * cluster.max_w * _ar1(rng, n, 0.99 ** (step / 5.0))
             power = cluster.idle_w + dynamic + drift + 0.01 * cluster.max_w * rng.standard_normal(n)
             frames.append(pd.DataFrame({
                 "ts_utc": ts, "cluster": cluster.name, "node": f"{cluster.name}-{node:02d}",

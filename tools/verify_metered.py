@@ -1,5 +1,10 @@
 """Metered energy savings of a cluster-level change (power cap, consolidation, controller).
 
+The uncertainty is ASHRAE Guideline 14's fractional savings uncertainty with the residual
+autocorrelation applied to the reporting hours as well as the baseline hours (conservative: the
+Guideline's baseline-only correction accepted spurious "savings" on simulated clusters with no
+change at all, whose residuals drift slowly).
+
 Baseline model fitted on the hours before ``change_utc`` (``tools.baseline_energy``); the saving
 over the reporting hours is ``sum(predicted - metered)`` kWh with the ASHRAE Guideline 14
 fractional savings uncertainty. The saving is refused (``accepted = False`` with the reasons) when
@@ -96,7 +101,8 @@ def verify_metered(telemetry: pd.DataFrame, cluster: str, change_utc: datetime, 
         interval = Interval.point(saved)
     else:
         fsu = fractional_savings_uncertainty(fitted.cv_rmse_pct, fitted.n_points, len(report), fraction,
-                                             rho=fitted.rho, confidence=confidence)
+                                             rho=fitted.rho, confidence=confidence,
+                                             correct_reporting=True)
         interval = Interval.around(saved, fsu * saved)
         if interval.lower <= 0:
             reasons.append(f"saving {saved:.2f} kWh is within its uncertainty (+-{fsu:.0%})")
