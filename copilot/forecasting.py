@@ -19,6 +19,7 @@ from tools.verify_metered import verify_metered
 
 Target = Literal["intensity", "price", "energy"]
 BASELINES = ("persistence-24h", "persistence-168h", "ridge")
+VALIDATION_DAYS = 14  # tools.forecast.fit_model's default hold-out for early stopping / intervals
 
 
 def _run_id(ledger: Ledger, run_id: str | None) -> str:
@@ -109,14 +110,19 @@ def run_train(ledger: Ledger, models_dir: Path, *, target: Target, region: str |
     kwargs: dict[str, Any] = {"epochs": epochs, "verbose": 1} if model == "lstm" else {}
     make_model(model, 60, 24)  # validate the name before the (slow) fit
     fitted, scores = _holdout_scores(values, region, model, test_days, allow_negative, **kwargs)
+    split = values.index[-1] - pd.Timedelta(days=test_days)
+    validation_start = split - pd.Timedelta(days=VALIDATION_DAYS)
+    periods = {"train": [values.index[0].isoformat(), validation_start.isoformat()],
+               "validation": [validation_start.isoformat(), split.isoformat()],
+               "test": [split.isoformat(), values.index[-1].isoformat()]}
     out = {"target": target, "region": region, "model": fitted.name, "data_sha256": source,
-           "train_period": [values.index[0].isoformat(),
-                            (values.index[-1] - pd.Timedelta(days=test_days)).isoformat()],
+           "train_period": [values.index[0].isoformat(), split.isoformat()], "periods": periods,
            "test_days": test_days, "scores": scores}
     if model == "lstm":
         path, _ = fitted.save(models_dir / f"{target}-{region}", sidecar={
-            "data_sha256": source, "train_period": out["train_period"], "scores": scores,
-            "features": ["y", "calendar"]})
+            "data_sha256": source, "train_period": out["train_period"], "periods": periods,
+            "scores": scores, "features": {"history": ["y", "hour", "weekday", "holiday"],
+                                           "target_day": ["hour", "weekday", "holiday"]}})
         out["artefact"] = str(path)
         out["epochs"] = len(fitted.history.get("loss", []))
     return out

@@ -70,5 +70,6 @@ def test_cli_train_lstm_saves_a_small_artefact(tmp_path: Path, monkeypatch: pyte
     assert artefact.exists() and artefact.stat().st_size < 2_000_000
     sidecar = json.loads(artefact.with_suffix(".json").read_text())
     assert sidecar["data_sha256"] == out["data_sha256"] and "train_period" in sidecar
+    assert set(sidecar["periods"]) == {"train", "validation", "test"}
     fc = runner.invoke(app, ["forecast", "--region", "us-west-2", "--model", "lstm", "--db", db, "--json"])
     assert fc.exit_code == 0 and json.loads(fc.stdout)["model"] == "lstm"
