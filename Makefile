@@ -39,7 +39,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check tools copilot models tests bench app.py
 
 typecheck: $(STAMP)
-	$(PY) -m mypy tools
+	$(PY) -m mypy tools copilot
 
 unit: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
@@ -51,6 +51,7 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/shifting.py
 	$(PY) bench/mint.py
 	$(PY) bench/forecast.py
+	$(PY) bench/agent_eval.py
 
 clean:
 	rm -rf $(VENV) node_modules var bench/results .pytest_cache .mypy_cache .ruff_cache .hypothesis

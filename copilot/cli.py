@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -227,7 +226,8 @@ def _load_policy(path: Path | None) -> Any:
 def plan(
     solver: Annotated[str, typer.Option(help="greedy (fast, per job) or exact (MILP, HiGHS).")] = "greedy",
     run: Annotated[str | None, typer.Option(help="Run id (default: latest simulation).")] = None,
-    policy: Annotated[Path | None, typer.Option(help="PolicySet JSON file.")] = None,
+    policy: Annotated[Path | None, typer.Option(
+        help="PolicySet JSON file (default: the active policy, see `policy load`).")] = None,
     carbon_price: Annotated[float | None, typer.Option(
         min=0, help="USD per tonne CO2e (default: the policy's, else 100).")] = None,
     days: Annotated[int | None, typer.Option(min=1, help="Only jobs submitted in the first N days.")] = None,
@@ -246,9 +246,16 @@ def plan(
         params = PlanParams(carbon_price_usd_per_t=carbon_price, time_limit_s=time_limit,
                             energy_recs=energy_recs)
         with _open_ledger(db) as ledger:
-            _log(f"planning with the {solver} solver ...")
+            chosen = _load_policy(policy)
+            if chosen is None:  # the confirmed policy, if any (python app.py policy load FILE --confirm)
+                from copilot.governance import active_policy
+
+                active = active_policy(ledger)
+                chosen = None if active is None else active[1]
+            _log(f"planning with the {solver} solver under "
+                 f"{'policy ' + chosen.name if chosen else 'no policy'} ...")
             return run_plan(ledger, solver=solver, run_id=run,  # type: ignore[arg-type]
-                            policy=_load_policy(policy), params=params, days=days)
+                            policy=chosen, params=params, days=days)
 
     out = _guarded(as_json, work)
 
@@ -316,70 +323,19 @@ def verify(
 def demo(db: DbOption = None,
          days: Annotated[int, typer.Option(min=1, max=365)] = 30,
          seed: Annotated[int, typer.Option(min=0)] = 1,
-         plan_days: Annotated[int, typer.Option(min=1, help="Days of jobs to plan.")] = 7) -> None:
-    """The story so far on the embedded defaults: simulate -> account -> plan -> execute ->
-    verify -> metered saving -> charts -> audit (then mint, with your approval)."""
-    from copilot.charts import write_report
-    from copilot.forecasting import run_verify_metered
-    from copilot.operations import (
-        latest_emissions,
-        run_account,
-        run_execute,
-        run_plan,
-        run_simulation,
-        run_verify,
-    )
-    from tools.simulate import SimulationConfig, TelemetryChange
+         plan_days: Annotated[int, typer.Option(min=1, help="Days of jobs to plan.")] = 7,
+         policy_file: Annotated[Path, typer.Option("--policy", help="Policy to activate.")] = Path(
+             "policies/eu_residency.md")) -> None:
+    """The whole story through the copilot on the embedded defaults: simulate -> account -> forecast
+    -> plan under a policy -> execute -> verify -> approval prompt -> mint -> summary."""
+    from copilot.demo import run_demo
 
     settings = Settings.from_env()
 
     def work() -> dict[str, Any]:
-        start = SimulationConfig().start_utc
-        cap_from = start + timedelta(days=max(1, days * 2 // 3))
-        config = SimulationConfig(days=days, seed=seed, telemetry_changes=(TelemetryChange(
-            cluster="gpu-a", start_utc=cap_from, dynamic_power_reduction=0.12),))
-        with _open_ledger(db) as ledger:
-            _log(f"ledger: {ledger.path}")
-            sim = run_simulation(ledger, config)
-            typer.echo(f"1. simulated {sim['jobs']} jobs in {sim['regions']} regions "
-                       f"({sim['start'][:10]} .. {sim['end'][:10]}), run {sim['run_id']}"
-                       + ("" if sim["created"] else " (already in the ledger)"))
-            acc = run_account(ledger, run_id=sim["run_id"])
-            typer.echo(f"2. accounted: {acc['total_kgco2e']:.1f} kgCO2e "
-                       f"[{acc['lower_kgco2e']:.1f} - {acc['upper_kgco2e']:.1f}] 90% interval, "
-                       f"{acc['total_kwh']:.1f} kWh ({acc['basis']} intensity)")
-            plan = run_plan(ledger, run_id=sim["run_id"], days=plan_days)
-            typer.echo(f"3. planned the first {plan_days} days on the forecast ({plan['solver']}): "
-                       f"{plan['recommendations']} recommendations, est. "
-                       f"{plan['est_kgco2e_saved']:.1f} kgCO2e, {plan['est_kwh_saved']:.1f} kWh, "
-                       f"{plan['est_usd_saved']:.2f} USD saved")
-            ex = run_execute(ledger, plan_id=plan["plan_id"], actor="demo")
-            typer.echo(f"4. executed {ex['recommendations']} recommendations in the simulator"
-                       + (" (tickets written)" if ex["recommendations"] else " (all already executed)"))
-            ver = run_verify(ledger, plan_id=plan["plan_id"])
-            typer.echo(f"5. verified on realised data: claimed {ver['claimed_kgco2e']:.1f} kgCO2e, "
-                       f"verified {ver['verified_kgco2e']:.1f} (lower bound "
-                       f"{ver['verified_kgco2e_lower']:.1f}); mintable {ver['mintable_kgco2e']:.1f} "
-                       f"kgCO2e and {ver['mintable_kwh']:.1f} kWh")
-            if days >= 7:  # the baseline model needs a few days before the change
-                metered = run_verify_metered(ledger, cluster="gpu-a", change_utc=cap_from,
-                                             run_id=sim["run_id"])
-                saved = metered["saved_kwh"]
-                verdict = "accepted" if metered["accepted"] else "refused: " + "; ".join(metered["reasons"])
-                typer.echo(f"6. metered: GPU power cap on cluster gpu-a from {cap_from:%Y-%m-%d}: baseline "
-                           f"CV(RMSE) {metered['cv_rmse_pct']:.2f} %, saved {saved['central']:.1f} kWh "
-                           f"[{saved['lower']:.1f} - {saved['upper']:.1f}] -> {verdict}")
-            else:
-                typer.echo("6. metered: skipped (needs at least 7 simulated days)")
-            files = write_report(latest_emissions(ledger, sim["run_id"]),
-                                 settings.data_dir / "report")
-            typer.echo(f"7. charts: {', '.join(str(f) for f in files)}")
-            check = ledger.verify_audit()
-            typer.echo(f"8. audit log: {check.rows} rows, "
-                       f"{'chain intact' if check.ok else 'BROKEN'}")
-            if ver["ids"]:
-                typer.echo(f"next: `python app.py chain-up`, then `python app.py mint --verification "
-                           f"{ver['ids'][0]}` shows the evidence and asks you to approve the mint")
+        run_demo(settings, db or settings.db_path, days=days, seed=seed, plan_days=plan_days,
+                 policy_file=policy_file, interactive=sys.stdin.isatty(), echo=typer.echo,
+                 confirm=lambda text: typer.confirm(text, default=False))
         return {}
 
     _guarded(False, work)
@@ -389,4 +345,4 @@ def main(argv: list[str] | None = None) -> Literal[0]:
     """Entry point used by app.py."""
     app(args=argv if argv is not None else sys.argv[1:])
     return 0
-from copilot import cli_chain, cli_forecast  # noqa: E402,F401  (register their commands)
+from copilot import cli_agent, cli_chain, cli_forecast, cli_policy  # noqa: E402,F401  (register their commands)

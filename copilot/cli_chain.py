@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
@@ -34,35 +34,18 @@ ApproveOption = Annotated[bool, typer.Option(
 
 
 def _node(settings: Settings) -> AnvilNode:
-    from tools.chain_node import AnvilNode
+    from copilot.chain_session import node_manager
 
-    return AnvilNode(settings.data_dir / "chain", binary=settings.chain.anvil_bin)
+    return node_manager(settings)
 
 
 @contextmanager
 def _minter(db: Any, settings: Settings) -> Iterator[Minter]:
-    """A Minter on the configured chain: the embedded node (its recorded port, else the configured
-    one) or ``GREENOPS_CHAIN_RPC_URL`` with the configured signer."""
-    import os
+    """A Minter on the configured chain (see copilot.chain_session.open_minter)."""
+    from copilot.chain_session import open_minter
 
-    from tools.chain import ChainClient, redact_url
-    from tools.chain_keys import configured_signer
-    from tools.mint import Minter
-
-    chain = settings.chain
-    if chain.embedded:
-        info = _node(settings).info()
-        url = info.url if info else f"http://127.0.0.1:{chain.port}"
-        client = ChainClient.rpc(url, receipt_timeout_s=chain.receipt_timeout_s)
-        network = chain.network or "embedded"
-    else:
-        assert chain.rpc_url is not None
-        signer = configured_signer(os.environ, key_env=chain.key_env, keystore=chain.keystore,
-                                   password_env=chain.keystore_password_env)
-        client = ChainClient.rpc(chain.rpc_url, signer=signer, receipt_timeout_s=chain.receipt_timeout_s)
-        network = chain.network or redact_url(chain.rpc_url)
     with _open_ledger(db) as ledger:
-        yield Minter(ledger, client, network=network, recipient=chain.recipient, actor="cli")
+        yield open_minter(ledger, settings)
 
 
 def _guarded(as_json: bool, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -252,7 +235,7 @@ def retire(
     def work() -> dict[str, Any]:
         if token not in TOKENS:
             raise ValueError(f"--token={token!r} is not one of {', '.join(TOKENS)}")
-        key = cast("TokenKey", token)
+        key: TokenKey = token  # narrowed by the membership test above
         units = parse_token_amount(amount)
         with _minter(db, settings) as minter:
             _log(f"retire {amount} {TOKENS[key].symbol} from {minter.client.signer.address}: {reason!r}")

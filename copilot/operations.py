@@ -262,9 +262,9 @@ def run_verify(ledger: Ledger, *, plan_id: str | None = None,
     executed = recommendations(ledger, plan_id, "executed")
     executions = load_executions(ledger, plan_id)
     jobs = ledger.load_jobs(run_id).set_index("job_id", drop=False)
+    by_id = {str(job_id): row for job_id, row in jobs.iterrows()}
     realised = ledger.run_series(run_id, "realised")
-    fresh = [verify(rec, executions[rec.job_id], jobs.loc[rec.job_id], realised, params)
-             for rec in executed]
+    fresh = [verify(rec, executions[rec.job_id], by_id[rec.job_id], realised, params) for rec in executed]
     store_verifications(ledger, fresh)
     done = verifications_for_plan(ledger, plan_id)
     return {

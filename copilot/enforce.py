@@ -1,0 +1,76 @@
+"""Structural enforcement of the active policy on every tool call the agent proposes.
+
+A call is refused (with the reason returned to the agent as the tool's result) when the tool is
+unknown, its arguments do not validate against the tool's pydantic schema (unknown keys such as an
+``amount`` or a recipient for ``mint`` included), or they contradict the active ``PolicySet``.
+``mint`` additionally needs an existing verification with something to mint, and is never run
+here: the graph routes it to the human approval node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from langchain_core.tools import BaseTool
+from pydantic import ValidationError
+
+from tools.ledger import Ledger, LedgerError
+from tools.schemas import PolicySet
+
+REFUSED = "refused by governance"
+
+
+def _validation_reason(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(p) for p in err["loc"]) or "arguments"
+        parts.append(f"{where}: {err['msg']}")
+    return "invalid arguments (" + "; ".join(parts) + ")"
+
+
+def check_call(name: str, args: Mapping[str, Any], tools: Mapping[str, BaseTool], policy: PolicySet | None,
+               ledger: Ledger | None = None) -> str | None:
+    """None when the call may run, else the reason it is refused."""
+    tool = tools.get(name)
+    if tool is None:
+        return f"unknown tool {name!r} (tools: {', '.join(sorted(tools))})"
+    schema = tool.args_schema
+    try:
+        parsed = schema.model_validate(dict(args)) if isinstance(schema, type) else None  # type: ignore[union-attr]
+    except ValidationError as exc:
+        if name == "mint" and any(e["type"] == "extra_forbidden" for e in exc.errors()):
+            return ("mint takes only a verification_id: the amount always comes from the stored "
+                    "verification and the recipient from the configuration")
+        return _validation_reason(exc)
+    if name == "plan" and policy is not None and policy.carbon_price_usd_per_t is not None:
+        asked = getattr(parsed, "carbon_price_usd_per_t", None)
+        if asked is not None and abs(asked - policy.carbon_price_usd_per_t) > 1e-9:
+            return (f"the active policy fixes the carbon price at {policy.carbon_price_usd_per_t:g} USD/t; "
+                    f"a plan cannot use {asked:g}")
+    if name == "mint" and ledger is not None:
+        return _check_mint(ledger, str(args.get("verification_id", "")))
+    return None
+
+
+def _check_mint(ledger: Ledger, verification_id: str) -> str | None:
+    from tools.plan_store import load_verification
+
+    try:
+        v = load_verification(ledger, verification_id)
+    except LedgerError:
+        return f"no verification with id {verification_id!r}: only verified savings can be minted"
+    if v.mintable_kgco2e <= 0 and v.mintable_kwh <= 0:
+        return (f"verification {verification_id} has nothing to mint: its 90% lower bound is not positive "
+                f"(verified {v.saved_kgco2e.central:.4g} kgCO2e, lower bound {v.saved_kgco2e.lower:.4g})")
+    return None
+
+
+def approver_allowed(policy: PolicySet | None, approver: str) -> str | None:
+    """None when ``approver`` may approve mints under ``policy``, else why not."""
+    if policy is None or not policy.mint_approvers:
+        return None
+    allowed = {a.strip().lower() for a in policy.mint_approvers}
+    if approver.strip().lower() in allowed:
+        return None
+    return f"{approver!r} may not approve mints (the active policy allows {', '.join(policy.mint_approvers)})"
