@@ -298,7 +298,10 @@ class TestChecks:
         Minter(vledger, ChainClient.in_process(), network="memory").deploy()
         other = Minter(vledger, ChainClient.in_process(), network="memory")  # a fresh, empty EVM
         vid = vids["both"][0]
-        with pytest.raises(ChainMismatchError, match="is not the recorded token's code"):
+        # eth-tester's genesis carries the creation time: within the same second the two EVMs share
+        # a genesis and the empty code at the recorded address is caught; otherwise the genesis is
+        # (both are refusals before anything is sent)
+        with pytest.raises(ChainMismatchError, match=r"is not the recorded token's code|is a different chain"):
             other.mint_verification(vid)
         assert {r.status for r in list_mints(vledger)} == {"intent"}
 
