@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from copilot.operations import resolve_run_id
 from tools.baseline_energy import fit_baseline, hourly_cluster_energy
 from tools.forecast import fit_model, forecast, make_model
 from tools.forecast_data import feature_frame, issue_positions
@@ -22,20 +23,10 @@ BASELINES = ("persistence-24h", "persistence-168h", "ridge")
 VALIDATION_DAYS = 14  # tools.forecast.fit_model's default hold-out for early stopping / intervals
 
 
-def _run_id(ledger: Ledger, run_id: str | None) -> str:
-    if run_id:
-        ledger.get_run(run_id)
-        return run_id
-    latest = ledger.latest_run("simulate")
-    if latest is None:
-        raise LedgerError("no simulation stored yet: run `simulate` first (or pass --run)")
-    return str(latest["run_id"])
-
-
 def realised_series(ledger: Ledger, region: str, run_id: str | None = None) -> GridSeries:
     """The region's realised intensity: the run's own series, else the latest imported one."""
     if run_id or ledger.latest_run("simulate"):
-        own = ledger.run_series(_run_id(ledger, run_id), "realised")
+        own = ledger.run_series(resolve_run_id(ledger, run_id), "realised")
         if region in own:
             return own[region]
     catalog = ledger.series_catalog()
@@ -50,7 +41,7 @@ def realised_series(ledger: Ledger, region: str, run_id: str | None = None) -> G
 
 
 def _price_series(ledger: Ledger, region: str, run_id: str | None) -> pd.Series:
-    run = _run_id(ledger, run_id)
+    run = resolve_run_id(ledger, run_id)
     catalog = ledger.series_catalog("electricity_usd_per_mwh")
     rows = catalog[(catalog["region"] == region) & (catalog["run_id"] == run)] if len(catalog) else catalog
     if rows.empty:
@@ -90,7 +81,7 @@ def run_train(ledger: Ledger, models_dir: Path, *, target: Target, region: str |
     if target == "energy":
         if not cluster:
             raise ValueError("--target energy needs --cluster (a metered cluster, e.g. gpu-a)")
-        run = _run_id(ledger, run_id)
+        run = resolve_run_id(ledger, run_id)
         hourly = hourly_cluster_energy(ledger.load_telemetry(run), cluster)
         out: dict[str, Any] = {"target": "energy", "cluster": cluster, "run_id": run, "hours": len(hourly)}
         for method in ("ols", "mlp"):
@@ -153,7 +144,7 @@ def run_forecast(ledger: Ledger, models_dir: Path, *, region: str, hours: int = 
 def run_verify_metered(ledger: Ledger, *, cluster: str, change_utc: datetime, run_id: str | None = None,
                        model: str = "ols") -> dict[str, Any]:
     """Metered saving of a cluster change from the run's telemetry (ASHRAE G14 baseline)."""
-    run = _run_id(ledger, run_id)
+    run = resolve_run_id(ledger, run_id)
     v = verify_metered(ledger.load_telemetry(run), cluster, change_utc, model=model)  # type: ignore[arg-type]
     ledger.audit("verify-metered", v.verification_id, {"cluster": cluster, "accepted": v.accepted,
                                                        "evidence_hash": v.evidence_hash})

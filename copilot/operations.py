@@ -52,7 +52,8 @@ def run_simulation(ledger: Ledger, config: SimulationConfig, *, telemetry: bool 
     }
 
 
-def _run_id(ledger: Ledger, run_id: str | None) -> str:
+def resolve_run_id(ledger: Ledger, run_id: str | None) -> str:
+    """``run_id`` if it exists, else the latest simulation's; LedgerError when there is none."""
     if run_id:
         ledger.get_run(run_id)
         return run_id
@@ -85,7 +86,7 @@ def run_account(
 ) -> dict[str, Any]:
     """Account a stored run's jobs against the grid series that cover them; store the result."""
     bounds = bounds or Bounds()
-    run_id = _run_id(ledger, run_id)
+    run_id = resolve_run_id(ledger, run_id)
     jobs = ledger.load_jobs(run_id)
     grid = ledger.grid_for_jobs(jobs, run_id)
     emissions = account_jobs(jobs, grid, profile=profile, bounds=bounds,
@@ -116,7 +117,7 @@ def run_account(
 
 def latest_emissions(ledger: Ledger, run_id: str | None = None) -> pd.DataFrame:
     """Per-job emissions of the latest accounting of a run (accounting it first if needed)."""
-    run_id = _run_id(ledger, run_id)
+    run_id = resolve_run_id(ledger, run_id)
     account_id = ledger.latest_account_id(run_id) or run_account(ledger, run_id=run_id)["account_id"]
     return ledger.load_emissions(str(account_id))
 
@@ -192,7 +193,7 @@ def run_plan(
 ) -> dict[str, Any]:
     """Plan a stored run's jobs (optionally only those submitted in its first ``days``) on the
     run's forecast series, store the plan and its recommendations."""
-    run_id = _run_id(ledger, run_id)
+    run_id = resolve_run_id(ledger, run_id)
     jobs = ledger.load_jobs(run_id)
     if days is not None:
         first = jobs["submit_utc"].min().floor("D")
@@ -215,7 +216,8 @@ def forecast_from_realised(ledger: Ledger, run_id: str, jobs: pd.DataFrame) -> d
             for region, series in realised.items()}
 
 
-def _plan_id(ledger: Ledger, plan_id: str | None) -> str:
+def resolve_plan_id(ledger: Ledger, plan_id: str | None) -> str:
+    """``plan_id`` if it exists, else the latest plan's; LedgerError when there is none."""
     plan_id = plan_id or latest_plan_id(ledger)
     if plan_id is None:
         raise LedgerError("no plan stored yet: run `plan` first (or pass --plan)")
@@ -233,7 +235,7 @@ def load_plan_head(ledger: Ledger, plan_id: str) -> dict[str, Any]:
 def run_execute(ledger: Ledger, *, plan_id: str | None = None, rec_ids: list[str] | None = None,
                 seed: int = 0, actor: str = "cli") -> dict[str, Any]:
     """Approve and execute (in the simulator) a plan's proposed recommendations, or ``rec_ids``."""
-    plan_id = _plan_id(ledger, plan_id)
+    plan_id = resolve_plan_id(ledger, plan_id)
     head = load_plan_head(ledger, plan_id)
     proposed = recommendations(ledger, plan_id, "proposed")
     if rec_ids:
@@ -256,7 +258,7 @@ def run_execute(ledger: Ledger, *, plan_id: str | None = None, rec_ids: list[str
 def run_verify(ledger: Ledger, *, plan_id: str | None = None,
                params: VerifyParams | None = None) -> dict[str, Any]:
     """Verify every executed recommendation of a plan against the run's realised grid data."""
-    plan_id = _plan_id(ledger, plan_id)
+    plan_id = resolve_plan_id(ledger, plan_id)
     head = load_plan_head(ledger, plan_id)
     run_id = str(head["run_id"])
     executed = recommendations(ledger, plan_id, "executed")

@@ -208,7 +208,7 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
         from tools.plan_store import statuses
 
         with ctx.ledger() as ledger:
-            pid = ops._plan_id(ledger, plan_id)
+            pid = ops.resolve_plan_id(ledger, plan_id)
             rows = recs(ledger, pid)
             state = statuses(ledger, [r.rec_id for r in rows])
         rows = [r for r in rows if (status is None or state[r.rec_id] == status)
