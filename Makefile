@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: install install-node run test lint typecheck unit bench clean
+.PHONY: install install-node browser run test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,12 +28,20 @@ install: $(STAMP) $(NODE_STAMP)
 
 install-node: $(NODE_STAMP)
 
-## make run: start the copilot on its embedded defaults (for now: the CLI demo)
-run: $(STAMP) $(NODE_STAMP)
-	$(PY) app.py demo
+# The browser tests drive Debian's chromium through Playwright (the Python package comes with the
+# dev extra); Playwright's own browser download is never used. Installed once, when missing; if it
+# cannot be installed the browser tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) || \
+		echo "warning: could not install chromium; the browser tests (tests/e2e) will be skipped" >&2
 
-## make test: lint, type-check and the whole test suite (slow tests included)
-test: $(NODE_STAMP) lint typecheck unit
+## make run: the web UI on http://127.0.0.1:7860 (embedded defaults; the first start seeds a fleet)
+run: $(STAMP) $(NODE_STAMP)
+	$(PY) app.py ui
+
+## make test: lint, type-check and the whole test suite (slow and browser tests included)
+test: $(NODE_STAMP) browser lint typecheck unit
 
 lint: $(STAMP)
 	$(PY) -m ruff check tools copilot models tests bench app.py
@@ -41,7 +49,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy tools copilot
 
-unit: $(STAMP) $(NODE_STAMP)
+unit: $(STAMP) $(NODE_STAMP) browser
 	$(PY) -m pytest
 
 ## make bench: benchmark scripts, JSON results under bench/results/
@@ -54,4 +62,4 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/agent_eval.py
 
 clean:
-	rm -rf $(VENV) node_modules var bench/results .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules var bench/results tests/artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,6 +1,9 @@
-"""GreenOps Copilot entry point: ``python app.py --help`` lists the commands."""
+"""GreenOps Copilot entry point: ``python app.py`` starts the web UI; ``python app.py --help`` lists
+the commands."""
+
+import sys
 
 from copilot.cli import main
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:] or ["ui"])

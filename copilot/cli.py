@@ -345,4 +345,4 @@ def main(argv: list[str] | None = None) -> Literal[0]:
     """Entry point used by app.py."""
     app(args=argv if argv is not None else sys.argv[1:])
     return 0
-from copilot import cli_agent, cli_chain, cli_forecast, cli_policy  # noqa: E402,F401  (register their commands)
+from copilot import cli_agent, cli_chain, cli_forecast, cli_policy, cli_ui  # noqa: E402,F401  (register their commands)

@@ -1,0 +1,151 @@
+"""Fixtures of the browser tests: the app started as `python app.py ui` on a free loopback port,
+Debian's chromium driven by Playwright (never a downloaded browser), screenshots as artefacts.
+
+Each test session gets its own data directory (ledger, checkpoints, chain state) and free ports
+for the app and the embedded anvil node; everything started here is stopped here. Without a
+chromium binary (or the playwright package) the browser tests skip with the reason printed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+from tools.chain_node import AnvilNode, free_port
+
+ARTIFACTS = REPO / "tests" / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+START_TIMEOUT_S = 120.0
+UI_TIMEOUT_MS = 60_000
+
+
+def chromium_or_skip() -> str:
+    """Debian's chromium (``$GREENOPS_CHROMIUM`` overrides); skip with the reason when absent."""
+    found = os.environ.get("GREENOPS_CHROMIUM") or shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if not found:
+        reason = "chromium not found (install Debian's package: apt-get install chromium; `make test` does)"
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
+    return found
+
+
+@dataclass
+class App:
+    """The running app under test."""
+
+    url: str
+    data_dir: Path
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def db(self) -> Path:
+        return self.data_dir / "greenops.sqlite"
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``python app.py ARGS`` against the app's data directory."""
+        return subprocess.run([sys.executable, "app.py", *args], cwd=REPO, env=self.env, capture_output=True,
+                              text=True, timeout=180)
+
+
+def _wait_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the app did not answer at {url} within {START_TIMEOUT_S:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """`python app.py ui` on a free port, with its own data dir and chain port; stopped at the end."""
+    chromium_or_skip()
+    data = tmp_path_factory.mktemp("ui-data")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "OLLAMA_", "GREENOPS_"))}
+    env.update({"GREENOPS_DATA_DIR": str(data), "GREENOPS_CHAIN_PORT": str(free_port()),
+                "GREENOPS_LLM_PROVIDER": "offline", "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"})
+    log = data / "app.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "app.py", "ui", "--host", "127.0.0.1", "--port", str(port)],
+                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_up(url, proc, log)
+        yield App(url=url, data_dir=data, env=env, process=proc, log=log)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        AnvilNode(data / "chain").stop()
+
+
+@pytest.fixture(scope="session")
+def browser(app: App) -> Iterator[Any]:
+    """Headless Debian chromium through Playwright's sync API."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        reason = "the playwright package is not installed (pip install -e '.[dev]')"
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
+    pw = sync_playwright().start()
+    try:
+        chrome = pw.chromium.launch(executable_path=chromium_or_skip(), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chrome
+        finally:
+            chrome.close()
+    finally:
+        pw.stop()
+
+
+def open_page(browser: Any, app: App) -> tuple[Any, Any]:
+    """A new browser context (a new UI session) on the app, once its thread id is set."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(app.url)
+    page.locator("#thread-id").get_by_text("ui-").wait_for()
+    return context, page
+
+
+@pytest.fixture
+def page(browser: Any, app: App) -> Iterator[Any]:
+    context, page = open_page(browser, app)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot under tests/artifacts/screenshots (git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
