@@ -17,7 +17,7 @@ import pandas as pd
 
 from copilot.operations import forecast_from_realised, latest_emissions, run_account, run_simulation
 from tools.account import GroupBy, aggregate
-from tools.catalog import instance_price_usd_per_h
+from tools.catalog import jobs_cost_usd
 from tools.ledger import Ledger
 from tools.plan import PlanParams, make_plan
 from tools.plan_store import ensure_tables, latest_plan_id, load_plan
@@ -115,10 +115,7 @@ def plan_timeline(ledger: Ledger, plan_id: str | None = None) -> tuple[pd.DataFr
     base_kg = hourly(emissions["emissions_kg"], emissions["start_utc"])
     jobs = ledger.load_jobs(str(plan.run_id))
     jobs = jobs[jobs["job_id"].isin(job_ids)]
-    prices = {(r, t): instance_price_usd_per_h(r, t) for r, t in
-              jobs[["region", "instance_type"]].drop_duplicates().itertuples(index=False)}
-    cost = jobs["duration_h"].to_numpy() * [prices[(r, t)] for r, t in
-                                            zip(jobs["region"], jobs["instance_type"], strict=True)]
+    cost = jobs_cost_usd(jobs)
     base_usd = hourly(cost, jobs["start_utc"])
     recs = plan.recommendations
     saved_kg = hourly([r.est_kgco2e_saved.central for r in recs], [r.from_start_utc for r in recs])

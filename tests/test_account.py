@@ -89,6 +89,15 @@ class TestEnergyFormula:
             energy_kwh(1.0, 1, 1.0, PROFILES["aws"]))
         assert extra == pytest.approx(0.3 * 1.135)
 
+    def test_gpu_cap_limits_the_gpu_draw(self) -> None:
+        # at full load a GPU draws 300 W; capped at 210 W it draws 210 W for the hour
+        capped = float(energy_kwh(1.0, 1, 1.0, PROFILES["aws"], gpus=2, gpu_cap_w=210.0))
+        uncapped = float(energy_kwh(1.0, 1, 1.0, PROFILES["aws"], gpus=2))
+        assert uncapped - capped == pytest.approx(2 * (0.300 - 0.210) * 1.135)
+        # a cap above the draw changes nothing
+        assert float(energy_kwh(1.0, 1, 0.1, PROFILES["aws"], gpus=1, gpu_cap_w=210.0)) == pytest.approx(
+            float(energy_kwh(1.0, 1, 0.1, PROFILES["aws"], gpus=1)))
+
     def test_embodied_sci(self) -> None:
         # M = TE x TR/EL x RR/ToR = 1200 kg x 10 h / 35040 h x 48/96
         assert float(embodied_kg(10.0, 48, PROFILES["aws"])) == pytest.approx(

@@ -14,6 +14,7 @@ from tools.catalog import (
     UnknownInstanceTypeError,
     egress_cost_usd,
     instance_price_usd_per_h,
+    jobs_cost_usd,
     price_table,
 )
 from tools.jobs import validate_jobs_frame
@@ -150,6 +151,13 @@ class TestPrices:
         table = price_table()
         assert table.shape == (len(INSTANCES), len(SIMULATED_REGIONS))
         assert (table.to_numpy() > 0).all()
+
+    def test_job_cost_at_on_demand_prices(self) -> None:
+        jobs = pd.DataFrame({"region": ["us-east-1", "eu-west-1"], "instance_type": ["m5.large", "m5.large"],
+                             "duration_h": [2.0, 3.0]})
+        assert jobs_cost_usd(jobs).tolist() == pytest.approx([2 * 0.096, 3 * 0.096 * 1.11])
+        assert jobs_cost_usd(jobs, region="eu-north-1").tolist() == pytest.approx(
+            [2 * 0.096 * 1.06, 3 * 0.096 * 1.06])
 
     def test_egress_only_on_region_move(self) -> None:
         cost = egress_cost_usd([10.0, 10.0], ["us-east-1", "us-east-1"], ["eu-west-1", "us-east-1"])

@@ -95,9 +95,9 @@ def _coefficients(profiles: pd.Series) -> dict[str, npt.NDArray[np.float64]]:
 
 
 def _energy_kwh(hours: ArrayF, vcpus: ArrayF, gpus: ArrayF, memory_gb: ArrayF, u: ArrayF,
-                c: Mapping[str, ArrayF | float]) -> ArrayF:
+                c: Mapping[str, ArrayF | float], gpu_cap_w: ArrayF | float = np.inf) -> ArrayF:
     cpu_w = c["cpu_w_min"] + u * (c["cpu_w_max"] - c["cpu_w_min"])
-    gpu_w = c["gpu_w_min"] + u * (c["gpu_w_max"] - c["gpu_w_min"])
+    gpu_w = np.minimum(c["gpu_w_min"] + u * (c["gpu_w_max"] - c["gpu_w_min"]), gpu_cap_w)
     it_kwh = hours * (vcpus * cpu_w + gpus * gpu_w) / 1000.0
     memory_kwh = hours * memory_gb * c["memory_kwh_per_gb_h"]
     return np.asarray((it_kwh + memory_kwh) * c["pue"], dtype=np.float64)
@@ -116,14 +116,16 @@ def energy_kwh(
     profile: PowerProfile,
     memory_gb: npt.ArrayLike = 0.0,
     gpus: npt.ArrayLike = 0.0,
+    gpu_cap_w: npt.ArrayLike | None = None,
 ) -> ArrayF:
     """Energy incl. PUE, kWh, of running ``vcpus`` (and ``gpus``, ``memory_gb`` GB) for
-    ``duration_h`` hours at utilisation ``u`` (0..1)."""
+    ``duration_h`` hours at utilisation ``u`` (0..1); each GPU draws at most ``gpu_cap_w`` W."""
     def arr(x: npt.ArrayLike) -> ArrayF:
         return np.asarray(x, dtype=float)
 
+    cap = np.inf if gpu_cap_w is None else arr(gpu_cap_w)
     return _energy_kwh(arr(duration_h), arr(vcpus), arr(gpus), arr(memory_gb), arr(utilisation),
-                       profile.model_dump())
+                       profile.model_dump(), cap)
 
 
 def embodied_kg(duration_h: npt.ArrayLike, vcpus: npt.ArrayLike, profile: PowerProfile) -> ArrayF:
@@ -177,15 +179,18 @@ def _profile_keys(frame: pd.DataFrame, profile: str) -> pd.Series:
     return keys
 
 
-def _frame_energy_kwh(frame: pd.DataFrame, c: Mapping[str, ArrayF | float]) -> ArrayF:
+def _frame_energy_kwh(frame: pd.DataFrame, c: Mapping[str, ArrayF | float],
+                      gpu_cap_w: ArrayF | float = np.inf) -> ArrayF:
     return _energy_kwh(frame["duration_h"].to_numpy(dtype=float), frame["vcpus"].to_numpy(dtype=float),
                        frame["gpus"].to_numpy(dtype=float), frame["memory_gb"].to_numpy(dtype=float),
-                       frame["utilisation"].to_numpy(dtype=float), c)
+                       frame["utilisation"].to_numpy(dtype=float), c, gpu_cap_w)
 
 
-def jobs_energy_kwh(jobs: pd.DataFrame, profile: str = "auto") -> ArrayF:
-    """Energy incl. PUE of every job of a validated jobs frame, kWh (no intensity needed)."""
-    return _frame_energy_kwh(jobs, _coefficients(_profile_keys(jobs, profile)))
+def jobs_energy_kwh(jobs: pd.DataFrame, profile: str = "auto", gpu_cap_w: npt.ArrayLike | None = None) -> ArrayF:
+    """Energy incl. PUE of every job of a validated jobs frame, kWh (no intensity needed); each
+    GPU draws at most ``gpu_cap_w`` W (per job) when given."""
+    cap = np.inf if gpu_cap_w is None else np.asarray(gpu_cap_w, dtype=float)
+    return _frame_energy_kwh(jobs, _coefficients(_profile_keys(jobs, profile)), cap)
 
 
 def account_jobs(

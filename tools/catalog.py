@@ -57,6 +57,15 @@ def instance_price_usd_per_h(region: str, instance_type: str) -> float:
     return INSTANCES[instance_type].usd_per_h * region_info(region).price_multiplier
 
 
+def jobs_cost_usd(jobs: pd.DataFrame, region: str | None = None) -> npt.NDArray[np.float64]:
+    """On-demand instance cost of each job's whole run, USD (in ``region`` if given, else its own)."""
+    regions = np.full(len(jobs), region, dtype=object) if region is not None else jobs["region"].to_numpy()
+    keys = pd.Series(regions).astype(str) + "|" + jobs["instance_type"].astype(str).to_numpy()
+    codes, uniques = pd.factorize(keys)
+    prices = np.array([instance_price_usd_per_h(*key.split("|", 1)) for key in uniques], dtype=np.float64)
+    return np.asarray(prices[codes] * jobs["duration_h"].to_numpy(dtype=float), dtype=np.float64)
+
+
 def price_table() -> pd.DataFrame:
     """On-demand price of every instance type in every cloud region, USD/h (rows: types)."""
     regions = [r.name for r in REGIONS.values() if r.provider != "grid"]

@@ -25,7 +25,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from tools.account import PROFILES, jobs_energy_kwh
-from tools.catalog import INSTANCE_TYPES, INSTANCES, instance_price_usd_per_h
+from tools.catalog import INSTANCE_TYPES, INSTANCES, jobs_cost_usd
 
 
 class EnergyRecParams(BaseModel):
@@ -78,28 +78,15 @@ def rightsizing(jobs: pd.DataFrame, profile: str = "auto",
                           utilisation=props["utilisation"].to_numpy(),
                           instance_type=props["to_instance_type"].to_numpy())
     props["kwh_saved"] = jobs_energy_kwh(before, profile) - jobs_energy_kwh(after, profile)
-    prices: dict[tuple[str, str], float] = {}
-
-    def price(region: str, name: str) -> float:
-        if (region, name) not in prices:
-            prices[(region, name)] = instance_price_usd_per_h(region, name)
-        return prices[(region, name)]
-
-    old_price = [price(r, t) for r, t in zip(before["region"], before["instance_type"], strict=True)]
-    new_price = [price(r, t) for r, t in zip(before["region"], after["instance_type"], strict=True)]
-    props["usd_saved"] = (np.asarray(old_price) - np.asarray(new_price)) * before["duration_h"]
+    props["usd_saved"] = jobs_cost_usd(before) - jobs_cost_usd(after)
     return props[props["kwh_saved"] > p.min_kwh].reset_index(drop=True)
 
 
 def capped_energy_kwh(jobs: pd.DataFrame, cap_w: np.ndarray, slowdown: np.ndarray,
                       profile: str = "auto") -> np.ndarray:
     """Energy of GPU jobs run with their GPUs capped at ``cap_w`` W and ``slowdown``x longer, kWh."""
-    longer = jobs.assign(duration_h=jobs["duration_h"].to_numpy() * slowdown, gpus=0)
-    host = jobs_energy_kwh(longer, profile)
-    keys = jobs["provider"] if profile == "auto" else pd.Series(profile, index=jobs.index)
-    pue = keys.map(lambda k: PROFILES[k].pue).to_numpy(dtype=float)
-    gpu = jobs["gpus"].to_numpy() * cap_w * longer["duration_h"].to_numpy() / 1000.0 * pue
-    return np.asarray(host + gpu, dtype=np.float64)
+    longer = jobs.assign(duration_h=jobs["duration_h"].to_numpy() * slowdown)
+    return jobs_energy_kwh(longer, profile, gpu_cap_w=cap_w)
 
 
 def gpu_cap_slowdown(draw_w: npt.ArrayLike, gpu_w_min: npt.ArrayLike, cap_w: npt.ArrayLike
@@ -133,8 +120,6 @@ def gpu_power_caps(jobs: pd.DataFrame, planned_start: pd.Series, profile: str = 
     end = pd.DatetimeIndex(planned_start.iloc[rows]) + pd.to_timedelta(
         sub["duration_h"].to_numpy() * slowdown * 3600.0, unit="s")
     meets = np.asarray(end <= pd.DatetimeIndex(sub["deadline_utc"]))
-    price = np.array([instance_price_usd_per_h(r, t)
-                      for r, t in zip(sub["region"], sub["instance_type"], strict=True)])
     props = pd.DataFrame({"row": rows, "cap_w": cap[rows], "slowdown": slowdown, "kwh_saved": saved,
-                          "usd_saved": -price * sub["duration_h"].to_numpy() * (slowdown - 1.0)})
+                          "usd_saved": -jobs_cost_usd(sub) * (slowdown - 1.0)})
     return props[(props["kwh_saved"] > p.min_kwh) & meets].reset_index(drop=True)

@@ -47,11 +47,8 @@ def run_energy_kwh(provider: str, profile: str, duration_h: float, vcpus: int, m
                    gpus: int, utilisation: float, gpu_cap_w: float | None = None) -> float:
     """Model energy of one run, kWh incl. PUE; each GPU draws at most ``gpu_cap_w`` W if capped."""
     prof = PROFILES[provider if profile == "auto" else profile]
-    host = float(energy_kwh(duration_h, vcpus, utilisation, prof, memory_gb=memory_gb))
-    draw = prof.gpu_w_min + utilisation * (prof.gpu_w_max - prof.gpu_w_min)
-    if gpu_cap_w is not None:
-        draw = min(draw, gpu_cap_w)
-    return host + gpus * draw * duration_h / 1000.0 * prof.pue
+    return float(energy_kwh(duration_h, vcpus, utilisation, prof, memory_gb=memory_gb, gpus=gpus,
+                            gpu_cap_w=gpu_cap_w))
 
 
 def cap_slowdown(provider: str, profile: str, utilisation: float, cap_w: float) -> float:

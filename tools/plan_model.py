@@ -26,7 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from tools.account import jobs_energy_kwh
-from tools.catalog import EGRESS_USD_PER_GB, instance_price_usd_per_h
+from tools.catalog import EGRESS_USD_PER_GB, jobs_cost_usd
 from tools.jobs import validate_jobs_frame
 from tools.schemas import GridSeries, PolicySet
 from tools.timeseries import cumulative, interval_mean
@@ -189,11 +189,7 @@ def build_context(jobs: pd.DataFrame, forecast: dict[str, GridSeries], policy: P
     energy = jobs_energy_kwh(frame, params.profile)
     power = energy / frame["duration_h"].to_numpy(dtype=float)
     home = np.array([regions.index(r) for r in frame["region"]], dtype=np.int64)
-    hours = frame["duration_h"].to_numpy(dtype=float)
-    prices = {(r, t): instance_price_usd_per_h(r, t) for r in regions
-              for t in frame["instance_type"].unique()}
-    types = frame["instance_type"].to_numpy()
-    cost = np.column_stack([hours * np.array([prices[(r, t)] for t in types]) for r in regions])
+    cost = np.column_stack([jobs_cost_usd(frame, region=r) for r in regions])
     moved = np.arange(len(regions))[None, :] != home[:, None]
     egress = moved * (frame["data_gb"].to_numpy(dtype=float) * EGRESS_USD_PER_GB)[:, None]
     allowed = np.ones((n, len(regions)), dtype=bool)
