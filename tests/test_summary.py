@@ -88,3 +88,28 @@ class TestLLMSettings:
         params = model._default_params  # type: ignore[attr-defined]
         assert params.get("max_completion_tokens", params.get("max_tokens")) == 123
         assert params["extra_body"] == {"max_tokens": 123}
+
+
+def test_summarise_week_on_hand_made_rows() -> None:
+    import pandas as pd
+
+    from tools.team_summary import summarise_week
+
+    t = pd.Timestamp
+    emissions = pd.DataFrame({
+        "team": ["ml", "ml", "ml", "web"],
+        "start_utc": [t("2026-01-12 10:00", tz="UTC"), t("2026-01-14 10:00", tz="UTC"),
+                      t("2026-01-06 10:00", tz="UTC"), t("2026-01-13 10:00", tz="UTC")],
+        "emissions_kg": [3.0, 1.0, 2.0, 5.0], "lower_kg": [2.0, 0.5, 1.5, 4.0], "upper_kg": [4.0, 1.5, 2.5, 6.0]})
+    verified = pd.DataFrame({"verification_id": ["v1", "v2"], "team": ["ml", "ml"],
+                             "start_utc": [t("2026-01-12 10:00", tz="UTC"), t("2026-01-06 10:00", tz="UTC")],
+                             "kg": [0.5, 9.0], "kg_lower": [0.4, 8.0], "kwh": [0.0, 1.0]})
+    minted = pd.DataFrame({"verification_id": ["v1"], "token": ["kgco2e"], "amount": ["0.4"]})
+    open_recs = pd.DataFrame({"team": ["web"], "n": [2], "kg": [1.25], "kwh": [0.0]})
+    out = summarise_week(emissions, verified, minted, open_recs, week="2026-W03")
+    ml, web = out["teams"]["ml"], out["teams"]["web"]
+    assert (ml["jobs"], ml["emissions_kgco2e"], ml["emissions_lower_kgco2e"]) == (2, 4.0, 2.5)
+    assert ml["previous_week_kgco2e"] == 2.0 and ml["change_pct"] == 100.0
+    assert ml["verified_kgco2e"] == 0.5 and ml["tokens_minted"] == {"kgco2e": 0.4}
+    assert "rose 100.0 %" in ml["nudge"]
+    assert web["change_pct"] is None and web["open_recommendations"] == 2 and "2 open" in web["nudge"]
