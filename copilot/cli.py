@@ -248,10 +248,9 @@ def plan(
         with _open_ledger(db) as ledger:
             chosen = _load_policy(policy)
             if chosen is None:  # the confirmed policy, if any (python app.py policy load FILE --confirm)
-                from copilot.governance import active_policy
+                from copilot.governance import active_policy_set
 
-                active = active_policy(ledger)
-                chosen = None if active is None else active[1]
+                chosen = active_policy_set(ledger)
             _log(f"planning with the {solver} solver under "
                  f"{'policy ' + chosen.name if chosen else 'no policy'} ...")
             return run_plan(ledger, solver=solver, run_id=run,  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ The public API, one hop from every part (each part lives in its own module):
         on a model failure the deterministic result comes back with a warning
     load_policy(ledger, text, name, actor) -> (policy_id, PolicyReport)   store a draft (idempotent)
     confirm_policy(ledger, policy_id, actor) -> ConfirmResult  make it the single active policy
-    active_policy(ledger) -> (policy_id, PolicySet) | None
+    active_policy(ledger) -> (policy_id, PolicySet) | None;  active_policy_set(ledger) -> PolicySet | None
     list_policies(ledger) / show_policy(ledger, policy_id | None)
     read_policy_file(path) -> str                               UTF-8 text, <= 100 kB, not binary
 
@@ -45,6 +45,7 @@ from copilot.policy_store import (
     PolicySummary,
     StoredPolicy,
     active_policy,
+    active_policy_set,
     confirm_policy,
     list_policies,
     load_policy,
@@ -55,7 +56,7 @@ from copilot.policy_store import (
 __all__ = [
     "INSTRUCTION_REASON", "MAX_POLICY_BYTES", "Clause", "ConfirmResult", "ExtractedConstraint",
     "ExtractedPolicy", "LoadResult", "PolicyError", "PolicyReport", "PolicySummary", "StoredPolicy",
-    "Unrecognised", "active_policy", "check_policy_text", "confirm_policy", "decode_policy_bytes",
+    "Unrecognised", "active_policy", "active_policy_set", "check_policy_text", "confirm_policy", "decode_policy_bytes",
     "list_policies", "load_policy", "parse_policy_text", "parse_policy_with_llm", "read_policy_file",
     "show_policy", "store_policy",
 ]

@@ -49,12 +49,9 @@ Answer briefly and say which tools you used."""
 
 def active_policy(ledger: Ledger) -> PolicySet | None:
     """The confirmed policy (copilot.governance), or None."""
-    try:
-        from copilot.governance import active_policy as active
-    except ImportError:
-        return None
-    found = active(ledger)
-    return None if found is None else found[1]
+    from copilot.governance import active_policy_set
+
+    return active_policy_set(ledger)
 
 
 def _policy_note(policy: PolicySet | None) -> str:

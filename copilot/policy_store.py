@@ -190,6 +190,12 @@ def active_policy(ledger: Ledger) -> tuple[str, PolicySet] | None:
     return str(rows[0]["policy_id"]), PolicyReport.model_validate_json(rows[0]["report"]).policy
 
 
+def active_policy_set(ledger: Ledger) -> PolicySet | None:
+    """Just the active PolicySet, or None (what planners and the governance node enforce)."""
+    found = active_policy(ledger)
+    return None if found is None else found[1]
+
+
 def list_policies(ledger: Ledger) -> list[PolicySummary]:
     """Every stored policy, oldest first."""
     ensure_tables(ledger)

@@ -15,18 +15,12 @@ import gradio as gr
 import pandas as pd
 
 from copilot import ui_data
+from copilot.governance import active_policy_set
 from copilot.settings import Settings
 from copilot.ui_chat import WRITE_QUEUE
 from tools.ledger import Ledger
 
 EMPTY_NOTE = "No plan yet: ask the copilot to plan (Chat tab) or use *Run → Plan* below."
-
-
-def _active_policy(ledger: Ledger) -> Any:
-    from copilot.governance import active_policy
-
-    found = active_policy(ledger)
-    return None if found is None else found[1]
 
 
 def summary_markdown(overview: dict[str, Any] | None) -> str:
@@ -103,7 +97,7 @@ class DashboardData:
         with Ledger(self.db_path) as ledger:
             if not ui_data.has_simulation(ledger):
                 return pd.DataFrame(), pd.DataFrame(), "No simulation yet."
-            policy = _active_policy(ledger)
+            policy = active_policy_set(ledger)
             curve = ui_data.tradeoff_curve(ledger, policy=policy,
                                            progress=lambda f, d: progress(f, desc=d))
         note = (f"Greedy plans of the first {int(curve['jobs'].iloc[0])} jobs (no energy recommendations) under "
@@ -209,7 +203,7 @@ def build_runs(data: DashboardData) -> None:
 
         progress(0.1, desc=f"planning {int(n_days)} days with the {how} solver")
         with Ledger(data.db_path) as ledger:
-            out = run_plan(ledger, solver=how, policy=_active_policy(ledger), days=int(n_days))  # type: ignore[arg-type]
+            out = run_plan(ledger, solver=how, policy=active_policy_set(ledger), days=int(n_days))  # type: ignore[arg-type]
         progress(1.0, desc="done")
         return (f"Plan `{out['plan_id']}` ({out['solver']}, policy {out['policy']}): {out['recommendations']} "
                 f"recommendations, estimated {out['est_kgco2e_saved']:.1f} kgCO2e, {out['est_kwh_saved']:.1f} kWh, "
