@@ -31,8 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tools.forecast import make_model  # noqa: E402
-from tools.forecast_data import feature_frame, issue_positions  # noqa: E402
-from tools.forecast_metrics import mae, mape  # noqa: E402
+from tools.forecast.features import feature_frame, issue_positions  # noqa: E402
+from tools.forecast.metrics import mae, mape  # noqa: E402
 from tools.sources import read_grid_csv  # noqa: E402
 
 REAL = Path(os.environ.get("GREENOPS_REAL_DATA") or REPO.parent / "shared" / "data" / "real")

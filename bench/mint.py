@@ -24,9 +24,9 @@ sys.path.insert(0, str(REPO))
 
 from copilot.operations import run_execute, run_plan, run_simulation, run_verify  # noqa: E402
 from tools.chain import ChainClient  # noqa: E402
-from tools.chain_node import AnvilNode, find_anvil, free_port  # noqa: E402
+from tools.chain.mint import Minter  # noqa: E402
+from tools.chain.node import AnvilNode, find_anvil, free_port  # noqa: E402
 from tools.ledger import Ledger  # noqa: E402
-from tools.mint import Minter  # noqa: E402
 from tools.plan import PlanParams  # noqa: E402
 from tools.simulate import SimulationConfig  # noqa: E402
 

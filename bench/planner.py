@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tools.plan import PlanParams, make_plan  # noqa: E402
-from tools.plan_greedy import slot_loads  # noqa: E402
-from tools.plan_model import build_context  # noqa: E402
+from tools.plan.greedy import slot_loads  # noqa: E402
+from tools.plan.model import build_context  # noqa: E402
 from tools.schemas import PolicySet  # noqa: E402
 from tools.simulate import SimulationConfig, simulate  # noqa: E402
 

@@ -10,14 +10,14 @@ from copilot.settings import Settings
 
 if TYPE_CHECKING:
     from tools.chain import ChainClient
-    from tools.chain_node import AnvilNode
+    from tools.chain.mint import Minter
+    from tools.chain.node import AnvilNode
     from tools.ledger import Ledger
-    from tools.mint import Minter
 
 
 def node_manager(settings: Settings) -> AnvilNode:
     """The embedded node's manager (state and pid files under ``$GREENOPS_DATA_DIR/chain``)."""
-    from tools.chain_node import AnvilNode
+    from tools.chain.node import AnvilNode
 
     return AnvilNode(settings.data_dir / "chain", binary=settings.chain.anvil_bin)
 
@@ -26,7 +26,7 @@ def chain_client(settings: Settings) -> tuple[ChainClient, str]:
     """A client for the embedded node (its recorded port, else the configured one) or
     ``GREENOPS_CHAIN_RPC_URL`` with the configured signer, and the network name."""
     from tools.chain import ChainClient, redact_url
-    from tools.chain_keys import configured_signer
+    from tools.chain.keys import configured_signer
 
     chain = settings.chain
     if chain.embedded:
@@ -43,7 +43,7 @@ def chain_client(settings: Settings) -> tuple[ChainClient, str]:
 def open_minter(ledger: Ledger, settings: Settings, *, ensure_up: bool = False, actor: str = "cli") -> Minter:
     """A Minter on the configured chain; with ``ensure_up`` the embedded node is started (if it
     is not running) and the tokens deployed (if they are not), both idempotent."""
-    from tools.mint import Minter
+    from tools.chain.mint import Minter
 
     if ensure_up and settings.chain.embedded:
         node_manager(settings).start(settings.chain.port)

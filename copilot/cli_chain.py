@@ -25,9 +25,9 @@ from copilot.cli import DbOption, JsonOption, _emit, _fail, _log, _open_ledger, 
 from copilot.settings import Settings
 
 if TYPE_CHECKING:
-    from tools.chain_node import AnvilNode
-    from tools.chain_records import TokenKey
-    from tools.mint import Minter
+    from tools.chain.mint import Minter
+    from tools.chain.node import AnvilNode
+    from tools.tokens import TokenKey
 
 ApproveOption = Annotated[bool, typer.Option(
     "--approve", help="Approve without the prompt. For scripts only, written by a person.")]
@@ -107,7 +107,7 @@ def chain_down(as_json: JsonOption = False) -> None:
 def chain_status(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Token addresses, chain id, block, recipient balances and minted totals."""
     from tools.chain import ChainUnavailableError
-    from tools.mint_reconcile import chain_status as status
+    from tools.chain.reconcile import chain_status as status
 
     settings = Settings.from_env()
 
@@ -138,7 +138,7 @@ def chain_status(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 
 def _deployed(minter: Minter) -> bool:
-    from tools.chain_tokens import NotDeployedError
+    from tools.chain.deployments import NotDeployedError
 
     try:
         minter.chain.deployments()
@@ -228,7 +228,7 @@ def retire(
     as_json: JsonOption = False,
 ) -> None:
     """Retire (burn) the signer's tokens with a reason."""
-    from tools.chain_records import TOKENS, parse_token_amount
+    from tools.tokens import TOKENS, parse_token_amount
 
     settings = Settings.from_env()
 
@@ -257,7 +257,7 @@ def retire(
 @app.command()
 def reconcile(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Compare the ledger's mints and retirements with the chain's events; exit 1 on a difference."""
-    from tools.mint_reconcile import reconcile as run
+    from tools.chain.reconcile import reconcile as run
 
     settings = Settings.from_env()
 

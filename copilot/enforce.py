@@ -54,7 +54,7 @@ def check_call(name: str, args: Mapping[str, Any], tools: Mapping[str, BaseTool]
 
 
 def _check_mint(ledger: Ledger, verification_id: str) -> str | None:
-    from tools.plan_store import load_verification
+    from tools.ledger.plans import load_verification
 
     try:
         v = load_verification(ledger, verification_id)

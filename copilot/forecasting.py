@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 
 from copilot.operations import resolve_run_id
-from tools.baseline_energy import fit_baseline, hourly_cluster_energy
 from tools.forecast import fit_model, forecast, make_model
-from tools.forecast_data import feature_frame, issue_positions
-from tools.forecast_metrics import mae, mape
+from tools.forecast.features import feature_frame, issue_positions
+from tools.forecast.metrics import mae, mape
 from tools.ledger import Ledger, LedgerError
 from tools.schemas import GridSeries
-from tools.verify_metered import verify_metered
+from tools.verify.baseline import fit_baseline, hourly_cluster_energy
+from tools.verify.metered import verify_metered
 
 Target = Literal["intensity", "price", "energy"]
 BASELINES = ("persistence-24h", "persistence-168h", "ridge")

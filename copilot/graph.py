@@ -120,7 +120,7 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
         assert call is not None
         vid = str(call["args"]["verification_id"])
         with ctx.ledger() as ledger:
-            from tools.plan_store import load_verification
+            from tools.ledger.plans import load_verification
 
             evidence = load_verification(ledger, vid).model_dump(mode="json")
         current = policy()

@@ -10,11 +10,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from tools.account import Bounds, account_jobs, aggregate, totals
-from tools.execute import ExecutionParams, execute, ticket_markdown
 from tools.forecast import rolling_forecast
 from tools.ledger import Ledger, LedgerError
-from tools.plan import PlanParams, make_plan
-from tools.plan_store import (
+from tools.ledger.plans import (
     latest_plan_id,
     load_executions,
     recommendations,
@@ -23,9 +21,11 @@ from tools.plan_store import (
     store_verifications,
     verifications_for_plan,
 )
+from tools.plan import PlanParams, make_plan
 from tools.records import Plan
 from tools.schemas import Basis, GridSeries, PolicySet, SeriesKind
 from tools.simulate import SimulationConfig, simulate
+from tools.simulate.execute import ExecutionParams, execute, ticket_markdown
 from tools.sources import file_sha256, read_grid_csv
 from tools.verify import VerifyParams, verify
 

@@ -1,4 +1,4 @@
-"""Weekly team summaries: the ledger's rows, summed by ``tools.team_summary``, then words.
+"""Weekly team summaries: the ledger's rows, summed by ``tools.rollup.weekly``, then words.
 
 The words come from the template here (offline mode and the numbers guard's fallback) or from the
 LLM (``copilot.summary_text``).
@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 
 from tools.ledger import Ledger
-from tools.plan_store import ensure_tables
-from tools.team_summary import iso_week, previous_week, summarise_week
+from tools.ledger.plans import ensure_tables
+from tools.rollup.weekly import iso_week, previous_week, summarise_week
 
 __all__ = ["iso_week", "previous_week", "render_summary", "weekly_summary"]
 

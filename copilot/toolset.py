@@ -204,8 +204,8 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
 
     def recommendations(plan_id: str | None = None, status: str | None = None, kind: str | None = None,
                         team: str | None = None, limit: int = 10) -> str:
-        from tools.plan_store import recommendations as recs
-        from tools.plan_store import statuses
+        from tools.ledger.plans import recommendations as recs
+        from tools.ledger.plans import statuses
 
         with ctx.ledger() as ledger:
             pid = ops.resolve_plan_id(ledger, plan_id)
@@ -225,7 +225,7 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
             return _json(ops.run_execute(ledger, plan_id=plan_id, actor="copilot"))
 
     def verify(plan_id: str | None = None) -> str:
-        from tools.plan_store import verifications_for_plan
+        from tools.ledger.plans import verifications_for_plan
 
         with ctx.ledger() as ledger:
             out = ops.run_verify(ledger, plan_id=plan_id)
@@ -236,7 +236,7 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
                      | {"sample_ids": [v.verification_id for v in best[:5]]})
 
     def evidence(verification_id: str) -> str:
-        from tools.plan_store import load_verification
+        from tools.ledger.plans import load_verification
 
         with ctx.ledger() as ledger:
             v = load_verification(ledger, verification_id)
@@ -245,7 +245,7 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
     def balances() -> str:
         from copilot.chain_session import open_minter
         from tools.chain import ChainError
-        from tools.mint_reconcile import chain_status
+        from tools.chain.reconcile import chain_status
 
         with ctx.ledger() as ledger:
             try:

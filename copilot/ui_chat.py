@@ -50,7 +50,7 @@ def mint_preview(ctx: ChatContext, verification_id: str) -> tuple[dict[str, Any]
     """
     from copilot.chain_session import open_minter
     from tools.chain import ChainError
-    from tools.chain_tokens import NotDeployedError
+    from tools.chain.deployments import NotDeployedError
 
     with Ledger(ctx.db_path) as ledger:
         try:
@@ -65,10 +65,10 @@ def mint_preview(ctx: ChatContext, verification_id: str) -> tuple[dict[str, Any]
 
 
 def balances_text(ctx: ChatContext) -> str:
-    """The recipient's token balances after a mint (``tools.mint_reconcile.chain_status``)."""
+    """The recipient's token balances after a mint (``tools.chain.reconcile.chain_status``)."""
     from copilot.chain_session import open_minter
     from tools.chain import ChainError
-    from tools.mint_reconcile import chain_status
+    from tools.chain.reconcile import chain_status
 
     with Ledger(ctx.db_path) as ledger:
         try:

@@ -19,8 +19,8 @@ from copilot.operations import forecast_from_realised, latest_emissions, run_acc
 from tools.account import GroupBy, aggregate
 from tools.catalog import jobs_cost_usd
 from tools.ledger import Ledger
+from tools.ledger.plans import ensure_tables, latest_plan_id, load_plan
 from tools.plan import PlanParams, make_plan
-from tools.plan_store import ensure_tables, latest_plan_id, load_plan
 from tools.schemas import PolicySet
 from tools.simulate import SimulationConfig
 

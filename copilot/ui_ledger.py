@@ -1,8 +1,8 @@
 """The Ledger & token tab: balances, mint history (tx and evidence hashes), on-chain events, the
 retire form and the audit status (hash-chained audit log + ledger/chain reconciliation).
 
-Everything comes from ``tools.mint_reconcile`` (``chain_status``, ``reconcile``), ``tools.mint``
-(``Minter.history``, ``Minter.retire``), ``tools.mint_store`` and ``Ledger.verify_audit``.
+Everything comes from ``tools.chain.reconcile`` (``chain_status``, ``reconcile``), ``tools.chain.mint``
+(``Minter.history``, ``Minter.retire``), ``tools.ledger.mints`` and ``Ledger.verify_audit``.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ def chain_overview(db_path: Path, settings: Settings) -> dict[str, Any]:
     """Chain status, ledger mint rows, chain events, reconciliation and the audit check."""
     from copilot.chain_session import open_minter
     from tools.chain import ChainError
-    from tools.chain_tokens import NotDeployedError
-    from tools.mint_reconcile import chain_status, reconcile
-    from tools.mint_store import list_mints
+    from tools.chain.deployments import NotDeployedError
+    from tools.chain.reconcile import chain_status, reconcile
+    from tools.ledger.mints import list_mints
 
     with Ledger(db_path) as ledger:
         audit = ledger.verify_audit()
@@ -75,7 +75,7 @@ def overview_frames(o: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
 
 def build_ledger(db_path: Path, settings: Settings) -> tuple[Any, Any]:
     """The Ledger & token tab's components and events; returns (refresh function, its outputs)."""
-    from tools.chain_records import TOKENS
+    from tools.tokens import TOKENS
 
     status = gr.Markdown(elem_id="ledger-status")
     with gr.Row():
@@ -116,7 +116,7 @@ def build_ledger(db_path: Path, settings: Settings) -> tuple[Any, Any]:
     def retire(value: str, key: str, why: str) -> tuple[Any, ...]:
         from copilot.chain_session import open_minter
         from tools.chain import ChainError
-        from tools.chain_records import parse_token_amount
+        from tools.tokens import parse_token_amount
 
         try:
             units = parse_token_amount((value or "").strip())

@@ -5,7 +5,7 @@ calendar and covariates of the ``horizon`` target steps, starting from the encod
 dense layer turns each decoder step into a forecast. Inputs are standardised with training-period
 statistics. Training is deterministic (fixed seed, TensorFlow op determinism), stops early on the
 validation loss, and the prediction interval comes from validation residual quantiles (see
-``tools.forecast_models.ForecastModel``).
+``tools.forecast.models.ForecastModel``).
 
 Saved as ``<name>.keras`` plus ``<name>.json`` (scalers, columns, interval, data hash, periods,
 metrics); no weights are ever downloaded.
@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from tools.forecast_data import Windows
-from tools.forecast_models import ArrayF, ForecastModel
+from tools.forecast.features import Windows
+from tools.forecast.models import ArrayF, ForecastModel
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # hide tf.data graph warnings on stderr
 

@@ -18,9 +18,9 @@ import pytest
 from copilot.operations import run_execute, run_plan, run_simulation, run_verify
 from tests.conftest import FixedClock
 from tools.chain import ChainClient, NodeSigner
-from tools.chain_node import AnvilNode, NodeInfo, find_anvil, free_port
+from tools.chain.mint import Minter
+from tools.chain.node import AnvilNode, NodeInfo, find_anvil, free_port
 from tools.ledger import Ledger
-from tools.mint import Minter
 from tools.plan import PlanParams
 from tools.simulate import SimulationConfig
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from tools.forecast import fit_model, forecast, rolling_forecast
-from tools.forecast_data import ForecastInputError, check_history, feature_frame, issue_positions
-from tools.forecast_metrics import (
+from tools.forecast.features import ForecastInputError, check_history, feature_frame, issue_positions
+from tools.forecast.metrics import (
     MetricError,
     cv_rmse,
     fractional_savings_uncertainty,

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from copilot.cli import app
 from copilot.operations import run_plan
 from tools.ledger import Ledger
+from tools.ledger.plans import load_plan
 from tools.plan import PlanParams
-from tools.plan_store import load_plan
 from tools.simulate import SimulationConfig, simulate
 
 runner = CliRunner()

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tools.baseline_energy import BaselineError, fit_baseline, hourly_cluster_energy
 from tools.simulate import SimulationConfig, TelemetryChange, simulate_telemetry
-from tools.verify_metered import verify_metered
+from tools.verify.baseline import BaselineError, fit_baseline, hourly_cluster_energy
+from tools.verify.metered import verify_metered
 
 CHANGE = datetime(2026, 1, 19, tzinfo=UTC)
 

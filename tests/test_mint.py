@@ -28,14 +28,14 @@ from tools.chain import (
     ChainUnavailableError,
     TransactionRevertedError,
 )
-from tools.chain_keys import signer_from_keystore, write_keystore
-from tools.chain_node import AnvilNode, NodeError
-from tools.chain_records import TOKENS, to_units
+from tools.chain.keys import signer_from_keystore, write_keystore
+from tools.chain.mint import InsufficientBalanceError, Minter, MintError, NothingToMintError
+from tools.chain.node import AnvilNode, NodeError
+from tools.chain.reconcile import chain_status, reconcile
 from tools.ledger import Ledger
-from tools.mint import InsufficientBalanceError, Minter, MintError, NothingToMintError
-from tools.mint_reconcile import chain_status, reconcile
-from tools.mint_store import get_mint, list_mints
-from tools.plan_store import load_verification, statuses
+from tools.ledger.mints import get_mint, list_mints
+from tools.ledger.plans import load_verification, statuses
+from tools.tokens import TOKENS, to_units
 
 if TYPE_CHECKING:
     from tests.chain_fixtures import Anvil, Backend
@@ -234,7 +234,7 @@ class TestExactlyOnce:
             import os, signal, sys
             from tools.chain import ChainClient
             from tools.ledger import Ledger
-            from tools.mint import Minter
+            from tools.chain.mint import Minter
             original = ChainClient.send
             def send_then_die(self, tx):
                 original(self, tx)

@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from copilot.cli import app
-from tools.chain_node import AnvilNode, free_port
+from tools.chain.node import AnvilNode, free_port
 from tools.ledger import Ledger
-from tools.plan_store import load_verification, statuses
+from tools.ledger.plans import load_verification, statuses
 
 pytest_plugins = ["tests.chain_fixtures"]
 runner = CliRunner()

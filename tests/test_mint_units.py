@@ -14,7 +14,7 @@ from web3 import Web3
 from web3.exceptions import ContractCustomError
 
 from tests.conftest import REPO
-from tools.chain import (
+from tools.chain.client import (
     ARTEFACT_PATH,
     AlreadyMintedError,
     SignerError,
@@ -23,8 +23,8 @@ from tools.chain import (
     load_artefact,
     redact_url,
 )
-from tools.chain_keys import configured_signer, signer_from_key_env, signer_from_keystore, write_keystore
-from tools.chain_records import AmountError, parse_token_amount, to_units, units_to_str
+from tools.chain.keys import configured_signer, signer_from_key_env, signer_from_keystore, write_keystore
+from tools.tokens import AmountError, parse_token_amount, to_units, units_to_str
 
 ABI = load_artefact().abi
 

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from copilot.cli import app
 from copilot.operations import run_execute, run_plan, run_simulation, run_verify
 from tools.ledger import Ledger, LedgerError
+from tools.ledger.plans import load_plan, load_verification, recommendations, statuses, transition
 from tools.plan import PlanParams
-from tools.plan_store import load_plan, load_verification, recommendations, statuses, transition
 from tools.simulate import SimulationConfig
 from tools.verify import recompute_evidence_hash
 

@@ -93,7 +93,7 @@ class TestLLMSettings:
 def test_summarise_week_on_hand_made_rows() -> None:
     import pandas as pd
 
-    from tools.team_summary import summarise_week
+    from tools.rollup.weekly import summarise_week
 
     t = pd.Timestamp
     emissions = pd.DataFrame({

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
-from tools.chain_node import AnvilNode, free_port
+from tools.chain.node import AnvilNode, free_port
 
 ARTIFACTS = REPO / "tests" / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

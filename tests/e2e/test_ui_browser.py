@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import REPO
 from tests.e2e.conftest import App, open_page, screenshot
 from tools.ledger import Ledger
-from tools.plan_store import latest_plan_id, load_plan
+from tools.ledger.plans import latest_plan_id, load_plan
 
 pytestmark = pytest.mark.e2e
 TX_HASH = re.compile(r"tx (0x[0-9a-f]{64})")

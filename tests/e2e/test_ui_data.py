@@ -13,7 +13,7 @@ from copilot.operations import run_account, run_execute, run_plan, run_simulatio
 from copilot.ui_turns import answer_chunks, approval_markdown, tool_message
 from tests.conftest import FixedClock
 from tools.ledger import Ledger
-from tools.plan_store import latest_plan_id, load_plan, load_verification
+from tools.ledger.plans import latest_plan_id, load_plan, load_verification
 from tools.simulate import SimulationConfig
 
 

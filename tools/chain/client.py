@@ -4,7 +4,7 @@ Backends
     in-process   ``EthereumTesterProvider`` (py-evm, Prague): tests and benchmarks; state lives in
                  the Python process only.
     JSON-RPC     any URL (the embedded anvil node, another anvil/Hardhat, a testnet); transactions
-                 are signed by a local key (env var or encrypted keystore, see ``tools.chain_keys``)
+                 are signed by a local key (env var or encrypted keystore, see ``tools.chain.keys``)
                  or, when no key is configured, by the node's first unlocked account.
 
 Reverts are decoded in one place (:func:`decode_revert`): eth-tester raises ``TransactionFailed``
@@ -38,7 +38,7 @@ from web3.middleware import ExtraDataToPOAMiddleware
 from web3.providers.rpc.utils import ExceptionRetryConfiguration
 from web3.types import TxParams, TxReceipt
 
-ARTEFACT_PATH = Path(__file__).resolve().parents[1] / "contracts" / "EnergySavingsToken.json"
+ARTEFACT_PATH = Path(__file__).resolve().parents[2] / "contracts" / "EnergySavingsToken.json"
 GAS_HEADROOM = 1.2  # gas limit = estimate x this (the estimate already proves the call succeeds)
 T = TypeVar("T")
 _TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (

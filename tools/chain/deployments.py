@@ -16,10 +16,10 @@ from web3.contract import Contract
 from web3.logs import DISCARD
 from web3.types import EventData, TxReceipt
 
-from tools.chain import ChainClient, ChainMismatchError, ChainResponseError, hex32
-from tools.chain_records import TOKENS, ChainEvent, Deployment, TokenKey, units_to_str
+from tools.chain.client import ChainClient, ChainMismatchError, ChainResponseError, hex32
 from tools.ledger import Ledger
-from tools.mint_store import get_deployment, store_deployment
+from tools.ledger.mints import get_deployment, store_deployment
+from tools.tokens import TOKENS, ChainEvent, Deployment, TokenKey, units_to_str
 
 LOG_CHUNK_BLOCKS = 10_000  # eth_getLogs range per request (public RPCs cap it)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from eth_account import Account
 
-from tools.chain import LocalSigner, SignerError
+from tools.chain.client import LocalSigner, SignerError
 
 DEFAULT_KEY_ENV = "GREENOPS_CHAIN_PRIVATE_KEY"
 DEFAULT_PASSWORD_ENV = "GREENOPS_CHAIN_KEYSTORE_PASSWORD"

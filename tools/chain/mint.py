@@ -2,7 +2,7 @@
 
 Amounts come only from the stored verification: ``mintable_kgco2e`` (its conservative lower bound)
 to the carbon token and ``mintable_kwh`` to the kWh token, each converted exactly to 18-decimal
-units, rounding down (:func:`tools.chain_records.to_units`); a token whose amount is 0 is not
+units, rounding down (:func:`tools.tokens.to_units`); a token whose amount is 0 is not
 minted. The evidence hash passed to the contract is the verification's ``evidence_hash``.
 
 Exactly once, per (verification, token):
@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from web3 import Web3
 from web3.types import EventData, TxReceipt
 
-from tools.chain import (
+from tools.chain.client import (
     AlreadyMintedError,
     ChainClient,
     ChainError,
@@ -32,17 +32,9 @@ from tools.chain import (
     ChainResponseError,
     hex32,
 )
-from tools.chain_records import (
-    TOKENS,
-    MintRecord,
-    Retirement,
-    TokenKey,
-    to_units,
-    units_to_str,
-)
-from tools.chain_tokens import NotDeployedError, TokenChain, same_address
+from tools.chain.deployments import NotDeployedError, TokenChain, same_address
 from tools.ledger import Ledger
-from tools.mint_store import (
+from tools.ledger.mints import (
     get_mint,
     mark_confirmed,
     mark_error,
@@ -51,8 +43,16 @@ from tools.mint_store import (
     record_retirement_intent,
     update_retirement,
 )
-from tools.plan_store import load_verification, statuses, transition
+from tools.ledger.plans import load_verification, statuses, transition
 from tools.records import Verification
+from tools.tokens import (
+    TOKENS,
+    MintRecord,
+    Retirement,
+    TokenKey,
+    to_units,
+    units_to_str,
+)
 
 MAX_REASON_CHARS = 500
 

@@ -24,9 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.chain import ChainError
+from tools.chain.client import ChainError
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 ANVIL_ENV = "GREENOPS_ANVIL_BIN"
 STATE_INTERVAL_S = 1
 _children: dict[int, subprocess.Popen[bytes]] = {}  # nodes started by this process (to reap)

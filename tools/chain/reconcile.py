@@ -14,10 +14,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from tools.chain_records import TOKENS, ChainEvent, Difference, TokenKey, units_to_str
-from tools.chain_tokens import same_address
-from tools.mint import Minter
-from tools.mint_store import list_mints, list_retirements
+from tools.chain.deployments import same_address
+from tools.chain.mint import Minter
+from tools.ledger.mints import list_mints, list_retirements
+from tools.tokens import TOKENS, ChainEvent, Difference, TokenKey, units_to_str
 
 
 class ReconcileReport(BaseModel):

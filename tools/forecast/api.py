@@ -16,14 +16,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from tools.forecast_data import (
+from tools.forecast.features import (
     ForecastInputError,
     calendar_features,
     check_history,
     feature_frame,
     issue_positions,
 )
-from tools.forecast_models import ForecastModel, Persistence, Ridge
+from tools.forecast.models import ForecastModel, Persistence, Ridge
 from tools.schemas import GridSeries
 
 ModelName = Literal["auto", "persistence-24h", "persistence-168h", "ridge", "lstm"]

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tools.forecast_data import CALENDAR, ArrayF, ForecastInputError, Windows, windows
+from tools.forecast.features import CALENDAR, ArrayF, ForecastInputError, Windows, windows
 
 __all__ = ["ArrayF", "ForecastModel", "Persistence", "Ridge"]
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tools.chain_records import Deployment, MintRecord, Retirement, TokenKey, units_to_str
-from tools.ledger import Ledger, LedgerError
+from tools.ledger.db import Ledger, LedgerError
+from tools.tokens import Deployment, MintRecord, Retirement, TokenKey, units_to_str
 
 _INT_FIELDS = ("amount_units",)
 

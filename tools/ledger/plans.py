@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tools.hashing import canonical_json, content_hash
-from tools.ledger import Ledger, LedgerError, StoreResult
+from tools.ledger.db import Ledger, LedgerError, StoreResult
 from tools.records import Execution, Plan, Recommendation, RecStatus, Verification
 
 TRANSITIONS: dict[str, set[str]] = {

@@ -1,7 +1,7 @@
 """The planner's single interface: ``make_plan(jobs, forecast, policy, solver=...) -> Plan``.
 
 Plans are made on **forecast** intensity only. Both solvers optimise the same score (see
-``tools.plan_model``); the plan then lists a recommendation per moved job (kind ``shift``:
+``tools.plan.model``); the plan then lists a recommendation per moved job (kind ``shift``:
 kgCO2e and USD deltas, never kWh), energy recommendations (``rightsize``, ``power_cap``: kWh,
 kgCO2e and USD), and every job it did not move with the reason.
 
@@ -20,12 +20,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from tools.energy_recs import EnergyRecParams, gpu_power_caps, rightsizing
 from tools.hashing import content_hash, sha256_hex
 from tools.jobs import frame_records
-from tools.plan_exact import solve_exact
-from tools.plan_greedy import Choice, baseline_choice, greedy
-from tools.plan_model import ArrayF, PlanContext, PlanningError, PlanParams, baseline, build_context
+from tools.plan.energy_recs import EnergyRecParams, gpu_power_caps, rightsizing
+from tools.plan.exact import solve_exact
+from tools.plan.greedy import Choice, baseline_choice, greedy
+from tools.plan.model import ArrayF, PlanContext, PlanningError, PlanParams, baseline, build_context
 from tools.records import ZERO, Interval, Plan, PlanTotals, Recommendation, Segment
 from tools.schemas import GridSeries, PolicySet
 

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 
-from tools.plan_greedy import Choice, _first_per_row, baseline_choice, greedy, horizon_slots, occupancy
-from tools.plan_model import ArrayF, ArrayI, Candidates, PlanContext, best_per_job
+from tools.plan.greedy import Choice, _first_per_row, baseline_choice, greedy, horizon_slots, occupancy
+from tools.plan.model import ArrayF, ArrayI, Candidates, PlanContext, best_per_job
 
 _PERIOD_FREQ = {"day": "D", "week": "W-SUN", "month": "M"}
 

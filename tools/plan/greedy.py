@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tools.plan_model import (
+from tools.plan.model import (
     ArrayB,
     ArrayF,
     ArrayI,

@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tools.account import PROFILES, energy_kwh
 from tools.catalog import INSTANCES
-from tools.energy_recs import gpu_cap_slowdown
 from tools.hashing import content_hash
 from tools.jobs import frame_records
+from tools.plan.energy_recs import gpu_cap_slowdown
 from tools.records import Execution, Recommendation, Segment
 
 EXECUTE_METHOD_VERSION = "execute-sim-v1"

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from tools.forecast_metrics import cv_rmse, lag1_autocorrelation, nmbe
+from tools.forecast.metrics import cv_rmse, lag1_autocorrelation, nmbe
 
 ArrayF = npt.NDArray[np.float64]
 BaselineMethod = Literal["ols", "mlp"]

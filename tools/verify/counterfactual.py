@@ -30,10 +30,10 @@ import pandas as pd
 from eth_utils.crypto import keccak
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.execute import run_energy_kwh
 from tools.hashing import canonical_json, content_hash
 from tools.records import ZERO, Execution, Interval, Recommendation, Verification
 from tools.schemas import GridSeries
+from tools.simulate.execute import run_energy_kwh
 from tools.timeseries import interval_mean
 
 VERIFY_METHOD_VERSION = "1"

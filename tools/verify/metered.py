@@ -5,7 +5,7 @@ autocorrelation applied to the reporting hours as well as the baseline hours (co
 Guideline's baseline-only correction accepted spurious "savings" on simulated clusters with no
 change at all, whose residuals drift slowly).
 
-Baseline model fitted on the hours before ``change_utc`` (``tools.baseline_energy``); the saving
+Baseline model fitted on the hours before ``change_utc`` (``tools.verify.baseline``); the saving
 over the reporting hours is ``sum(predicted - metered)`` kWh with the ASHRAE Guideline 14
 fractional savings uncertainty. The saving is refused (``accepted = False`` with the reasons) when
 the model fails hourly CV(RMSE) <= 30 % or |NMBE| <= 10 %, when there is no saving, or when the
@@ -23,7 +23,11 @@ import pandas as pd
 from eth_utils.crypto import keccak
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.baseline_energy import (
+from tools.forecast.metrics import fractional_savings_uncertainty
+from tools.hashing import canonical_json, content_hash
+from tools.records import Interval
+from tools.schemas import FiniteFloat, UtcDatetime
+from tools.verify.baseline import (
     CV_RMSE_MAX_PCT,
     NMBE_MAX_PCT,
     BaselineError,
@@ -31,10 +35,6 @@ from tools.baseline_energy import (
     fit_baseline,
     hourly_cluster_energy,
 )
-from tools.forecast_metrics import fractional_savings_uncertainty
-from tools.hashing import canonical_json, content_hash
-from tools.records import Interval
-from tools.schemas import FiniteFloat, UtcDatetime
 
 METHOD = "ashrae-g14-baseline-v1"
 
