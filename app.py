@@ -3,7 +3,7 @@ the commands."""
 
 import sys
 
-from copilot.cli import main
+from copilot.cli.main import main
 
 if __name__ == "__main__":
     main(sys.argv[1:] or ["ui"])

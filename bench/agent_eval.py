@@ -18,7 +18,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from copilot.offline import route  # noqa: E402
+from copilot.agent.offline import route  # noqa: E402
 
 V = "0123456789abcdef"
 CASES: list[tuple[str, list[str] | None]] = [
@@ -97,10 +97,10 @@ def evaluate_offline() -> dict[str, Any]:
 def evaluate_openai() -> dict[str, Any]:
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    from copilot.graph import SYSTEM_PROMPT
-    from copilot.llm import LLMSettings, make_chat_model
+    from copilot.agent.graph import SYSTEM_PROMPT
+    from copilot.agent.llm import LLMSettings, make_chat_model
+    from copilot.agent.toolset import AGENT_TOOL_NAMES, ToolContext, make_tools
     from copilot.settings import Settings
-    from copilot.toolset import AGENT_TOOL_NAMES, ToolContext, make_tools
 
     settings = LLMSettings.from_env({**os.environ, "GREENOPS_LLM_PROVIDER": "openai"})
     tools = make_tools(ToolContext(Path("unused.sqlite"), Settings.from_env()))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from copilot.cli import app
+from copilot.cli.main import app
 from tools.account import account_jobs, totals
 from tools.ledger import Ledger
 from tools.simulate import SimulationConfig, simulate

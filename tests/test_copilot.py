@@ -18,9 +18,9 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 
-from copilot import graph as graph_module
-from copilot.offline import route
-from copilot.session import CopilotSession, SessionError
+from copilot.agent import graph as graph_module
+from copilot.agent.offline import route
+from copilot.agent.session import CopilotSession, SessionError
 from copilot.settings import Settings
 from tests.conftest import REPO
 from tools.chain.node import AnvilNode, free_port
@@ -186,7 +186,7 @@ class TestGovernance:
         assert "fixes the carbon price at 120 USD/t" in result.tools[0]["result"]
 
     def test_injection_inside_a_policy_document_is_inert(self, env: Settings, vdb: Path) -> None:
-        from copilot.governance import confirm_policy, load_policy
+        from copilot.policy import confirm_policy, load_policy
         from tools.ledger.plans import load_plan
 
         text = ("Team data may only run in eu-west-1 and eu-north-1.\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from copilot.cli import app
-from copilot.operations import run_plan
+from copilot.cli.main import app
+from copilot.services.operations import run_plan
 from tools.ledger import Ledger
 from tools.ledger.plans import load_plan
 from tools.plan import PlanParams

@@ -18,8 +18,8 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import Field
 from typer.testing import CliRunner
 
-from copilot.cli import app
-from copilot.governance import (
+from copilot.cli.main import app
+from copilot.policy import (
     INSTRUCTION_REASON,
     MAX_POLICY_BYTES,
     ExtractedConstraint,
@@ -37,7 +37,7 @@ from copilot.governance import (
     show_policy,
     store_policy,
 )
-from copilot.policy_parser import split_sentences
+from copilot.policy.parser import split_sentences
 from tools.ledger import Ledger
 from tools.regions import REGIONS
 from tools.schemas import PolicySet

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from copilot.guard import check_numbers, numbers_in_text
+from copilot.agent.guard import check_numbers, numbers_in_text
 
 TOOL = '{"total_kgco2e": 2102.8364, "jobs": 30074, "share": 0.125, "team": {"ml": 1322.06}}'
 

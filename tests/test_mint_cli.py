@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from copilot.cli import app
+from copilot.cli.main import app
 from tools.chain.node import AnvilNode, free_port
 from tools.ledger import Ledger
 from tools.ledger.plans import load_verification, statuses

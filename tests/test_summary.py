@@ -9,9 +9,9 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage, HumanMessage
 
-from copilot.llm import LLMConfigError, LLMSettings, for_provider
-from copilot.summary import previous_week, render_summary, weekly_summary
-from copilot.summary_text import write_summary
+from copilot.agent.llm import LLMConfigError, LLMSettings, for_provider
+from copilot.agent.summary_text import write_summary
+from copilot.services.summary import previous_week, render_summary, weekly_summary
 from tools.ledger import Ledger
 
 pytest_plugins = ["tests.chain_fixtures"]
@@ -82,7 +82,7 @@ class TestLLMSettings:
         assert for_provider([call], "ollama")[0].content == ""
 
     def test_openai_client_sends_max_tokens_both_ways(self) -> None:
-        from copilot.llm import make_chat_model
+        from copilot.agent.llm import make_chat_model
 
         model = make_chat_model(LLMSettings(provider="openai", base_url="http://127.0.0.1:9/v1", max_tokens=123))
         params = model._default_params  # type: ignore[attr-defined]

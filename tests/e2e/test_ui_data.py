@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from copilot import ui_data
-from copilot.operations import run_account, run_execute, run_plan, run_simulation, run_verify
-from copilot.ui_turns import answer_chunks, approval_markdown, tool_message
+from copilot.services import dashboard as ui_data
+from copilot.services.operations import run_account, run_execute, run_plan, run_simulation, run_verify
+from copilot.ui.turns import answer_chunks, approval_markdown, tool_message
 from tests.conftest import FixedClock
 from tools.ledger import Ledger
 from tools.ledger.plans import latest_plan_id, load_plan, load_verification

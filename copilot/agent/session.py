@@ -1,0 +1,121 @@
+"""A copilot session: the compiled graph, its SQLite checkpointer and one call per user action.
+
+Used by the CLI (``ask``, ``approve``, ``reject``) and the UI. Each conversation is a thread id;
+its pending mint approval survives a process restart because the graph is checkpointed.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langgraph.types import Command
+
+from copilot.agent.graph import build_graph, sqlite_checkpointer
+from copilot.agent.llm import LLMSettings, make_chat_model
+from copilot.agent.toolset import ToolContext
+from copilot.settings import Settings
+from tools.ledger import Ledger
+
+MAX_QUESTION_CHARS = 4000
+
+
+class SessionError(ValueError):
+    """A request the session cannot serve (empty question, no pending approval ...)."""
+
+
+@dataclass
+class TurnResult:
+    """What one user action produced."""
+
+    thread_id: str
+    answer: str
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    pending_approval: dict[str, Any] | None = None
+    mode: str = ""
+    guard_events: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"thread_id": self.thread_id, "answer": self.answer, "tools": self.tools,
+                "pending_approval": self.pending_approval, "mode": self.mode,
+                "guard_events": self.guard_events}
+
+
+class CopilotSession:
+    """The copilot over a ledger, a chain configuration and a chat model."""
+
+    def __init__(self, settings: Settings, db_path: Path, *, llm: LLMSettings | None = None,
+                 chat_model: BaseChatModel | None = None, checkpoint_path: Path | None = None) -> None:
+        self.settings = settings
+        self.db_path = db_path
+        self.llm = llm or LLMSettings.from_env()
+        model = chat_model or make_chat_model(self.llm)
+        self.mode = self.llm.label if chat_model is None else f"custom model {type(chat_model).__name__}"
+        self.checkpointer = sqlite_checkpointer(checkpoint_path or settings.data_dir / "checkpoints.sqlite")
+        self.graph = build_graph(model, ToolContext(db_path, settings), provider=self.llm.provider,
+                                 checkpointer=self.checkpointer, audit=self._audit)
+
+    def _audit(self, event: str, payload: dict[str, Any]) -> None:
+        with Ledger(self.db_path) as ledger:
+            ledger.audit(event, str(payload.get("verification_id") or payload.get("tool") or "copilot"),
+                         json.loads(json.dumps(payload, default=str)), actor="copilot")
+
+    @staticmethod
+    def _config(thread_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": thread_id}, "recursion_limit": 40}
+
+    def pending(self, thread_id: str) -> dict[str, Any] | None:
+        """The interrupt payload of a thread waiting for a mint decision, or None."""
+        state = self.graph.get_state(self._config(thread_id))
+        for task in state.tasks:
+            for intr in task.interrupts:
+                return dict(intr.value)
+        return None
+
+    def _result(self, thread_id: str) -> TurnResult:
+        state = self.graph.get_state(self._config(thread_id))
+        values = state.values
+        messages = values.get("messages", [])
+        start = values.get("turn_start", 0)
+        calls: dict[str, dict[str, Any]] = {}
+        for m in messages[start:]:
+            if isinstance(m, AIMessage):
+                for c in m.tool_calls:
+                    calls[str(c["id"])] = {"name": c["name"], "args": c["args"], "result": None}
+            elif isinstance(m, ToolMessage) and m.tool_call_id in calls:
+                calls[m.tool_call_id]["result"] = str(m.content)
+        pending = self.pending(thread_id)
+        answer = ""
+        if pending is None and messages and isinstance(messages[-1], AIMessage):
+            answer = str(messages[-1].content)
+        elif pending is not None:
+            answer = (f"Minting verification {pending['verification_id']} needs your approval: "
+                      f"`python app.py approve --thread {thread_id}` or `reject`.")
+        return TurnResult(thread_id, answer, list(calls.values()), pending, self.mode,
+                          list(values.get("guard_log") or []))
+
+    def ask(self, question: str, thread_id: str | None = None) -> TurnResult:
+        """One user message; returns the answer, the tools called, and any pending approval."""
+        text = question.strip()
+        if not text:
+            raise SessionError("the question is empty")
+        if len(text) > MAX_QUESTION_CHARS:
+            raise SessionError(f"the question has {len(text)} characters; the limit is {MAX_QUESTION_CHARS}")
+        thread = thread_id or uuid.uuid4().hex[:12]
+        if self.pending(thread) is not None:
+            raise SessionError(f"thread {thread} is waiting for a mint decision: approve or reject it first")
+        self.graph.invoke({"messages": [HumanMessage(content=text)]}, self._config(thread))
+        return self._result(thread)
+
+    def decide(self, thread_id: str, *, approved: bool, approver: str, reason: str = "") -> TurnResult:
+        """Resume a thread interrupted for a mint approval with a human decision."""
+        if self.pending(thread_id) is None:
+            raise SessionError(f"thread {thread_id} has no mint waiting for approval")
+        self.graph.invoke(Command(resume={"approved": approved, "approver": approver, "reason": reason}),
+                          self._config(thread_id))
+        return self._result(thread_id)

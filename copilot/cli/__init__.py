@@ -1,0 +1,1 @@
+"""The command line: ``main`` creates the Typer app; every other module is a leaf of commands."""

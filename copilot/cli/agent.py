@@ -1,0 +1,106 @@
+"""CLI commands of the conversational copilot: ask, approve, reject, summary."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated, Any
+
+import typer
+
+from copilot.cli.common import DbOption, JsonOption, emit, guarded, log
+from copilot.settings import Settings
+
+
+def _session(db: Any) -> Any:
+    from copilot.agent.session import CopilotSession
+
+    settings = Settings.from_env()
+    return CopilotSession(settings, db or settings.db_path)
+
+
+def _render_turn(o: dict[str, Any]) -> str:
+    lines = [o["answer"]]
+    for t in o["tools"]:
+        lines.append(f"  [tool] {t['name']}({', '.join(f'{k}={v!r}' for k, v in t['args'].items())})")
+    if o["pending_approval"]:
+        p = o["pending_approval"]
+        ev = p["evidence"]
+        lines.append(f"  [approval needed] mint verification {p['verification_id']}: claimed "
+                     f"{ev['claimed_kgco2e']:.4g} kgCO2e, verified {ev['saved_kgco2e']['central']:.4g} "
+                     f"[{ev['saved_kgco2e']['lower']:.4g} - {ev['saved_kgco2e']['upper']:.4g}], mintable "
+                     f"{ev['mintable_kgco2e']:.4g} kgCO2e / {ev['mintable_kwh']:.4g} kWh")
+    for g in o["guard_events"]:
+        lines.append(f"  [numbers guard] unsupported numbers {g['unsupported']} "
+                     + ("(answer regenerated)" if g["retry"] else "(replaced by the tools' own wording)"))
+    lines.append(f"  [{o['mode']}] thread {o['thread_id']}")
+    return "\n".join(lines)
+
+
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question or request, in plain language.")],
+    thread: Annotated[str | None, typer.Option(help="Continue this conversation (thread id).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ask the copilot; it answers with figures from its tools and may ask you to approve a mint."""
+
+    def work() -> dict[str, Any]:
+        session = _session(db)
+        log(f"copilot: {session.mode}")
+        return dict(session.ask(question, thread).as_dict())
+
+    emit(guarded(as_json, work), as_json, _render_turn)
+
+
+def _decide(thread: str, approved: bool, approver: str | None, reason: str, db: Any, as_json: bool) -> None:
+    def work() -> dict[str, Any]:
+        who = approver or getpass.getuser()
+        return dict(_session(db).decide(thread, approved=approved, approver=who, reason=reason).as_dict())
+
+    emit(guarded(as_json, work), as_json, _render_turn)
+
+
+def approve(
+    thread: Annotated[str, typer.Option(help="The conversation waiting for a mint decision.")],
+    approver: Annotated[str | None, typer.Option(help="Who approves (default: your login name).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Approve the mint a conversation is waiting for (the policy may restrict who can)."""
+    _decide(thread, True, approver, "", db, as_json)
+
+
+def reject(
+    thread: Annotated[str, typer.Option(help="The conversation waiting for a mint decision.")],
+    approver: Annotated[str | None, typer.Option(help="Who rejects (default: your login name).")] = None,
+    reason: Annotated[str, typer.Option(help="Why.")] = "rejected",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reject the mint a conversation is waiting for: nothing is minted."""
+    _decide(thread, False, approver, reason, db, as_json)
+
+
+def summary(
+    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W03 (default: latest with data).")] = None,
+    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Weekly team summary: emissions and change, verified savings, tokens, open actions, a nudge."""
+    from copilot.agent.summary_text import write_summary
+
+    def work() -> dict[str, Any]:
+        settings = Settings.from_env()
+        return write_summary(db or settings.db_path, week=week, team=team)
+
+    out = guarded(as_json, work)
+    emit(out, as_json, lambda o: o["text"] + f"\n  [{o['mode']}]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.command()(ask)
+    app.command()(approve)
+    app.command()(reject)
+    app.command()(summary)

@@ -1,0 +1,135 @@
+"""The Ledger & token tab: balances, mint history (tx and evidence hashes), on-chain events, the
+retire form and the audit status (hash-chained audit log + ledger/chain reconciliation).
+
+Everything comes from ``tools.chain.reconcile`` (``chain_status``, ``reconcile``), ``tools.chain.mint``
+(``Minter.history``, ``Minter.retire``), ``tools.ledger.mints`` and ``Ledger.verify_audit``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from copilot.settings import Settings
+from copilot.ui.chat import WRITE_QUEUE
+from tools.ledger import Ledger
+
+BALANCE_COLUMNS = ["token", "symbol", "address", "total_supply", "recipient_balance", "minted", "mints", "pending"]
+MINT_COLUMNS = ["verification_id", "token", "amount", "status", "tx_hash", "block", "evidence_hash", "recipient",
+                "network"]
+EVENT_COLUMNS = ["block", "event", "token", "amount", "account", "tx_hash", "evidence_hash", "reason"]
+
+
+def chain_overview(db_path: Path, settings: Settings) -> dict[str, Any]:
+    """Chain status, ledger mint rows, chain events, reconciliation and the audit check."""
+    from copilot.services.chain import open_minter
+    from tools.chain import ChainError
+    from tools.chain.deployments import NotDeployedError
+    from tools.chain.reconcile import chain_status, reconcile
+    from tools.ledger.mints import list_mints
+
+    with Ledger(db_path) as ledger:
+        audit = ledger.verify_audit()
+        minter = open_minter(ledger, settings, actor="ui")
+        mints = [m.model_dump(mode="json") for m in list_mints(ledger, network=minter.network)]
+        out: dict[str, Any] = {"network": minter.network, "node": minter.client.label, "mints": mints,
+                               "audit": {"rows": audit.rows, "ok": audit.ok, "problems": audit.problems}}
+        try:
+            out["status"] = chain_status(minter)
+            out["events"] = minter.history()
+            report = reconcile(minter)
+            out["reconcile"] = {"ok": report.ok, "differences": [d.model_dump(mode="json") for d in report.differences],
+                                "pending": report.pending}
+        except NotDeployedError:
+            out["error"] = "no tokens deployed yet: they are deployed on the first mint (or press Start the chain)"
+        except ChainError as exc:
+            out["error"] = f"the chain node {minter.client.label} cannot be reached: {exc}"
+    return out
+
+
+def overview_markdown(o: dict[str, Any]) -> str:
+    a = o["audit"]
+    audit = (f"**Audit log:** {a['rows']} rows, " + ("hash chain intact ✓" if a["ok"] else
+                                                     "BROKEN ✗: " + "; ".join(a["problems"][:5])))
+    if "status" not in o:
+        return f"**Chain** {o['network']} at {o['node']}: ⚠ {o.get('error')}  \n{audit}"
+    s, r = o["status"], o["reconcile"]
+    rec = ("ledger and chain agree ✓" if r["ok"] else f"{len(r['differences'])} difference(s) ✗: " + "; ".join(
+        f"{d['kind']} ({d['detail']})" for d in r["differences"][:5]))
+    pending = f", {len(r['pending'])} pending mint(s)" if r["pending"] else ""
+    return (f"**Chain** id {s['chain_id']} ({s['network']}) at {s['node']}, block {s['block']}; "
+            f"signer `{s['signer']}`, recipient `{s['recipient']}`  \n**Reconciliation:** {rec}{pending}  \n{audit}")
+
+
+def overview_frames(o: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    tokens = (o.get("status") or {}).get("tokens", {})
+    balances = pd.DataFrame([{"token": k, **{c: t[c] for c in BALANCE_COLUMNS[1:]}} for k, t in tokens.items()],
+                            columns=BALANCE_COLUMNS)
+    mints = pd.DataFrame(o["mints"], columns=MINT_COLUMNS) if o["mints"] else pd.DataFrame(columns=MINT_COLUMNS)
+    events = pd.DataFrame([{c: e.get(c) for c in EVENT_COLUMNS} for e in o.get("events", [])], columns=EVENT_COLUMNS)
+    return balances, mints, events
+
+
+def build_ledger(db_path: Path, settings: Settings) -> tuple[Any, Any]:
+    """The Ledger & token tab's components and events; returns (refresh function, its outputs)."""
+    from tools.tokens import TOKENS
+
+    status = gr.Markdown(elem_id="ledger-status")
+    with gr.Row():
+        refresh = gr.Button("Refresh", size="sm", elem_id="ledger-refresh")
+        start = gr.Button("Start the chain (embedded node) and deploy the tokens", size="sm", elem_id="chain-up")
+    balances = gr.Dataframe(headers=BALANCE_COLUMNS, label="Balances (recipient) and supply", interactive=False,
+                            elem_id="balances")
+    mints = gr.Dataframe(headers=MINT_COLUMNS, label="Mint history (ledger): tx hash and evidence hash per token",
+                         interactive=False, wrap=True, elem_id="mint-history")
+    events = gr.Dataframe(headers=EVENT_COLUMNS, label="On-chain events (SavingsMinted, Retired)", interactive=False,
+                          wrap=True, elem_id="chain-events")
+    with gr.Group():
+        gr.Markdown("**Retire tokens** (burn the signer's tokens with a reason; recorded on chain and in the ledger)")
+        with gr.Row():
+            amount = gr.Textbox(label="Amount (tokens, up to 18 decimals)", placeholder="0.5", elem_id="retire-amount")
+            token = gr.Dropdown(list(TOKENS), value="kgco2e", label="Token", elem_id="retire-token")
+            reason = gr.Textbox(label="Reason", placeholder="offset Q1 travel", elem_id="retire-reason")
+            retire_btn = gr.Button("Retire", variant="stop", elem_id="retire")
+        retire_result = gr.Markdown(elem_id="retire-result")
+
+    outputs = [status, balances, mints, events]
+
+    def load() -> tuple[Any, ...]:
+        o = chain_overview(db_path, settings)
+        return overview_markdown(o), *overview_frames(o)
+
+    def chain_up() -> tuple[Any, ...]:
+        from copilot.services.chain import open_minter
+        from tools.chain import ChainError
+
+        try:
+            with Ledger(db_path) as ledger:
+                open_minter(ledger, settings, ensure_up=True, actor="ui")
+        except ChainError as exc:
+            raise gr.Error(f"cannot start or reach the chain: {exc}") from exc
+        return load()
+
+    def retire(value: str, key: str, why: str) -> tuple[Any, ...]:
+        from copilot.services.chain import open_minter
+        from tools.chain import ChainError
+        from tools.tokens import parse_token_amount
+
+        try:
+            units = parse_token_amount((value or "").strip())
+            with Ledger(db_path) as ledger:
+                done = open_minter(ledger, settings, actor="ui").retire(units, why or "", key)  # type: ignore[arg-type]
+            text = (f"✓ Retired {done.amount} {TOKENS[done.token].symbol} ({done.reason!r}): tx `{done.tx_hash}`, "
+                    f"block {done.block}")
+        except (ChainError, ValueError) as exc:
+            text = f"⚠ {exc}"
+        return text, *load()
+
+    refresh.click(load, None, outputs)
+    start.click(chain_up, None, outputs, concurrency_limit=1, concurrency_id=WRITE_QUEUE)
+    retire_btn.click(retire, [amount, token, reason], [retire_result, *outputs], concurrency_limit=1,
+                     concurrency_id=WRITE_QUEUE)
+    return load, outputs

@@ -1,0 +1,120 @@
+"""The Policies tab: paste or upload a plain-English policy, see the constraints parsed from it
+(each with its source sentence) and what was not understood, then activate it.
+
+Parsing is ``copilot.policy.parse_policy_text`` (deterministic, offline); activation is
+``load_policy`` + ``confirm_policy`` (a person confirms, recorded in the audit log).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from copilot.ui.chat import WRITE_QUEUE
+from tools.ledger import Ledger
+
+POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
+CLAUSE_COLUMNS = ["line", "constraint", "value", "sentence"]
+UNRECOGNISED_COLUMNS = ["line", "sentence", "reason"]
+
+
+def example_policies() -> list[str]:
+    return sorted(p.name for p in POLICY_DIR.glob("*.md") if p.name != "README.md") if POLICY_DIR.is_dir() else []
+
+
+def report_frames(report: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A PolicyReport's clauses and unrecognised sentences as tables."""
+    clauses = pd.DataFrame([{"line": c.line, "constraint": c.constraint, "value": json.dumps(c.value),
+                             "sentence": c.sentence} for c in report.clauses], columns=CLAUSE_COLUMNS)
+    unknown = pd.DataFrame([{"line": u.line, "sentence": u.sentence, "reason": u.reason}
+                            for u in report.unrecognised], columns=UNRECOGNISED_COLUMNS)
+    return clauses, unknown
+
+
+def active_markdown(db_path: Path) -> str:
+    """Which policy is active, and every stored policy."""
+    from copilot.policy import PolicyError, list_policies, show_policy
+
+    with Ledger(db_path) as ledger:
+        try:
+            active = show_policy(ledger)
+            head = (f"**Active policy:** *{active.name}* (`{active.policy_id}`), {active.clauses} constraints, "
+                    f"{active.unrecognised} sentence(s) not understood, confirmed by {active.confirmed_by} at "
+                    f"{active.confirmed_utc}")
+        except PolicyError:
+            head = "**No active policy**: plans use no constraints beyond each job's own window."
+        stored = list_policies(ledger)
+    rows = [f"- `{p.policy_id}` {p.status}: *{p.name}* ({p.clauses} constraints)" for p in stored]
+    return head + ("\n\nStored policies:\n" + "\n".join(rows) if rows else "")
+
+
+def build_policies(db_path: Path) -> tuple[Any, Any]:
+    """The Policies tab's components and events; returns (a refresh function, its output)."""
+    from copilot.policy import PolicyError, confirm_policy, load_policy, parse_policy_text, read_policy_file
+
+    active = gr.Markdown(elem_id="policy-active")
+    with gr.Row():
+        with gr.Column(scale=3):
+            text = gr.Textbox(label="Policy text (plain English, one rule per sentence)", lines=12, max_lines=30,
+                              elem_id="policy-text", placeholder="Team data may only run in eu-west-1 and eu-north-1.")
+        with gr.Column(scale=1):
+            name = gr.Textbox("policy", label="Name", elem_id="policy-name")
+            example = gr.Dropdown(["", *example_policies()], value="", label="Load an example")
+            upload = gr.File(label="…or upload a .md / .txt file", file_types=[".md", ".txt"], type="filepath",
+                             height=110)
+            actor = gr.Textbox("ui-user", label="Confirmed by", elem_id="policy-actor")
+    with gr.Row():
+        parse_btn = gr.Button("Parse", elem_id="policy-parse")
+        activate_btn = gr.Button("Activate", variant="primary", elem_id="policy-activate")
+    status = gr.Markdown(elem_id="policy-status")
+    clauses = gr.Dataframe(headers=CLAUSE_COLUMNS, label="Constraints understood (each with its sentence)",
+                           interactive=False, wrap=True, elem_id="policy-clauses")
+    unknown = gr.Dataframe(headers=UNRECOGNISED_COLUMNS, label="Not understood (not enforced)", interactive=False,
+                           wrap=True, elem_id="policy-unrecognised")
+
+    def load_file(path: str | None) -> tuple[Any, Any]:
+        if not path:
+            return gr.update(), gr.update()
+        try:
+            return read_policy_file(path), Path(path).stem
+        except PolicyError as exc:
+            raise gr.Error(str(exc)) from exc
+
+    def load_example(file_name: str) -> tuple[Any, Any]:
+        if not file_name:
+            return gr.update(), gr.update()
+        return read_policy_file(POLICY_DIR / file_name), Path(file_name).stem
+
+    def parse(policy_text: str, policy_name: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+        try:
+            report = parse_policy_text(policy_text, (policy_name or "policy").strip())
+        except PolicyError as exc:
+            return f"⚠ {exc}", pd.DataFrame(columns=CLAUSE_COLUMNS), pd.DataFrame(columns=UNRECOGNISED_COLUMNS)
+        warn = "".join(f"\n- warning: {w}" for w in report.warnings)
+        return (f"Parsed *{report.policy.name}*: {len(report.clauses)} constraint(s), {len(report.unrecognised)} "
+                f"sentence(s) not understood. Not active until you press **Activate**.{warn}", *report_frames(report))
+
+    def activate(policy_text: str, policy_name: str, who: str) -> tuple[str, pd.DataFrame, pd.DataFrame, str]:
+        try:
+            with Ledger(db_path) as ledger:
+                policy_id, report = load_policy(ledger, policy_text, (policy_name or "policy").strip(),
+                                                actor=(who or "ui-user").strip())
+                done = confirm_policy(ledger, policy_id, (who or "ui-user").strip())
+        except PolicyError as exc:
+            empty = pd.DataFrame(columns=CLAUSE_COLUMNS), pd.DataFrame(columns=UNRECOGNISED_COLUMNS)
+            return f"⚠ {exc}", *empty, active_markdown(db_path)
+        what = "is now the active policy" if done.changed else "was already the active policy"
+        extra = f"; `{done.superseded}` is superseded" if done.superseded else ""
+        return (f"✓ Policy *{done.name}* (`{policy_id}`) {what}, confirmed by {done.confirmed_by}{extra}. Plans "
+                f"from now on follow it.", *report_frames(report), active_markdown(db_path))
+
+    upload.upload(load_file, [upload], [text, name])
+    example.change(load_example, [example], [text, name])
+    parse_btn.click(parse, [text, name], [status, clauses, unknown])
+    activate_btn.click(activate, [text, name, actor], [status, clauses, unknown, active], concurrency_limit=1,
+                       concurrency_id=WRITE_QUEUE)
+    return (lambda: active_markdown(db_path)), active

@@ -1,0 +1,173 @@
+"""Chat turns for the UI, without Gradio: stream a copilot turn as events, render tool calls and
+the mint approval card as chat messages / markdown.
+
+A turn runs ``CopilotSession.ask`` (or ``decide``) in a worker thread while the graph's
+checkpointed state is polled, so each tool call shows up as it starts and when its result
+arrives; the answer text then streams in. Figures are the tools' own (the answer, the tool
+results, the verification evidence and the mint preview); nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langchain_core.messages import AIMessage, ToolMessage
+
+from copilot.agent.session import CopilotSession, TurnResult
+
+Message = dict[str, Any]
+MAX_RESULT_CHARS = 1800
+POLL_S = 0.15
+
+
+def new_thread_id() -> str:
+    """A fresh conversation thread id (one per browser session)."""
+    return "ui-" + uuid.uuid4().hex[:12]
+
+
+@dataclass
+class TurnEvent:
+    """One thing that happened during a turn."""
+
+    kind: Literal["tool_start", "tool_result", "done", "error"]
+    call_id: str = ""
+    name: str = ""
+    args: dict[str, Any] = field(default_factory=dict)
+    result: str = ""
+    turn: TurnResult | None = None
+    error: Exception | None = None
+
+
+def _messages(session: CopilotSession, thread_id: str) -> list[Any]:
+    state = session.graph.get_state({"configurable": {"thread_id": thread_id}})
+    return list(state.values.get("messages", []))
+
+
+def stream_turn(session: CopilotSession, thread_id: str, work: Callable[[], TurnResult],
+                poll_s: float = POLL_S) -> Iterator[TurnEvent]:
+    """Run ``work`` (an ``ask`` or ``decide`` on ``thread_id``) and yield its tool calls as they
+    appear in the thread's checkpointed state, then ``done`` (or ``error``)."""
+    before = len(_messages(session, thread_id))
+    started: set[str] = set()
+    finished: set[str] = set()
+
+    def scan() -> Iterator[TurnEvent]:
+        messages = _messages(session, thread_id)
+        calls: dict[str, Any] = {str(c["id"]): dict(c) for m in messages if isinstance(m, AIMessage)
+                                 for c in m.tool_calls}
+        for m in messages[before:]:
+            if isinstance(m, AIMessage):
+                for c in m.tool_calls:
+                    cid = str(c["id"])
+                    if cid not in started:
+                        started.add(cid)
+                        yield TurnEvent("tool_start", cid, str(c["name"]), dict(c["args"]))
+            elif isinstance(m, ToolMessage) and m.tool_call_id not in finished:
+                finished.add(m.tool_call_id)
+                call = calls.get(m.tool_call_id)  # a mint's call was made before the approval interrupt
+                yield TurnEvent("tool_result", m.tool_call_id, str(m.name or (call or {}).get("name", "")),
+                                dict(call["args"]) if call else {}, result=str(m.content))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="copilot-turn") as pool:
+        future = pool.submit(work)
+        while True:
+            done, _ = wait([future], timeout=poll_s)
+            yield from scan()
+            if done:
+                break
+    try:
+        turn = future.result()
+    except Exception as exc:  # shown to the user; the thread's checkpoint keeps its state
+        yield TurnEvent("error", error=exc)
+        return
+    yield TurnEvent("done", turn=turn)
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def tool_title(name: str, args: dict[str, Any]) -> str:
+    inner = ", ".join(f"{k}={_short(v)}" for k, v in args.items())
+    return f"⚙ tool {name}({inner})"
+
+
+def tool_body(args: dict[str, Any], result: str | None) -> str:
+    lines = ["**arguments**", "```json", json.dumps(args, indent=1, default=str, sort_keys=True), "```"]
+    if result is not None:
+        try:
+            pretty = json.dumps(json.loads(result), indent=1, sort_keys=True)
+        except json.JSONDecodeError:
+            pretty = result
+        if len(pretty) > MAX_RESULT_CHARS:
+            pretty = pretty[:MAX_RESULT_CHARS] + "\n… (truncated)"
+        lines += ["**result**", "```json", pretty, "```"]
+    return "\n".join(lines)
+
+
+def tool_message(call_id: str, name: str, args: dict[str, Any], result: str | None) -> Message:
+    """A collapsible chat message for one tool call (open with a spinner while it runs)."""
+    return {"role": "assistant", "content": tool_body(args, result),
+            "metadata": {"title": tool_title(name, args), "id": call_id,
+                         "status": "pending" if result is None else "done"}}
+
+
+def answer_chunks(text: str, size: int = 48) -> Iterator[str]:
+    """The answer as growing prefixes, cut at spaces (the streamed display)."""
+    shown = 0
+    while shown < len(text):
+        cut = text.find(" ", shown + size)
+        shown = len(text) if cut < 0 else cut + 1
+        yield text[:shown]
+
+
+def _num(x: Any, digits: int = 4) -> str:
+    return f"{float(x):.{digits}g}"
+
+
+def _interval(d: dict[str, Any]) -> str:
+    return f"{_num(d['central'])} [{_num(d['lower'])} – {_num(d['upper'])}]"
+
+
+def approval_markdown(pending: dict[str, Any], preview: dict[str, Any] | None, note: str | None = None) -> str:
+    """The approval card: the verification's evidence and what the mint would send, from the
+    interrupt payload (the stored verification) and ``Minter.preview`` (amounts, addresses)."""
+    ev = pending["evidence"]
+    vid = pending["verification_id"]
+    lines = [
+        f"### Approval needed: mint verification `{vid}`",
+        f"**kind** {ev['kind']} · **method** `{ev['method']}` · recommendation `{ev['rec_id']}` · "
+        f"plan `{ev['plan_id']}` · job `{ev['job_id']}`",
+        "",
+        "| | kgCO2e | kWh |", "|---|---|---|",
+        f"| claimed (plan estimate) | {_num(ev['claimed_kgco2e'])} | {_num(ev['claimed_kwh'])} |",
+        f"| verified, central [90% interval] | {_interval(ev['saved_kgco2e'])} | {_interval(ev['saved_kwh'])} |",
+        f"| counterfactual / actual | {_num(ev['counterfactual_kgco2e'])} / {_num(ev['actual_kgco2e'])} | "
+        f"{_num(ev['counterfactual_kwh'])} / {_num(ev['actual_kwh'])} |",
+        f"| mintable (conservative lower bound) | {_num(ev['mintable_kgco2e'])} | {_num(ev['mintable_kwh'])} |",
+        "",
+        f"**evidence hash** `{ev['evidence_hash']}`",
+        "",
+        "**inputs (content hashes)**", "",
+        "| input | hash |", "|---|---|",
+        *[f"| {name} | `{digest}` |" for name, digest in sorted(ev["inputs"].items())],
+    ]
+    if preview is not None:
+        lines += ["", "**to mint** (18 decimals, rounded down)", "",
+                  "| token | amount | token address | status |", "|---|---|---|---|",
+                  *[f"| {t['symbol']} | {t['amount']} | `{t['address']}` | {t['status']} |"
+                    for t in preview["tokens"]],
+                  "", f"**recipient** `{preview['recipient']}` · **chain id** {preview['chain_id']} "
+                      f"(network {preview['network']}) · recommendation status {preview['rec_status']}"]
+    approvers = pending.get("approvers") or []
+    lines += ["", "**who may approve**: " + (", ".join(approvers) if approvers else
+                                              "anyone (the active policy names no mint approvers)")]
+    if note:
+        lines += ["", f"⚠ {note}"]
+    return "\n".join(lines)
