@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
+from tools.plan import ticket_markdown
 from tools.records import ZERO, Execution, Interval, Recommendation, Segment, Verification
-from tools.simulate.execute import ExecutionParams, execute, ticket_markdown
+from tools.simulate.execute import ExecutionParams, execute
 from tools.verify import VerificationError, VerifyParams, recompute_evidence_hash, verify
 
 from .plan_helpers import T0, jobs, realised

@@ -19,6 +19,7 @@ from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ConfigDict, Field
 
 from copilot.settings import Settings
+from tools.account import ProfileName
 from tools.ledger import Ledger
 from tools.records import RecKind, RecStatus
 from tools.schemas import RegionName
@@ -39,7 +40,7 @@ class SimulateArgs(_Args):
 class AccountArgs(_Args):
     """Energy (kWh) and emissions (kgCO2e, 90% interval) of the latest simulation, by team and region."""
 
-    profile: Literal["auto", "aws", "gcp", "azure", "seed"] = "auto"
+    profile: ProfileName = "auto"
 
 
 class EmissionsArgs(_Args):

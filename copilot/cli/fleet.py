@@ -52,11 +52,11 @@ def account(
 ) -> None:
     """Energy (kWh) and emissions (kgCO2e, 90% interval) of a run's jobs, by team and region."""
     from copilot.services.operations import run_account
-    from tools.account import Bounds
+    from tools.account import PROFILE_NAMES, Bounds
 
     def work() -> dict[str, Any]:
-        if profile not in ("auto", "aws", "gcp", "azure", "seed"):
-            raise ValueError(f"--profile={profile!r} is not one of auto, aws, gcp, azure, seed")
+        if profile not in PROFILE_NAMES:
+            raise ValueError(f"--profile={profile!r} is not one of {', '.join(PROFILE_NAMES)}")
         with open_ledger(db) as ledger:
             return run_account(ledger, run_id=run, profile=profile,  # type: ignore[arg-type]
                                bounds=Bounds(power_rel=power_bound, intensity_rel=intensity_bound),

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tools.account import Bounds, account_jobs, aggregate, totals
+from tools.account import Bounds, ProfileName, account_jobs, aggregate, totals
 from tools.forecast import rolling_forecast
 from tools.ledger import Ledger, LedgerError
 from tools.ledger.plans import (
@@ -21,15 +21,13 @@ from tools.ledger.plans import (
     store_verifications,
     verifications_for_plan,
 )
-from tools.plan import PlanParams, make_plan
+from tools.plan import PlanParams, make_plan, ticket_markdown
 from tools.records import Plan
 from tools.schemas import Basis, GridSeries, PolicySet, SeriesKind
 from tools.simulate import SimulationConfig, simulate
-from tools.simulate.execute import ExecutionParams, execute, ticket_markdown
+from tools.simulate.execute import ExecutionParams, execute
 from tools.sources import file_sha256, read_grid_csv
 from tools.verify import VerifyParams, verify
-
-ProfileName = Literal["auto", "aws", "gcp", "azure", "seed"]
 
 
 def run_simulation(ledger: Ledger, config: SimulationConfig, *, telemetry: bool = True

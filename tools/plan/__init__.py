@@ -5,6 +5,7 @@
     greedy       per-job best placement, capacity-aware under a power cap
     exact        the time-indexed MILP (HiGHS)
     energy_recs  rightsizing and GPU power-cap proposals (kWh savings)
+    ticket       the change ticket of a recommendation (what, why, expected saving, rollback)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tools.plan.model import (
     PlanningError,
     PlanParams,
 )
+from tools.plan.ticket import ticket_markdown
 
 __all__ = [
     "DEFAULT_CARBON_PRICE_USD_PER_T",
@@ -27,4 +29,5 @@ __all__ = [
     "PlanningError",
     "jobs_fingerprint",
     "make_plan",
+    "ticket_markdown",
 ]

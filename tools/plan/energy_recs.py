@@ -20,11 +20,18 @@ Energies come from the accountant's model (``tools.account.jobs_energy_kwh``), i
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.account import PROFILES, jobs_energy_kwh
+from tools.account import (
+    capped_energy_kwh,
+    coefficients,
+    gpu_cap_slowdown,
+    gpu_draw_w,
+    jobs_energy_kwh,
+    profile_keys,
+    rightsized_utilisation,
+)
 from tools.catalog import INSTANCE_TYPES, INSTANCES, jobs_cost_usd
 
 
@@ -67,7 +74,8 @@ def rightsizing(jobs: pd.DataFrame, profile: str = "auto",
     rows = np.flatnonzero(target != "")
     sizes = [INSTANCES[str(name)] for name in target[rows]]
     out = [{"row": int(r), "to_instance_type": size.name, "vcpus": size.vcpus,
-            "memory_gb": float(size.memory_gb), "utilisation": min(1.0, u[r] * vcpus[r] / size.vcpus)}
+            "memory_gb": float(size.memory_gb),
+            "utilisation": float(rightsized_utilisation(u[r], vcpus[r], size.vcpus))}
            for r, size in zip(rows, sizes, strict=True)]
     if not out:
         return pd.DataFrame(columns=["row", "to_instance_type", "vcpus", "memory_gb",
@@ -82,32 +90,13 @@ def rightsizing(jobs: pd.DataFrame, profile: str = "auto",
     return props[props["kwh_saved"] > p.min_kwh].reset_index(drop=True)
 
 
-def capped_energy_kwh(jobs: pd.DataFrame, cap_w: np.ndarray, slowdown: np.ndarray,
-                      profile: str = "auto") -> np.ndarray:
-    """Energy of GPU jobs run with their GPUs capped at ``cap_w`` W and ``slowdown``x longer, kWh."""
-    longer = jobs.assign(duration_h=jobs["duration_h"].to_numpy() * slowdown)
-    return jobs_energy_kwh(longer, profile, gpu_cap_w=cap_w)
-
-
-def gpu_cap_slowdown(draw_w: npt.ArrayLike, gpu_w_min: npt.ArrayLike, cap_w: npt.ArrayLike
-                     ) -> npt.NDArray[np.float64]:
-    """Run-time multiplier of GPUs capped at ``cap_w`` W when they would draw ``draw_w``:
-    ((P - G_min) / (C - G_min)) ** (1/3) if P > C > G_min (DVFS cube law), else 1."""
-    draw, g_min, cap = (np.asarray(a, dtype=float) for a in (draw_w, gpu_w_min, cap_w))
-    binding = (draw > cap) & (cap > g_min)
-    ratio = np.where(binding, (draw - g_min) / np.where(binding, cap - g_min, 1.0), 1.0)
-    return np.asarray(ratio ** (1.0 / 3.0), dtype=np.float64)
-
-
 def gpu_power_caps(jobs: pd.DataFrame, planned_start: pd.Series, profile: str = "auto",
                    params: EnergyRecParams | None = None) -> pd.DataFrame:
     """GPU power-cap proposals: row, cap_w, slowdown, kwh_saved, usd_saved (negative: longer run)."""
     p = params or EnergyRecParams()
-    keys = jobs["provider"] if profile == "auto" else pd.Series(profile, index=jobs.index)
-    g_min = keys.map(lambda k: PROFILES[k].gpu_w_min).to_numpy(dtype=float)
-    g_max = keys.map(lambda k: PROFILES[k].gpu_w_max).to_numpy(dtype=float)
-    u = jobs["utilisation"].to_numpy(dtype=float)
-    draw = g_min + u * (g_max - g_min)
+    c = coefficients(profile_keys(jobs, profile))
+    g_min, g_max = c["gpu_w_min"], c["gpu_w_max"]
+    draw = gpu_draw_w(jobs["utilisation"].to_numpy(dtype=float), g_min, g_max)
     cap = p.gpu_cap_fraction * g_max
     eligible = ((jobs["gpus"] > 0) & (jobs["category"] != "urgent")
                 & (jobs["duration_h"] >= p.gpu_min_hours)).to_numpy() & (draw > cap) & (cap > g_min)

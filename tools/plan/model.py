@@ -18,14 +18,13 @@ the run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.account import jobs_energy_kwh
+from tools.account import ProfileName, jobs_energy_kwh
 from tools.catalog import EGRESS_USD_PER_GB, jobs_cost_usd
 from tools.jobs import validate_jobs_frame
 from tools.schemas import GridSeries, PolicySet
@@ -51,7 +50,7 @@ class PlanParams(BaseModel):
         default=None, ge=0, description="USD per tonne CO2e; None: the policy's, else 100.")
     sla_penalty_usd_per_h: float = Field(default=0.005, ge=0,
                                          description="Penalty per hour of delay per job, USD.")
-    profile: Literal["auto", "aws", "gcp", "azure", "seed"] = "auto"
+    profile: ProfileName = "auto"
     power_rel: float = Field(default=0.2, ge=0, lt=1, description="Energy model 90% bound.")
     intensity_rel: float = Field(default=0.2, ge=0, lt=1,
                                  description="Forecast 90% bound when the series has none.")

@@ -10,10 +10,7 @@ from tools.simulate.execute import (
     EXECUTE_METHOD_VERSION,
     ExecutionError,
     ExecutionParams,
-    cap_slowdown,
     execute,
-    run_energy_kwh,
-    ticket_markdown,
 )
 from tools.simulate.fleet import (
     DEFAULT_CLUSTERS,
@@ -44,14 +41,11 @@ __all__ = [
     "SimulationConfig",
     "TeamProfile",
     "TelemetryChange",
-    "cap_slowdown",
     "cluster_power_series",
     "execute",
-    "run_energy_kwh",
     "simulate",
     "simulate_electricity_prices",
     "simulate_grid",
     "simulate_jobs",
     "simulate_telemetry",
-    "ticket_markdown",
 ]

@@ -1,4 +1,4 @@
-"""The executor: apply approved recommendations in the simulator and write their tickets.
+"""The executor: apply approved recommendations in the simulator (tickets: ``tools.plan.ticket``).
 
 A job with approved recommendations runs where/when its shift says, on the size its rightsizing
 says, with its GPU cap; its actual run time and utilisation carry seeded noise (log-normal, mean
@@ -15,11 +15,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.account import PROFILES, energy_kwh
+from tools.account import cap_slowdown, rightsized_utilisation, run_energy_kwh
 from tools.catalog import INSTANCES
 from tools.hashing import content_hash
 from tools.jobs import frame_records
-from tools.plan.energy_recs import gpu_cap_slowdown
 from tools.records import Execution, Recommendation, Segment
 
 EXECUTE_METHOD_VERSION = "execute-sim-v1"
@@ -41,21 +40,6 @@ class ExecutionError(ValueError):
 
 def _job_rng(seed: int, job_id: str) -> np.random.Generator:
     return np.random.default_rng([seed, int(content_hash(job_id)[:15], 16)])
-
-
-def run_energy_kwh(provider: str, profile: str, duration_h: float, vcpus: int, memory_gb: float,
-                   gpus: int, utilisation: float, gpu_cap_w: float | None = None) -> float:
-    """Model energy of one run, kWh incl. PUE; each GPU draws at most ``gpu_cap_w`` W if capped."""
-    prof = PROFILES[provider if profile == "auto" else profile]
-    return float(energy_kwh(duration_h, vcpus, utilisation, prof, memory_gb=memory_gb, gpus=gpus,
-                            gpu_cap_w=gpu_cap_w))
-
-
-def cap_slowdown(provider: str, profile: str, utilisation: float, cap_w: float) -> float:
-    """Run-time multiplier of one job's GPUs capped at ``cap_w`` W at ``utilisation``."""
-    prof = PROFILES[provider if profile == "auto" else profile]
-    draw = prof.gpu_w_min + utilisation * (prof.gpu_w_max - prof.gpu_w_min)
-    return float(gpu_cap_slowdown(draw, prof.gpu_w_min, cap_w))
 
 
 def execute(recs: Iterable[Recommendation], jobs: pd.DataFrame,
@@ -92,7 +76,7 @@ def _run_job(row: dict[str, Any], recs: dict[str, Recommendation], p: ExecutionP
     if "rightsize" in recs:
         instance = recs["rightsize"].to_instance_type
         size = INSTANCES[instance]
-        utilisation = min(1.0, utilisation * vcpus / size.vcpus)
+        utilisation = float(rightsized_utilisation(utilisation, vcpus, size.vcpus))
         vcpus, memory = size.vcpus, float(size.memory_gb)
     utilisation = float(min(1.0, utilisation * util_factor))
     cap = recs["power_cap"].gpu_cap_w if "power_cap" in recs else None
@@ -119,43 +103,3 @@ def _run_job(row: dict[str, Any], recs: dict[str, Recommendation], p: ExecutionP
         duration_h=duration, instance_type=instance, vcpus=vcpus, memory_gb=memory,
         gpus=int(row["gpus"]), utilisation=utilisation, gpu_cap_w=cap, slowdown=slowdown,
         metered_kwh=max(0.0, metered), seed=p.seed)
-
-
-def _interval(i: object) -> str:
-    c, lo, hi = (getattr(i, k) for k in ("central", "lower", "upper"))
-    return f"{c:.3f} [{lo:.3f} .. {hi:.3f}]"
-
-
-def ticket_markdown(rec: Recommendation) -> str:
-    """A change ticket: what, why, expected saving (90% interval), rollback."""
-    when = "%Y-%m-%d %H:%M UTC"
-    if rec.kind == "shift":
-        pieces = ", ".join(f"{s.region} {s.start_utc:%Y-%m-%d %H:%M} for {s.hours:.2f} h"
-                           for s in rec.segments)
-        what = (f"Run job `{rec.job_id}` ({rec.from_instance_type}) as: {pieces} -- instead of "
-                f"{rec.from_region} at {rec.from_start_utc.strftime(when)}.")
-        rollback = (f"Resubmit `{rec.job_id}` in {rec.from_region} at its original start "
-                    f"{rec.from_start_utc.strftime(when)}; nothing else changes.")
-    elif rec.kind == "rightsize":
-        what = f"Run job `{rec.job_id}` on `{rec.to_instance_type}` instead of `{rec.from_instance_type}`."
-        rollback = f"Switch `{rec.job_id}` back to `{rec.from_instance_type}`."
-    else:
-        what = (f"Cap the GPUs of job `{rec.job_id}` at {rec.gpu_cap_w:.0f} W each "
-                f"(expected {rec.slowdown - 1:.1%} longer run).")
-        rollback = f"Remove the GPU power cap of `{rec.job_id}` (e.g. `nvidia-smi -pl` default)."
-    return "\n".join([
-        f"### [GreenOps] {rec.kind}: job {rec.job_id} (team {rec.team})",
-        "",
-        f"**What:** {what}",
-        "",
-        f"**Why:** {rec.reason}.",
-        "",
-        "**Expected saving (90% interval):** "
-        f"{_interval(rec.est_kgco2e_saved)} kgCO2e, {_interval(rec.est_kwh_saved)} kWh, "
-        f"{rec.est_usd_saved.central:.2f} USD.",
-        "",
-        f"**Rollback:** {rollback}",
-        "",
-        f"_Plan `{rec.plan_id}`, recommendation `{rec.rec_id}`. Savings are verified after the run "
-        "against realised grid data; only the verified lower bound can be minted._",
-    ])

@@ -30,10 +30,10 @@ import pandas as pd
 from eth_utils.crypto import keccak
 from pydantic import BaseModel, ConfigDict, Field
 
+from tools.account import rightsized_utilisation, run_energy_kwh
 from tools.hashing import canonical_json, content_hash
 from tools.records import ZERO, Execution, Interval, Recommendation, Verification
 from tools.schemas import GridSeries
-from tools.simulate.execute import run_energy_kwh
 from tools.timeseries import interval_mean
 
 VERIFY_METHOD_VERSION = "1"
@@ -86,7 +86,7 @@ def _model_energy(job: pd.Series, execution: Execution, counterfactual: bool, pr
     provider = str(job["provider"])
     if counterfactual:  # the same work at the original size, uncapped, at the original speed
         v0 = int(job["vcpus"])
-        u = min(1.0, execution.utilisation * execution.vcpus / v0)
+        u = float(rightsized_utilisation(execution.utilisation, execution.vcpus, v0))
         return run_energy_kwh(provider, profile, execution.duration_h / execution.slowdown, v0,
                               float(job["memory_gb"]), execution.gpus, u)
     return run_energy_kwh(provider, profile, execution.duration_h, execution.vcpus,
