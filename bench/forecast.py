@@ -30,6 +30,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import models.lstm  # noqa: E402,F401  (registers the Keras LSTM as model "lstm")
 from tools.forecast import make_model  # noqa: E402
 from tools.forecast.features import feature_frame, issue_positions  # noqa: E402
 from tools.forecast.metrics import mae, mape  # noqa: E402

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from tools.forecast import register_model
 from tools.forecast.features import Windows
 from tools.forecast.models import ArrayF, ForecastModel
 
@@ -145,3 +146,6 @@ class LSTMForecaster(ForecastModel):
         model.non_negative = bool(meta.get("non_negative", True))
         model.model = _keras().models.load_model(path)
         return model
+
+
+register_model("lstm", LSTMForecaster)

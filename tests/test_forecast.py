@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tools.forecast import fit_model, forecast, rolling_forecast
+import models.lstm  # noqa: F401  (registers the Keras LSTM as model "lstm" with tools.forecast)
+from tools.forecast import Ridge, fit_model, forecast, register_model, rolling_forecast
 from tools.forecast.features import ForecastInputError, check_history, feature_frame, issue_positions
 from tools.forecast.metrics import (
     MetricError,
@@ -173,6 +174,12 @@ class TestBadInput:
         s = synthetic(days=5)
         with pytest.raises(ForecastInputError, match="history too short to fit ridge"):
             forecast(s, 24, "ridge")
+
+    def test_only_plug_in_names_can_be_registered(self) -> None:
+        with pytest.raises(ForecastInputError, match="plug-in names are"):
+            register_model("ridge", Ridge)
+        with pytest.raises(ForecastInputError, match="plug-in names are"):
+            register_model("prophet", Ridge)
 
     def test_gap(self) -> None:
         idx = pd.date_range(T0, periods=10, freq="h", tz="UTC").delete(4)

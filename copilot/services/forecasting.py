@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+import models.lstm  # noqa: F401  (registers the Keras LSTM as model "lstm" with tools.forecast)
 from copilot.services.operations import resolve_run_id
 from tools.forecast import fit_model, forecast, make_model
 from tools.forecast.features import feature_frame, issue_positions

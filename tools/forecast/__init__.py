@@ -14,6 +14,7 @@ from tools.forecast.api import (
     fit_model,
     forecast,
     make_model,
+    register_model,
     rolling_forecast,
 )
 from tools.forecast.features import (
@@ -43,5 +44,6 @@ __all__ = [
     "forecast",
     "issue_positions",
     "make_model",
+    "register_model",
     "rolling_forecast",
 ]

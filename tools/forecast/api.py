@@ -1,15 +1,17 @@
 """Forecast API: ``forecast(series, horizon, model=...) -> GridSeries`` with a prediction interval.
 
 Models: ``persistence-24h``, ``persistence-168h``, ``ridge`` (always available, numpy; ``auto``
-picks the one with the lowest validation error) and
-``lstm`` (Keras/TensorFlow, imported only when asked for), or an already fitted
-``ForecastModel`` (e.g. ``models.lstm.LSTMForecaster.load(path)``). A model named by string is
-fitted on the history before the issue time, with the last ``validation_days`` held out to set the
-interval from residual quantiles. Forecasts never read values at or after their issue time.
+picks the one with the lowest validation error), models plugged in with ``register_model``
+(``lstm``: the Keras forecaster of ``models/lstm.py`` registers itself when imported; tools never
+import models), or an already fitted ``ForecastModel`` (e.g. ``models.lstm.LSTMForecaster.load(path)``).
+A model named by string is fitted on the history before the issue time, with the last
+``validation_days`` held out to set the interval from residual quantiles. Forecasts never read
+values at or after their issue time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -30,7 +32,17 @@ ModelName = Literal["auto", "persistence-24h", "persistence-168h", "ridge", "lst
 MODEL_NAMES: tuple[str, ...] = ("auto", "persistence-24h", "persistence-168h", "ridge", "lstm")
 AUTO_CANDIDATES: tuple[str, ...] = ("persistence-24h", "persistence-168h", "ridge")
 
-__all__ = ["MODEL_NAMES", "ForecastInputError", "fit_model", "forecast", "make_model", "rolling_forecast"]
+ModelFactory = Callable[..., ForecastModel]
+"""Builds an unfitted model: ``factory(horizon, step_minutes, **kwargs)``."""
+_PLUGINS: dict[str, ModelFactory] = {}
+PLUGIN_HOMES = {"lstm": "models.lstm"}  # where each plug-in model is implemented
+
+
+def register_model(name: str, factory: ModelFactory) -> None:
+    """Plug in a model implemented outside tools/ under ``name`` (one of ``MODEL_NAMES``)."""
+    if name not in MODEL_NAMES or name in ("auto", *AUTO_CANDIDATES):
+        raise ForecastInputError(f"cannot register {name!r}: plug-in names are {sorted(PLUGIN_HOMES)}")
+    _PLUGINS[name] = factory
 
 
 def make_model(name: str, step_minutes: int, horizon: int, **kwargs: Any) -> ForecastModel:
@@ -42,10 +54,11 @@ def make_model(name: str, step_minutes: int, horizon: int, **kwargs: Any) -> For
         return Persistence(168 * steps_per_h, horizon, step_minutes)
     if name == "ridge":
         return Ridge(horizon, step_minutes, **kwargs)
-    if name == "lstm":
-        from models.lstm import LSTMForecaster
-
-        return LSTMForecaster(horizon, step_minutes, **kwargs)
+    if name in _PLUGINS:
+        return _PLUGINS[name](horizon, step_minutes, **kwargs)
+    if name in PLUGIN_HOMES:
+        raise ForecastInputError(f"model={name!r} is implemented in {PLUGIN_HOMES[name]}: import it first "
+                                 "(it registers itself)")
     raise ForecastInputError(f"model={name!r} is not one of {', '.join(MODEL_NAMES)}")
 
 
