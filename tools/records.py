@@ -5,6 +5,7 @@ Units: kgCO2e, kWh, USD, hours, UTC timestamps. Every estimate carries a 90% int
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -14,10 +15,33 @@ from tools.schemas import FiniteFloat, RegionName, UtcDatetime
 RecKind = Literal["shift", "rightsize", "power_cap"]
 NotMovedReason = Literal["urgent", "window", "policy", "no_better_slot", "power_cap",
                          "no_feasible_slot"]
-RecStatus = Literal["proposed", "approved", "rejected", "executed", "verified", "minted"]
 Solver = Literal["greedy", "exact"]
 NOT_MOVED_REASONS: tuple[str, ...] = ("urgent", "window", "policy", "no_better_slot", "power_cap",
                                       "no_feasible_slot")
+
+
+class RecStatus(StrEnum):
+    """Where a recommendation is in its life (the one list of statuses; order = lifecycle)."""
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    EXECUTED = "executed"
+    VERIFIED = "verified"
+    MINTED = "minted"
+    REJECTED = "rejected"
+
+
+REC_TRANSITIONS: dict[RecStatus, frozenset[RecStatus]] = {
+    RecStatus.PROPOSED: frozenset({RecStatus.APPROVED, RecStatus.REJECTED}),
+    RecStatus.APPROVED: frozenset({RecStatus.EXECUTED, RecStatus.REJECTED}),
+    RecStatus.EXECUTED: frozenset({RecStatus.VERIFIED}),
+    RecStatus.VERIFIED: frozenset({RecStatus.MINTED}),
+    RecStatus.REJECTED: frozenset(),
+    RecStatus.MINTED: frozenset(),
+}
+"""The recommendation state machine: status -> the statuses it may move to."""
+OPEN_REC_STATUSES: tuple[RecStatus, ...] = (RecStatus.PROPOSED, RecStatus.APPROVED)
+"""Recommendations still waiting for someone to act (open actions in summaries and leaderboards)."""
 
 
 class _Strict(BaseModel):

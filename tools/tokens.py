@@ -8,16 +8,25 @@ same value as an exact decimal string in tokens. 1 ``kWhSave`` = 1 kWh saved; 1 
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 TokenKey = Literal["kgco2e", "kwh"]
-MintStatus = Literal["intent", "sent", "confirmed"]
 DECIMALS = 18
 UNIT = 10**DECIMALS
 ADDRESS = r"^0x[0-9a-fA-F]{40}$"
 HASH32 = r"^0x[0-9a-f]{64}$"
+
+
+class MintStatus(StrEnum):
+    """A mint or retirement: intended (recorded before anything is sent), sent (tx hash), confirmed
+    (receipt and event checked). Only ``CONFIRMED`` counts as minted anywhere."""
+
+    INTENT = "intent"
+    SENT = "sent"
+    CONFIRMED = "confirmed"
 
 
 class _Strict(BaseModel):

@@ -22,7 +22,7 @@ from tools.ledger.plans import (
     verifications_for_plan,
 )
 from tools.plan import PlanParams, make_plan, ticket_markdown
-from tools.records import Plan
+from tools.records import Plan, RecStatus
 from tools.schemas import Basis, GridSeries, PolicySet, SeriesKind
 from tools.simulate import SimulationConfig, simulate
 from tools.simulate.execute import ExecutionParams, execute
@@ -235,7 +235,7 @@ def run_execute(ledger: Ledger, *, plan_id: str | None = None, rec_ids: list[str
     """Approve and execute (in the simulator) a plan's proposed recommendations, or ``rec_ids``."""
     plan_id = resolve_plan_id(ledger, plan_id)
     head = load_plan_head(ledger, plan_id)
-    proposed = recommendations(ledger, plan_id, "proposed")
+    proposed = recommendations(ledger, plan_id, RecStatus.PROPOSED)
     if rec_ids:
         wanted = set(rec_ids)
         chosen = [r for r in recommendations(ledger, plan_id) if r.rec_id in wanted]
@@ -259,7 +259,7 @@ def run_verify(ledger: Ledger, *, plan_id: str | None = None,
     plan_id = resolve_plan_id(ledger, plan_id)
     head = load_plan_head(ledger, plan_id)
     run_id = str(head["run_id"])
-    executed = recommendations(ledger, plan_id, "executed")
+    executed = recommendations(ledger, plan_id, RecStatus.EXECUTED)
     executions = load_executions(ledger, plan_id)
     jobs = ledger.load_jobs(run_id).set_index("job_id", drop=False)
     by_id = {str(job_id): row for job_id, row in jobs.iterrows()}

@@ -44,10 +44,11 @@ from tools.ledger.mints import (
     update_retirement,
 )
 from tools.ledger.plans import load_verification, statuses, transition
-from tools.records import Verification
+from tools.records import RecStatus, Verification
 from tools.tokens import (
     TOKENS,
     MintRecord,
+    MintStatus,
     Retirement,
     TokenKey,
     to_units,
@@ -162,13 +163,13 @@ class Minter:
                 f"kgCO2e and {v.mintable_kwh} kWh (the 90% lower bounds are not positive)")
         status = statuses(self.ledger, [v.rec_id]).get(v.rec_id)
         rows = {k: get_mint(self.ledger, v.verification_id, k) for k in wanted}
-        if all(r is not None and r.status == "confirmed" for r in rows.values()):
+        if all(r is not None and r.status == MintStatus.CONFIRMED for r in rows.values()):
             done = [r for r in rows.values() if r is not None]
-            if status == "verified":  # confirmed before a crash, status not yet moved
+            if status == RecStatus.VERIFIED:  # confirmed before a crash, status not yet moved
                 self._mark_minted(v, done)
             return MintOutcome(verification_id=v.verification_id, rec_id=v.rec_id, already_minted=True,
-                               rec_status="minted", mints=done, skipped=skipped)
-        if status not in ("verified", "minted"):
+                               rec_status=RecStatus.MINTED, mints=done, skipped=skipped)
+        if status not in (RecStatus.VERIFIED, RecStatus.MINTED):
             raise MintError(f"recommendation {v.rec_id} of verification {v.verification_id} is "
                             f"{status!r}; only a 'verified' recommendation can be minted")
         deps = self.chain.deployments()
@@ -182,17 +183,17 @@ class Minter:
                     verification_id=v.verification_id, token=key, network=self.network,
                     chain_id=deps[key].chain_id, token_address=deps[key].address,
                     evidence_hash=v.evidence_hash, recipient=recipient, amount_units=amounts[key],
-                    amount=units_to_str(amounts[key]), status="intent", created_utc=now,
+                    amount=units_to_str(amounts[key]), status=MintStatus.INTENT, created_utc=now,
                     updated_utc=now), self.actor)
         done = [self._complete(row, retry=row.token not in fresh) for row in rows.values()
                 if row is not None]
-        if status == "verified":
+        if status == RecStatus.VERIFIED:
             self._mark_minted(v, done)
         return MintOutcome(verification_id=v.verification_id, rec_id=v.rec_id, already_minted=False,
-                           rec_status="minted", mints=done, skipped=skipped)
+                           rec_status=RecStatus.MINTED, mints=done, skipped=skipped)
 
     def _mark_minted(self, v: Verification, done: list[MintRecord]) -> None:
-        transition(self.ledger, [v.rec_id], "minted", actor=self.actor,
+        transition(self.ledger, [v.rec_id], RecStatus.MINTED, actor=self.actor,
                    note=f"verification {v.verification_id}: " + ", ".join(
                        f"{r.amount} {TOKENS[r.token].symbol} tx {r.tx_hash}" for r in done))
 
@@ -204,7 +205,7 @@ class Minter:
         by this call cannot have been sent; should the evidence have been minted elsewhere, the
         contract refuses and the event is looked up then.
         """
-        if row.status == "confirmed":
+        if row.status == MintStatus.CONFIRMED:
             return row
         try:
             self.chain.check_chain()
@@ -217,7 +218,7 @@ class Minter:
             found = self._minted_event(row) if retry else None
             if found is not None:
                 return self._confirm(row, found, recovered=True)
-            if row.status == "sent" and row.tx_hash:
+            if row.status == MintStatus.SENT and row.tx_hash:
                 receipt = self.client.receipt_if_any(row.tx_hash)
                 if receipt is not None and int(receipt["status"]) == 1:
                     events = self.chain.receipt_events(row.token, "SavingsMinted", receipt)
@@ -295,14 +296,14 @@ class Minter:
         doing = f"retiring {row.amount} {dep.symbol}"
         tx_hash = self.client.transact(
             self.chain.contract(token).functions.retire(amount_units, reason), doing)
-        row = update_retirement(self.ledger, row, self.actor, status="sent", tx_hash=hex32(tx_hash))
+        row = update_retirement(self.ledger, row, self.actor, status=MintStatus.SENT, tx_hash=hex32(tx_hash))
         receipt = self.client.wait(tx_hash, doing)
         events = [e for e in self.chain.receipt_events(token, "Retired", receipt)
                   if same_address(e["args"]["from"], holder) and int(e["args"]["amount"]) == amount_units
                   and e["args"]["reason"] == reason]
         if len(events) != 1:
             raise ChainResponseError(f"receipt of {hex32(tx_hash)} holds no matching Retired event")
-        return update_retirement(self.ledger, row, self.actor, status="confirmed",
+        return update_retirement(self.ledger, row, self.actor, status=MintStatus.CONFIRMED,
                                  block=int(receipt["blockNumber"]), gas_used=int(receipt["gasUsed"]))
 
     # -- reads ---------------------------------------------------------------------------------

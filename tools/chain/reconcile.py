@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from tools.chain.deployments import same_address
 from tools.chain.mint import Minter
 from tools.ledger.mints import list_mints, list_retirements
-from tools.tokens import TOKENS, ChainEvent, Difference, TokenKey, units_to_str
+from tools.tokens import TOKENS, ChainEvent, Difference, MintStatus, TokenKey, units_to_str
 
 
 class ReconcileReport(BaseModel):
@@ -47,7 +47,7 @@ def _token_differences(minter: Minter, key: TokenKey, pending: list[dict[str, An
         event: ChainEvent | None = minted.get(row.evidence_hash)
         seen.add(row.evidence_hash)
         ref = {"token": key, "evidence_hash": row.evidence_hash, "verification_id": row.verification_id}
-        if row.status != "confirmed":
+        if row.status != MintStatus.CONFIRMED:
             pending.append({**ref, "status": row.status, "amount": row.amount, "tx_hash": row.tx_hash,
                             "last_error": row.last_error})
             if event is not None:
@@ -76,7 +76,7 @@ def _token_differences(minter: Minter, key: TokenKey, pending: list[dict[str, An
                                     detail=f"{event.amount} {symbol} minted to {event.account} in block "
                                            f"{event.block} is not in the ledger"))
     ledger_retired = [r for r in list_retirements(minter.ledger, token_address=dep.address)
-                      if r.network == minter.network and r.status == "confirmed"]
+                      if r.network == minter.network and r.status == MintStatus.CONFIRMED]
     chain_retired = {e.tx_hash: e for e in retired}
     for r in ledger_retired:
         match = chain_retired.get(r.tx_hash or "")
@@ -101,8 +101,8 @@ def _token_differences(minter: Minter, key: TokenKey, pending: list[dict[str, An
     totals = {
         "symbol": symbol, "address": dep.address, "total_supply": units_to_str(supply),
         "chain_minted": units_to_str(chain_minted), "chain_mints": len(minted),
-        "ledger_minted": units_to_str(sum(r.amount_units for r in rows if r.status == "confirmed")),
-        "ledger_mints": sum(r.status == "confirmed" for r in rows),
+        "ledger_minted": units_to_str(sum(r.amount_units for r in rows if r.status == MintStatus.CONFIRMED)),
+        "ledger_mints": sum(r.status == MintStatus.CONFIRMED for r in rows),
         "chain_retired": units_to_str(chain_retired_units),
         "ledger_retired": units_to_str(sum(r.amount_units for r in ledger_retired)),
     }
@@ -142,9 +142,9 @@ def chain_status(minter: Minter) -> dict[str, Any]:
             "symbol": spec.symbol, "unit": spec.unit, "address": dep.address,
             "deployed_block": dep.block, "total_supply": units_to_str(supply[key]),
             "recipient_balance": units_to_str(balances[key]),
-            "minted": units_to_str(sum(r.amount_units for r in rows if r.status == "confirmed")),
-            "mints": sum(r.status == "confirmed" for r in rows),
-            "pending": sum(r.status != "confirmed" for r in rows),
+            "minted": units_to_str(sum(r.amount_units for r in rows if r.status == MintStatus.CONFIRMED)),
+            "mints": sum(r.status == MintStatus.CONFIRMED for r in rows),
+            "pending": sum(r.status != MintStatus.CONFIRMED for r in rows),
         }
     return {"network": minter.network, "node": minter.client.label, "chain_id": minter.client.chain_id,
             "block": minter.client.block_number(), "signer": minter.client.signer.address,

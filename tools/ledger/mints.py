@@ -16,7 +16,7 @@ import uuid
 from typing import Any
 
 from tools.ledger.db import Ledger, LedgerError
-from tools.tokens import Deployment, MintRecord, Retirement, TokenKey, units_to_str
+from tools.tokens import Deployment, MintRecord, MintStatus, Retirement, TokenKey, units_to_str
 
 _INT_FIELDS = ("amount_units",)
 
@@ -122,7 +122,7 @@ def _update_mint(ledger: Ledger, record: MintRecord, action: str, actor: str, **
 
 
 def mark_sent(ledger: Ledger, record: MintRecord, tx_hash: str, actor: str) -> MintRecord:
-    return _update_mint(ledger, record, "mint-sent", actor, status="sent", tx_hash=tx_hash,
+    return _update_mint(ledger, record, "mint-sent", actor, status=MintStatus.SENT, tx_hash=tx_hash,
                         attempts=record.attempts + 1, last_error=None)
 
 
@@ -130,7 +130,7 @@ def mark_confirmed(ledger: Ledger, record: MintRecord, *, tx_hash: str, block: i
                    actor: str, recovered: bool = False) -> MintRecord:
     """Confirmed from our own receipt, or ``recovered`` from the chain's event after a crash."""
     return _update_mint(ledger, record, "mint-recovered" if recovered else "mint-confirmed", actor,
-                        status="confirmed", tx_hash=tx_hash, block=block, gas_used=gas_used,
+                        status=MintStatus.CONFIRMED, tx_hash=tx_hash, block=block, gas_used=gas_used,
                         last_error=None)
 
 
@@ -146,7 +146,7 @@ def record_retirement_intent(ledger: Ledger, *, network: str, token: TokenKey, t
     now = ledger.now_iso()
     record = Retirement(retire_id=uuid.uuid4().hex[:16], network=network, token=token,
                         token_address=token_address, holder=holder, amount_units=amount_units,
-                        amount=units_to_str(amount_units), reason=reason, status="intent",
+                        amount=units_to_str(amount_units), reason=reason, status=MintStatus.INTENT,
                         created_utc=now, updated_utc=now)
     row = record.model_dump()
     row["amount_units"] = str(amount_units)

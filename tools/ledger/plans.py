@@ -14,16 +14,7 @@ from typing import Any
 
 from tools.hashing import canonical_json, content_hash
 from tools.ledger.db import Ledger, LedgerError, StoreResult
-from tools.records import Execution, Plan, Recommendation, RecStatus, Verification
-
-TRANSITIONS: dict[str, set[str]] = {
-    "proposed": {"approved", "rejected"},
-    "approved": {"executed", "rejected"},
-    "executed": {"verified"},
-    "verified": {"minted"},
-    "rejected": set(),
-    "minted": set(),
-}
+from tools.records import REC_TRANSITIONS, Execution, Plan, Recommendation, RecStatus, Verification
 
 
 def ensure_tables(ledger: Ledger) -> None:
@@ -68,7 +59,7 @@ def store_plan(ledger: Ledger, plan: Plan, actor: str = "system") -> StoreResult
             "payload": canonical_json(head), "created_utc": stamp})
         ledger.db.table("recommendations").insert_all(({
             "rec_id": r.rec_id, "plan_id": r.plan_id, "job_id": r.job_id, "team": r.team,
-            "kind": r.kind, "status": "proposed", "est_kgco2e": r.est_kgco2e_saved.central,
+            "kind": r.kind, "status": RecStatus.PROPOSED, "est_kgco2e": r.est_kgco2e_saved.central,
             "est_kgco2e_lower": r.est_kgco2e_saved.lower, "est_kwh": r.est_kwh_saved.central,
             "est_usd": r.est_usd_saved.central, "payload": r.model_dump_json(), "updated_utc": stamp,
         } for r in plan.recommendations), batch_size=2000)
@@ -128,7 +119,7 @@ def transition(ledger: Ledger, rec_ids: list[str], to: RecStatus, actor: str = "
     unknown = sorted(set(rec_ids) - set(current))
     if unknown:
         raise LedgerError(f"unknown recommendation id(s) {unknown[:5]}")
-    bad = {r: s for r, s in current.items() if to not in TRANSITIONS[s]}
+    bad = {r: s for r, s in current.items() if to not in REC_TRANSITIONS[RecStatus(s)]}
     if bad:
         first = next(iter(bad.items()))
         raise LedgerError(f"{len(bad)} recommendation(s) cannot move to {to!r} "
@@ -151,12 +142,13 @@ def store_executions(ledger: Ledger, executions: list[Execution], tickets: dict[
     rec_ids = sorted({r for e in executions for r in e.rec_ids})
     batch = content_hash(sorted(e.exec_id for e in executions))[:16]
     current = statuses(ledger, rec_ids)
-    if rec_ids and all(current.get(r) in ("executed", "verified", "minted") for r in rec_ids):
+    done = (RecStatus.EXECUTED, RecStatus.VERIFIED, RecStatus.MINTED)
+    if rec_ids and all(current.get(r) in done for r in rec_ids):
         return StoreResult(batch, False)
     with ledger.transaction():
-        proposed = [r for r in rec_ids if current.get(r) == "proposed"]
+        proposed = [r for r in rec_ids if current.get(r) == RecStatus.PROPOSED]
         if proposed:
-            transition(ledger, proposed, "approved", actor=actor, note="approved for execution")
+            transition(ledger, proposed, RecStatus.APPROVED, actor=actor, note="approved for execution")
         stamp = ledger.now_iso()
         ledger.db.table("tickets").upsert_all(
             ({"rec_id": r, "markdown": md, "created_utc": stamp} for r, md in tickets.items()),
@@ -165,7 +157,7 @@ def store_executions(ledger: Ledger, executions: list[Execution], tickets: dict[
             "exec_id": e.exec_id, "plan_id": e.plan_id, "job_id": e.job_id,
             "payload": e.model_dump_json(), "created_utc": stamp} for e in executions),
             ignore=True, batch_size=2000)
-        transition(ledger, rec_ids, "executed", actor=actor)
+        transition(ledger, rec_ids, RecStatus.EXECUTED, actor=actor)
     return StoreResult(batch, True, {"executions": len(executions), "recommendations": len(rec_ids)})
 
 
@@ -204,9 +196,9 @@ def store_verifications(ledger: Ledger, verifications: list[Verification], actor
             "mintable_kgco2e": v.mintable_kgco2e, "mintable_kwh": v.mintable_kwh,
             "payload": v.model_dump_json(), "created_utc": stamp} for v in new), batch_size=2000)
         current = statuses(ledger, [v.rec_id for v in new])
-        to_verify = sorted({v.rec_id for v in new if current.get(v.rec_id) == "executed"})
+        to_verify = sorted({v.rec_id for v in new if current.get(v.rec_id) == RecStatus.EXECUTED})
         if to_verify:
-            transition(ledger, to_verify, "verified", actor=actor)
+            transition(ledger, to_verify, RecStatus.VERIFIED, actor=actor)
         ledger.audit("verify", batch, {"count": len(new),
                                        "evidence_hashes_sha256": content_hash(
                                            sorted(v.evidence_hash for v in new))}, actor=actor)
