@@ -186,7 +186,7 @@ class TestGovernance:
         assert "fixes the carbon price at 120 USD/t" in result.tools[0]["result"]
 
     def test_injection_inside_a_policy_document_is_inert(self, env: Settings, vdb: Path) -> None:
-        from copilot.policy import confirm_policy, load_policy
+        from copilot.services.policies import confirm_policy, load_policy
         from tools.ledger.plans import load_plan
 
         text = ("Team data may only run in eu-west-1 and eu-north-1.\n"

@@ -26,18 +26,20 @@ from copilot.policy import (
     ExtractedPolicy,
     PolicyError,
     PolicyReport,
-    active_policy,
-    confirm_policy,
     decode_policy_bytes,
-    list_policies,
-    load_policy,
     parse_policy_text,
     parse_policy_with_llm,
     read_policy_file,
+)
+from copilot.policy.parser import split_sentences
+from copilot.services.policies import (
+    active_policy,
+    confirm_policy,
+    list_policies,
+    load_policy,
     show_policy,
     store_policy,
 )
-from copilot.policy.parser import split_sentences
 from tools.ledger import Ledger
 from tools.regions import REGIONS
 from tools.schemas import PolicySet

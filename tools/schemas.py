@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
@@ -291,6 +292,14 @@ class BlackoutWindow(_Strict):
                 f"end_utc={self.end_utc.isoformat()} must be after start_utc={self.start_utc.isoformat()}"
             )
         return self
+
+
+class PolicyStatus(StrEnum):
+    """A stored policy's lifecycle: a draft is not enforced; one policy at most is active."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    SUPERSEDED = "superseded"
 
 
 class PolicySet(_Strict):

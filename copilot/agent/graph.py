@@ -49,7 +49,7 @@ Answer briefly and say which tools you used."""
 
 def active_policy(ledger: Ledger) -> PolicySet | None:
     """The confirmed policy (copilot.policy), or None."""
-    from copilot.policy import active_policy_set
+    from copilot.services.policies import active_policy_set
 
     return active_policy_set(ledger)
 

@@ -255,7 +255,8 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
                 return _json({"running": False, "error": str(exc)})
 
     def policy() -> str:
-        from copilot.policy import PolicyError, show_policy
+        from copilot.policy import PolicyError
+        from copilot.services.policies import show_policy
 
         with ctx.ledger() as ledger:
             try:

@@ -19,9 +19,10 @@ def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_da
     """simulate -> account -> forecast -> plan under a policy -> execute -> verify -> approval
     prompt -> mint -> metered saving -> summary -> charts -> audit."""
     from copilot.agent.session import CopilotSession
-    from copilot.policy import confirm_policy, load_policy, read_policy_file
+    from copilot.policy import read_policy_file
     from copilot.services.forecasting import run_verify_metered
     from copilot.services.operations import latest_emissions, run_simulation
+    from copilot.services.policies import confirm_policy, load_policy
     from copilot.services.report import write_report
     from tools.ledger import Ledger
     from tools.simulate import SimulationConfig, TelemetryChange

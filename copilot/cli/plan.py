@@ -48,7 +48,7 @@ def plan(
         with open_ledger(db) as ledger:
             chosen = _load_policy(policy)
             if chosen is None:  # the confirmed policy, if any (python app.py policy load FILE --confirm)
-                from copilot.policy import active_policy_set
+                from copilot.services.policies import active_policy_set
 
                 chosen = active_policy_set(ledger)
             log(f"planning with the {solver} solver under "

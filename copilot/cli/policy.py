@@ -77,7 +77,7 @@ def load(
 ) -> None:
     """Parse a policy document and store it as a draft; shows every constraint and its sentence."""
     from copilot.policy import read_policy_file
-    from copilot.policy.store import confirm_policy, store_policy
+    from copilot.services.policies import confirm_policy, store_policy
 
     def work() -> dict[str, Any]:
         text = read_policy_file(file)
@@ -114,7 +114,7 @@ def confirm_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Make a stored policy the single active one (the previous one becomes superseded)."""
-    from copilot.policy.store import confirm_policy
+    from copilot.services.policies import confirm_policy
 
     def work() -> dict[str, Any]:
         with open_ledger(db) as ledger:
@@ -131,7 +131,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show a stored policy: status, the PolicySet, every constraint with its source sentence."""
-    from copilot.policy.store import show_policy
+    from copilot.services.policies import show_policy
 
     def work() -> dict[str, Any]:
         with open_ledger(db) as ledger:
@@ -150,7 +150,7 @@ def show(
 @policy_app.command("list")
 def list_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List stored policies (oldest first) with their status."""
-    from copilot.policy.store import list_policies
+    from copilot.services.policies import list_policies
 
     def work() -> dict[str, Any]:
         with open_ledger(db) as ledger:

@@ -7,11 +7,9 @@ The public API, one hop from every part (each part lives in its own module):
         a LangChain chat model proposes constraints; each is accepted only if its sentence is in
         the text and the deterministic parser agrees (or its values literally appear in it);
         on a model failure the deterministic result comes back with a warning
-    load_policy(ledger, text, name, actor) -> (policy_id, PolicyReport)   store a draft (idempotent)
-    confirm_policy(ledger, policy_id, actor) -> ConfirmResult  make it the single active policy
-    active_policy(ledger) -> (policy_id, PolicySet) | None;  active_policy_set(ledger) -> PolicySet | None
-    list_policies(ledger) / show_policy(ledger, policy_id | None)
     read_policy_file(path) -> str                               UTF-8 text, <= 100 kB, not binary
+
+Storing, confirming and reading the active policy is ``copilot.services.policies`` (the ledger).
 
 A ``PolicyReport`` holds the ``PolicySet`` (with ``name`` and ``source_sentences``: constraint key
 -> the exact sentence), ``clauses`` (constraint, value, sentence, line), ``unrecognised`` (line,
@@ -19,9 +17,9 @@ sentence, reason) and ``warnings``. Every non-empty, non-heading sentence ends u
 or ``unrecognised``; sentences that instruct the system are reported, never acted on: a policy
 document only ever produces a PolicySet. Bad input raises ``PolicyError`` (a ValueError).
 
-Modules: ``policy_parser`` (sentences and accepted phrasings, listed in its docstring and in
-``policies/README.md``), ``policy_values`` (units, regions, times, names), ``policy_report``
-(the report and its assembly), ``policy_llm`` (the LLM path), ``policy_store`` (the ledger).
+Modules: ``parser`` (sentences and accepted phrasings, listed in its docstring and in
+``policies/README.md``), ``values`` (units, regions, times, names), ``report`` (the report and its
+assembly), ``llm`` (the LLM path).
 """
 
 from __future__ import annotations
@@ -34,29 +32,15 @@ from copilot.policy.report import (
     PolicyError,
     PolicyReport,
     Unrecognised,
+    check_policy_name,
     check_policy_text,
     decode_policy_bytes,
     parse_policy_text,
     read_policy_file,
 )
-from copilot.policy.store import (
-    ConfirmResult,
-    LoadResult,
-    PolicySummary,
-    StoredPolicy,
-    active_policy,
-    active_policy_set,
-    confirm_policy,
-    list_policies,
-    load_policy,
-    show_policy,
-    store_policy,
-)
 
 __all__ = [
-    "INSTRUCTION_REASON", "MAX_POLICY_BYTES", "Clause", "ConfirmResult", "ExtractedConstraint",
-    "ExtractedPolicy", "LoadResult", "PolicyError", "PolicyReport", "PolicySummary", "StoredPolicy",
-    "Unrecognised", "active_policy", "active_policy_set", "check_policy_text", "confirm_policy", "decode_policy_bytes",
-    "list_policies", "load_policy", "parse_policy_text", "parse_policy_with_llm", "read_policy_file",
-    "show_policy", "store_policy",
+    "INSTRUCTION_REASON", "MAX_POLICY_BYTES", "Clause", "ExtractedConstraint", "ExtractedPolicy", "PolicyError",
+    "PolicyReport", "Unrecognised", "check_policy_name", "check_policy_text", "decode_policy_bytes",
+    "parse_policy_text", "parse_policy_with_llm", "read_policy_file",
 ]

@@ -14,8 +14,8 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from copilot.policy import active_policy_set
 from copilot.services import dashboard as ui_data
+from copilot.services.policies import active_policy_set
 from copilot.settings import Settings
 from copilot.ui.chat import WRITE_QUEUE
 from tools.ledger import Ledger

@@ -37,7 +37,8 @@ def report_frames(report: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def active_markdown(db_path: Path) -> str:
     """Which policy is active, and every stored policy."""
-    from copilot.policy import PolicyError, list_policies, show_policy
+    from copilot.policy import PolicyError
+    from copilot.services.policies import list_policies, show_policy
 
     with Ledger(db_path) as ledger:
         try:
@@ -54,7 +55,8 @@ def active_markdown(db_path: Path) -> str:
 
 def build_policies(db_path: Path) -> tuple[Any, Any]:
     """The Policies tab's components and events; returns (a refresh function, its output)."""
-    from copilot.policy import PolicyError, confirm_policy, load_policy, parse_policy_text, read_policy_file
+    from copilot.policy import PolicyError, parse_policy_text, read_policy_file
+    from copilot.services.policies import confirm_policy, load_policy
 
     active = gr.Markdown(elem_id="policy-active")
     with gr.Row():

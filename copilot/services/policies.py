@@ -1,37 +1,33 @@
 """Policies in the ledger: load a text as a draft, confirm it as the single active policy.
 
-Table ``policies``: ``policy_id`` (content hash of name + text, 16 hex), ``name``, ``text``,
-``report`` (the PolicyReport as JSON), ``status`` (``draft`` -> ``active`` -> ``superseded``; a
-superseded policy may be confirmed again), ``created_utc``, ``created_by``, ``confirmed_utc``,
-``confirmed_by``. A unique partial index keeps at most one policy ``active``. Loading the same
-name + text again writes nothing; loading and confirming are audited in the same transaction as
-the rows they write. Confirming a policy that has unrecognised sentences is allowed, but the
-result lists them; a policy with no recognised constraint cannot be confirmed.
+The text is read by ``copilot.policy`` (the deterministic parser, or the LLM path when a chat model
+is given); the rows live in ``tools.ledger.policies``. ``policy_id`` is the content hash of name +
+text (16 hex), so loading the same name + text again writes nothing; loading and confirming are
+audited in the same transaction as the rows they write. Confirming a policy that has unrecognised
+sentences is allowed, but the result lists them; a policy with no recognised constraint cannot be
+confirmed. Statuses: ``PolicyStatus`` (draft -> active -> superseded; a superseded policy may be
+confirmed again).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from copilot.policy.llm import parse_policy_with_llm
-from copilot.policy.report import (
+from copilot.policy import (
     PolicyError,
     PolicyReport,
     Unrecognised,
     check_policy_name,
     check_policy_text,
     parse_policy_text,
+    parse_policy_with_llm,
 )
 from tools.hashing import content_hash
 from tools.ledger import Ledger
-from tools.schemas import PolicySet
-
-if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
-Status = Literal["draft", "active", "superseded"]
+from tools.ledger.policies import activate_policy, active_policy_row, get_policy, insert_policy, list_policy_rows
+from tools.schemas import PolicySet, PolicyStatus
 
 
 class PolicySummary(BaseModel):
@@ -39,7 +35,7 @@ class PolicySummary(BaseModel):
 
     policy_id: str
     name: str
-    status: Status
+    status: PolicyStatus
     created_utc: str
     created_by: str
     confirmed_utc: str | None = None
@@ -60,7 +56,7 @@ class LoadResult(BaseModel):
 
     policy_id: str
     created: bool
-    status: Status
+    status: PolicyStatus
     report: PolicyReport
 
 
@@ -69,7 +65,7 @@ class ConfirmResult(BaseModel):
 
     policy_id: str
     name: str
-    status: Literal["active"] = "active"
+    status: PolicyStatus = PolicyStatus.ACTIVE
     changed: bool = Field(description="False if the policy was already the active one.")
     superseded: str | None = Field(default=None, description="The previously active policy, if any.")
     confirmed_by: str
@@ -78,28 +74,16 @@ class ConfirmResult(BaseModel):
         default_factory=list, description="Sentences of this policy that were not understood.")
 
 
-def ensure_tables(ledger: Ledger) -> None:
-    """Create the ``policies`` table and its indexes if they do not exist."""
-    with ledger.transaction():
-        ledger.db.table("policies").create({
-            "policy_id": str, "name": str, "text": str, "report": str, "status": str,
-            "created_utc": str, "created_by": str, "confirmed_utc": str, "confirmed_by": str},
-            pk="policy_id", if_not_exists=True)
-        ledger.db.execute("CREATE UNIQUE INDEX IF NOT EXISTS policies_single_active ON policies(status) "
-                          "WHERE status = 'active'")
-
-
 def policy_id_for(text: str, name: str) -> str:
     """Content-derived id of a policy: the same name and text always give the same id."""
     return content_hash({"name": name, "text": text})[:16]
 
 
 def _row(ledger: Ledger, policy_id: str) -> dict[str, Any]:
-    ensure_tables(ledger)
-    rows = list(ledger.db.query("SELECT * FROM policies WHERE policy_id = ?", [policy_id]))
-    if not rows:
+    row = get_policy(ledger, policy_id)
+    if row is None:
         raise PolicyError(f"no policy with id {policy_id!r} (see `policy list`)")
-    return rows[0]
+    return row
 
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +94,7 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_policy(ledger: Ledger, text: str, name: str = "policy", actor: str = "system", *,
-                chat_model: BaseChatModel | None = None) -> tuple[str, PolicyReport]:
+                chat_model: Any = None) -> tuple[str, PolicyReport]:
     """Parse ``text`` and store it as a draft; returns ``(policy_id, report)``.
 
     Idempotent: the same name + text gives the same id and writes nothing (the stored report is
@@ -121,31 +105,25 @@ def load_policy(ledger: Ledger, text: str, name: str = "policy", actor: str = "s
 
 
 def store_policy(ledger: Ledger, text: str, name: str = "policy", actor: str = "system", *,
-                 chat_model: BaseChatModel | None = None) -> LoadResult:
+                 chat_model: Any = None) -> LoadResult:
     """``load_policy`` with the details: whether a row was written and the policy's status.
 
-    With ``chat_model`` the LLM path is used (``parse_policy_with_llm``); otherwise the
-    deterministic parser. Raises PolicyError for empty, oversized or binary text or a bad name.
+    With ``chat_model`` (a LangChain chat model) the LLM path is used (``parse_policy_with_llm``);
+    otherwise the deterministic parser. Raises PolicyError for empty, oversized or binary text or a bad name.
     """
     check_policy_text(text)
     name = check_policy_name(name)
     policy_id = policy_id_for(text, name)
-    ensure_tables(ledger)
-    existing = list(ledger.db.query("SELECT status, report FROM policies WHERE policy_id = ?", [policy_id]))
-    if existing:
-        return LoadResult(policy_id=policy_id, created=False, status=existing[0]["status"],
-                          report=PolicyReport.model_validate_json(existing[0]["report"]))
+    existing = get_policy(ledger, policy_id)
+    if existing is not None:
+        return LoadResult(policy_id=policy_id, created=False, status=existing["status"],
+                          report=PolicyReport.model_validate_json(existing["report"]))
     report = (parse_policy_text(text, name) if chat_model is None
               else parse_policy_with_llm(text, chat_model, name))
-    with ledger.transaction():
-        ledger.db.table("policies").insert({
-            "policy_id": policy_id, "name": name, "text": text, "report": report.model_dump_json(),
-            "status": "draft", "created_utc": ledger.now_iso(), "created_by": actor,
-            "confirmed_utc": None, "confirmed_by": None})
-        ledger.audit("policy-load", policy_id, {
-            "name": name, "text_sha256": content_hash(text), "method": report.method,
-            "clauses": len(report.clauses), "unrecognised": len(report.unrecognised)}, actor=actor)
-    return LoadResult(policy_id=policy_id, created=True, status="draft", report=report)
+    insert_policy(ledger, policy_id=policy_id, name=name, text=text, report_json=report.model_dump_json(),
+                  actor=actor, summary={"method": report.method, "clauses": len(report.clauses),
+                                        "unrecognised": len(report.unrecognised)})
+    return LoadResult(policy_id=policy_id, created=True, status=PolicyStatus.DRAFT, report=report)
 
 
 def confirm_policy(ledger: Ledger, policy_id: str, actor: str) -> ConfirmResult:
@@ -158,36 +136,26 @@ def confirm_policy(ledger: Ledger, policy_id: str, actor: str) -> ConfirmResult:
         raise PolicyError("confirming a policy needs the name of the person confirming it (actor)")
     row = _row(ledger, policy_id)
     report = PolicyReport.model_validate_json(row["report"])
-    if row["status"] == "active":
+    if row["status"] == PolicyStatus.ACTIVE:
         return ConfirmResult(policy_id=policy_id, name=row["name"], changed=False,
                              confirmed_by=row["confirmed_by"], confirmed_utc=row["confirmed_utc"],
                              unrecognised=report.unrecognised)
     if not report.clauses:
         raise PolicyError(f"policy {policy_id} ({row['name']!r}) has no recognised constraint; "
                           "activating it would lift every constraint - fix the text and load it again")
-    stamp = ledger.now_iso()
-    with ledger.transaction():
-        previous = [r["policy_id"] for r in ledger.db.query(
-            "SELECT policy_id FROM policies WHERE status = 'active'")]
-        ledger.db.execute("UPDATE policies SET status = 'superseded' WHERE status = 'active'")
-        ledger.db.execute("UPDATE policies SET status = 'active', confirmed_utc = ?, confirmed_by = ? "
-                          "WHERE policy_id = ?", [stamp, actor, policy_id])
-        ledger.audit("policy-confirm", policy_id, {
-            "name": row["name"], "superseded": previous[0] if previous else None,
-            "policy_sha256": content_hash(report.policy.model_dump(mode="json")),
-            "unrecognised": len(report.unrecognised)}, actor=actor)
-    return ConfirmResult(policy_id=policy_id, name=row["name"], changed=True,
-                         superseded=previous[0] if previous else None, confirmed_by=actor,
-                         confirmed_utc=stamp, unrecognised=report.unrecognised)
+    stamp, superseded = activate_policy(ledger, policy_id, actor, {
+        "name": row["name"], "policy_sha256": content_hash(report.policy.model_dump(mode="json")),
+        "unrecognised": len(report.unrecognised)})
+    return ConfirmResult(policy_id=policy_id, name=row["name"], changed=True, superseded=superseded,
+                         confirmed_by=actor, confirmed_utc=stamp, unrecognised=report.unrecognised)
 
 
 def active_policy(ledger: Ledger) -> tuple[str, PolicySet] | None:
     """The active policy's id and PolicySet, or None if no policy was ever confirmed."""
-    ensure_tables(ledger)
-    rows = list(ledger.db.query("SELECT policy_id, report FROM policies WHERE status = 'active'"))
-    if not rows:
+    row = active_policy_row(ledger)
+    if row is None:
         return None
-    return str(rows[0]["policy_id"]), PolicyReport.model_validate_json(rows[0]["report"]).policy
+    return str(row["policy_id"]), PolicyReport.model_validate_json(row["report"]).policy
 
 
 def active_policy_set(ledger: Ledger) -> PolicySet | None:
@@ -198,9 +166,7 @@ def active_policy_set(ledger: Ledger) -> PolicySet | None:
 
 def list_policies(ledger: Ledger) -> list[PolicySummary]:
     """Every stored policy, oldest first."""
-    ensure_tables(ledger)
-    return [PolicySummary.model_validate(_summary(r))
-            for r in ledger.db.query("SELECT * FROM policies ORDER BY rowid")]
+    return [PolicySummary.model_validate(_summary(r)) for r in list_policy_rows(ledger)]
 
 
 def show_policy(ledger: Ledger, policy_id: str | None = None) -> StoredPolicy:
