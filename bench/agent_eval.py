@@ -97,9 +97,10 @@ def evaluate_offline() -> dict[str, Any]:
 def evaluate_openai() -> dict[str, Any]:
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    from copilot.agent.graph import SYSTEM_PROMPT
+    from copilot.agent.context import ToolContext
     from copilot.agent.llm import LLMSettings, make_chat_model
-    from copilot.agent.toolset import AGENT_TOOL_NAMES, ToolContext, make_tools
+    from copilot.agent.prompts import SYSTEM_PROMPT
+    from copilot.agent.toolset import AGENT_TOOL_NAMES, make_tools
     from copilot.settings import Settings
 
     settings = LLMSettings.from_env({**os.environ, "GREENOPS_LLM_PROVIDER": "openai"})

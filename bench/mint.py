@@ -22,7 +22,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from copilot.services.operations import run_execute, run_plan, run_simulation, run_verify  # noqa: E402
+from copilot.services.fleet import run_simulation  # noqa: E402
+from copilot.services.planning import run_execute, run_plan, run_verify  # noqa: E402
 from tools.chain import ChainClient  # noqa: E402
 from tools.chain.mint import Minter  # noqa: E402
 from tools.chain.node import AnvilNode, find_anvil, free_port  # noqa: E402

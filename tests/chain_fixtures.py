@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from copilot.services.operations import run_execute, run_plan, run_simulation, run_verify
+from copilot.services.fleet import run_simulation
+from copilot.services.planning import run_execute, run_plan, run_verify
 from tests.conftest import FixedClock
 from tools.chain import ChainClient, NodeSigner
 from tools.chain.mint import Minter

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from copilot.cli.main import app
-from copilot.services.operations import run_plan
+from copilot.services.planning import run_plan
 from tools.ledger import Ledger
 from tools.ledger.plans import load_plan
 from tools.plan import PlanParams

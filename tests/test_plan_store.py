@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from copilot.cli.main import app
-from copilot.services.operations import run_execute, run_plan, run_simulation, run_verify
+from copilot.services.fleet import run_simulation
+from copilot.services.planning import run_execute, run_plan, run_verify
 from tools.ledger import Ledger, LedgerError
 from tools.ledger.plans import load_plan, load_verification, recommendations, statuses, transition
 from tools.plan import PlanParams

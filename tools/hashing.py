@@ -1,4 +1,4 @@
-"""Canonical JSON and content hashes: the same content always gives the same hash."""
+"""Canonical JSON, content hashes and evidence hashes: the same content always gives the same hash."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import hashlib
 import json
 from datetime import datetime
 from typing import Any
+
+from eth_utils.crypto import keccak
 
 
 def _default(obj: Any) -> Any:
@@ -34,4 +36,10 @@ def content_hash(obj: Any) -> str:
     return sha256_hex(canonical_json(obj))
 
 
-__all__ = ["canonical_json", "content_hash", "sha256_hex"]
+def evidence_hash(body: Any) -> str:
+    """``0x`` + keccak256 of the canonical JSON of a verification body (without its ids): the hash
+    a mint passes to the token contract, which refuses it a second time."""
+    return "0x" + keccak(text=canonical_json(body)).hex()
+
+
+__all__ = ["canonical_json", "content_hash", "evidence_hash", "sha256_hex"]

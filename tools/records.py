@@ -75,6 +75,12 @@ class Interval(_Strict):
 ZERO = Interval(central=0.0, lower=0.0, upper=0.0)
 
 
+def mintable(saved: Interval) -> float:
+    """What may be minted of a verified saving: its 90% lower bound when positive, else 0
+    (conservative: never the central estimate)."""
+    return max(0.0, saved.lower)
+
+
 class Segment(_Strict):
     """A contiguous piece of a job's run."""
 
@@ -202,10 +208,10 @@ class Verification(_Strict):
 
     @model_validator(mode="after")
     def _conservative(self) -> Verification:
-        if self.mintable_kgco2e != max(0.0, self.saved_kgco2e.lower):
+        if self.mintable_kgco2e != mintable(self.saved_kgco2e):
             raise ValueError("mintable_kgco2e must equal the saving's lower bound when > 0, else 0")
         if self.kind == "shift" and (self.saved_kwh != ZERO or self.mintable_kwh != 0):
             raise ValueError("a shift yields kgCO2e only, never kWh")
-        if self.kind != "shift" and self.mintable_kwh != max(0.0, self.saved_kwh.lower):
+        if self.kind != "shift" and self.mintable_kwh != mintable(self.saved_kwh):
             raise ValueError("mintable_kwh must equal the saving's lower bound when > 0, else 0")
         return self

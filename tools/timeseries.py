@@ -6,6 +6,8 @@ given in *slot units* (``(t - t0) / step``), so callers can shift whole slots by
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -21,6 +23,11 @@ def to_slot_units(times: pd.Series | pd.DatetimeIndex, t0: pd.Timestamp, step_mi
     """Positions of UTC ``times`` in slots of ``step_minutes`` counted from ``t0``."""
     seconds = np.asarray((pd.DatetimeIndex(times) - t0).total_seconds(), dtype=np.float64)
     return seconds / (step_minutes * 60.0)
+
+
+def slot_position(time: datetime | pd.Timestamp, t0: datetime | pd.Timestamp, step_minutes: int) -> float:
+    """Position of one UTC ``time`` in slots of ``step_minutes`` counted from ``t0``."""
+    return float((pd.Timestamp(time) - pd.Timestamp(t0)).total_seconds() / (step_minutes * 60.0))
 
 
 def cumulative(values: npt.ArrayLike) -> ArrayF:

@@ -9,13 +9,13 @@ here: the graph routes it to the human approval node.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from langchain_core.tools import BaseTool
 from pydantic import ValidationError
 
-from tools.ledger import Ledger, LedgerError
+from tools.records import Verification
 from tools.schemas import PolicySet
 
 REFUSED = "refused by governance"
@@ -30,8 +30,9 @@ def _validation_reason(exc: ValidationError) -> str:
 
 
 def check_call(name: str, args: Mapping[str, Any], tools: Mapping[str, BaseTool], policy: PolicySet | None,
-               ledger: Ledger | None = None) -> str | None:
-    """None when the call may run, else the reason it is refused."""
+               find_verification: Callable[[str], Verification | None] | None = None) -> str | None:
+    """None when the call may run, else the reason it is refused (``find_verification`` looks up the
+    stored verification a mint names)."""
     tool = tools.get(name)
     if tool is None:
         return f"unknown tool {name!r} (tools: {', '.join(sorted(tools))})"
@@ -48,17 +49,14 @@ def check_call(name: str, args: Mapping[str, Any], tools: Mapping[str, BaseTool]
         if asked is not None and abs(asked - policy.carbon_price_usd_per_t) > 1e-9:
             return (f"the active policy fixes the carbon price at {policy.carbon_price_usd_per_t:g} USD/t; "
                     f"a plan cannot use {asked:g}")
-    if name == "mint" and ledger is not None:
-        return _check_mint(ledger, str(args.get("verification_id", "")))
+    if name == "mint" and find_verification is not None:
+        return _check_mint(find_verification, str(args.get("verification_id", "")))
     return None
 
 
-def _check_mint(ledger: Ledger, verification_id: str) -> str | None:
-    from tools.ledger.plans import load_verification
-
-    try:
-        v = load_verification(ledger, verification_id)
-    except LedgerError:
+def _check_mint(find_verification: Callable[[str], Verification | None], verification_id: str) -> str | None:
+    v = find_verification(verification_id)
+    if v is None:
         return f"no verification with id {verification_id!r}: only verified savings can be minted"
     if v.mintable_kgco2e <= 0 and v.mintable_kwh <= 0:
         return (f"verification {verification_id} has nothing to mint: its 90% lower bound is not positive "

@@ -16,11 +16,11 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.types import Command
 
+from copilot.agent.context import ToolContext
 from copilot.agent.graph import build_graph, sqlite_checkpointer
 from copilot.agent.llm import LLMSettings, make_chat_model
-from copilot.agent.toolset import ToolContext
+from copilot.services.storage import record_event
 from copilot.settings import Settings
-from tools.ledger import Ledger
 
 MAX_QUESTION_CHARS = 4000
 
@@ -61,9 +61,8 @@ class CopilotSession:
                                  checkpointer=self.checkpointer, audit=self._audit)
 
     def _audit(self, event: str, payload: dict[str, Any]) -> None:
-        with Ledger(self.db_path) as ledger:
-            ledger.audit(event, str(payload.get("verification_id") or payload.get("tool") or "copilot"),
-                         json.loads(json.dumps(payload, default=str)), actor="copilot")
+        record_event(self.db_path, event, str(payload.get("verification_id") or payload.get("tool") or "copilot"),
+                     json.loads(json.dumps(payload, default=str)), actor="copilot")
 
     @staticmethod
     def _config(thread_id: str) -> dict[str, Any]:

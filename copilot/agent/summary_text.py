@@ -11,17 +11,16 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from copilot.agent.guard import check_numbers
 from copilot.agent.llm import LLMSettings, for_provider, make_chat_model
-from copilot.services.summary import render_summary, weekly_summary
-from tools.ledger import Ledger
-
-PROMPT = ("Write a short, friendly weekly sustainability summary for each team from the JSON below. "
-          "Use only numbers that appear in the JSON (you may round them); end each team with its nudge.")
+from copilot.agent.prompts import SUMMARY_PROMPT
+from copilot.agent.render import render_summary
+from copilot.services.storage import open_ledger, record_event
+from copilot.services.summary import weekly_summary
 
 
 def write_summary(db_path: Path, *, week: str | None = None, team: str | None = None,
                   llm: LLMSettings | None = None, chat_model: BaseChatModel | None = None) -> dict[str, Any]:
     """Figures (deterministic) and text (LLM, checked by the numbers guard, else the template)."""
-    with Ledger(db_path) as ledger:
+    with open_ledger(db_path) as ledger:
         figures = weekly_summary(ledger, week=week, team=team)
     settings = llm or LLMSettings.from_env()
     template = render_summary(figures)
@@ -33,12 +32,11 @@ def write_summary(db_path: Path, *, week: str | None = None, team: str | None = 
     for attempt in range(2):
         note = "" if attempt == 0 else (" Your previous draft used numbers not in the JSON: "
                                         + ", ".join(events[-1]["unsupported"]) + ". Use only the JSON's numbers.")
-        messages = for_provider([SystemMessage(PROMPT + note), HumanMessage(source)], settings.provider)
+        messages = for_provider([SystemMessage(SUMMARY_PROMPT + note), HumanMessage(source)], settings.provider)
         text = str(model.invoke(messages).content)
         result = check_numbers(text, [source])
         if result.ok:
             return {"summary": figures, "text": text, "mode": settings.label, "guard_events": events}
         events.append({"unsupported": result.unsupported, "retry": attempt == 0})
-    with Ledger(db_path) as ledger:
-        ledger.audit("numbers-guard", figures["week"], {"summary": True, "events": events}, actor="copilot")
+    record_event(db_path, "numbers-guard", figures["week"], {"summary": True, "events": events}, actor="copilot")
     return {"summary": figures, "text": template, "mode": settings.label, "guard_events": events}

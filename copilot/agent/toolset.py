@@ -1,4 +1,4 @@
-"""The copilot's typed tools: LangChain tools with pydantic arguments over ``copilot.services.operations``.
+"""The copilot's typed tools: LangChain tools with pydantic arguments over ``copilot.services``.
 
 Every figure a tool returns is computed by ``tools/`` and returned as compact JSON; the agent only
 chooses tools and words. ``mint`` is deliberately not in ``agent_tools()``: the graph runs it only
@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ConfigDict, Field
 
-from copilot.settings import Settings
-from tools.account import ProfileName
-from tools.ledger import Ledger
+from copilot.agent.context import ToolContext
+from tools.account import GroupBy, ProfileName
 from tools.records import RecKind, RecStatus
 from tools.schemas import RegionName
 
@@ -113,91 +109,46 @@ class MintArgs(_Args):
     verification_id: str = Field(min_length=8, max_length=64)
 
 
-@dataclass
-class ToolContext:
-    """Where the tools read and write."""
-
-    db_path: Path
-    settings: Settings
-
-    def ledger(self) -> Ledger:
-        return Ledger(self.db_path)
-
-    @property
-    def models_dir(self) -> Path:
-        return self.settings.data_dir / "models"
-
-
 def _json(payload: Any) -> str:
     return json.dumps(payload, default=str, separators=(",", ":"))
 
 
-def _round(x: float, digits: int = 3) -> float:
-    return round(float(x), digits)
-
-
 def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None) -> dict[str, StructuredTool]:
     """Every tool by name (``mint`` included: the graph keeps it out of the agent's ToolNode)."""
-    from copilot.services import forecasting as fc
-    from copilot.services import operations as ops
+    from copilot.services import chain, fleet, forecasting, planning, policies
+    from copilot.services import summary as summaries
 
     def simulate(days: int = 30, seed: int = 1, jobs_per_day: float = 1000.0) -> str:
         from tools.simulate import SimulationConfig
 
         with ctx.ledger() as ledger:
-            return _json(ops.run_simulation(ledger, SimulationConfig(days=days, seed=seed,
-                                                                       jobs_per_day=jobs_per_day)))
+            return _json(fleet.run_simulation(ledger, SimulationConfig(days=days, seed=seed,
+                                                                         jobs_per_day=jobs_per_day)))
 
-    def account(profile: str = "auto") -> str:
+    def account(profile: ProfileName = "auto") -> str:
         with ctx.ledger() as ledger:
-            out = ops.run_account(ledger, profile=profile)  # type: ignore[arg-type]
+            out = fleet.run_account(ledger, profile=profile)
         keep = ("run_id", "jobs", "basis", "total_kgco2e", "lower_kgco2e", "upper_kgco2e", "total_kwh",
                 "operational_kgco2e", "embodied_kgco2e")
         return _json({k: out[k] for k in keep} | {"by_team": out["by_team"], "by_region": out["by_region"]})
 
-    def emissions(group_by: str = "team", team: str | None = None, region: str | None = None,
+    def emissions(group_by: GroupBy = "team", team: str | None = None, region: str | None = None,
                   start: date | None = None, end: date | None = None) -> str:
-        from tools.account import aggregate
-
         with ctx.ledger() as ledger:
-            frame = ops.latest_emissions(ledger)
-        if team:
-            frame = frame[frame["team"] == team]
-        if region:
-            frame = frame[frame["region"] == region]
-        day = pd.DatetimeIndex(frame["start_utc"]).floor("D").date
-        if start:
-            frame = frame[day >= start]
-            day = pd.DatetimeIndex(frame["start_utc"]).floor("D").date
-        if end:
-            frame = frame[day <= end]
-        if frame.empty:
-            return _json({"group_by": group_by, "groups": {}, "jobs": 0, "note": "no jobs match"})
-        agg = aggregate(frame, group_by)  # type: ignore[arg-type]
-        groups = {str(k)[:10]: {"kgco2e": _round(r.emissions_kg), "lower_kgco2e": _round(r.lower_kg),
-                                "upper_kgco2e": _round(r.upper_kg), "kwh": _round(r.energy_kwh),
-                                "jobs": int(r.jobs)} for k, r in agg.iterrows()}
-        return _json({"group_by": group_by, "filters": {"team": team, "region": region, "start": start,
-                                                        "end": end},
-                      "total_kgco2e": _round(agg["emissions_kg"].sum()), "jobs": int(agg["jobs"].sum()),
-                      "groups": groups})
+            return _json(fleet.emissions_breakdown(ledger, group_by, team=team, region=region, start=start,
+                                                   end=end))
 
     def forecast(region: str, hours: int = 24, model: str = "auto") -> str:
         with ctx.ledger() as ledger:
-            out = fc.run_forecast(ledger, ctx.models_dir, region=region, hours=hours, model=model)
-        values = [v["value"] for v in out["values"]]
-        low = min(range(len(values)), key=values.__getitem__)
-        return _json({k: out[k] for k in ("region", "model", "issued_utc", "basis")}
-                     | {"mean_g_per_kwh": _round(out["mean_g_per_kwh"], 1),
-                        "min_g_per_kwh": _round(values[low], 1), "min_at_utc": out["values"][low]["ts_utc"],
-                        "max_g_per_kwh": _round(max(values), 1), "hours": len(values)})
+            return _json(forecasting.forecast_brief(ledger, ctx.models_dir, region=region, hours=hours, model=model))
 
-    def plan(solver: str = "greedy", days: int | None = 7, carbon_price_usd_per_t: float | None = None) -> str:
+    def plan(solver: Literal["greedy", "exact"] = "greedy", days: int | None = 7,
+             carbon_price_usd_per_t: float | None = None) -> str:
         from tools.plan import PlanParams
 
         with ctx.ledger() as ledger:
-            out = ops.run_plan(ledger, solver=solver, policy=active_policy(), days=days,  # type: ignore[arg-type]
-                               params=PlanParams(carbon_price_usd_per_t=carbon_price_usd_per_t))
+            out = planning.run_plan(ledger, solver=solver, policy=active_policy(), days=days,
+                                    params=PlanParams(carbon_price_usd_per_t=carbon_price_usd_per_t))
         keep = ("plan_id", "solver", "policy", "recommendations", "est_kgco2e_saved", "est_kgco2e_saved_lower",
                 "est_kgco2e_saved_upper", "est_usd_saved", "est_kwh_saved", "gap", "not_moved", "power_cap_ok",
                 "notes")
@@ -205,62 +156,38 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
 
     def recommendations(plan_id: str | None = None, status: str | None = None, kind: str | None = None,
                         team: str | None = None, limit: int = 10) -> str:
-        from tools.ledger.plans import recommendations as recs
-        from tools.ledger.plans import statuses
-
         with ctx.ledger() as ledger:
-            pid = ops.resolve_plan_id(ledger, plan_id)
-            rows = recs(ledger, pid)
-            state = statuses(ledger, [r.rec_id for r in rows])
-        rows = [r for r in rows if (status is None or state[r.rec_id] == status)
-                and (kind is None or r.kind == kind) and (team is None or r.team == team)]
-        rows.sort(key=lambda r: -r.est_kgco2e_saved.central)
-        return _json({"plan_id": pid, "matching": len(rows), "recommendations": [
-            {"rec_id": r.rec_id, "kind": r.kind, "job_id": r.job_id, "team": r.team, "status": state[r.rec_id],
-             "to_region": r.to_region, "to_start_utc": r.to_start_utc.isoformat(),
-             "est_kgco2e_saved": _round(r.est_kgco2e_saved.central), "est_kwh_saved": _round(r.est_kwh_saved.central),
-             "est_usd_saved": _round(r.est_usd_saved.central), "reason": r.reason} for r in rows[:limit]]})
+            return _json(planning.list_recommendations(ledger, plan_id=plan_id, status=status, kind=kind,
+                                                       team=team, limit=limit))
 
     def execute(plan_id: str | None = None) -> str:
         with ctx.ledger() as ledger:
-            return _json(ops.run_execute(ledger, plan_id=plan_id, actor="copilot"))
+            return _json(planning.run_execute(ledger, plan_id=plan_id, actor="copilot"))
 
     def verify(plan_id: str | None = None) -> str:
-        from tools.ledger.plans import verifications_for_plan
+        from tools.rollup import largest_mintable
 
         with ctx.ledger() as ledger:
-            out = ops.run_verify(ledger, plan_id=plan_id)
-            done = verifications_for_plan(ledger, out["plan_id"])
+            out = planning.run_verify(ledger, plan_id=plan_id)
+            sample = largest_mintable(planning.plan_verifications(ledger, out["plan_id"]))
         out.pop("ids")
-        best = sorted(done, key=lambda v: -(v.mintable_kgco2e + v.mintable_kwh))
-        return _json({k: (_round(v) if isinstance(v, float) else v) for k, v in out.items()}
-                     | {"sample_ids": [v.verification_id for v in best[:5]]})
+        return _json({k: (round(v, 3) if isinstance(v, float) else v) for k, v in out.items()}
+                     | {"sample_ids": sample})
 
     def evidence(verification_id: str) -> str:
-        from tools.ledger.plans import load_verification
-
         with ctx.ledger() as ledger:
-            v = load_verification(ledger, verification_id)
-        return _json(v.model_dump(mode="json"))
+            return _json(planning.verification_record(ledger, verification_id).model_dump(mode="json"))
 
     def balances() -> str:
-        from copilot.services.chain import open_minter
-        from tools.chain import ChainError
-        from tools.chain.reconcile import chain_status
-
         with ctx.ledger() as ledger:
-            try:
-                return _json(chain_status(open_minter(ledger, ctx.settings, actor="copilot")))
-            except ChainError as exc:
-                return _json({"running": False, "error": str(exc)})
+            return _json(chain.chain_status(ledger, ctx.settings, actor="copilot"))
 
     def policy() -> str:
         from copilot.policy import PolicyError
-        from copilot.services.policies import show_policy
 
         with ctx.ledger() as ledger:
             try:
-                stored = show_policy(ledger)
+                stored = policies.show_policy(ledger)
             except PolicyError as exc:
                 return _json({"active": False, "note": str(exc)})
         report = stored.report
@@ -270,18 +197,12 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
                       "unrecognised": [{"sentence": u.sentence, "reason": u.reason} for u in report.unrecognised]})
 
     def summary(week: str | None = None, team: str | None = None) -> str:
-        from copilot.services.summary import weekly_summary
-
         with ctx.ledger() as ledger:
-            return _json(weekly_summary(ledger, week=week, team=team))
+            return _json(summaries.weekly_summary(ledger, week=week, team=team))
 
     def mint(verification_id: str) -> str:
-        from copilot.services.chain import open_minter
-
         with ctx.ledger() as ledger:
-            outcome = open_minter(ledger, ctx.settings, ensure_up=True, actor="copilot").mint_verification(
-                verification_id)
-        return _json(outcome.model_dump(mode="json"))
+            return _json(chain.mint_verification(ledger, ctx.settings, verification_id, actor="copilot"))
 
     specs: list[tuple[Callable[..., str], type[BaseModel]]] = [
         (simulate, SimulateArgs), (account, AccountArgs), (emissions, EmissionsArgs),

@@ -20,18 +20,18 @@ def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_da
     prompt -> mint -> metered saving -> summary -> charts -> audit."""
     from copilot.agent.session import CopilotSession
     from copilot.policy import read_policy_file
+    from copilot.services.fleet import latest_emissions, run_simulation
     from copilot.services.forecasting import run_verify_metered
-    from copilot.services.operations import latest_emissions, run_simulation
     from copilot.services.policies import confirm_policy, load_policy
     from copilot.services.report import write_report
-    from tools.ledger import Ledger
+    from copilot.services.storage import audit_report, open_ledger
     from tools.simulate import SimulationConfig, TelemetryChange
 
     start = SimulationConfig().start_utc
     cap_from = start + timedelta(days=max(1, days * 2 // 3))
     config = SimulationConfig(days=days, seed=seed, telemetry_changes=(TelemetryChange(
         cluster="gpu-a", start_utc=cap_from, dynamic_power_reduction=0.12),))
-    with Ledger(db_path) as ledger:
+    with open_ledger(db_path) as ledger:
         sim = run_simulation(ledger, config)
         echo(f"1. simulated {sim['jobs']} jobs in {sim['regions']} regions ({sim['start'][:10]} .. "
              f"{sim['end'][:10]}), run {sim['run_id']}, with a GPU power cap on cluster gpu-a from "
@@ -66,7 +66,7 @@ def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_da
                 echo(f"   not approved here{'' if interactive else ' (no terminal)'}: run "
                      f"`python app.py approve --thread {thread}` to mint, or `reject`")
                 break
-    with Ledger(db_path) as ledger:
+    with open_ledger(db_path) as ledger:
         if days >= 7:
             metered = run_verify_metered(ledger, cluster="gpu-a", change_utc=cap_from, run_id=sim["run_id"])
             saved = metered["saved_kwh"]
@@ -76,10 +76,10 @@ def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_da
         files = write_report(latest_emissions(ledger, sim["run_id"]), settings.data_dir / "report")
     turn = session.ask("Weekly summary", None)
     echo("9. " + turn.answer.replace("\\n", "\\n   "))
-    with Ledger(db_path) as ledger:
-        check = ledger.verify_audit()
-    echo(f"10. charts: {', '.join(str(f) for f in files)}; audit log: {check.rows} rows, "
-         f"{'chain intact' if check.ok else 'BROKEN'}")
+    with open_ledger(db_path) as ledger:
+        check = audit_report(ledger)
+    echo(f"10. charts: {', '.join(str(f) for f in files)}; audit log: {check['rows']} rows, "
+         f"{'chain intact' if check['ok'] else 'BROKEN'}")
 
 
 def demo(db: DbOption = None,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from copilot.cli.common import DbOption, JsonOption, emit, guarded, log
-from copilot.services.storage import open_ledger
+from copilot.services.storage import audit_report, open_ledger
 
 
 def simulate(
@@ -22,7 +22,7 @@ def simulate(
     as_json: JsonOption = False,
 ) -> None:
     """Simulate a cloud fleet (jobs, grid intensity, prices, telemetry) into the ledger."""
-    from copilot.services.operations import run_simulation
+    from copilot.services.fleet import run_simulation
     from tools.simulate import SimulationConfig
 
     def work() -> dict[str, Any]:
@@ -51,7 +51,7 @@ def account(
     as_json: JsonOption = False,
 ) -> None:
     """Energy (kWh) and emissions (kgCO2e, 90% interval) of a run's jobs, by team and region."""
-    from copilot.services.operations import run_account
+    from copilot.services.fleet import run_account
     from tools.account import PROFILE_NAMES, Bounds
 
     def work() -> dict[str, Any]:
@@ -92,7 +92,7 @@ def import_grid(
     as_json: JsonOption = False,
 ) -> None:
     """Import a real grid carbon-intensity CSV as a series (nothing is written if it is bad)."""
-    from copilot.services.operations import run_import_grid
+    from copilot.services.fleet import run_import_grid
 
     def work() -> dict[str, Any]:
         if basis not in (None, "lifecycle", "direct"):
@@ -120,8 +120,7 @@ def audit(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     def work() -> dict[str, Any]:
         with open_ledger(db) as ledger:
-            report = ledger.verify_audit()
-        return {"rows": report.rows, "ok": report.ok, "problems": report.problems}
+            return audit_report(ledger)
 
     out = guarded(as_json, work)
     emit(out, as_json, lambda o: (
@@ -138,7 +137,7 @@ def report(
     as_json: JsonOption = False,
 ) -> None:
     """Charts (PNG) of emissions by region, team, UTC hour of day and day."""
-    from copilot.services.operations import latest_emissions
+    from copilot.services.fleet import latest_emissions
     from copilot.services.report import write_report
 
     def work() -> dict[str, Any]:

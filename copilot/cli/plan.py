@@ -37,7 +37,7 @@ def plan(
     as_json: JsonOption = False,
 ) -> None:
     """Plan greener, cheaper placements on the forecast; store the recommendations."""
-    from copilot.services.operations import run_plan
+    from copilot.services.planning import run_plan
     from tools.plan import PlanParams
 
     def work() -> dict[str, Any]:
@@ -83,7 +83,7 @@ def execute(
     as_json: JsonOption = False,
 ) -> None:
     """Approve and run a plan's recommendations in the simulator; write their tickets."""
-    from copilot.services.operations import run_execute
+    from copilot.services.planning import run_execute
 
     def work() -> dict[str, Any]:
         with open_ledger(db) as ledger:
@@ -101,7 +101,7 @@ def verify(
     as_json: JsonOption = False,
 ) -> None:
     """Verify executed recommendations on realised data; claimed vs verified, with evidence."""
-    from copilot.services.operations import run_verify
+    from copilot.services.planning import run_verify
 
     def work() -> dict[str, Any]:
         with open_ledger(db) as ledger:

@@ -1,10 +1,16 @@
-"""Open the token chain the settings point at: the embedded anvil node (started on demand) or a
-configured JSON-RPC node with its signer. Shared by the CLI and the copilot's tools."""
+"""The token chain, as the front ends see it: open it, start or stop the embedded node, deploy,
+read its status and history, preview and mint a verification, retire, reconcile.
+
+Nothing configured: the embedded anvil node in ``$GREENOPS_DATA_DIR/chain`` (started on demand).
+With ``GREENOPS_CHAIN_RPC_URL``: that JSON-RPC node, signing with the configured key. Every
+function takes an open ledger (``copilot.services.storage.open_ledger``) and the settings, and
+returns JSON-ready data. Amounts always come from the stored verification record.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from copilot.settings import Settings
 
@@ -52,3 +58,149 @@ def open_minter(ledger: Ledger, settings: Settings, *, ensure_up: bool = False, 
     if ensure_up:
         minter.deploy()
     return minter
+
+
+def _deployed_addresses(minter: Minter) -> dict[str, str]:
+    from tools.chain.deployments import NotDeployedError
+
+    try:
+        return {k: d.address for k, d in minter.chain.deployments().items()}
+    except NotDeployedError:
+        return {}
+
+
+# -- node and deployments -----------------------------------------------------------------------
+def chain_up(ledger: Ledger, settings: Settings) -> dict[str, Any]:
+    """Start the embedded node (if it is the configured chain) and deploy both tokens once."""
+    node: dict[str, Any] = {"embedded": settings.chain.embedded}
+    if settings.chain.embedded:
+        manager = node_manager(settings)
+        was_running = manager.info() is not None
+        info = manager.start(settings.chain.port)
+        node.update(pid=info.pid, url=info.url, state_file=info.state_file, started=not was_running)
+    minter = open_minter(ledger, settings)
+    deployments = minter.deploy()
+    return {"node": node, "network": minter.network, "chain_id": minter.client.chain_id,
+            "tokens": {k: {"address": d["address"], "symbol": d["symbol"], "block": d["block"]}
+                       for k, d in deployments.items()}}
+
+
+def chain_down(settings: Settings) -> dict[str, Any]:
+    """Stop the embedded node (its state is saved; the next start restores it)."""
+    if not settings.chain.embedded:
+        raise ValueError("chain-down only stops the embedded node; GREENOPS_CHAIN_RPC_URL is set")
+    info = node_manager(settings).stop()
+    return {"stopped": info is not None, "pid": info.pid if info else None}
+
+
+# -- reads ----------------------------------------------------------------------------------------
+def _status_of(minter: Minter) -> dict[str, Any]:
+    from tools.chain import ChainUnavailableError
+    from tools.chain.reconcile import chain_status as status
+
+    try:
+        return {"running": True, **status(minter)}
+    except ChainUnavailableError as exc:
+        return {"running": False, "network": minter.network, "node": minter.client.label, "error": str(exc),
+                "tokens": _deployed_addresses(minter)}
+
+
+def chain_status(ledger: Ledger, settings: Settings, *, actor: str = "cli") -> dict[str, Any]:
+    """Token addresses, chain id, block, recipient balances and minted totals (``running: True``),
+    or, when the node cannot be reached, ``running: False`` with the network, the node, the error
+    and the recorded token addresses. Any other chain fault (a different chain at the URL, no
+    tokens deployed) is raised: it needs a person, not a status line."""
+    return _status_of(open_minter(ledger, settings, actor=actor))
+
+
+def chain_history(ledger: Ledger, settings: Settings) -> dict[str, Any]:
+    """Every SavingsMinted and Retired event of both tokens, in chain order."""
+    minter = open_minter(ledger, settings)
+    return {"network": minter.network, "events": minter.history()}
+
+
+def reconcile(ledger: Ledger, settings: Settings, *, actor: str = "cli") -> dict[str, Any]:
+    """The ledger's mints and retirements against the chain's events: ``ok``, every difference,
+    what is pending, totals per token."""
+    from tools.chain.reconcile import reconcile as run
+
+    return run(open_minter(ledger, settings, actor=actor)).model_dump(mode="json")
+
+
+def chain_overview(ledger: Ledger, settings: Settings, *, actor: str = "ui") -> dict[str, Any]:
+    """What the Ledger & token tab shows: the network, the ledger's mint rows, and - when the chain
+    answers and the tokens are deployed - its status, events and the reconciliation; otherwise
+    ``error`` says why."""
+    from tools.chain import ChainError
+    from tools.chain.deployments import NotDeployedError
+    from tools.chain.reconcile import reconcile as run_reconcile
+    from tools.ledger.mints import list_mints
+
+    minter = open_minter(ledger, settings, actor=actor)
+    out: dict[str, Any] = {"network": minter.network, "node": minter.client.label,
+                           "mints": [m.model_dump(mode="json") for m in list_mints(ledger, network=minter.network)]}
+    try:
+        status = _status_of(minter)
+        if not status["running"]:
+            out["error"] = f"the chain node {minter.client.label} cannot be reached: {status['error']}"
+            return out
+        out["status"] = status
+        out["events"] = minter.history()
+        report = run_reconcile(minter)
+        out["reconcile"] = {"ok": report.ok, "differences": [d.model_dump(mode="json") for d in report.differences],
+                            "pending": report.pending}
+    except NotDeployedError:
+        out["error"] = "no tokens deployed yet: they are deployed on the first mint (or press Start the chain)"
+    except ChainError as exc:
+        out["error"] = f"the chain node {minter.client.label} cannot be reached: {exc}"
+    return out
+
+
+# -- mint and retire ----------------------------------------------------------------------------
+def mint_preview(ledger: Ledger, settings: Settings, verification_id: str, *, deploy: bool = False,
+                 actor: str = "cli") -> dict[str, Any]:
+    """What minting ``verification_id`` would do, for a person to approve: the verification
+    (evidence, claimed vs verified, inputs' hashes), the amount per token (18 decimals, rounded
+    down), token addresses, recipient and chain id. Writes nothing to the chain; with ``deploy``
+    the tokens are deployed first (starting the embedded node) when they are not yet."""
+    from tools.chain.deployments import NotDeployedError
+
+    try:
+        preview = open_minter(ledger, settings, actor=actor).preview(verification_id)
+    except NotDeployedError:
+        if not deploy:
+            raise
+        preview = open_minter(ledger, settings, ensure_up=True, actor=actor).preview(verification_id)
+    return preview.model_dump(mode="json")
+
+
+def approve_and_mint(ledger: Ledger, settings: Settings, verification_id: str, *, how: str,
+                     amounts: dict[str, str], actor: str) -> dict[str, Any]:
+    """Record the approval (``how`` it was given and the amounts shown) in the audit log, then mint
+    each token of the verification at most once, ever."""
+    ledger.audit("mint-approved", verification_id, {"how": how, "amounts": amounts}, actor=actor)
+    return open_minter(ledger, settings, actor=actor).mint_verification(verification_id).model_dump(mode="json")
+
+
+def mint_verification(ledger: Ledger, settings: Settings, verification_id: str, *, actor: str) -> dict[str, Any]:
+    """Mint an approved verification (starting the embedded node and deploying the tokens if need be)."""
+    minter = open_minter(ledger, settings, ensure_up=True, actor=actor)
+    return minter.mint_verification(verification_id).model_dump(mode="json")
+
+
+def retire(ledger: Ledger, settings: Settings, amount: str, reason: str, token: str, *, actor: str
+           ) -> dict[str, Any]:
+    """Burn ``amount`` tokens (a decimal string, up to 18 decimals) of the signer's ``token``
+    (``kgco2e`` or ``kwh``) with ``reason``, recorded on chain and in the ledger."""
+    from tools.tokens import TOKENS, parse_token_amount
+
+    if token not in TOKENS:
+        raise ValueError(f"token={token!r} is not one of {', '.join(TOKENS)}")
+    units = parse_token_amount(amount)
+    done = open_minter(ledger, settings, actor=actor).retire(units, reason, token)  # type: ignore[arg-type]
+    return done.model_dump(mode="json")
+
+
+def signer_address(ledger: Ledger, settings: Settings) -> str:
+    """The address that signs (and whose tokens a retirement burns)."""
+    return open_minter(ledger, settings).client.signer.address

@@ -9,10 +9,14 @@ the chain.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from copilot.settings import Settings
 from tools.ledger import Ledger
+
+LedgerHandle: TypeAlias = Ledger
+"""What ``open_ledger`` returns: front ends hold it (``with open_ledger(path) as ledger:``) and pass
+it to the services, never touching its tables."""
 
 
 def open_ledger(db_path: Path | None = None) -> Ledger:

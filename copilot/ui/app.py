@@ -24,12 +24,12 @@ import gradio as gr
 
 from copilot.agent.llm import LLMSettings
 from copilot.agent.session import CopilotSession
+from copilot.services.storage import open_ledger
 from copilot.settings import Settings
 from copilot.ui.chat import ChatContext, build_chat, init_thread
 from copilot.ui.dashboard import DashboardData, build_dashboard
 from copilot.ui.ledger import build_ledger
 from copilot.ui.policies import build_policies
-from tools.ledger import Ledger
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -53,7 +53,7 @@ def seed(settings: Settings, db_path: Path) -> dict[str, Any] | None:
     """First start: simulate a fleet (14 days, seed 1) and account it when the ledger has none."""
     from copilot.services.dashboard import seed_if_empty
 
-    with Ledger(db_path) as ledger:
+    with open_ledger(db_path) as ledger:
         return seed_if_empty(ledger)
 
 

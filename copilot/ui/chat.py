@@ -16,6 +16,9 @@ from typing import Any
 import gradio as gr
 
 from copilot.agent.session import CopilotSession, TurnResult
+from copilot.services import chain
+from copilot.services.errors import is_user_error
+from copilot.services.storage import open_ledger
 from copilot.settings import Settings
 from copilot.ui.turns import (
     Message,
@@ -25,7 +28,6 @@ from copilot.ui.turns import (
     stream_turn,
     tool_message,
 )
-from tools.ledger import Ledger
 
 EXAMPLES = ["How much did we emit?", "What did team ml emit by region?", "Forecast eu-west-1 for the next 24 hours",
             "Plan the next 2 days, execute it and verify the savings", "Mint the verified savings",
@@ -43,38 +45,32 @@ class ChatContext:
 
 
 def mint_preview(ctx: ChatContext, verification_id: str) -> tuple[dict[str, Any] | None, str | None]:
-    """``Minter.preview`` of a verification (amounts, token addresses, recipient, chain id).
+    """The mint preview of a verification (amounts, token addresses, recipient, chain id).
 
     Deploys the tokens first (starting the embedded node) when they are not deployed yet, as the
     mint itself would; a chain that cannot be reached gives None and the reason.
     """
-    from copilot.services.chain import open_minter
-    from tools.chain import ChainError
-    from tools.chain.deployments import NotDeployedError
-
-    with Ledger(ctx.db_path) as ledger:
+    with open_ledger(ctx.db_path) as ledger:
         try:
-            try:
-                preview = open_minter(ledger, ctx.settings, actor="ui").preview(verification_id)
-            except NotDeployedError:
-                preview = open_minter(ledger, ctx.settings, ensure_up=True, actor="ui").preview(verification_id)
-        except (ChainError, ValueError) as exc:
+            return chain.mint_preview(ledger, ctx.settings, verification_id, deploy=True, actor="ui"), None
+        except Exception as exc:
+            if not is_user_error(exc):
+                raise
             return None, (f"the token chain cannot be reached ({exc}); the amounts are the verification's "
                           "mintable fields")
-    return preview.model_dump(mode="json"), None
 
 
 def balances_text(ctx: ChatContext) -> str:
-    """The recipient's token balances after a mint (``tools.chain.reconcile.chain_status``)."""
-    from copilot.services.chain import open_minter
-    from tools.chain import ChainError
-    from tools.chain.reconcile import chain_status
-
-    with Ledger(ctx.db_path) as ledger:
+    """The recipient's token balances after a mint (``copilot.services.chain.chain_status``)."""
+    with open_ledger(ctx.db_path) as ledger:
         try:
-            status = chain_status(open_minter(ledger, ctx.settings, actor="ui"))
-        except (ChainError, ValueError) as exc:
+            status = chain.chain_status(ledger, ctx.settings, actor="ui")
+        except Exception as exc:
+            if not is_user_error(exc):
+                raise
             return f"Balances unavailable: {exc}"
+    if not status["running"]:
+        return f"Balances unavailable: {status['error']}"
     held = ", ".join(f"**{t['recipient_balance']} {t['symbol']}**" for t in status["tokens"].values())
     return f"New balance of `{status['recipient']}`: {held} (chain id {status['chain_id']}, block {status['block']})."
 

@@ -16,9 +16,9 @@ import pandas as pd
 
 from copilot.services import dashboard as ui_data
 from copilot.services.policies import active_policy_set
+from copilot.services.storage import open_ledger
 from copilot.settings import Settings
 from copilot.ui.chat import WRITE_QUEUE
-from tools.ledger import Ledger
 
 EMPTY_NOTE = "No plan yet: ask the copilot to plan (Chat tab) or use *Run → Plan* below."
 
@@ -81,7 +81,7 @@ class DashboardData:
         self.db_path = db_path
 
     def refresh(self, status: str | None) -> tuple[Any, ...]:
-        with Ledger(self.db_path) as ledger:
+        with open_ledger(self.db_path) as ledger:
             if not ui_data.has_simulation(ledger):
                 empty = pd.DataFrame()
                 return ("No simulation yet: use *Run → Simulate* below.", empty, empty, empty, empty, empty,
@@ -94,7 +94,7 @@ class DashboardData:
         return (summary_markdown(overview), kg, usd, *frames, recs, board)
 
     def tradeoff(self, progress: gr.Progress = gr.Progress()) -> tuple[pd.DataFrame, pd.DataFrame, str]:  # noqa: B008
-        with Ledger(self.db_path) as ledger:
+        with open_ledger(self.db_path) as ledger:
             if not ui_data.has_simulation(ledger):
                 return pd.DataFrame(), pd.DataFrame(), "No simulation yet."
             policy = active_policy_set(ledger)
@@ -109,7 +109,7 @@ class DashboardData:
     def evidence(self, frame: pd.DataFrame, evt: gr.SelectData) -> str:
         row = evt.row_value if evt.row_value else frame.iloc[evt.index[0]].tolist()
         rec_id = str(row[0])
-        with Ledger(self.db_path) as ledger:
+        with open_ledger(self.db_path) as ledger:
             try:
                 return evidence_markdown(ui_data.evidence_chain(ledger, rec_id))
             except ValueError as exc:
@@ -185,11 +185,11 @@ def build_runs(data: DashboardData) -> None:
         result = gr.Markdown(elem_id="run-result")
 
     def simulate(n_days: float, n_seed: float, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
-        from copilot.services.operations import run_account, run_simulation
+        from copilot.services.fleet import run_account, run_simulation
         from tools.simulate import SimulationConfig
 
         progress(0.1, desc=f"simulating {int(n_days)} days")
-        with Ledger(data.db_path) as ledger:
+        with open_ledger(data.db_path) as ledger:
             sim = run_simulation(ledger, SimulationConfig(days=int(n_days), seed=int(n_seed)))
             progress(0.6, desc="accounting emissions")
             acc = run_account(ledger)
@@ -199,10 +199,10 @@ def build_runs(data: DashboardData) -> None:
                 f"{acc['total_kwh']:.1f} kWh.")
 
     def plan(how: str, n_days: float, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
-        from copilot.services.operations import run_plan
+        from copilot.services.planning import run_plan
 
         progress(0.1, desc=f"planning {int(n_days)} days with the {how} solver")
-        with Ledger(data.db_path) as ledger:
+        with open_ledger(data.db_path) as ledger:
             out = run_plan(ledger, solver=how, policy=active_policy_set(ledger), days=int(n_days))  # type: ignore[arg-type]
         progress(1.0, desc="done")
         return (f"Plan `{out['plan_id']}` ({out['solver']}, policy {out['policy']}): {out['recommendations']} "
@@ -213,7 +213,7 @@ def build_runs(data: DashboardData) -> None:
         from copilot.services.forecasting import run_train
 
         progress(0.05, desc=f"training {which} for {where}")
-        with Ledger(data.db_path) as ledger:
+        with open_ledger(data.db_path) as ledger:
             out = run_train(ledger, data.settings.data_dir / "models", target="intensity", region=where, model=which)
         progress(1.0, desc="done")
         return f"Trained:\n```json\n{json.dumps(out, indent=1, default=str)[:1500]}\n```"

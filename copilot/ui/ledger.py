@@ -1,8 +1,8 @@
 """The Ledger & token tab: balances, mint history (tx and evidence hashes), on-chain events, the
 retire form and the audit status (hash-chained audit log + ledger/chain reconciliation).
 
-Everything comes from ``tools.chain.reconcile`` (``chain_status``, ``reconcile``), ``tools.chain.mint``
-(``Minter.history``, ``Minter.retire``), ``tools.ledger.mints`` and ``Ledger.verify_audit``.
+Everything comes from ``copilot.services.chain`` (status, events, reconciliation, retire) and
+``copilot.services.storage.audit_report``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from copilot.services import chain
+from copilot.services.errors import is_user_error
+from copilot.services.storage import audit_report, open_ledger
 from copilot.settings import Settings
 from copilot.ui.chat import WRITE_QUEUE
-from tools.ledger import Ledger
 
 BALANCE_COLUMNS = ["token", "symbol", "address", "total_supply", "recipient_balance", "minted", "mints", "pending"]
 MINT_COLUMNS = ["verification_id", "token", "amount", "status", "tx_hash", "block", "evidence_hash", "recipient",
@@ -25,29 +27,9 @@ EVENT_COLUMNS = ["block", "event", "token", "amount", "account", "tx_hash", "evi
 
 def chain_overview(db_path: Path, settings: Settings) -> dict[str, Any]:
     """Chain status, ledger mint rows, chain events, reconciliation and the audit check."""
-    from copilot.services.chain import open_minter
-    from tools.chain import ChainError
-    from tools.chain.deployments import NotDeployedError
-    from tools.chain.reconcile import chain_status, reconcile
-    from tools.ledger.mints import list_mints
-
-    with Ledger(db_path) as ledger:
-        audit = ledger.verify_audit()
-        minter = open_minter(ledger, settings, actor="ui")
-        mints = [m.model_dump(mode="json") for m in list_mints(ledger, network=minter.network)]
-        out: dict[str, Any] = {"network": minter.network, "node": minter.client.label, "mints": mints,
-                               "audit": {"rows": audit.rows, "ok": audit.ok, "problems": audit.problems}}
-        try:
-            out["status"] = chain_status(minter)
-            out["events"] = minter.history()
-            report = reconcile(minter)
-            out["reconcile"] = {"ok": report.ok, "differences": [d.model_dump(mode="json") for d in report.differences],
-                                "pending": report.pending}
-        except NotDeployedError:
-            out["error"] = "no tokens deployed yet: they are deployed on the first mint (or press Start the chain)"
-        except ChainError as exc:
-            out["error"] = f"the chain node {minter.client.label} cannot be reached: {exc}"
-    return out
+    with open_ledger(db_path) as ledger:
+        audit = audit_report(ledger)
+        return {**chain.chain_overview(ledger, settings, actor="ui"), "audit": audit}
 
 
 def overview_markdown(o: dict[str, Any]) -> str:
@@ -103,28 +85,24 @@ def build_ledger(db_path: Path, settings: Settings) -> tuple[Any, Any]:
         return overview_markdown(o), *overview_frames(o)
 
     def chain_up() -> tuple[Any, ...]:
-        from copilot.services.chain import open_minter
-        from tools.chain import ChainError
-
         try:
-            with Ledger(db_path) as ledger:
-                open_minter(ledger, settings, ensure_up=True, actor="ui")
-        except ChainError as exc:
+            with open_ledger(db_path) as ledger:
+                chain.chain_up(ledger, settings)
+        except Exception as exc:
+            if not is_user_error(exc):
+                raise
             raise gr.Error(f"cannot start or reach the chain: {exc}") from exc
         return load()
 
     def retire(value: str, key: str, why: str) -> tuple[Any, ...]:
-        from copilot.services.chain import open_minter
-        from tools.chain import ChainError
-        from tools.tokens import parse_token_amount
-
         try:
-            units = parse_token_amount((value or "").strip())
-            with Ledger(db_path) as ledger:
-                done = open_minter(ledger, settings, actor="ui").retire(units, why or "", key)  # type: ignore[arg-type]
-            text = (f"✓ Retired {done.amount} {TOKENS[done.token].symbol} ({done.reason!r}): tx `{done.tx_hash}`, "
-                    f"block {done.block}")
-        except (ChainError, ValueError) as exc:
+            with open_ledger(db_path) as ledger:
+                done = chain.retire(ledger, settings, (value or "").strip(), why or "", key, actor="ui")
+            text = (f"✓ Retired {done['amount']} {TOKENS[done['token']].symbol} ({done['reason']!r}): "
+                    f"tx `{done['tx_hash']}`, block {done['block']}")
+        except Exception as exc:
+            if not is_user_error(exc):
+                raise
             text = f"⚠ {exc}"
         return text, *load()
 

@@ -14,8 +14,8 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from copilot.services.storage import open_ledger
 from copilot.ui.chat import WRITE_QUEUE
-from tools.ledger import Ledger
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 CLAUSE_COLUMNS = ["line", "constraint", "value", "sentence"]
@@ -40,7 +40,7 @@ def active_markdown(db_path: Path) -> str:
     from copilot.policy import PolicyError
     from copilot.services.policies import list_policies, show_policy
 
-    with Ledger(db_path) as ledger:
+    with open_ledger(db_path) as ledger:
         try:
             active = show_policy(ledger)
             head = (f"**Active policy:** *{active.name}* (`{active.policy_id}`), {active.clauses} constraints, "
@@ -102,7 +102,7 @@ def build_policies(db_path: Path) -> tuple[Any, Any]:
 
     def activate(policy_text: str, policy_name: str, who: str) -> tuple[str, pd.DataFrame, pd.DataFrame, str]:
         try:
-            with Ledger(db_path) as ledger:
+            with open_ledger(db_path) as ledger:
                 policy_id, report = load_policy(ledger, policy_text, (policy_name or "policy").strip(),
                                                 actor=(who or "ui-user").strip())
                 done = confirm_policy(ledger, policy_id, (who or "ui-user").strip())

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from copilot.services import dashboard as ui_data
-from copilot.services.operations import run_account, run_execute, run_plan, run_simulation, run_verify
+from copilot.services.fleet import run_account, run_simulation
+from copilot.services.planning import run_execute, run_plan, run_verify
 from copilot.ui.turns import answer_chunks, approval_markdown, tool_message
 from tests.conftest import FixedClock
 from tools.ledger import Ledger

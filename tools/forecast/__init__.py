@@ -4,6 +4,7 @@
     features   feature frames, calendar, supervised windows, history validation
     models     the ForecastModel interface and the baselines (persistence, ridge)
     metrics    MAE, MAPE, RMSE and the ASHRAE Guideline 14 statistics
+    evaluate   hold-out scores of a model beside every baseline
 """
 
 from __future__ import annotations

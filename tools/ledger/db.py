@@ -345,11 +345,6 @@ class Ledger:
             frame[column] = pd.to_datetime(frame[column], utc=True)
         return validate_jobs_frame(frame, source=f"ledger run {run_id}")
 
-    def series_catalog(self, quantity: str = "intensity_g_per_kwh") -> pd.DataFrame:
-        """Stored series of one quantity (metadata only), oldest first."""
-        return pd.DataFrame(list(self.db.query(
-            "SELECT * FROM series WHERE quantity = ? ORDER BY rowid", [quantity])))
-
     def load_series(self, series_id: str) -> GridSeries | PriceSeries:
         rows = list(self.db.query("SELECT * FROM series WHERE series_id = ?", [series_id]))
         if not rows:
@@ -368,15 +363,33 @@ class Ledger:
                               upper=vals["upper"].tolist() if bounded else None)
         return PriceSeries(**common, kind=meta["quantity"], instance_type=meta["instance_type"])
 
+    def find_series(self, region: str, *, quantity: str = "intensity_g_per_kwh", kind: str = "realised",
+                    run_id: str | None = None, own_run_only: bool = False,
+                    covering: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> GridSeries | PriceSeries | None:
+        """The stored series of ``region`` (the one lookup every caller uses).
+
+        Among the series of ``quantity`` and ``kind`` (price series are ``realised``) that cover
+        ``covering`` = (start, end) when given, the one stored by ``run_id`` wins (only those with
+        ``own_run_only``), then the most recently stored. None when there is none.
+        """
+        sql = "SELECT series_id FROM series WHERE quantity = ? AND region = ? AND kind = ?"
+        args: list[Any] = [quantity, region, kind]
+        if covering is not None:
+            start, end = (pd.Timestamp(t) for t in covering)
+            sql += " AND start_utc <= ? AND end_utc >= ?"
+            args += [start.floor("s").strftime(ISO_SECONDS), end.ceil("s").strftime(ISO_SECONDS)]
+        if own_run_only:
+            sql += " AND run_id = ?"
+            args.append(run_id)
+        rows = list(self.db.query(sql + " ORDER BY (run_id IS ?) DESC, rowid DESC LIMIT 1", [*args, run_id]))
+        return self.load_series(str(rows[0]["series_id"])) if rows else None
+
     def run_series(self, run_id: str, kind: str = "realised") -> dict[str, GridSeries]:
-        """Every grid series of one kind stored by ``run_id``, by region."""
-        catalog = self.series_catalog()
-        if catalog.empty:
-            return {}
-        rows = catalog[(catalog["run_id"] == run_id) & (catalog["kind"] == kind)]
+        """Every grid series of one kind stored by ``run_id``, by region (the latest per region)."""
         out: dict[str, GridSeries] = {}
-        for series_id in rows["series_id"]:
-            series = self.load_series(str(series_id))
+        for row in self.db.query("SELECT series_id FROM series WHERE quantity = 'intensity_g_per_kwh' "
+                                 "AND run_id = ? AND kind = ? ORDER BY rowid", [run_id, kind]):
+            series = self.load_series(str(row["series_id"]))
             assert isinstance(series, GridSeries)
             out[series.region] = series
         return out
@@ -388,24 +401,18 @@ class Ledger:
         Preference: a series stored by the jobs' own run; else the most recently imported
         series of that region. Raises LedgerError naming the region if none covers the jobs.
         """
-        catalog = self.series_catalog()
         end = jobs["start_utc"] + pd.to_timedelta(jobs["duration_h"], unit="h")
         span = pd.DataFrame({"region": jobs["region"], "start": jobs["start_utc"], "end": end}
                             ).groupby("region").agg(start=("start", "min"), end=("end", "max"))
         out: dict[str, GridSeries] = {}
         for region, row in span.iterrows():
-            if catalog.empty:
+            if not self.db.table("series").count_where("quantity = 'intensity_g_per_kwh'"):
                 raise LedgerError(f"no grid series stored; needed for region {region!r}")
-            cand = catalog[(catalog["region"] == region) & (catalog["kind"] == kind)]
-            cand = cand[(pd.to_datetime(cand["start_utc"], utc=True) <= row["start"])
-                        & (pd.to_datetime(cand["end_utc"], utc=True) >= row["end"])]
-            if cand.empty:
+            series = self.find_series(str(region), kind=kind, run_id=run_id, covering=(row["start"], row["end"]))
+            if series is None:
                 raise LedgerError(
                     f"no {kind} grid series covers region {region!r} from "
                     f"{row['start'].isoformat()} to {row['end'].isoformat()}")
-            own = cand[cand["run_id"] == run_id]
-            chosen = own.iloc[-1] if not own.empty else cand.iloc[-1]
-            series = self.load_series(str(chosen["series_id"]))
             assert isinstance(series, GridSeries)
             out[str(region)] = series
         return out

@@ -79,6 +79,14 @@ def latest_plan_id(ledger: Ledger) -> str | None:
     return str(rows[0]["plan_id"]) if rows else None
 
 
+def get_plan_head(ledger: Ledger, plan_id: str) -> dict[str, Any] | None:
+    """The stored row of a plan (plan_id, run_id, solver, policy_name, policy_hash, payload,
+    created_utc), or None."""
+    ensure_tables(ledger)
+    rows = list(ledger.db.query("SELECT * FROM plans WHERE plan_id = ?", [plan_id]))
+    return rows[0] if rows else None
+
+
 def load_plan(ledger: Ledger, plan_id: str) -> Plan:
     ensure_tables(ledger)
     rows = list(ledger.db.query("SELECT payload FROM plans WHERE plan_id = ?", [plan_id]))

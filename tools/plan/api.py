@@ -190,9 +190,7 @@ def _sum(recs: list[Recommendation], field: str) -> Interval:
 def _budget(ctx: PlanContext, choice: Choice, planned_kg: ArrayF) -> dict[str, dict[str, float | bool]]:
     if ctx.policy.carbon_budget_kg is None:
         return {}
-    freq = {"day": "D", "week": "W-SUN", "month": "M"}[ctx.policy.carbon_budget_period]
-    periods = [str(p) for p in ctx.slot_time(choice.start_x).tz_convert(None).to_period(freq)]
-    per = pd.Series(planned_kg).groupby(periods).sum()
+    per = pd.Series(planned_kg).groupby(ctx.budget_periods(choice.start_x)).sum()
     limit = float(ctx.policy.carbon_budget_kg)
     return {str(k): {"planned_kgco2e": float(v), "budget_kgco2e": limit, "ok": bool(v <= limit + 1e-9)}
             for k, v in per.items()}

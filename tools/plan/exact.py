@@ -29,8 +29,6 @@ from scipy.sparse import coo_matrix
 from tools.plan.greedy import Choice, _first_per_row, baseline_choice, greedy, horizon_slots, occupancy
 from tools.plan.model import ArrayF, ArrayI, Candidates, PlanContext, best_per_job
 
-_PERIOD_FREQ = {"day": "D", "week": "W-SUN", "month": "M"}
-
 
 @dataclass
 class _Builder:
@@ -119,12 +117,6 @@ def _split_vars(ctx: PlanContext, b: _Builder, j: int) -> _Split | None:
     b.coef(b.row(ctx.width[j], ctx.width[j]), y, np.ones(y.size))
     return _Split(j, region, np.concatenate(slots), np.concatenate(starts), y, intensity,
                   kg_per_slot, z, fixed)
-
-
-def _period_keys(ctx: PlanContext, x: ArrayF) -> pd.Index:
-    freq = _PERIOD_FREQ[ctx.policy.carbon_budget_period]
-    times = ctx.slot_time(x).tz_convert(None)
-    return pd.Index([str(p) for p in times.to_period(freq)])
 
 
 def _solve_independent(ctx: PlanContext) -> Choice:
@@ -355,14 +347,14 @@ def _budget_rows(ctx: PlanContext, b: _Builder, forced: ArrayI, cands: Candidate
                  x: ArrayI, splits: dict[int, _Split], choice: Choice) -> list[int]:
     budget = float(ctx.policy.carbon_budget_kg or 0.0)
     fixed_kg = pd.Series(ctx.energy_kwh[forced] * choice.intensity[forced] / 1000.0).groupby(
-        _period_keys(ctx, ctx.start0_x[forced])).sum()
+        ctx.budget_periods(ctx.start0_x[forced])).sum()
     kg_x = ctx.energy_kwh[cands.row[cidx]] * cands.intensity[cidx] / 1000.0
-    keys_x = _period_keys(ctx, cands.start_x[cidx])
+    keys_x = ctx.budget_periods(cands.start_x[cidx])
     periods = sorted(set(keys_x) | set(fixed_kg.index))
     rows = {p: b.row(-np.inf, budget - float(fixed_kg.get(p, 0.0))) for p in periods}
     b.coef(np.array([rows[k] for k in keys_x]), x, kg_x)
     for s in splits.values():
-        keys = _period_keys(ctx, s.start)
+        keys = ctx.budget_periods(s.start)
         for k in set(keys):
             if k not in rows:
                 rows[k] = b.row(-np.inf, budget)

@@ -28,12 +28,14 @@ from tools.account import ProfileName, jobs_energy_kwh
 from tools.catalog import EGRESS_USD_PER_GB, jobs_cost_usd
 from tools.jobs import validate_jobs_frame
 from tools.schemas import GridSeries, PolicySet
-from tools.timeseries import cumulative, interval_mean
+from tools.timeseries import cumulative, interval_mean, slot_position, to_slot_units
 
 ArrayF = npt.NDArray[np.float64]
 ArrayI = npt.NDArray[np.int64]
 ArrayB = npt.NDArray[np.bool_]
 DEFAULT_CARBON_PRICE_USD_PER_T = 100.0
+BUDGET_PERIOD_FREQ = {"day": "D", "week": "W-SUN", "month": "M"}
+"""pandas period of each carbon-budget period (weeks run Monday to Sunday, UTC)."""
 _EPS = 1e-9
 
 
@@ -129,10 +131,10 @@ class PlanContext:
         micros = np.round(np.asarray(x, dtype=float) * self.step_minutes * 60e6).astype(np.int64)
         return pd.DatetimeIndex(self.t0 + pd.to_timedelta(micros, unit="us"))
 
-
-def _slots(times: pd.Series, t0: pd.Timestamp, step_minutes: int) -> ArrayF:
-    return np.asarray((pd.DatetimeIndex(times) - t0).total_seconds(), dtype=float) / (
-        step_minutes * 60.0)
+    def budget_periods(self, x: npt.ArrayLike) -> pd.Index:
+        """The carbon-budget period (e.g. ``2026-01-05/2026-01-11``) of each slot position."""
+        freq = BUDGET_PERIOD_FREQ[self.policy.carbon_budget_period]
+        return pd.Index([str(p) for p in self.slot_time(x).tz_convert(None).to_period(freq)])
 
 
 def build_context(jobs: pd.DataFrame, forecast: dict[str, GridSeries], policy: PolicySet,
@@ -169,12 +171,12 @@ def build_context(jobs: pd.DataFrame, forecast: dict[str, GridSeries], policy: P
         else:
             half = values * params.intensity_rel
         grids.append(RegionGrid(name, values, cumulative(values), half, cumulative(half),
-                                (pd.Timestamp(s.start_utc) - t0).total_seconds() / (step * 60.0)))
+                                slot_position(s.start_utc, t0, step)))
 
     n = len(frame)
-    submit_x = _slots(frame["submit_utc"], t0, step)
-    start0_x = _slots(frame["start_utc"], t0, step)
-    deadline_x = _slots(frame["deadline_utc"], t0, step)
+    submit_x = to_slot_units(frame["submit_utc"], t0, step)
+    start0_x = to_slot_units(frame["start_utc"], t0, step)
+    deadline_x = to_slot_units(frame["deadline_utc"], t0, step)
     width = frame["duration_h"].to_numpy(dtype=float) * 60.0 / step
     own_window = np.minimum(frame["max_deferral_h"].to_numpy(dtype=float) * 60.0 / step,
                             deadline_x - width - submit_x)
@@ -200,8 +202,7 @@ def build_context(jobs: pd.DataFrame, forecast: dict[str, GridSeries], policy: P
     allowed[fixed] = False
     allowed[fixed, home[fixed]] = True
     sla = np.where(frame["interruptible"].to_numpy(), 0.0, params.sla_penalty_usd_per_h * step / 60)
-    blackouts = [((pd.Timestamp(w.start_utc) - t0).total_seconds() / (step * 60.0),
-                  (pd.Timestamp(w.end_utc) - t0).total_seconds() / (step * 60.0),
+    blackouts = [(slot_position(w.start_utc, t0, step), slot_position(w.end_utc, t0, step),
                   np.array([w.regions is None or r in w.regions for r in regions]))
                  for w in policy.blackout_windows]
     price = params.carbon_price_usd_per_t

@@ -27,14 +27,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from eth_utils.crypto import keccak
 from pydantic import BaseModel, ConfigDict, Field
 
 from tools.account import rightsized_utilisation, run_energy_kwh
-from tools.hashing import canonical_json, content_hash
-from tools.records import ZERO, Execution, Interval, Recommendation, Verification
+from tools.hashing import content_hash, evidence_hash
+from tools.records import ZERO, Execution, Interval, Recommendation, Verification, mintable
 from tools.schemas import GridSeries
-from tools.timeseries import interval_mean
+from tools.timeseries import interval_mean, slot_position
 
 VERIFY_METHOD_VERSION = "1"
 METHODS = {"shift": "counterfactual-shift", "rightsize": "calibrated-energy-counterfactual",
@@ -57,7 +56,7 @@ class VerificationError(ValueError):
 
 
 def _mean_intensity(series: GridSeries, start: datetime, hours: float) -> float:
-    xs = (start - series.start_utc).total_seconds() / (series.step_minutes * 60.0)
+    xs = slot_position(start, series.start_utc, series.step_minutes)
     xe = xs + hours * 60.0 / series.step_minutes
     if xs < -1e-9 or xe > len(series.values) + 1e-9:
         raise VerificationError(
@@ -149,16 +148,11 @@ def verify(rec: Recommendation, execution: Execution, job: pd.Series,
         "counterfactual_kwh": cf_kwh, "actual_kwh": act_kwh,
         "saved_kgco2e": saved_kg.model_dump(), "saved_kwh": saved_kwh.model_dump(),
         "claimed_kgco2e": rec.est_kgco2e_saved.central, "claimed_kwh": rec.est_kwh_saved.central,
-        "mintable_kgco2e": max(0.0, saved_kg.lower),
-        "mintable_kwh": 0.0 if rec.kind == "shift" else max(0.0, saved_kwh.lower),
+        "mintable_kgco2e": mintable(saved_kg),
+        "mintable_kwh": 0.0 if rec.kind == "shift" else mintable(saved_kwh),
     }
     evidence = evidence_hash(body)
     return Verification(verification_id=evidence[2:18], evidence_hash=evidence, **body)
-
-
-def evidence_hash(body: dict[str, Any]) -> str:
-    """``0x`` + keccak256 of the canonical JSON of a verification body (without its ids)."""
-    return "0x" + keccak(text=canonical_json(body)).hex()
 
 
 def recompute_evidence_hash(v: Verification) -> str:

@@ -20,12 +20,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from eth_utils.crypto import keccak
 from pydantic import BaseModel, ConfigDict, Field
 
 from tools.forecast.metrics import fractional_savings_uncertainty
-from tools.hashing import canonical_json, content_hash
-from tools.records import Interval
+from tools.hashing import content_hash, evidence_hash
+from tools.records import Interval, mintable
 from tools.schemas import FiniteFloat, UtcDatetime
 from tools.verify.baseline import (
     CV_RMSE_MAX_PCT,
@@ -116,11 +115,11 @@ def verify_metered(telemetry: pd.DataFrame, cluster: str, change_utc: datetime, 
         "residual_autocorrelation": fitted.rho, "counterfactual_kwh": counterfactual,
         "metered_kwh": float(metered.sum()), "saved_kwh": interval.model_dump(),
         "savings_fraction": fraction, "fractional_uncertainty": fsu, "accepted": accepted,
-        "reasons": reasons, "mintable_kwh": max(0.0, interval.lower) if accepted else 0.0,
+        "reasons": reasons, "mintable_kwh": mintable(interval) if accepted else 0.0,
         "inputs": inputs, "parameters": {"confidence": confidence, "baseline_days": baseline_days,
                                          "cv_rmse_max_pct": CV_RMSE_MAX_PCT, "nmbe_max_pct": NMBE_MAX_PCT},
     }
-    evidence = "0x" + keccak(text=canonical_json(body)).hex()
+    evidence = evidence_hash(body)
     return MeteredVerification(verification_id=evidence[2:18], evidence_hash=evidence, **body)
 
 

@@ -1,0 +1,115 @@
+"""Totals the front ends show (pure): a plan by kind, a set of verifications, a forecast, an
+emissions breakdown, a filtered list of recommendations. Every figure is a sum, a count, a
+minimum or a selection of what the other tools produced; nothing new is estimated here.
+
+Units: kgCO2e, kWh, USD, gCO2e/kWh; times UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tools.account import GroupBy, aggregate
+from tools.records import Plan, Recommendation, Verification
+from tools.schemas import GridSeries
+
+
+def plan_summary(plan: Plan) -> dict[str, Any]:
+    """A plan's totals (central and 90% interval), by kind, not-moved reasons, gap and notes."""
+    by_kind: dict[str, dict[str, float]] = {}
+    for rec in plan.recommendations:
+        agg = by_kind.setdefault(rec.kind, {"count": 0, "est_kgco2e_saved": 0.0,
+                                            "est_kwh_saved": 0.0, "est_usd_saved": 0.0})
+        agg["count"] += 1
+        agg["est_kgco2e_saved"] += rec.est_kgco2e_saved.central
+        agg["est_kwh_saved"] += rec.est_kwh_saved.central
+        agg["est_usd_saved"] += rec.est_usd_saved.central
+    t = plan.totals
+    return {
+        "plan_id": plan.plan_id, "solver": plan.solver,
+        "policy": plan.policy_name, "recommendations": t.recommendations,
+        "est_kgco2e_saved": t.est_kgco2e_saved.central,
+        "est_kgco2e_saved_lower": t.est_kgco2e_saved.lower,
+        "est_kgco2e_saved_upper": t.est_kgco2e_saved.upper,
+        "est_usd_saved": t.est_usd_saved.central, "est_kwh_saved": t.est_kwh_saved.central,
+        "baseline_kgco2e": t.baseline_kgco2e, "planned_kgco2e": t.planned_kgco2e,
+        "gap": plan.gap, "objective_usd": plan.objective_usd, "bound_usd": plan.bound_usd,
+        "not_moved": plan.not_moved_counts(), "by_kind": by_kind,
+        "power_cap_ok": plan.power_cap_ok, "budget": plan.budget, "notes": plan.notes,
+        "runtime_s": plan.runtime_s,
+    }
+
+
+def verification_totals(verifications: Sequence[Verification]) -> dict[str, Any]:
+    """Claimed vs verified (central and sum of lower bounds) and mintable amounts of a set of
+    verifications, kgCO2e and kWh."""
+    done = list(verifications)
+    return {
+        "verifications": len(done),
+        "ids": [v.verification_id for v in done],
+        "verified_kgco2e": sum(v.saved_kgco2e.central for v in done),
+        "verified_kgco2e_lower": sum(v.saved_kgco2e.lower for v in done),
+        "verified_kwh": sum(v.saved_kwh.central for v in done),
+        "verified_kwh_lower": sum(v.saved_kwh.lower for v in done),
+        "claimed_kgco2e": sum(v.claimed_kgco2e for v in done),
+        "claimed_kwh": sum(v.claimed_kwh for v in done),
+        "mintable_kgco2e": sum(v.mintable_kgco2e for v in done),
+        "mintable_kwh": sum(v.mintable_kwh for v in done),
+    }
+
+
+def largest_mintable(verifications: Iterable[Verification], n: int = 5) -> list[str]:
+    """Ids of the ``n`` verifications with the largest mintable amount (kgCO2e + kWh), largest first."""
+    ranked = sorted(verifications, key=lambda v: -(v.mintable_kgco2e + v.mintable_kwh))
+    return [v.verification_id for v in ranked[:n]]
+
+
+def series_summary(series: GridSeries) -> dict[str, Any]:
+    """Mean, minimum (and when) and maximum of a grid series (forecast or realised), gCO2e/kWh."""
+    values = np.asarray(series.values, dtype=float)
+    low = int(np.argmin(values))
+    return {"mean_g_per_kwh": float(values.mean()), "min_g_per_kwh": float(values[low]),
+            "min_at_utc": series.index()[low].isoformat(), "max_g_per_kwh": float(values.max()),
+            "hours": round(len(values) * series.step_minutes / 60)}
+
+
+def emissions_breakdown(emissions: pd.DataFrame, group_by: GroupBy, *, team: str | None = None,
+                        region: str | None = None, start: date | None = None, end: date | None = None
+                        ) -> dict[str, Any]:
+    """Accounted emissions filtered by team, region and UTC days [start, end], grouped by team,
+    region, UTC day or hour: kgCO2e with its 90% interval, kWh and jobs per group, and the total."""
+    frame = emissions
+    if team:
+        frame = frame[frame["team"] == team]
+    if region:
+        frame = frame[frame["region"] == region]
+    day = pd.DatetimeIndex(frame["start_utc"]).floor("D").date
+    if start:
+        frame = frame[day >= start]
+        day = pd.DatetimeIndex(frame["start_utc"]).floor("D").date
+    if end:
+        frame = frame[day <= end]
+    if frame.empty:
+        return {"group_by": group_by, "groups": {}, "jobs": 0, "note": "no jobs match"}
+    agg = aggregate(frame, group_by)
+    groups = {str(k)[:10]: {"kgco2e": round(float(r.emissions_kg), 3), "lower_kgco2e": round(float(r.lower_kg), 3),
+                            "upper_kgco2e": round(float(r.upper_kg), 3), "kwh": round(float(r.energy_kwh), 3),
+                            "jobs": int(r.jobs)} for k, r in agg.iterrows()}
+    return {"group_by": group_by, "filters": {"team": team, "region": region, "start": start, "end": end},
+            "total_kgco2e": round(float(agg["emissions_kg"].sum()), 3), "jobs": int(agg["jobs"].sum()),
+            "groups": groups}
+
+
+def select_recommendations(recs: Iterable[Recommendation], statuses: Mapping[str, str], *,
+                           status: str | None = None, kind: str | None = None, team: str | None = None
+                           ) -> list[Recommendation]:
+    """Recommendations matching status, kind and team, largest estimated kgCO2e saving first."""
+    rows = [r for r in recs if (status is None or statuses[r.rec_id] == status)
+            and (kind is None or r.kind == kind) and (team is None or r.team == team)]
+    rows.sort(key=lambda r: -r.est_kgco2e_saved.central)
+    return rows
