@@ -98,10 +98,10 @@ def evaluate_openai() -> dict[str, Any]:
     from langchain_core.messages import HumanMessage, SystemMessage
 
     from copilot.agent.context import ToolContext
-    from copilot.agent.llm import LLMSettings, make_chat_model
+    from copilot.agent.llm import make_chat_model
     from copilot.agent.prompts import SYSTEM_PROMPT
     from copilot.agent.toolset import AGENT_TOOL_NAMES, make_tools
-    from copilot.settings import Settings
+    from copilot.settings import LLMSettings, Settings
 
     settings = LLMSettings.from_env({**os.environ, "GREENOPS_LLM_PROVIDER": "openai"})
     tools = make_tools(ToolContext(Path("unused.sqlite"), Settings.from_env()))

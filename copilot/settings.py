@@ -18,6 +18,15 @@ Chain (token) variables; with none set, the embedded anvil node in ``$GREENOPS_D
     GREENOPS_CHAIN_TIMEOUT_S            seconds to wait for a receipt (default 60)
     GREENOPS_ANVIL_BIN                  anvil binary (default: node_modules/@foundry-rs/anvil-*)
 Key material itself is never part of the settings: only the names of the variables holding it.
+
+Language model (``copilot.agent.llm`` builds it); with none set, the offline router answers:
+    GREENOPS_LLM_PROVIDER   offline | openai | ollama. Default: openai if OPENAI_BASE_URL or
+                            OPENAI_API_KEY is set, ollama if OLLAMA_HOST is set, else offline
+    GREENOPS_LLM_MODEL      model name (default gpt-4o-mini for openai, llama3.1 for ollama)
+    OPENAI_BASE_URL         OpenAI-compatible server (OpenAI, vLLM, llama.cpp server ...)
+    OPENAI_API_KEY          its key ("not-needed" is sent when a local server needs none)
+    OLLAMA_HOST             Ollama server URL
+    GREENOPS_LLM_MAX_TOKENS answer length cap (default 800)
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 ENV_PREFIX = "GREENOPS_"
 
@@ -37,13 +47,17 @@ class Settings:
     data_dir: Path
     db_path: Path
     chain: ChainSettings = field(default_factory=lambda: ChainSettings())
+    llm: LLMSettings = field(default_factory=lambda: LLMSettings(provider="offline"))
+    login_name: str = "cli"  # the local account ($USER, else $LOGNAME): the default actor of CLI actions
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get(f"{ENV_PREFIX}DATA_DIR") or "var")
         db_path = Path(env.get(f"{ENV_PREFIX}DB") or data_dir / "greenops.sqlite")
-        return cls(data_dir=data_dir, db_path=db_path, chain=ChainSettings.from_env(env))
+        login = (env.get("USER") or env.get("LOGNAME") or "").strip() or "cli"
+        return cls(data_dir=data_dir, db_path=db_path, chain=ChainSettings.from_env(env),
+                   llm=LLMSettings.from_env(env), login_name=login)
 
 
 @dataclass(frozen=True)
@@ -93,3 +107,54 @@ class ChainSettings:
                    recipient=get("CHAIN_RECIPIENT"),
                    receipt_timeout_s=number("CHAIN_TIMEOUT_S", 60.0, 0.1, 3600.0),
                    anvil_bin=Path(anvil) if anvil else None)
+
+
+Provider = Literal["offline", "openai", "ollama"]
+PROVIDERS: tuple[str, ...] = ("offline", "openai", "ollama")
+
+
+class LLMConfigError(ValueError):
+    """The LLM configuration is inconsistent (unknown provider, missing URL)."""
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    """Which language model answers (none configured: the offline router)."""
+
+    provider: Provider
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    max_tokens: int = 800
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> LLMSettings:
+        env = os.environ if env is None else env
+        provider = (env.get("GREENOPS_LLM_PROVIDER") or "").strip().lower()
+        if not provider:
+            if env.get("OPENAI_BASE_URL") or env.get("OPENAI_API_KEY"):
+                provider = "openai"
+            elif env.get("OLLAMA_HOST"):
+                provider = "ollama"
+            else:
+                provider = "offline"
+        if provider not in PROVIDERS:
+            raise LLMConfigError(f"GREENOPS_LLM_PROVIDER={provider!r} is not one of {', '.join(PROVIDERS)}")
+        base = env.get("OPENAI_BASE_URL") if provider == "openai" else env.get("OLLAMA_HOST")
+        try:
+            max_tokens = int(env.get("GREENOPS_LLM_MAX_TOKENS") or 800)
+        except ValueError as exc:
+            raise LLMConfigError("GREENOPS_LLM_MAX_TOKENS must be an integer") from exc
+        return cls(provider=provider, model=env.get("GREENOPS_LLM_MODEL") or None,  # type: ignore[arg-type]
+                   base_url=base or None, api_key=env.get("OPENAI_API_KEY") or None, max_tokens=max_tokens)
+
+    @property
+    def label(self) -> str:
+        if self.provider == "offline":
+            return "offline mode (deterministic router, no LLM)"
+        return f"{self.provider}: {self.model_name}" + (f" at {self.base_url}" if self.base_url else "")
+
+    @property
+    def model_name(self) -> str:
+        return self.model or {"openai": "gpt-4o-mini", "ollama": "llama3.1", "offline": "offline-router"}[
+            self.provider]

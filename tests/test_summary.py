@@ -9,10 +9,11 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage, HumanMessage
 
-from copilot.agent.llm import LLMConfigError, LLMSettings, for_provider
+from copilot.agent.llm import for_provider
 from copilot.agent.render import render_summary
 from copilot.agent.summary_text import write_summary
 from copilot.services.summary import weekly_summary
+from copilot.settings import LLMConfigError, LLMSettings
 from tools.ledger import Ledger
 from tools.rollup import previous_week
 

@@ -18,9 +18,9 @@ from langgraph.types import Command
 
 from copilot.agent.context import ToolContext
 from copilot.agent.graph import build_graph, sqlite_checkpointer
-from copilot.agent.llm import LLMSettings, make_chat_model
+from copilot.agent.llm import make_chat_model
 from copilot.services.storage import record_event
-from copilot.settings import Settings
+from copilot.settings import LLMSettings, Settings
 
 MAX_QUESTION_CHARS = 4000
 
@@ -53,7 +53,7 @@ class CopilotSession:
                  chat_model: BaseChatModel | None = None, checkpoint_path: Path | None = None) -> None:
         self.settings = settings
         self.db_path = db_path
-        self.llm = llm or LLMSettings.from_env()
+        self.llm = llm or settings.llm
         model = chat_model or make_chat_model(self.llm)
         self.mode = self.llm.label if chat_model is None else f"custom model {type(chat_model).__name__}"
         self.checkpointer = sqlite_checkpointer(checkpoint_path or settings.data_dir / "checkpoints.sqlite")

@@ -10,11 +10,12 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from copilot.agent.guard import check_numbers
-from copilot.agent.llm import LLMSettings, for_provider, make_chat_model
+from copilot.agent.llm import for_provider, make_chat_model
 from copilot.agent.prompts import SUMMARY_PROMPT
 from copilot.agent.render import render_summary
 from copilot.services.storage import open_ledger, record_event
 from copilot.services.summary import weekly_summary
+from copilot.settings import LLMSettings
 
 
 def write_summary(db_path: Path, *, week: str | None = None, team: str | None = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated, Any
 
 import typer
@@ -54,7 +53,7 @@ def ask(
 
 def _decide(thread: str, approved: bool, approver: str | None, reason: str, db: Any, as_json: bool) -> None:
     def work() -> dict[str, Any]:
-        who = approver or getpass.getuser()
+        who = approver or Settings.from_env().login_name
         return dict(_session(db).decide(thread, approved=approved, approver=who, reason=reason).as_dict())
 
     emit(guarded(as_json, work), as_json, _render_turn)

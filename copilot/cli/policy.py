@@ -12,7 +12,6 @@ takes ``--db`` and ``--json`` like the rest of the CLI; errors exit with status 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +19,7 @@ import typer
 
 from copilot.cli.common import DbOption, JsonOption, emit, guarded
 from copilot.services.storage import open_ledger
+from copilot.settings import Settings
 
 policy_app = typer.Typer(add_completion=False, no_args_is_help=True,
                          help="Load, confirm and show sustainability policies written in plain English.")
@@ -29,7 +29,7 @@ ActorOption = Annotated[str | None, typer.Option(
 
 
 def _actor(actor: str | None) -> str:
-    return (actor or os.environ.get("USER") or "cli").strip() or "cli"
+    return (actor or "").strip() or Settings.from_env().login_name
 
 
 def _value(value: Any) -> str:

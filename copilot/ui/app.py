@@ -22,10 +22,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry calls
 
 import gradio as gr
 
-from copilot.agent.llm import LLMSettings
 from copilot.agent.session import CopilotSession
 from copilot.services.storage import open_ledger
-from copilot.settings import Settings
+from copilot.settings import LLMSettings, Settings
 from copilot.ui.chat import ChatContext, build_chat, init_thread
 from copilot.ui.dashboard import DashboardData, build_dashboard
 from copilot.ui.ledger import build_ledger
