@@ -43,8 +43,10 @@ run: $(STAMP) $(NODE_STAMP)
 ## make test: lint, type-check and the whole test suite (slow and browser tests included)
 test: $(NODE_STAMP) browser lint typecheck unit
 
+## make lint: ruff, and the layer contracts of pyproject.toml (import-linter; docs/architecture.md)
 lint: $(STAMP)
 	$(PY) -m ruff check tools copilot models tests bench app.py
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(PY) -m mypy tools copilot

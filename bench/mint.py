@@ -28,6 +28,7 @@ from tools.chain import ChainClient  # noqa: E402
 from tools.chain.mint import Minter  # noqa: E402
 from tools.chain.node import AnvilNode, find_anvil, free_port  # noqa: E402
 from tools.ledger import Ledger  # noqa: E402
+from tools.ledger.queries import mintable_verification_ids  # noqa: E402
 from tools.plan import PlanParams  # noqa: E402
 from tools.simulate import SimulationConfig  # noqa: E402
 
@@ -42,9 +43,7 @@ def verified_ledger(path: Path) -> list[str]:
         run_plan(ledger, params=PlanParams())
         run_execute(ledger)
         run_verify(ledger)
-        return [r["verification_id"] for r in ledger.db.query(
-            "SELECT verification_id FROM verifications WHERE mintable_kgco2e > 0 OR mintable_kwh > 0 "
-            "ORDER BY rowid")]
+        return mintable_verification_ids(ledger)
 
 
 def measure(client: ChainClient, ledger_path: Path, ids: list[str]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import pytest
 
 from copilot.services.fleet import run_simulation
 from copilot.services.planning import run_execute, run_plan, run_verify
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, skip_or_fail
 from tools.chain import ChainClient, NodeSigner
 from tools.chain.mint import Minter
 from tools.chain.node import AnvilNode, NodeInfo, find_anvil, free_port
@@ -32,10 +32,8 @@ BACKENDS = ["in-process", "anvil"]
 def anvil_or_skip() -> Path:
     binary = find_anvil()
     if binary is None:
-        reason = ("anvil binary not found (node_modules/@foundry-rs/anvil-*/bin/anvil, "
-                  "$GREENOPS_ANVIL_BIN or PATH): run `make install-node`")
-        print(f"SKIP: {reason}")
-        pytest.skip(reason)
+        skip_or_fail("anvil binary not found (node_modules/@foundry-rs/anvil-*/bin/anvil, "
+                     "$GREENOPS_ANVIL_BIN or PATH): run `make install-node`")
     return binary
 
 

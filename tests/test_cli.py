@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -156,3 +157,61 @@ def test_demo_runs_on_embedded_defaults(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=300, check=True)
     assert "chain intact" in proc.stdout and "kgCO2e" in proc.stdout
     assert len(list((tmp_path / "data" / "report").glob("*.png"))) == 4
+
+
+def _leaf_commands(group: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # a group (Typer has its own click classes)
+            out += _leaf_commands(command, f"{prefix}{name} ")
+        else:
+            out.append((f"{prefix}{name}", command))
+    return out
+
+
+def test_every_command_takes_db_and_json() -> None:
+    """The README's promise, for every registered command (sub-commands included)."""
+    import typer.main
+
+    commands = _leaf_commands(typer.main.get_command(app))
+    assert len(commands) >= 25
+    missing = [(name, flag) for name, command in commands for flag in ("--db", "--json")
+               if not any(flag in p.opts for p in command.params)]
+    assert missing == []
+
+
+def test_chain_down_takes_db(tmp_path: Path) -> None:
+    env = {**os.environ, "GREENOPS_DATA_DIR": str(tmp_path / "data"), "GREENOPS_CHAIN_RPC_URL": ""}
+    proc = subprocess.run([sys.executable, "app.py", "chain-down", "--db", str(tmp_path / "x.sqlite"), "--json"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"stopped": False, "pid": None}
+
+
+def test_demo_json_is_one_json_document(tmp_path: Path) -> None:
+    env = {**os.environ, "GREENOPS_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.run([sys.executable, "app.py", "demo", "--days", "2", "--json"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300, check=True)
+    steps = json.loads(proc.stdout)["steps"]
+    assert steps[0].startswith("1. simulated") and "chain intact" in steps[-1]
+
+
+def test_ui_json_prints_where_it_serves(tmp_path: Path) -> None:
+    from tools.chain.node import free_port
+
+    port = free_port()
+    env = {**os.environ, "GREENOPS_DATA_DIR": str(tmp_path / "data"), "GRADIO_ANALYTICS_ENABLED": "False",
+           "GREENOPS_LLM_PROVIDER": "offline"}
+    proc = subprocess.Popen([sys.executable, "app.py", "ui", "--port", str(port), "--no-seed", "--json"], cwd=REPO,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline()]  # the server is up when the JSON is printed
+        while lines[-1] and not lines[-1].startswith("}"):
+            lines.append(proc.stdout.readline())
+        assert json.loads("".join(lines)) == {"url": f"http://127.0.0.1:{port}/",
+                                              "db": str(tmp_path / "data" / "greenops.sqlite"),
+                                              "mode": "offline mode (deterministic router, no LLM)"}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
-import os
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import require_real_data
 from tools.schemas import GridSeries
 from tools.sources import GridFileError, file_sha256, read_grid_csv
 
@@ -329,11 +329,7 @@ class TestBadInput:
 
 @pytest.fixture(scope="module")
 def real_dir() -> Path:
-    default = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
-    path = Path(os.environ.get("GREENOPS_REAL_DATA", default))
-    if not path.is_dir():
-        pytest.skip(f"real data directory not found: {path}")
-    return path
+    return require_real_data()
 
 
 def _raw(path: Path, time_col: str, value_col: str) -> list[tuple[datetime, float]]:

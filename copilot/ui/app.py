@@ -85,15 +85,15 @@ def build_app(settings: Settings, db_path: Path, *, session: CopilotSession | No
 
 
 def launch(settings: Settings, db_path: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-           seed_fleet: bool = True, block: bool = True) -> gr.Blocks:
+           seed_fleet: bool = True, block: bool = True, quiet: bool = False) -> gr.Blocks:
     """Seed (first start), build and serve the app; with ``block=False`` return at once
-    (``demo.close()`` stops it)."""
+    (``demo.close()`` stops it); ``quiet`` keeps Gradio's banner off stdout."""
     if seed_fleet:
         seeded = seed(settings, db_path)
         if seeded:
             print(f"first start: simulated {seeded['jobs']} jobs over {seeded['days']} days (seed {seeded['seed']}), "
                   f"run {seeded['run_id']}; {seeded['total_kgco2e']:.1f} kgCO2e", file=sys.stderr)
     demo = build_app(settings, db_path)
-    demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, show_error=True, quiet=False,
+    demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, show_error=True, quiet=quiet,
                 ssr_mode=False, css=CSS, theme=gr.themes.Soft(primary_hue="green"), footer_links=[])
     return demo

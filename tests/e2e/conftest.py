@@ -22,14 +22,17 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, skip_or_fail
 from tools.chain.node import AnvilNode, free_port
 
 ARTIFACTS = REPO / "tests" / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 START_TIMEOUT_S = 120.0
-UI_TIMEOUT_MS = 60_000
+UI_TIMEOUT_MS = 180_000
+"""Every wait of these tests, actions and assertions alike: a plan -> execute -> verify turn or a
+mint preview (which starts the chain and deploys the tokens) can take well over Playwright's
+default 5 s on a loaded 2-core machine, and no test may depend on machine speed."""
 
 
 def chromium_or_skip() -> str:
@@ -37,9 +40,7 @@ def chromium_or_skip() -> str:
     found = os.environ.get("GREENOPS_CHROMIUM") or shutil.which("chromium") or (
         "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
     if not found:
-        reason = "chromium not found (install Debian's package: apt-get install chromium; `make test` does)"
-        print(f"SKIP: {reason}")
-        pytest.skip(reason)
+        skip_or_fail("chromium not found (install Debian's package: apt-get install chromium; `make test` does)")
     return found
 
 
@@ -110,9 +111,7 @@ def browser(app: App) -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        reason = "the playwright package is not installed (pip install -e '.[dev]')"
-        print(f"SKIP: {reason}")
-        pytest.skip(reason)
+        skip_or_fail("the playwright package is not installed (pip install -e '.[dev]')")
     pw = sync_playwright().start()
     try:
         chrome = pw.chromium.launch(executable_path=chromium_or_skip(), headless=True, args=CHROMIUM_ARGS)

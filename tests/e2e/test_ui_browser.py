@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
-from tests.e2e.conftest import App, open_page, screenshot
+from tests.e2e.conftest import UI_TIMEOUT_MS, App, open_page, screenshot
 from tools.ledger import Ledger
 from tools.ledger.plans import latest_plan_id, load_plan
+from tools.ledger.queries import mintable_verification_ids
 
 pytestmark = pytest.mark.e2e
 TX_HASH = re.compile(r"tx (0x[0-9a-f]{64})")
@@ -23,8 +24,10 @@ EU = {"eu-west-1", "eu-north-1"}
 
 
 def expect(target: Any) -> Any:
+    """Playwright's ``expect`` with the generous wait of every long step (``UI_TIMEOUT_MS``)."""
     from playwright.sync_api import expect as pw_expect
 
+    pw_expect.set_options(timeout=UI_TIMEOUT_MS)
     return pw_expect(target)
 
 
@@ -40,11 +43,9 @@ def ask(page: Any, question: str, wait_for: str) -> str:
 def mintable_unminted(app: App) -> str:
     """A verification with something to mint whose recommendation is still 'verified'."""
     with Ledger(app.db) as ledger:
-        rows = list(ledger.db.query(
-            "SELECT v.verification_id FROM verifications v JOIN recommendations r ON r.rec_id = v.rec_id "
-            "WHERE r.status = 'verified' AND v.mintable_kgco2e > 0 ORDER BY v.mintable_kgco2e DESC LIMIT 1"))
-    assert rows, "no verified, unminted verification in the ledger"
-    return str(rows[0]["verification_id"])
+        ids = mintable_verification_ids(ledger, unminted_only=True)
+    assert ids, "no verified, unminted verification in the ledger"
+    return ids[0]
 
 
 def verified(page: Any) -> None:
