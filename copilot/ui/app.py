@@ -6,8 +6,8 @@ One ``CopilotSession`` (compiled graph + SQLite checkpointer) serves every brows
 browser session gets its own conversation thread id (a ``gr.State`` set when the page loads)
 and its own chat history, so a pending mint approval is only ever shown to, and decided by, the
 session whose thread is waiting. Events that write the ledger share one Gradio concurrency
-group and run one at a time. Tabs live in ``ui_chat``, ``ui_dashboard``, ``ui_policies`` and
-``ui_ledger``; their data in ``ui_data`` and ``ui_turns`` (no Gradio there).
+group and run one at a time. Tabs live in ``chat``, ``dashboard``, ``policies`` and ``ledger``;
+their data comes from ``copilot.services`` and ``turns`` (no Gradio there).
 """
 
 from __future__ import annotations

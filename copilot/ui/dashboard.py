@@ -14,7 +14,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from copilot.services import dashboard as ui_data
+from copilot.services import dashboard
 from copilot.services.policies import active_policy_set
 from copilot.services.storage import open_ledger
 from copilot.settings import Settings
@@ -29,7 +29,7 @@ def summary_markdown(overview: dict[str, Any] | None) -> str:
         return EMPTY_NOTE
     o = overview
     kg, kwh, usd = o["est_kgco2e_saved"], o["est_kwh_saved"], o["est_usd_saved"]
-    statuses = " · ".join(f"{s} {o['statuses'].get(s, 0)}" for s in ui_data.STATUSES if o["statuses"].get(s))
+    statuses = " · ".join(f"{s} {o['statuses'].get(s, 0)}" for s in dashboard.STATUSES if o["statuses"].get(s))
     return (f"**Latest plan** `{o['plan_id']}` ({o['solver']}, policy *{o['policy']}*) over {o['jobs']} jobs: "
             f"{o['recommendations']} recommendations; forecast operational emissions "
             f"{o['baseline_kgco2e']:.1f} → {o['planned_kgco2e']:.1f} kgCO2e, instance cost "
@@ -82,23 +82,23 @@ class DashboardData:
 
     def refresh(self, status: str | None) -> tuple[Any, ...]:
         with open_ledger(self.db_path) as ledger:
-            if not ui_data.has_simulation(ledger):
+            if not dashboard.has_simulation(ledger):
                 empty = pd.DataFrame()
                 return ("No simulation yet: use *Run → Simulate* below.", empty, empty, empty, empty, empty,
                         empty, empty)
-            overview = ui_data.plan_overview(ledger)
-            kg, usd = ui_data.plan_timeline(ledger)
-            frames = [ui_data.emissions_by(ledger, by) for by in ("region", "team", "hour")]
-            recs = ui_data.recommendation_table(ledger, status=None if status in (None, "", "all") else status)
-            board = ui_data.leaderboard(ledger)
+            overview = dashboard.plan_overview(ledger)
+            kg, usd = dashboard.plan_timeline(ledger)
+            frames = [dashboard.emissions_by(ledger, by) for by in ("region", "team", "hour")]
+            recs = dashboard.recommendation_table(ledger, status=None if status in (None, "", "all") else status)
+            board = dashboard.leaderboard(ledger)
         return (summary_markdown(overview), kg, usd, *frames, recs, board)
 
     def tradeoff(self, progress: gr.Progress = gr.Progress()) -> tuple[pd.DataFrame, pd.DataFrame, str]:  # noqa: B008
         with open_ledger(self.db_path) as ledger:
-            if not ui_data.has_simulation(ledger):
+            if not dashboard.has_simulation(ledger):
                 return pd.DataFrame(), pd.DataFrame(), "No simulation yet."
             policy = active_policy_set(ledger)
-            curve = ui_data.tradeoff_curve(ledger, policy=policy,
+            curve = dashboard.tradeoff_curve(ledger, policy=policy,
                                            progress=lambda f, d: progress(f, desc=d))
         note = (f"Greedy plans of the first {int(curve['jobs'].iloc[0])} jobs (no energy recommendations) under "
                 f"{'policy ' + policy.name if policy else 'no policy'}, one per carbon price; forecast emissions "
@@ -111,7 +111,7 @@ class DashboardData:
         rec_id = str(row[0])
         with open_ledger(self.db_path) as ledger:
             try:
-                return evidence_markdown(ui_data.evidence_chain(ledger, rec_id))
+                return evidence_markdown(dashboard.evidence_chain(ledger, rec_id))
             except ValueError as exc:
                 return f"⚠ {exc}"
 
@@ -147,7 +147,7 @@ def build_dashboard(data: DashboardData) -> tuple[Any, Any, Any, Any]:
                  for by, label in (("region", "region"), ("team", "team"), ("hour", "UTC hour of start"))]
     with gr.Row():
         with gr.Column(scale=3):
-            status = gr.Dropdown(["all", *ui_data.STATUSES], value="all", elem_id="rec-status",
+            status = gr.Dropdown(["all", *dashboard.STATUSES], value="all", elem_id="rec-status",
                                  label="Recommendations of the latest plan: status")
             recs = gr.Dataframe(interactive=False, max_height=320, elem_id="recs", label="click a row for its evidence")
         with gr.Column(scale=2):
