@@ -18,6 +18,8 @@ import typer
 DbOption = Annotated[Path | None, typer.Option(
     "--db", help="Ledger file (default: $GREENOPS_DATA_DIR/greenops.sqlite, data dir ./var).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+RunOption = Annotated[str | None, typer.Option("--run", help="Run id (default: latest simulation).")]
+PlanOption = Annotated[str | None, typer.Option("--plan", help="Plan id (default: latest).")]
 
 
 def log(message: str) -> None:

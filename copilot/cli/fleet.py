@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from copilot.cli.common import DbOption, JsonOption, emit, guarded, log
+from copilot.cli.common import DbOption, JsonOption, RunOption, emit, guarded, log
 from copilot.services.storage import audit_report, open_ledger
 
 
@@ -39,7 +39,7 @@ def simulate(
 
 
 def account(
-    run: Annotated[str | None, typer.Option(help="Run id (default: latest simulation).")] = None,
+    run: RunOption = None,
     profile: Annotated[str, typer.Option(
         help="Power profile: auto (per job's provider), aws, gcp, azure or seed.")] = "auto",
     power_bound: Annotated[float, typer.Option(min=0, max=0.99,
@@ -132,7 +132,7 @@ def audit(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 def report(
     out: Annotated[Path, typer.Option(help="Directory for the PNG charts.")] = Path("var/report"),
-    run: Annotated[str | None, typer.Option(help="Run id (default: latest simulation).")] = None,
+    run: RunOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

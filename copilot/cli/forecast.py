@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from copilot.cli.common import DbOption, JsonOption, emit, guarded, log
+from copilot.cli.common import DbOption, JsonOption, RunOption, emit, guarded, log
 from copilot.services.storage import open_ledger
 from copilot.settings import Settings
 
@@ -33,7 +33,7 @@ def train(
     region: Annotated[str | None, typer.Option(help="Region (intensity, price).")] = None,
     cluster: Annotated[str | None, typer.Option(help="Metered cluster (energy).")] = None,
     model: Annotated[str, typer.Option(help="lstm, ridge, persistence-24h/-168h, auto.")] = "lstm",
-    run: Annotated[str | None, typer.Option(help="Run id (default: latest simulation).")] = None,
+    run: RunOption = None,
     test_days: Annotated[int, typer.Option(min=1, help="Held-out days at the end.")] = 5,
     epochs: Annotated[int, typer.Option(min=1, help="LSTM epochs (early stopping).")] = 40,
     db: DbOption = None,
@@ -75,7 +75,7 @@ def forecast(
     hours: Annotated[int, typer.Option(min=1, max=168, help="Horizon, hours.")] = 24,
     model: Annotated[str, typer.Option(help="auto, ridge, persistence-24h/-168h, lstm.")] = "auto",
     at: Annotated[str | None, typer.Option(help="Issue time (ISO, UTC); default: end of history.")] = None,
-    run: Annotated[str | None, typer.Option(help="Run id (default: latest simulation).")] = None,
+    run: RunOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -98,7 +98,7 @@ def verify_metered_cmd(
     cluster: Annotated[str, typer.Option(help="Metered cluster, e.g. gpu-a.")],
     change: Annotated[str, typer.Option(help="When the change took effect (ISO, UTC).")],
     model: Annotated[str, typer.Option(help="Baseline model: ols or mlp.")] = "ols",
-    run: Annotated[str | None, typer.Option(help="Run id (default: latest simulation).")] = None,
+    run: RunOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

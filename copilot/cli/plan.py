@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from copilot.cli.common import DbOption, JsonOption, emit, guarded, log
+from copilot.cli.common import DbOption, JsonOption, PlanOption, RunOption, emit, guarded, log
 from copilot.services.storage import open_ledger
 
 
@@ -25,7 +25,7 @@ def _load_policy(path: Path | None) -> Any:
 
 def plan(
     solver: Annotated[str, typer.Option(help="greedy (fast, per job) or exact (MILP, HiGHS).")] = "greedy",
-    run: Annotated[str | None, typer.Option(help="Run id (default: latest simulation).")] = None,
+    run: RunOption = None,
     policy: Annotated[Path | None, typer.Option(
         help="PolicySet JSON file (default: the active policy, see `policy load`).")] = None,
     carbon_price: Annotated[float | None, typer.Option(
@@ -76,7 +76,7 @@ def plan(
 
 
 def execute(
-    plan_id: Annotated[str | None, typer.Option("--plan", help="Plan id (default: latest).")] = None,
+    plan_id: PlanOption = None,
     rec: Annotated[list[str] | None, typer.Option(help="Only these recommendation ids.")] = None,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the simulated run noise.")] = 0,
     db: DbOption = None,
@@ -96,7 +96,7 @@ def execute(
 
 
 def verify(
-    plan_id: Annotated[str | None, typer.Option("--plan", help="Plan id (default: latest).")] = None,
+    plan_id: PlanOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
