@@ -168,7 +168,7 @@ def build_chat(ctx: ChatContext, thread: gr.State) -> None:
             yield hist, hist, gr.update(), gr.update(), ""
             return
         for out in _run(ctx, hist, thread_id, lambda: ctx.session.ask(text, thread_id)):
-            yield *out, ""
+            yield *out, gr.update()  # the box was cleared above; leave what the user types next
 
     def decide(approved: bool) -> Callable[[list[Message], str, str, str], Iterator[Outputs]]:
         def handler(hist: list[Message], thread_id: str, who: str, why: str) -> Iterator[Outputs]:
@@ -195,13 +195,24 @@ def build_chat(ctx: ChatContext, thread: gr.State) -> None:
                 yield hist, hist, last[2], last[3]
         return handler
 
+    # One turn at a time per browser session: Send (and Enter) stay disabled until the turn is over,
+    # so a new question never starts from a history the running turn is still writing.
+    controls = [question, send]
+
+    def busy() -> tuple[Any, ...]:
+        return gr.update(interactive=False), gr.update(interactive=False)
+
+    def idle() -> tuple[Any, ...]:
+        return gr.update(interactive=True), gr.update(interactive=True)
+
     for trigger in (question.submit, send.click):
-        trigger(ask, [question, history, thread], [*outputs, question], concurrency_limit=1,
-                concurrency_id=WRITE_QUEUE, show_progress="hidden")
-    approve.click(decide(True), [history, thread, approver, reason], outputs, concurrency_limit=1,
-                  concurrency_id=WRITE_QUEUE)
-    reject.click(decide(False), [history, thread, approver, reason], outputs, concurrency_limit=1,
-                 concurrency_id=WRITE_QUEUE)
+        trigger(busy, None, controls, queue=False).then(
+            ask, [question, history, thread], [*outputs, question], concurrency_limit=1,
+            concurrency_id=WRITE_QUEUE, show_progress="hidden").then(idle, None, controls, queue=False)
+    for button, approved in ((approve, True), (reject, False)):
+        button.click(busy, None, controls, queue=False).then(
+            decide(approved), [history, thread, approver, reason], outputs, concurrency_limit=1,
+            concurrency_id=WRITE_QUEUE).then(idle, None, controls, queue=False)
 
 
 def init_thread() -> tuple[str, str]:

@@ -32,9 +32,12 @@ def expect(target: Any) -> Any:
 
 
 def ask(page: Any, question: str, wait_for: str) -> str:
-    """Type a question, send it, wait until the chat shows ``wait_for``; returns the chat's text."""
+    """Type a question, send it, wait until the chat shows ``wait_for`` and the turn is over (Send is
+    enabled again); returns the chat's text. Send is disabled while a turn runs, so the click itself
+    waits for the previous turn to end."""
     page.locator("#question textarea").fill(question)
     page.locator("#send").click()
+    expect(page.locator("#chatbot")).to_contain_text(question)  # the turn has started (Send is disabled)
     expect(page.locator("#chatbot")).to_contain_text(wait_for)
     expect(page.locator("#send")).to_be_enabled()
     return str(page.locator("#chatbot").inner_text())
