@@ -24,18 +24,47 @@ from tools.chain.client import (
     hex32,
     redact_url,
 )
+from tools.chain.deployments import NotDeployedError, TokenChain
+from tools.chain.keys import configured_signer
+from tools.chain.mint import (
+    InsufficientBalanceError,
+    Minter,
+    MintError,
+    MintOutcome,
+    MintPreview,
+    NothingToMintError,
+)
+from tools.chain.node import AnvilNode, NodeError, NodeInfo, find_anvil, free_port
+from tools.chain.reconcile import ReconcileReport, chain_status, reconcile
 
 __all__ = [
     "AlreadyMintedError",
+    "AnvilNode",
     "ChainClient",
     "ChainError",
     "ChainMismatchError",
     "ChainResponseError",
     "ChainUnavailableError",
+    "InsufficientBalanceError",
     "LocalSigner",
+    "MintError",
+    "MintOutcome",
+    "MintPreview",
+    "Minter",
+    "NodeError",
+    "NodeInfo",
     "NodeSigner",
+    "NotDeployedError",
+    "NothingToMintError",
+    "ReconcileReport",
     "SignerError",
+    "TokenChain",
     "TransactionRevertedError",
+    "chain_status",
+    "configured_signer",
+    "find_anvil",
+    "free_port",
     "hex32",
+    "reconcile",
     "redact_url",
 ]
