@@ -14,6 +14,8 @@ settings. The work is ``copilot.services.chain``; heavy imports (web3) happen in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import click
@@ -21,11 +23,23 @@ import typer
 
 from copilot.cli.common import DbOption, JsonOption, emit, guarded, log
 from copilot.services import chain as service
-from copilot.services.storage import open_ledger
+from copilot.services.storage import LedgerHandle, open_ledger
 from copilot.settings import Settings
 
 ApproveOption = Annotated[bool, typer.Option(
     "--approve", help="Approve without the prompt. For scripts only, written by a person.")]
+
+
+def _on_chain(db: Path | None, as_json: bool, call: Callable[[LedgerHandle, Settings], dict[str, Any]]
+              ) -> dict[str, Any]:
+    """Run a chain service on the ledger at ``db`` with the configured chain, errors reported."""
+    settings = Settings.from_env()
+
+    def work() -> dict[str, Any]:
+        with open_ledger(db) as ledger:
+            return call(ledger, settings)
+
+    return guarded(as_json, work)
 
 
 def _confirm(question: str, err: bool) -> bool:
@@ -37,13 +51,7 @@ def _confirm(question: str, err: bool) -> bool:
 
 def chain_up(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Start the embedded chain node (anvil on 127.0.0.1) and deploy the two tokens once."""
-    settings = Settings.from_env()
-
-    def work() -> dict[str, Any]:
-        with open_ledger(db) as ledger:
-            return service.chain_up(ledger, settings)
-
-    out = guarded(as_json, work)
+    out = _on_chain(db, as_json, service.chain_up)
     emit(out, as_json, lambda o: "\n".join(
         [f"chain {o['chain_id']} ({o['network']})" + (f", node {o['node']['url']} pid {o['node']['pid']}"
                                                      if o["node"]["embedded"] else "")]
@@ -60,13 +68,7 @@ def chain_down(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 def chain_status(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Token addresses, chain id, block, recipient balances and minted totals."""
-    settings = Settings.from_env()
-
-    def work() -> dict[str, Any]:
-        with open_ledger(db) as ledger:
-            return service.chain_status(ledger, settings)
-
-    out = guarded(as_json, work)
+    out = _on_chain(db, as_json, service.chain_status)
 
     def render(o: dict[str, Any]) -> str:
         if not o["running"]:
@@ -84,13 +86,7 @@ def chain_status(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 def chain_history(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Every SavingsMinted and Retired event of both tokens, in chain order."""
-    settings = Settings.from_env()
-
-    def work() -> dict[str, Any]:
-        with open_ledger(db) as ledger:
-            return service.chain_history(ledger, settings)
-
-    out = guarded(as_json, work)
+    out = _on_chain(db, as_json, service.chain_history)
     emit(out, as_json, lambda o: "\n".join(
         f"block {e['block']:>6} {e['event']:<13} {e['amount']:>24} {e['token']:<6} {e['account']} "
         + (e["evidence_hash"] or repr(e["reason"])) for e in o["events"]) or "no events")
@@ -176,13 +172,7 @@ def retire(
 
 def reconcile(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Compare the ledger's mints and retirements with the chain's events; exit 1 on a difference."""
-    settings = Settings.from_env()
-
-    def work() -> dict[str, Any]:
-        with open_ledger(db) as ledger:
-            return service.reconcile(ledger, settings)
-
-    out = guarded(as_json, work)
+    out = _on_chain(db, as_json, service.reconcile)
 
     def render(o: dict[str, Any]) -> str:
         lines = [f"chain {o['chain_id']} ({o['network']}) block {o['block']}: "
