@@ -15,7 +15,7 @@ import pandas as pd
 from tools.account import Bounds, GroupBy, ProfileName, account_jobs, aggregate, totals
 from tools.ledger import Ledger, LedgerError
 from tools.rollup import emissions_breakdown as emissions_breakdown_of
-from tools.rollup import series_summary
+from tools.rollup import group_totals, series_summary
 from tools.schemas import Basis, SeriesKind
 from tools.simulate import SimulationConfig, simulate
 from tools.sources import file_sha256, read_grid_csv
@@ -52,19 +52,6 @@ def resolve_run_id(ledger: Ledger, run_id: str | None) -> str:
     return str(latest["run_id"])
 
 
-def _group_dict(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
-    return {
-        str(key): {
-            "kgco2e": float(row["emissions_kg"]),
-            "lower_kgco2e": float(row["lower_kg"]),
-            "upper_kgco2e": float(row["upper_kg"]),
-            "kwh": float(row["energy_kwh"]),
-            "jobs": int(row["jobs"]),
-        }
-        for key, row in frame.iterrows()
-    }
-
-
 def run_account(
     ledger: Ledger,
     *,
@@ -98,8 +85,8 @@ def run_account(
         "total_kwh": total["energy_kwh"],
         "lower_kwh": total["energy_lower_kwh"],
         "upper_kwh": total["energy_upper_kwh"],
-        "by_team": _group_dict(aggregate(emissions, "team")),
-        "by_region": _group_dict(aggregate(emissions, "region")),
+        "by_team": group_totals(aggregate(emissions, "team")),
+        "by_region": group_totals(aggregate(emissions, "region")),
         "series": params["series"],
     }
 

@@ -12,6 +12,7 @@ from tools.rollup.leaderboard import LEADERBOARD_COLUMNS, leaderboard
 from tools.rollup.timeline import plan_timeline
 from tools.rollup.totals import (
     emissions_breakdown,
+    group_totals,
     largest_mintable,
     plan_summary,
     select_recommendations,
@@ -23,6 +24,7 @@ from tools.rollup.weekly import iso_week, previous_week, summarise_week, week_bo
 __all__ = [
     "LEADERBOARD_COLUMNS",
     "emissions_breakdown",
+    "group_totals",
     "iso_week",
     "largest_mintable",
     "leaderboard",

@@ -78,6 +78,18 @@ def series_summary(series: GridSeries) -> dict[str, Any]:
             "hours": round(len(values) * series.step_minutes / 60)}
 
 
+def group_totals(aggregated: pd.DataFrame, *, digits: int | None = None, key_chars: int | None = None
+                 ) -> dict[str, dict[str, float]]:
+    """Rows of ``tools.account.aggregate`` as ``{group: {kgco2e, lower_kgco2e, upper_kgco2e, kwh, jobs}}``
+    (kgCO2e with its 90% interval, kWh), optionally rounded to ``digits`` and keys cut to ``key_chars``."""
+    def num(x: float) -> float:
+        return float(x) if digits is None else round(float(x), digits)
+
+    return {str(key)[:key_chars]: {"kgco2e": num(row["emissions_kg"]), "lower_kgco2e": num(row["lower_kg"]),
+                                   "upper_kgco2e": num(row["upper_kg"]), "kwh": num(row["energy_kwh"]),
+                                   "jobs": int(row["jobs"])} for key, row in aggregated.iterrows()}
+
+
 def emissions_breakdown(emissions: pd.DataFrame, group_by: GroupBy, *, team: str | None = None,
                         region: str | None = None, start: date | None = None, end: date | None = None
                         ) -> dict[str, Any]:
@@ -97,9 +109,7 @@ def emissions_breakdown(emissions: pd.DataFrame, group_by: GroupBy, *, team: str
     if frame.empty:
         return {"group_by": group_by, "groups": {}, "jobs": 0, "note": "no jobs match"}
     agg = aggregate(frame, group_by)
-    groups = {str(k)[:10]: {"kgco2e": round(float(r.emissions_kg), 3), "lower_kgco2e": round(float(r.lower_kg), 3),
-                            "upper_kgco2e": round(float(r.upper_kg), 3), "kwh": round(float(r.energy_kwh), 3),
-                            "jobs": int(r.jobs)} for k, r in agg.iterrows()}
+    groups = group_totals(agg, digits=3, key_chars=10)
     return {"group_by": group_by, "filters": {"team": team, "region": region, "start": start, "end": end},
             "total_kgco2e": round(float(agg["emissions_kg"].sum()), 3), "jobs": int(agg["jobs"].sum()),
             "groups": groups}
