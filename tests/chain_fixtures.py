@@ -59,13 +59,15 @@ def vledger(verified_db: Path, tmp_path: Path) -> Iterator[Ledger]:
 
 
 def verification_ids(ledger: Ledger) -> dict[str, list[str]]:
-    """Verification ids by what they can mint: ``both``, ``kgco2e_only``, ``nothing``."""
-    rows = list(ledger.db.query("SELECT verification_id, mintable_kgco2e AS kg, mintable_kwh AS kwh "
+    """Verification ids by the one token they mint: ``energy`` (rightsize/power cap: kWhSave > 0),
+    ``shift`` (kgCO2eSave > 0), ``nothing`` (the lower bound of their token is not positive)."""
+    rows = list(ledger.db.query("SELECT verification_id, kind, mintable_kgco2e AS kg, mintable_kwh AS kwh "
                                 "FROM verifications ORDER BY rowid"))
     return {
-        "both": [r["verification_id"] for r in rows if r["kg"] > 0 and r["kwh"] > 0],
-        "kgco2e_only": [r["verification_id"] for r in rows if r["kg"] > 0 and r["kwh"] == 0],
-        "nothing": [r["verification_id"] for r in rows if r["kg"] == 0 and r["kwh"] == 0],
+        "energy": [r["verification_id"] for r in rows if r["kind"] != "shift" and r["kwh"] > 0],
+        "shift": [r["verification_id"] for r in rows if r["kind"] == "shift" and r["kg"] > 0],
+        "nothing": [r["verification_id"] for r in rows
+                    if (r["kg"] if r["kind"] == "shift" else r["kwh"]) == 0],
     }
 
 

@@ -35,7 +35,7 @@ from tools.chain.reconcile import chain_status, reconcile
 from tools.ledger import Ledger
 from tools.ledger.mints import get_mint, list_mints
 from tools.ledger.plans import load_verification, statuses
-from tools.tokens import TOKENS, to_units
+from tools.tokens import to_units
 
 if TYPE_CHECKING:
     from tests.chain_fixtures import Anvil, Backend
@@ -68,20 +68,26 @@ class TestTokenLifecycle:
         assert token.functions.decimals().call() == 18
         assert minter.chain.contract("kgco2e").functions.symbol().call() == "kgCO2eSave"
 
-        vid = vids["both"][0]
+        vid = vids["energy"][0]  # an energy saving mints kWhSave only: its carbon is not sold again
         v = load_verification(vledger, vid)
+        assert v.mintable_kgco2e > 0 and v.mintable_kwh > 0
         out = minter.mint_verification(vid)
         assert not out.already_minted and out.rec_status == "minted" and out.skipped == []
         assert statuses(vledger, [v.rec_id]) == {v.rec_id: "minted"}
-        want = {"kgco2e": to_units(v.mintable_kgco2e), "kwh": to_units(v.mintable_kwh)}
-        assert {m.token: m.amount_units for m in out.mints} == want
+        assert {m.token: m.amount_units for m in out.mints} == {"kwh": to_units(v.mintable_kwh)}
+        shift = load_verification(vledger, vids["shift"][0])
+        out_shift = minter.mint_verification(shift.verification_id)
+        assert [m.token for m in out_shift.mints] == ["kgco2e"]
+        want = {"kgco2e": to_units(shift.mintable_kgco2e), "kwh": to_units(v.mintable_kwh)}
+        out = out.model_copy(update={"mints": out_shift.mints + out.mints})
         assert all(m.status == "confirmed" and m.block and m.gas_used and m.tx_hash for m in out.mints)
         assert max(m.gas_used or 0 for m in out.mints) <= 100_000
         assert minter.balance() == want
 
         events = minter.history()
-        assert [(e["event"], e["token"], e["evidence_hash"], e["amount_units"]) for e in events] == [
-            ("SavingsMinted", k, v.evidence_hash, want[k]) for k in ("kgco2e", "kwh")]
+        assert sorted((e["event"], e["token"], e["evidence_hash"], e["amount_units"]) for e in events) == sorted([
+            ("SavingsMinted", "kwh", v.evidence_hash, want["kwh"]),
+            ("SavingsMinted", "kgco2e", shift.evidence_hash, want["kgco2e"])])
         assert all(Web3.to_checksum_address(e["account"]) == minter.recipient for e in events)
 
         half = want["kgco2e"] // 2
@@ -98,7 +104,7 @@ class TestTokenLifecycle:
 
         status = chain_status(minter)
         assert status["chain_id"] == minter.client.chain_id
-        assert status["tokens"]["kwh"]["minted"] == out.mints[1].amount
+        assert status["tokens"]["kwh"]["minted"] == out.mints[1].amount  # [shift kgCO2e, energy kWh]
         report = reconcile(minter)
         assert report.ok, report.differences
         actions = audit_actions(vledger)
@@ -111,9 +117,9 @@ class TestTokenLifecycle:
                                                          vids: Vids) -> None:
         minter = backend.minter(vledger)
         minter.deploy()
-        kg_only = vids["kgco2e_only"][0]
+        kg_only = vids["shift"][0]
         first = minter.mint_verification(kg_only)
-        assert [m.token for m in first.mints] == ["kgco2e"] and first.skipped == ["kwh"]
+        assert [m.token for m in first.mints] == ["kgco2e"] and first.skipped == []
         rows_before = vledger.counts()
         again = minter.mint_verification(kg_only)
         assert again.already_minted and again.mints == first.mints
@@ -122,7 +128,7 @@ class TestTokenLifecycle:
 
         nothing = vids["nothing"][0]
         v = load_verification(vledger, nothing)
-        with pytest.raises(NothingToMintError, match=f"verification {nothing} has nothing to mint"):
+        with pytest.raises(NothingToMintError, match=f"verification {nothing} .* has nothing to mint"):
             minter.mint_verification(nothing)
         assert statuses(vledger, [v.rec_id]) == {v.rec_id: "verified"}
         with pytest.raises(Exception, match="no verification with id 'nope'"):
@@ -133,7 +139,7 @@ class TestContractRefusals:
     def test_reused_evidence_hash_refused(self, backend: Backend, vledger: Ledger, vids: Vids) -> None:
         minter = backend.minter(vledger)
         minter.deploy()
-        vid = vids["both"][0]
+        vid = vids["shift"][0]
         minter.mint_verification(vid)
         evidence = bytes.fromhex(load_verification(vledger, vid).evidence_hash[2:])
         token = minter.chain.contract("kgco2e")
@@ -179,7 +185,7 @@ class TestExactlyOnce:
     def test_crash_between_send_and_record_then_retry(self, backend: Backend, vledger: Ledger, vids: Vids,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
         backend.minter(vledger).deploy()
-        vid = vids["both"][0]
+        vid = vids["shift"][0]
         original = ChainClient.send
 
         def send_then_die(self: ChainClient, tx: dict) -> bytes:  # type: ignore[type-arg]
@@ -192,14 +198,14 @@ class TestExactlyOnce:
         monkeypatch.undo()
         row = get_mint(vledger, vid, "kgco2e")
         assert row is not None and row.status == "intent" and row.tx_hash is None
-        assert get_mint(vledger, vid, "kwh").status == "intent"  # type: ignore[union-attr]
+        assert get_mint(vledger, vid, "kwh") is None  # a shift mints kgCO2eSave only
 
         retry = backend.minter(vledger)  # a new process: new client, same ledger
         assert retry.chain.total_supply()["kgco2e"] == row.amount_units  # it did reach the chain
         out = retry.mint_verification(vid)
-        assert [m.status for m in out.mints] == ["confirmed", "confirmed"]
+        assert [m.status for m in out.mints] == ["confirmed"]
         assert retry.chain.total_supply()["kgco2e"] == row.amount_units  # and only once
-        assert len(minted_events(retry, "kgco2e")) == len(minted_events(retry, "kwh")) == 1
+        assert len(minted_events(retry, "kgco2e")) == 1 and minted_events(retry, "kwh") == []
         assert "mint-recovered" in audit_actions(vledger)
         assert reconcile(retry).ok
 
@@ -207,7 +213,7 @@ class TestExactlyOnce:
                                         monkeypatch: pytest.MonkeyPatch) -> None:
         """The receipt never came (timeout): the row stays 'sent'; the retry finds the event."""
         backend.minter(vledger).deploy()
-        vid = vids["kgco2e_only"][0]
+        vid = vids["shift"][0]
 
         def no_receipt(self: ChainClient, tx_hash: object, doing: str) -> None:
             raise ChainUnavailableError(f"no receipt from {self.label} within 0 s while {doing}")
@@ -229,7 +235,7 @@ class TestExactlyOnce:
     def test_real_kill_between_send_and_record(self, anvil: Anvil, vledger: Ledger, vids: Vids) -> None:
         """A child process is SIGKILLed right after sending; the parent's retry mints once."""
         Minter(vledger, ChainClient.rpc(anvil.url), network="kill").deploy()
-        vid = vids["kgco2e_only"][0]
+        vid = vids["shift"][0]
         script = textwrap.dedent("""
             import os, signal, sys
             from tools.chain import ChainClient
@@ -256,13 +262,13 @@ class TestExactlyOnce:
 
     def test_node_down_keeps_mint_pending(self, anvil: Anvil, vledger: Ledger, vids: Vids) -> None:
         Minter(vledger, ChainClient.rpc(anvil.url), network="outage").deploy()
-        vid = vids["both"][0]
+        vid = vids["shift"][0]
         rec_id = load_verification(vledger, vid).rec_id
         anvil.stop()
         with pytest.raises(ChainUnavailableError, match=f"chain node at {anvil.url} is not reachable"):
             Minter(vledger, ChainClient.rpc(anvil.url), network="outage").mint_verification(vid)
         rows = list_mints(vledger, network="outage")
-        assert [r.status for r in rows] == ["intent", "intent"]
+        assert [r.status for r in rows] == ["intent"]
         assert rows[0].last_error and "ChainUnavailableError" in rows[0].last_error
         assert statuses(vledger, [rec_id]) == {rec_id: "verified"}
         assert "mint-error" in audit_actions(vledger)
@@ -271,23 +277,22 @@ class TestExactlyOnce:
         minter = Minter(vledger, ChainClient.rpc(anvil.url), network="outage")
         assert reconcile(minter).pending  # listed as pending until retried
         out = minter.mint_verification(vid)
-        assert [m.status for m in out.mints] == ["confirmed", "confirmed"]
+        assert [m.status for m in out.mints] == ["confirmed"]
         assert statuses(vledger, [rec_id]) == {rec_id: "minted"}
         assert len(minted_events(minter)) == 1 and reconcile(minter).ok
 
     def test_restart_keeps_balances_and_used_hashes(self, anvil: Anvil, vledger: Ledger, vids: Vids) -> None:
         minter = Minter(vledger, ChainClient.rpc(anvil.url), network="restart")
         minter.deploy()
-        vid = vids["both"][0]
+        vid = vids["shift"][0]
         minted = {m.token: m.amount_units for m in minter.mint_verification(vid).mints}
         anvil.restart(port=None)
         after = Minter(vledger, ChainClient.rpc(anvil.url), network="restart")
-        assert after.balance() == minted
+        assert after.balance() == {"kwh": 0, **minted}
         evidence = bytes.fromhex(load_verification(vledger, vid).evidence_hash[2:])
-        for key in TOKENS:
-            assert after.chain.contract(key).functions.evidenceUsed(evidence).call() is True
+        assert after.chain.contract("kgco2e").functions.evidenceUsed(evidence).call() is True
         with pytest.raises(AlreadyMintedError):
-            after.client.transact(after.chain.contract("kwh").functions.mint(after.recipient, 1, evidence),
+            after.client.transact(after.chain.contract("kgco2e").functions.mint(after.recipient, 1, evidence),
                                   "re-minting after restart")
         assert after.mint_verification(vid).already_minted
         assert reconcile(after).ok
@@ -297,7 +302,7 @@ class TestChecks:
     def test_wrong_chain_is_refused(self, vledger: Ledger, vids: Vids) -> None:
         Minter(vledger, ChainClient.in_process(), network="memory").deploy()
         other = Minter(vledger, ChainClient.in_process(), network="memory")  # a fresh, empty EVM
-        vid = vids["both"][0]
+        vid = vids["shift"][0]
         # eth-tester's genesis carries the creation time: within the same second the two EVMs share
         # a genesis and the empty code at the recorded address is caught; otherwise the genesis is
         # (both are refusals before anything is sent)
@@ -312,9 +317,9 @@ class TestChecks:
         someone = client.w3.eth.accounts[3]
         minter = Minter(vledger, client, network="memory", recipient=someone)
         minter.deploy()
-        out = minter.mint_verification(vids["both"][0])
+        out = minter.mint_verification(vids["shift"][0])
         assert all(m.recipient == someone for m in out.mints)
-        assert minter.balance(someone)["kwh"] == out.mints[1].amount_units
+        assert minter.balance(someone)["kgco2e"] == out.mints[0].amount_units
         assert minter.balance(client.signer.address) == {"kgco2e": 0, "kwh": 0}
 
     def test_keystore_signer_on_anvil_never_stores_the_key(self, anvil: Anvil, vledger: Ledger, vids: Vids,
@@ -329,7 +334,7 @@ class TestChecks:
         minter = Minter(vledger, ChainClient.rpc(anvil.url, signer=signer), network="keyed")
         deployed = minter.deploy()
         assert deployed["kwh"]["admin"] == account.address
-        out = minter.mint_verification(vids["both"][0])
+        out = minter.mint_verification(vids["shift"][0])
         assert all(m.recipient == account.address for m in out.mints)
         dump = "\n".join(json.dumps(list(vledger.db.query(f"SELECT * FROM [{t}]")))
                          for t in vledger.db.table_names())
@@ -340,23 +345,23 @@ class TestReconcile:
     def test_finds_planted_differences(self, backend: Backend, vledger: Ledger, vids: Vids) -> None:
         minter = backend.minter(vledger)
         minter.deploy()
-        minter.mint_verification(vids["both"][0])
-        minter.mint_verification(vids["both"][1])
+        minter.mint_verification(vids["shift"][0])
+        minter.mint_verification(vids["shift"][1])
         assert reconcile(minter).ok
 
         # 1. an edited ledger amount; 2. a mint made on chain behind the ledger's back;
         # 3. a ledger row claiming a mint the chain never saw
         vledger.db.execute("UPDATE chain_mints SET amount_units = '1' WHERE verification_id = ? "
-                           "AND token = 'kwh'", [vids["both"][0]])
+                           "AND token = 'kgco2e'", [vids["shift"][0]])
         token = minter.chain.contract("kgco2e")
         minter.client.wait(minter.client.transact(
             token.functions.mint(minter.recipient, 7, b"\x42" * 32), "planting"), "planting")
         vledger.db.execute("UPDATE chain_mints SET evidence_hash = ? WHERE verification_id = ? AND "
-                           "token = 'kgco2e'", ["0x" + "ab" * 32, vids["both"][1]])
+                           "token = 'kgco2e'", ["0x" + "ab" * 32, vids["shift"][1]])
         report = reconcile(minter)
         kinds = sorted((d.kind, d.token) for d in report.differences)
         assert not report.ok
-        assert kinds == sorted([("amount_mismatch", "kwh"), ("not_in_ledger", "kgco2e"),
+        assert kinds == sorted([("amount_mismatch", "kgco2e"), ("not_in_ledger", "kgco2e"),
                                 ("not_in_ledger", "kgco2e"), ("not_on_chain", "kgco2e")])
         planted = [d for d in report.differences if d.evidence_hash == "0x" + "42" * 32]
         assert planted and "0.000000000000000007" in planted[0].detail

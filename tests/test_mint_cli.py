@@ -66,7 +66,7 @@ def test_chain_cli_end_to_end_with_restart(cli: Cli) -> None:
 
     with Ledger(cli.db) as ledger:
         ids = verification_ids(ledger)
-        vid = ids["both"][0]
+        vid = ids["energy"][0]
         v = load_verification(ledger, vid)
 
     # refused at the prompt: nothing sent, nothing recorded
@@ -74,7 +74,7 @@ def test_chain_cli_end_to_end_with_restart(cli: Cli) -> None:
     assert "was not approved" in refused["error"]
     prompt = cli.last.stderr
     for shown in (vid, v.kind, v.method, v.evidence_hash, *v.inputs.values(),
-                  tokens["kwh"]["address"], tokens["kgco2e"]["address"], f"chain id {up['chain_id']}",
+                  tokens["kwh"]["address"], f"chain id {up['chain_id']}",
                   "claimed", "verified", "90%", "recipient"):
         assert shown in prompt, shown
     status = cli.run("chain-status")
@@ -82,12 +82,13 @@ def test_chain_cli_end_to_end_with_restart(cli: Cli) -> None:
     assert status["chain_id"] == up["chain_id"]
 
     minted = cli.run("mint", "--verification", vid, stdin="y\n")
-    assert not minted["already_minted"] and len(minted["mints"]) == 2
+    assert not minted["already_minted"] and [m["token"] for m in minted["mints"]] == ["kwh"]
     amounts = {m["token"]: m["amount"] for m in minted["mints"]}
     assert cli.run("mint", "--verification", vid, "--approve")["already_minted"]
 
-    retired = cli.run("retire", "--amount", "0.0000001", "--reason", "offset test", "--approve")
-    assert retired["status"] == "confirmed" and retired["reason"] == "offset test"
+    retired = cli.run("retire", "--amount", "0.0000001", "--token", "kwh", "--reason", "retire test",
+                      "--approve")
+    assert retired["status"] == "confirmed" and retired["reason"] == "retire test"
     assert "more than 18 decimals" in cli.run(
         "retire", "--amount", "1e-19", "--reason", "x", "--approve", code=1)["error"]
     report = cli.run("reconcile")
@@ -99,18 +100,19 @@ def test_chain_cli_end_to_end_with_restart(cli: Cli) -> None:
     assert not down["running"] and "is not reachable" in down["error"]
     assert cli.run("chain-up")["tokens"] == tokens
     status = cli.run("chain-status")
-    assert status["tokens"]["kwh"]["recipient_balance"] == amounts["kwh"]
-    assert Decimal(status["tokens"]["kgco2e"]["total_supply"]) == Decimal(amounts["kgco2e"]) - Decimal(
+    left = str(Decimal(amounts["kwh"]) - Decimal("0.0000001"))
+    assert status["tokens"]["kwh"]["recipient_balance"] == left
+    assert Decimal(status["tokens"]["kwh"]["total_supply"]) == Decimal(amounts["kwh"]) - Decimal(
         "0.0000001")
     assert cli.run("mint", "--verification", vid, "--approve")["already_minted"]
     assert cli.run("reconcile")["ok"]
     history = cli.run("chain-history")["events"]
-    assert [e["event"] for e in history] == ["SavingsMinted", "SavingsMinted", "Retired"]
+    assert [e["event"] for e in history] == ["SavingsMinted", "Retired"]
 
     # a second verification after the restart mints normally
-    second = ids["kgco2e_only"][0]
+    second = ids["shift"][0]
     out = cli.run("mint", "--verification", second, "--approve")
-    assert [m["token"] for m in out["mints"]] == ["kgco2e"] and out["skipped"] == ["kwh"]
+    assert [m["token"] for m in out["mints"]] == ["kgco2e"] and out["skipped"] == []
     with Ledger(cli.db) as ledger:
         assert statuses(ledger, [v.rec_id]) == {v.rec_id: "minted"}
         assert ledger.verify_audit().ok
@@ -123,17 +125,17 @@ def test_mint_with_node_down_is_a_clear_error_and_stays_pending(cli: Cli) -> Non
     cli.run("chain-up")
     cli.run("chain-down", db=False)
     with Ledger(cli.db) as ledger:
-        vid = verification_ids(ledger)["both"][0]
+        vid = verification_ids(ledger)["energy"][0]
     error = cli.run("mint", "--verification", vid, "--approve", code=1)
     assert error["type"] == "ChainUnavailableError"
     assert f"http://127.0.0.1:{cli.env['GREENOPS_CHAIN_PORT']}" in error["error"]
     with Ledger(cli.db) as ledger:
         rows = list(ledger.db.query("SELECT status FROM chain_mints"))
-    assert [r["status"] for r in rows] == ["intent", "intent"]
+    assert [r["status"] for r in rows] == ["intent"]
     cli.run("chain-up")
     pending = cli.run("reconcile")
-    assert len(pending["pending"]) == 2 and pending["ok"]
-    assert len(cli.run("mint", "--verification", vid, "--approve")["mints"]) == 2
+    assert len(pending["pending"]) == 1 and pending["ok"]
+    assert len(cli.run("mint", "--verification", vid, "--approve")["mints"]) == 1
     assert cli.run("reconcile")["pending"] == []
 
 
@@ -141,7 +143,7 @@ def test_cli_errors(cli: Cli) -> None:
     from tests.chain_fixtures import verification_ids
 
     with Ledger(cli.db) as ledger:
-        vid = verification_ids(ledger)["both"][0]
+        vid = verification_ids(ledger)["energy"][0]
     assert "no kgCO2eSave token is deployed on network 'embedded'" in cli.run(
         "mint", "--verification", vid, "--approve", code=1)["error"]
     cli.run("chain-up")

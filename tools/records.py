@@ -10,14 +10,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from tools.hashing import evidence_hash
 from tools.schemas import FiniteFloat, RegionName, UtcDatetime
 
 RecKind = Literal["shift", "rightsize", "power_cap"]
 NotMovedReason = Literal["urgent", "window", "policy", "no_better_slot", "power_cap",
-                         "no_feasible_slot"]
+                         "no_feasible_slot", "executed"]
 Solver = Literal["greedy", "exact"]
 NOT_MOVED_REASONS: tuple[str, ...] = ("urgent", "window", "policy", "no_better_slot", "power_cap",
-                                      "no_feasible_slot")
+                                      "no_feasible_slot", "executed")
+"""Why a job kept its slot; ``executed``: a change to it was already executed (in another plan),
+so its saving is claimed there and it is not proposed again."""
 
 
 class RecStatus(StrEnum):
@@ -215,3 +218,18 @@ class Verification(_Strict):
         if self.kind != "shift" and self.mintable_kwh != mintable(self.saved_kwh):
             raise ValueError("mintable_kwh must equal the saving's lower bound when > 0, else 0")
         return self
+
+    def recomputed_evidence_hash(self) -> str:
+        """keccak256 of this record's content as it is now (compare with ``evidence_hash``)."""
+        return evidence_hash(self.model_dump(mode="json", exclude={"verification_id", "evidence_hash"}))
+
+    def evidence_problem(self) -> str | None:
+        """Why this record does not match its own evidence hash or id (edited after it was
+        made), or None when it is intact."""
+        if self.recomputed_evidence_hash() != self.evidence_hash:
+            return (f"verification {self.verification_id}: its content no longer matches its evidence "
+                    f"hash {self.evidence_hash} (the record was edited after verification)")
+        if self.verification_id != self.evidence_hash[2:18]:
+            return (f"verification {self.verification_id}: its id does not derive from its evidence "
+                    f"hash {self.evidence_hash}")
+        return None

@@ -51,6 +51,23 @@ TOKENS: dict[TokenKey, TokenSpec] = {
 }
 
 
+KIND_TOKEN: dict[str, TokenKey] = {"shift": "kgco2e", "rightsize": "kwh", "power_cap": "kwh",
+                                   "metered": "kwh"}
+"""Which one token a verified saving mints, by its kind: a saving is minted once, as one token.
+Energy savings (rightsizing, power caps, metered) mint ``kWhSave`` (one per kWh saved); their
+carbon consequence is reported, never minted again. Time/region shifts save no kWh and mint
+``kgCO2eSave`` (avoided emissions, not an offset)."""
+
+
+def token_for_kind(kind: str) -> TokenKey:
+    """The token a verified saving of ``kind`` mints (see :data:`KIND_TOKEN`)."""
+    try:
+        return KIND_TOKEN[kind]
+    except KeyError:
+        raise ValueError(f"no token is minted for savings of kind {kind!r}; known kinds: "
+                         f"{', '.join(KIND_TOKEN)}") from None
+
+
 class AmountError(ValueError):
     """An amount cannot be expressed exactly in token units (negative, NaN, too many decimals)."""
 

@@ -15,6 +15,8 @@ from copilot.services.fleet import resolve_run_id
 from tools.forecast import rolling_forecast
 from tools.ledger import Ledger, LedgerError
 from tools.ledger.plans import (
+    claims_for_jobs,
+    executed_jobs,
     get_plan_head,
     latest_plan_id,
     load_executions,
@@ -51,7 +53,8 @@ def run_plan(
         first = jobs["submit_utc"].min().floor("D")
         jobs = jobs[jobs["submit_utc"] < first + pd.Timedelta(days=days)].reset_index(drop=True)
     forecast = ledger.run_series(run_id, "forecast") or forecast_from_realised(ledger, run_id, jobs)
-    plan = make_plan(jobs, forecast, policy, solver=solver, params=params, run_id=run_id)
+    held = executed_jobs(ledger, jobs["job_id"].astype(str))
+    plan = make_plan(jobs, forecast, policy, solver=solver, params=params, run_id=run_id, executed=held)
     stored = store_plan(ledger, plan)
     return {**plan_summary(plan), "created": stored.created}
 
@@ -87,7 +90,10 @@ def load_plan_head(ledger: Ledger, plan_id: str) -> dict[str, Any]:
 
 def run_execute(ledger: Ledger, *, plan_id: str | None = None, rec_ids: list[str] | None = None,
                 seed: int = 0, actor: str = "cli") -> dict[str, Any]:
-    """Approve and execute (in the simulator) a plan's proposed recommendations, or ``rec_ids``."""
+    """Approve and execute (in the simulator) a plan's proposed recommendations, or ``rec_ids``.
+
+    A recommendation whose (job, kind of change) was already executed in another plan is not
+    executed again: it is listed under ``already_executed`` with the plan that holds the saving."""
     plan_id = resolve_plan_id(ledger, plan_id)
     head = load_plan_head(ledger, plan_id)
     proposed = recommendations(ledger, plan_id, RecStatus.PROPOSED)
@@ -98,14 +104,23 @@ def run_execute(ledger: Ledger, *, plan_id: str | None = None, rec_ids: list[str
         if missing:
             raise LedgerError(f"recommendation(s) {missing[:5]} are not in plan {plan_id}")
         proposed = chosen
+    claims = claims_for_jobs(ledger, {r.job_id for r in proposed})
+    taken = [(r, claims[(r.job_id, r.kind)]) for r in proposed
+             if (r.job_id, r.kind) in claims and claims[(r.job_id, r.kind)]["rec_id"] != r.rec_id]
+    already = [{"rec_id": r.rec_id, "job_id": r.job_id, "kind": r.kind, "plan_id": c["plan_id"],
+                "held_by": c["rec_id"]} for r, c in taken]
+    skip = {r.rec_id for r, _ in taken}
+    proposed = [r for r in proposed if r.rec_id not in skip]
     if not proposed:
-        return {"plan_id": plan_id, "executions": 0, "recommendations": 0, "created": False}
+        return {"plan_id": plan_id, "executions": 0, "recommendations": 0, "created": False,
+                "already_executed": len(already), "already_executed_examples": already[:5]}
     jobs = ledger.load_jobs(str(head["run_id"]))
     executions = execute(proposed, jobs, ExecutionParams(seed=seed))
     tickets = {r.rec_id: ticket_markdown(r) for r in proposed}
     stored = store_executions(ledger, executions, tickets, actor=actor)
     return {"plan_id": plan_id, "executions": len(executions), "recommendations": len(proposed),
-            "tickets": len(tickets), "created": stored.created}
+            "tickets": len(tickets), "created": stored.created, "already_executed": len(already),
+            "already_executed_examples": already[:5]}
 
 
 def run_verify(ledger: Ledger, *, plan_id: str | None = None,
@@ -115,6 +130,9 @@ def run_verify(ledger: Ledger, *, plan_id: str | None = None,
     head = load_plan_head(ledger, plan_id)
     run_id = str(head["run_id"])
     executed = recommendations(ledger, plan_id, RecStatus.EXECUTED)
+    claims = claims_for_jobs(ledger, {r.job_id for r in executed})
+    held_elsewhere = [r for r in executed if claims.get((r.job_id, r.kind), {}).get("rec_id") != r.rec_id]
+    executed = [r for r in executed if r not in held_elsewhere]
     executions = load_executions(ledger, plan_id)
     jobs = ledger.load_jobs(run_id).set_index("job_id", drop=False)
     by_id = {str(job_id): row for job_id, row in jobs.iterrows()}
@@ -122,7 +140,10 @@ def run_verify(ledger: Ledger, *, plan_id: str | None = None,
     fresh = [verify(rec, executions[rec.job_id], by_id[rec.job_id], realised, params) for rec in executed]
     store_verifications(ledger, fresh)
     totals = verification_totals(verifications_for_plan(ledger, plan_id))
-    return {"plan_id": plan_id, "new": len(fresh), **totals}
+    out = {"plan_id": plan_id, "new": len(fresh), **totals}
+    if held_elsewhere:
+        out["not_verified_claimed_elsewhere"] = len(held_elsewhere)
+    return out
 
 
 def list_recommendations(ledger: Ledger, *, plan_id: str | None = None, status: str | None = None,

@@ -1,9 +1,13 @@
 """Mint verified savings as tokens, exactly once; retire them; reconcile the ledger with the chain.
 
-Amounts come only from the stored verification: ``mintable_kgco2e`` (its conservative lower bound)
-to the carbon token and ``mintable_kwh`` to the kWh token, each converted exactly to 18-decimal
-units, rounding down (:func:`tools.tokens.to_units`); a token whose amount is 0 is not
-minted. The evidence hash passed to the contract is the verification's ``evidence_hash``.
+Amounts come only from the stored verification, and a saving mints ONE token
+(:func:`tools.tokens.token_for_kind`): a shift mints ``mintable_kgco2e`` (its conservative lower
+bound) as kgCO2eSave; an energy saving mints ``mintable_kwh`` as kWhSave and its carbon
+consequence is reported, never minted. The amount is converted exactly to 18-decimal units,
+rounding down (:func:`tools.tokens.to_units`); 0 is not minted. The evidence hash passed to the
+contract is the verification's ``evidence_hash``, re-derived from the record before every mint
+(a record edited since verification is refused), and the verification must hold the claim on its
+(job, kind of change): a saving re-verified under another plan is never minted again.
 
 Exactly once, per (verification, token):
     1. the ledger records the *intent* (amount, recipient, token, evidence hash) before any send;
@@ -43,7 +47,7 @@ from tools.ledger.mints import (
     record_retirement_intent,
     update_retirement,
 )
-from tools.ledger.plans import load_verification, statuses, transition
+from tools.ledger.plans import claim_of, load_verification, statuses, transition
 from tools.records import RecStatus, Verification
 from tools.tokens import (
     TOKENS,
@@ -52,6 +56,7 @@ from tools.tokens import (
     Retirement,
     TokenKey,
     to_units,
+    token_for_kind,
     units_to_str,
 )
 
@@ -64,6 +69,16 @@ class MintError(ValueError):
 
 class NothingToMintError(MintError):
     """The verification's conservative amounts are 0 for both tokens."""
+
+
+class NotClaimHolderError(MintError):
+    """The verification does not hold the claim on its job's saving (another one does)."""
+
+
+def minted_amounts(v: Verification) -> dict[TokenKey, int]:
+    """The one token a verification mints and its amount in 10^-18 units (0: nothing to mint)."""
+    key = token_for_kind(v.kind)
+    return {key: to_units(getattr(v, TOKENS[key].field))}
 
 
 class InsufficientBalanceError(MintError):
@@ -138,9 +153,9 @@ class Minter:
         v = load_verification(self.ledger, verification_id)
         deps = self.chain.deployments()
         tokens, recipient = [], None
-        for key, spec in TOKENS.items():
+        for key, units in minted_amounts(v).items():
+            spec = TOKENS[key]
             row = get_mint(self.ledger, v.verification_id, key)
-            units = to_units(getattr(v, spec.field))
             tokens.append(TokenAmount(
                 token=key, symbol=spec.symbol, unit=spec.unit,
                 address=row.token_address if row else deps[key].address, amount_units=units,
@@ -153,14 +168,24 @@ class Minter:
 
     def mint_verification(self, verification_id: str) -> MintOutcome:
         """Mint the verification's conservative savings, each token at most once, ever."""
-        v = load_verification(self.ledger, verification_id)
-        amounts = {key: to_units(getattr(v, spec.field)) for key, spec in TOKENS.items()}
+        v = load_verification(self.ledger, verification_id)  # re-hashed: refuses an edited record
+        amounts = minted_amounts(v)
         wanted = [k for k, units in amounts.items() if units > 0]
         skipped = [k for k, units in amounts.items() if units == 0]
         if not wanted:
+            key = token_for_kind(v.kind)
             raise NothingToMintError(
-                f"verification {v.verification_id} has nothing to mint: mintable {v.mintable_kgco2e} "
-                f"kgCO2e and {v.mintable_kwh} kWh (the 90% lower bounds are not positive)")
+                f"verification {v.verification_id} ({v.kind}) has nothing to mint: its "
+                f"{TOKENS[key].symbol} amount {getattr(v, TOKENS[key].field)} {TOKENS[key].unit} "
+                f"(the 90% lower bound) is not positive")
+        claim = claim_of(self.ledger, v.job_id, v.kind)
+        if claim is None or claim["verification_id"] != v.verification_id:
+            holder = (f"verification {claim['verification_id']} (plan {claim['plan_id']})"
+                      if claim and claim["verification_id"] else
+                      f"recommendation {claim['rec_id']} (plan {claim['plan_id']})" if claim else "no one")
+            raise NotClaimHolderError(
+                f"verification {v.verification_id} does not hold the {v.kind} saving of job {v.job_id}: "
+                f"it is claimed by {holder}; one saving mints once")
         status = statuses(self.ledger, [v.rec_id]).get(v.rec_id)
         rows = {k: get_mint(self.ledger, v.verification_id, k) for k in wanted}
         if all(r is not None and r.status == MintStatus.CONFIRMED for r in rows.values()):
@@ -169,7 +194,8 @@ class Minter:
                 self._mark_minted(v, done)
             return MintOutcome(verification_id=v.verification_id, rec_id=v.rec_id, already_minted=True,
                                rec_status=RecStatus.MINTED, mints=done, skipped=skipped)
-        if status not in (RecStatus.VERIFIED, RecStatus.MINTED):
+        retrying = any(r is not None for r in rows.values())
+        if not (status == RecStatus.VERIFIED or (status == RecStatus.MINTED and retrying)):
             raise MintError(f"recommendation {v.rec_id} of verification {v.verification_id} is "
                             f"{status!r}; only a 'verified' recommendation can be minted")
         deps = self.chain.deployments()

@@ -43,6 +43,54 @@ def ensure_tables(ledger: Ledger) -> None:
                             ("verifications", ["rec_id"])):
             db.table(table).create_index(cols, if_not_exists=True)
         db.table("verifications").create_index(["evidence_hash"], unique=True, if_not_exists=True)
+        if "claims" not in db.table_names():
+            db.table("claims").create({
+                "job_id": str, "kind": str, "rec_id": str, "plan_id": str, "verification_id": str,
+                "created_utc": str}, pk=("job_id", "kind"))
+            _backfill_claims(ledger)
+
+
+def _backfill_claims(ledger: Ledger) -> None:
+    """Claims for a ledger written before claims existed: the first recommendation executed for
+    each (job, kind) holds it, with its first verification."""
+    done = [RecStatus.EXECUTED, RecStatus.VERIFIED, RecStatus.MINTED]
+    ledger.db.execute(
+        "INSERT OR IGNORE INTO claims (job_id, kind, rec_id, plan_id, verification_id, created_utc) "
+        "SELECT r.job_id, r.kind, r.rec_id, r.plan_id, "
+        "(SELECT v.verification_id FROM verifications v WHERE v.rec_id = r.rec_id ORDER BY v.rowid LIMIT 1), "
+        "r.updated_utc FROM recommendations r WHERE r.status IN (SELECT value FROM json_each(?)) "
+        "ORDER BY r.rowid", [json.dumps(done)])
+
+
+class ClaimedError(LedgerError):
+    """The saving of a (job, kind of change) is already claimed by another recommendation or
+    verification: one saving, one claim, across every plan."""
+
+
+class TamperedRecordError(LedgerError):
+    """A stored record no longer matches its own hash (edited outside the app)."""
+
+
+def claims_for_jobs(ledger: Ledger, job_ids: Iterable[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The claims on ``job_ids``: (job_id, kind) -> {rec_id, plan_id, verification_id}."""
+    ensure_tables(ledger)
+    return {(r["job_id"], r["kind"]): r for r in ledger.db.query(
+        "SELECT * FROM claims WHERE job_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(job_ids))])}
+
+
+def executed_jobs(ledger: Ledger, job_ids: Iterable[str]) -> dict[str, str]:
+    """job_id -> the plan in which a change to it was executed (first claim), for ``job_ids``."""
+    out: dict[str, str] = {}
+    for (job_id, _), claim in sorted(claims_for_jobs(ledger, job_ids).items(),
+                                     key=lambda kv: str(kv[1]["created_utc"])):
+        out.setdefault(job_id, str(claim["plan_id"]))
+    return out
+
+
+def claim_of(ledger: Ledger, job_id: str, kind: str) -> dict[str, Any] | None:
+    """Who holds the saving of (job, kind): {rec_id, plan_id, verification_id}, or None."""
+    return claims_for_jobs(ledger, [job_id]).get((job_id, kind))
 
 
 def store_plan(ledger: Ledger, plan: Plan, actor: str = "system") -> StoreResult:
@@ -143,9 +191,30 @@ def transition(ledger: Ledger, rec_ids: list[str], to: RecStatus, actor: str = "
     return len(rec_ids)
 
 
+def _claim_executed(ledger: Ledger, rec_ids: list[str], stamp: str) -> None:
+    """Claim (job, kind) for each recommendation; ClaimedError when another one holds it."""
+    recs = [Recommendation.model_validate_json(r["payload"]) for r in ledger.db.query(
+        "SELECT payload FROM recommendations WHERE rec_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(rec_ids)])]
+    held = claims_for_jobs(ledger, {r.job_id for r in recs})
+    taken = [(r, held[(r.job_id, r.kind)]) for r in recs
+             if (r.job_id, r.kind) in held and held[(r.job_id, r.kind)]["rec_id"] != r.rec_id]
+    if taken:
+        rec, claim = taken[0]
+        raise ClaimedError(
+            f"{len(taken)} recommendation(s) change a job whose saving is already claimed, e.g. "
+            f"{rec.rec_id}: the {rec.kind} of job {rec.job_id} was already executed in plan "
+            f"{claim['plan_id']} (recommendation {claim['rec_id']}); one saving is claimed once")
+    ledger.db.table("claims").insert_all(({
+        "job_id": r.job_id, "kind": r.kind, "rec_id": r.rec_id, "plan_id": r.plan_id,
+        "verification_id": None, "created_utc": stamp} for r in recs
+        if (r.job_id, r.kind) not in held), batch_size=2000)
+
+
 def store_executions(ledger: Ledger, executions: list[Execution], tickets: dict[str, str],
                      actor: str = "system") -> StoreResult:
-    """Approve, ticket and mark executed the recommendations behind ``executions``, atomically."""
+    """Approve, ticket and mark executed the recommendations behind ``executions``, atomically.
+    Each executed (job, kind of change) is claimed once across every plan (ClaimedError)."""
     ensure_tables(ledger)
     rec_ids = sorted({r for e in executions for r in e.rec_ids})
     batch = content_hash(sorted(e.exec_id for e in executions))[:16]
@@ -158,6 +227,7 @@ def store_executions(ledger: Ledger, executions: list[Execution], tickets: dict[
         if proposed:
             transition(ledger, proposed, RecStatus.APPROVED, actor=actor, note="approved for execution")
         stamp = ledger.now_iso()
+        _claim_executed(ledger, rec_ids, stamp)
         ledger.db.table("tickets").upsert_all(
             ({"rec_id": r, "markdown": md, "created_utc": stamp} for r, md in tickets.items()),
             pk="rec_id")
@@ -196,8 +266,23 @@ def store_verifications(ledger: Ledger, verifications: list[Verification], actor
     new = [v for v in verifications if v.verification_id not in existing]
     if not new:
         return StoreResult(batch, False)
+    claims = claims_for_jobs(ledger, {v.job_id for v in new})
+    for v in new:
+        claim = claims.get((v.job_id, v.kind))
+        if claim is None or claim["rec_id"] != v.rec_id:
+            holder = f"recommendation {claim['rec_id']} of plan {claim['plan_id']}" if claim else "nobody"
+            raise ClaimedError(f"verification {v.verification_id} is for recommendation {v.rec_id}, but "
+                               f"the {v.kind} saving of job {v.job_id} is claimed by {holder}: only the "
+                               f"executed recommendation that holds the claim can be verified")
+        if claim["verification_id"] not in (None, v.verification_id):
+            raise ClaimedError(f"the {v.kind} saving of job {v.job_id} is already verified as "
+                               f"{claim['verification_id']}; a second verification (other parameters) "
+                               f"would claim it twice")
     stamp = ledger.now_iso()
     with ledger.transaction():
+        ledger.db.conn.executemany(
+            "UPDATE claims SET verification_id = ? WHERE job_id = ? AND kind = ? "
+            "AND verification_id IS NULL", [(v.verification_id, v.job_id, v.kind) for v in new])
         ledger.db.table("verifications").insert_all(({
             "verification_id": v.verification_id, "rec_id": v.rec_id,
             "evidence_hash": v.evidence_hash, "kind": v.kind,
@@ -213,13 +298,31 @@ def store_verifications(ledger: Ledger, verifications: list[Verification], actor
     return StoreResult(batch, True, {"verifications": len(new)})
 
 
-def load_verification(ledger: Ledger, verification_id: str) -> Verification:
+def load_verification(ledger: Ledger, verification_id: str, *, check: bool = True) -> Verification:
+    """One stored verification; with ``check`` (default) its content is re-hashed and must match
+    its evidence hash, and the table's mintable columns must match the record
+    (TamperedRecordError otherwise)."""
     ensure_tables(ledger)
-    rows = list(ledger.db.query("SELECT payload FROM verifications WHERE verification_id = ?",
+    rows = list(ledger.db.query("SELECT * FROM verifications WHERE verification_id = ?",
                                 [verification_id]))
     if not rows:
         raise LedgerError(f"no verification with id {verification_id!r}")
-    return Verification.model_validate_json(rows[0]["payload"])
+    row = rows[0]
+    try:
+        v = Verification.model_validate_json(row["payload"])
+    except ValueError as exc:
+        raise TamperedRecordError(f"verification {verification_id}: the stored record is not valid "
+                                  f"({str(exc).splitlines()[0]})") from None
+    if check:
+        problem = v.evidence_problem()
+        if problem is None and (row["evidence_hash"] != v.evidence_hash or row["rec_id"] != v.rec_id
+                                or row["mintable_kgco2e"] != v.mintable_kgco2e
+                                or row["mintable_kwh"] != v.mintable_kwh):
+            problem = (f"verification {verification_id}: the table's columns (evidence hash, "
+                       f"recommendation or mintable amounts) differ from the hashed record")
+        if problem is not None:
+            raise TamperedRecordError(problem + "; refusing to use it")
+    return v
 
 
 def verifications_for_plan(ledger: Ledger, plan_id: str) -> list[Verification]:

@@ -14,6 +14,7 @@ USD deltas are list prices and carry no interval. Totals add the bounds (conserv
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -204,8 +205,13 @@ def make_plan(
     solver: Literal["greedy", "exact"] = "greedy",
     params: PlanParams | None = None,
     run_id: str | None = None,
+    executed: Mapping[str, str] | None = None,
 ) -> Plan:
     """Plan ``jobs`` on ``forecast`` (one forecast series per region) under ``policy``.
+
+    ``executed`` (job_id -> plan id): jobs with a change already executed in another plan. They
+    are not planned again (their saving is claimed there): each is listed as not moved, reason
+    ``executed``, and a note names the plans. Their load is not part of this plan's power cap.
 
     Raises:
         PlanningError: no jobs, no forecast, a job's region without forecast, mixed steps/bases.
@@ -217,6 +223,13 @@ def make_plan(
         raise PlanningError("plans are made on forecasts: every series must have kind='forecast'")
     policy = policy or PolicySet()
     params = params or PlanParams()
+    held = {str(j): str(p) for j, p in (executed or {}).items()}
+    held = {j: p for j, p in held.items() if j in set(jobs["job_id"].astype(str))}
+    if held:
+        jobs = jobs[~jobs["job_id"].astype(str).isin(held)].reset_index(drop=True)
+        if jobs.empty:
+            raise PlanningError(f"every job in this window was already executed (in plan(s) "
+                                f"{', '.join(sorted(set(held.values()))[:3])}): nothing left to plan")
     ctx = build_context(jobs, forecast, policy, params)
     plan_params = {**params.model_dump(), "carbon_usd_per_t": ctx.carbon_usd_per_kg * 1000,
                    "method": PLAN_METHOD_VERSION, "step_minutes": ctx.step_minutes}
@@ -246,11 +259,19 @@ def make_plan(
         baseline_kgco2e=float(kg_base.sum()), planned_kgco2e=float(kg_plan.sum() - energy_kg),
         baseline_cost_usd=base_cost, planned_cost_usd=base_cost - usd.central)
     ids = ctx.jobs["job_id"].to_numpy()
+    not_moved: dict[str, str] = {str(ids[j]): str(reasons[j]) for j in np.flatnonzero(~moved)}
+    notes = list(choice.notes)
+    if held:
+        not_moved.update(dict.fromkeys(held, "executed"))
+        plans = sorted(set(held.values()))
+        notes.append(f"{len(held)} job(s) already executed in plan(s) {', '.join(plans[:3])}"
+                     f"{' ...' if len(plans) > 3 else ''}: their savings are claimed there, so "
+                     f"they are not proposed again")
     return Plan(
         plan_id=plan_id, run_id=run_id, solver=solver, policy_name=policy.name,
         policy_hash=policy_hash, params=plan_params, forecast_series=series_hashes,
         recommendations=recs,
-        not_moved={str(ids[j]): str(reasons[j]) for j in np.flatnonzero(~moved)},  # type: ignore[misc]
+        not_moved=not_moved,  # type: ignore[arg-type]
         totals=totals, objective_usd=choice.objective, baseline_objective_usd=base.objective,
         bound_usd=choice.bound, gap=choice.gap, power_cap_ok=choice.cap_ok,
-        budget=_budget(ctx, choice, kg_plan), notes=choice.notes, runtime_s=runtime)
+        budget=_budget(ctx, choice, kg_plan), notes=notes, runtime_s=runtime)

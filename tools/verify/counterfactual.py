@@ -157,4 +157,4 @@ def verify(rec: Recommendation, execution: Execution, job: pd.Series,
 
 def recompute_evidence_hash(v: Verification) -> str:
     """Re-derive a stored verification's hash from its content (audit check)."""
-    return evidence_hash(v.model_dump(mode="json", exclude={"verification_id", "evidence_hash"}))
+    return v.recomputed_evidence_hash()
