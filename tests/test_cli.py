@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from copilot.cli.main import app
+from copilot.services.users import authenticate
 from tools.account import account_jobs, totals
 from tools.ledger import Ledger
 from tools.simulate import SimulationConfig, simulate
@@ -193,7 +194,14 @@ def test_demo_json_is_one_json_document(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "app.py", "demo", "--days", "2", "--json"], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=300, check=True)
     steps = json.loads(proc.stdout)["steps"]
-    assert steps[0].startswith("1. simulated") and "chain intact" in steps[-1]
+    assert steps[0].startswith("0. created the first admin 'admin'") and steps[1].startswith("1. simulated")
+    assert "chain intact" in steps[-1]
+    # the one-time password shown once is the admin's, and it is stored only as a hash
+    password = steps[0].rsplit(": ", 1)[1]
+    with Ledger(tmp_path / "data" / "greenops.sqlite") as ledger:
+        assert authenticate(ledger, "admin", password).role == "admin"
+        assert password not in json.dumps(list(ledger.db.query("SELECT * FROM users")))
+        assert password not in json.dumps(list(ledger.db.query("SELECT * FROM audit_log")))
 
 
 def test_ui_json_prints_where_it_serves(tmp_path: Path) -> None:

@@ -21,11 +21,17 @@ from langchain_core.messages import AIMessage, BaseMessage
 from copilot.agent import graph as graph_module
 from copilot.agent.offline import route
 from copilot.agent.session import CopilotSession, SessionError
+from copilot.services import approvals as approvals_module
+from copilot.services.approvals import rejected_mints
+from copilot.services.users import AuthError, AuthUser
 from copilot.settings import Settings
 from tests.conftest import REPO
+from tools.auth import Role, hash_password
 from tools.chain.node import AnvilNode, free_port
 from tools.ledger import Ledger
 from tools.ledger.plans import statuses
+from tools.ledger.queries import mintable_verification_ids
+from tools.ledger.users import add_user as insert_user
 from tools.schemas import PolicySet
 
 pytest_plugins = ["tests.chain_fixtures"]
@@ -71,14 +77,28 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
 def vdb(verified_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "ledger.sqlite"
     shutil.copy(verified_db, path)
+    with Ledger(path) as ledger:
+        for name, role in PEOPLE.items():
+            insert_user(ledger, name, role, hash_password(password_of(name)), actor="test")
     return path
+
+
+PEOPLE = {"root": Role.ADMIN, "alice": Role.APPROVER, "bob": Role.APPROVER, "mallory": Role.APPROVER,
+          "olga": Role.OPERATOR, "vic": Role.VIEWER}
+
+
+def password_of(name: str) -> str:
+    return f"{name}-password-1"
+
+
+def person(name: str) -> AuthUser:
+    """``name`` as a front end hands it over after checking the password."""
+    return AuthUser(name, PEOPLE[name])
 
 
 def best_verification(db: Path) -> str:
     with Ledger(db) as ledger:
-        row = next(iter(ledger.db.query(
-            "SELECT verification_id FROM verifications ORDER BY mintable_kgco2e DESC LIMIT 1")))
-    return str(row["verification_id"])
+        return mintable_verification_ids(ledger)[0]
 
 
 def mint_rows(db: Path) -> list[dict[str, Any]]:
@@ -95,8 +115,23 @@ class TestFlows:
         assert [t["name"] for t in first.tools] == ["simulate"]
         assert first.tools[0]["args"] == {"days": 3, "jobs_per_day": 60}
         second = session.ask("plan the next 2 days, execute it and verify the savings", first.thread_id)
-        assert [t["name"] for t in second.tools] == ["plan", "execute", "verify"]
-        assert "verification(s)" in second.answer and second.guard_events == []
+        assert [t["name"] for t in second.tools] == ["plan", "execute"]
+        # executing a plan from chat waits for an operator: nothing is applied yet
+        assert second.pending_approval is not None and second.pending_approval["type"] == "execute_approval"
+        assert "needs an operator's approval" in second.answer
+        with Ledger(tmp_path / "l.sqlite") as ledger:
+            assert ledger.db.table("executions").count == 0
+            insert_user(ledger, "olga", Role.OPERATOR, hash_password(password_of("olga")), actor="test")
+            insert_user(ledger, "vic", Role.VIEWER, hash_password(password_of("vic")), actor="test")
+        with pytest.raises(AuthError, match="needs the operator role"):
+            session.decide(second.thread_id, approved=True, user=person("vic"))
+        third = session.decide(second.thread_id, approved=True, user=person("olga"))
+        assert [t["name"] for t in third.tools] == ["plan", "execute", "verify"]
+        assert "verification(s)" in third.answer and third.guard_events == []
+        with Ledger(tmp_path / "l.sqlite") as ledger:
+            assert ledger.db.table("executions").count > 0
+            decided = list(ledger.db.query("SELECT approver, kind, decision FROM approvals"))
+        assert decided == [{"approver": "olga", "kind": "execute", "decision": "approve"}]
         assert "offline mode" in session.mode
 
     def test_scripted_model_drives_the_tools(self, env: Settings, tmp_path: Path) -> None:
@@ -115,21 +150,25 @@ class TestApproval:
         assert asked.pending_approval is not None and asked.pending_approval["verification_id"] == vid
         assert mint_rows(vdb) == []
         # a new process resumes the checkpointed thread
-        proc = subprocess.run([sys.executable, "app.py", "approve", "--thread", asked.thread_id, "--approver",
-                               "alice", "--db", str(vdb), "--json"], cwd=REPO, env=dict(os.environ),
+        proc = subprocess.run([sys.executable, "app.py", "approve", "--thread", asked.thread_id, "--as",
+                               "alice", "--password-stdin", "--db", str(vdb), "--json"], cwd=REPO,
+                              env=dict(os.environ), input=password_of("alice") + "\n",
                               capture_output=True, text=True, timeout=180)
         assert proc.returncode == 0, proc.stderr
         out = json.loads(proc.stdout)
         assert out["pending_approval"] is None and "minted" in out["answer"]
         rows = mint_rows(vdb)
         assert rows and all(r["verification_id"] == vid and r["status"] == "confirmed" for r in rows)
-        with pytest.raises(SessionError, match="no mint waiting"):
-            CopilotSession(env, vdb).decide(asked.thread_id, approved=True, approver="alice")
-        # asking again reaches approval again, but the chain and ledger refuse a second mint
+        with pytest.raises(SessionError, match="nothing waiting for approval"):
+            CopilotSession(env, vdb).decide(asked.thread_id, approved=True, user=person("alice"))
+        # asking again reaches approval again; the approval stands (no second vote is recorded) and the
+        # chain and ledger refuse a second mint
         again = CopilotSession(env, vdb)
         second = again.ask(f"mint verification {vid}")
-        done = again.decide(second.thread_id, approved=True, approver="alice")
+        done = again.decide(second.thread_id, approved=True, user=person("bob"))
         assert "already minted" in done.answer
+        with Ledger(vdb) as ledger:
+            assert [d["approver"] for d in ledger.db.query("SELECT approver FROM approvals")] == ["alice"]
         assert mint_rows(vdb) == rows
         with Ledger(vdb) as ledger:
             rec = next(iter(ledger.db.query("SELECT rec_id FROM verifications WHERE verification_id = ?",
@@ -139,23 +178,29 @@ class TestApproval:
     def test_reject_mints_nothing(self, env: Settings, vdb: Path) -> None:
         session = CopilotSession(env, vdb)
         asked = session.ask(f"please mint verification {best_verification(vdb)}")
-        done = session.decide(asked.thread_id, approved=False, approver="bob", reason="not this quarter")
+        done = session.decide(asked.thread_id, approved=False, user=person("bob"), reason="not this quarter")
         assert "not approved" in done.answer and mint_rows(vdb) == []
+        with Ledger(vdb) as ledger:
+            assert [r["approver"] for r in rejected_mints(ledger)] == ["bob"]
 
     def test_only_policy_approvers_may_approve(self, env: Settings, vdb: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(graph_module, "active_policy", lambda ledger: PolicySet(mint_approvers=["alice"]))
+        monkeypatch.setattr(approvals_module, "active_policy_set", lambda ledger: PolicySet(mint_approvers=["alice"]))
         session = CopilotSession(env, vdb)
         asked = session.ask(f"mint verification {best_verification(vdb)}")
-        done = session.decide(asked.thread_id, approved=True, approver="mallory")
-        assert "not approved" in done.answer and mint_rows(vdb) == []
-        minted = [t for t in done.tools if t["name"] == "mint"]
-        assert "'mallory' may not approve mints" in minted[0]["result"]
+        assert asked.pending_approval is not None and asked.pending_approval["approvers"] == ["alice"]
+        for name, why in (("mallory", "the active policy allows alice"), ("olga", "needs the approver role"),
+                          ("vic", "needs the approver role")):
+            with pytest.raises(AuthError, match=why):
+                session.decide(asked.thread_id, approved=True, user=person(name))
+        assert mint_rows(vdb) == [] and session.pending(asked.thread_id) is not None  # still waiting
+        done = session.decide(asked.thread_id, approved=True, user=person("alice"))
+        assert done.pending_approval is None and len(mint_rows(vdb)) == 1
 
     def test_a_thread_waiting_for_approval_takes_no_new_question(self, env: Settings, vdb: Path) -> None:
         session = CopilotSession(env, vdb)
         asked = session.ask(f"mint verification {best_verification(vdb)}")
-        with pytest.raises(SessionError, match="waiting for a mint decision"):
+        with pytest.raises(SessionError, match="waiting for a decision"):
             session.ask("how much did we emit?", asked.thread_id)
 
 
@@ -195,7 +240,7 @@ class TestGovernance:
         with Ledger(vdb) as ledger:
             policy_id, report = load_policy(ledger, text, "hostile", actor="test")
             assert len(report.clauses) == 1 and len(report.unrecognised) == 2
-            confirm_policy(ledger, policy_id, actor="test")
+            confirm_policy(ledger, policy_id, person("root"))
         result = CopilotSession(env, vdb).ask("plan the next 2 days")
         plan_id = json.loads(result.tools[0]["result"])["plan_id"]
         with Ledger(vdb) as ledger:

@@ -40,11 +40,28 @@ from copilot.services.policies import (
     show_policy,
     store_policy,
 )
+from copilot.services.users import AuthError, AuthUser, add_user
+from tools.auth import Role
 from tools.ledger import Ledger
+from tools.ledger.users import get_user
 from tools.regions import REGIONS
 from tools.schemas import PolicySet
 
 from .conftest import REPO
+
+
+def admin(ledger: Ledger, name: str) -> AuthUser:
+    """An admin ``name`` of ``ledger`` (created on first use), as a front end would authenticate."""
+    if get_user(ledger, name) is None:
+        _create_admin(ledger, name)
+    return AuthUser(name, Role.ADMIN)
+
+
+def _create_admin(ledger: Ledger, name: str) -> None:
+    from tools.auth import hash_password
+    from tools.ledger.users import add_user as insert_user
+
+    insert_user(ledger, name, Role.ADMIN, hash_password(f"{name}-password"), actor="test")
 
 POLICIES = REPO / "policies"
 
@@ -478,18 +495,19 @@ class TestStore:
     def test_confirm_supersede_and_audit(self, ledger: Ledger) -> None:
         eu, _ = load_policy(ledger, EU_TEXT, "eu", "alice")
         pb, _ = load_policy(ledger, PB_TEXT, "pb", "alice")
-        first = confirm_policy(ledger, eu, "carol")
+        first = confirm_policy(ledger, eu, admin(ledger, "carol"))
         assert first.changed and first.superseded is None and first.confirmed_by == "carol"
         active = active_policy(ledger)
         assert active is not None and active[0] == eu and active[1].carbon_price_usd_per_t == 120.0
-        second = confirm_policy(ledger, pb, "dave")
+        second = confirm_policy(ledger, pb, admin(ledger, "dave"))
         assert second.superseded == eu
         assert {p.policy_id: p.status for p in list_policies(ledger)} == {eu: "superseded", pb: "active"}
-        again = confirm_policy(ledger, pb, "erin")
+        again = confirm_policy(ledger, pb, admin(ledger, "erin"))
         assert not again.changed and again.confirmed_by == "dave"
-        back = confirm_policy(ledger, eu, "carol")
+        back = confirm_policy(ledger, eu, admin(ledger, "carol"))
         assert back.superseded == pb and active_policy(ledger)[0] == eu  # type: ignore[index]
-        rows = list(ledger.db.query("SELECT actor, action, subject FROM audit_log ORDER BY seq"))
+        rows = list(ledger.db.query("SELECT actor, action, subject FROM audit_log WHERE action LIKE 'policy-%' "
+                                    "ORDER BY seq"))
         assert [(r["actor"], r["action"], r["subject"]) for r in rows] == [
             ("alice", "policy-load", eu), ("alice", "policy-load", pb), ("carol", "policy-confirm", eu),
             ("dave", "policy-confirm", pb), ("carol", "policy-confirm", eu)]
@@ -498,21 +516,21 @@ class TestStore:
     def test_only_one_policy_can_be_active(self, ledger: Ledger) -> None:
         eu, _ = load_policy(ledger, EU_TEXT, "eu", "a")
         pb, _ = load_policy(ledger, PB_TEXT, "pb", "a")
-        confirm_policy(ledger, eu, "a")
+        confirm_policy(ledger, eu, admin(ledger, "a"))
         with pytest.raises(sqlite3.IntegrityError):
             ledger.db.execute("UPDATE policies SET status = 'active' WHERE policy_id = ?", [pb])
 
     def test_confirm_lists_unrecognised_sentences(self, ledger: Ledger) -> None:
         text = "The cluster power cap is 500 kW.\nTeam data may only run in eu-west-3.\n" + INJECTIONS[0]
         policy_id, report = load_policy(ledger, text, "partial", "a")
-        result = confirm_policy(ledger, policy_id, "b")
+        result = confirm_policy(ledger, policy_id, admin(ledger, "b"))
         assert [u.line for u in result.unrecognised] == [2, 3]
         assert result.unrecognised == report.unrecognised
 
     def test_a_policy_without_constraints_cannot_be_confirmed(self, ledger: Ledger) -> None:
         policy_id, _ = load_policy(ledger, "\n".join(INJECTIONS), "evil", "a")
         with pytest.raises(PolicyError, match="no recognised constraint"):
-            confirm_policy(ledger, policy_id, "b")
+            confirm_policy(ledger, policy_id, admin(ledger, "b"))
         assert active_policy(ledger) is None
 
     def test_show(self, ledger: Ledger) -> None:
@@ -521,11 +539,11 @@ class TestStore:
         eu, report = load_policy(ledger, EU_TEXT, "eu", "a")
         shown = show_policy(ledger, eu)
         assert shown.text == EU_TEXT and shown.report == report and shown.status == "draft"
-        confirm_policy(ledger, eu, "b")
+        confirm_policy(ledger, eu, admin(ledger, "b"))
         assert show_policy(ledger).policy_id == eu
 
     @pytest.mark.parametrize("call", [
-        lambda led: confirm_policy(led, "0123456789abcdef", "a"),
+        lambda led: confirm_policy(led, "0123456789abcdef", admin(led, "a")),
         lambda led: show_policy(led, "nope"),
     ])
     def test_unknown_id(self, ledger: Ledger, call: Callable[[Ledger], Any]) -> None:
@@ -537,9 +555,13 @@ class TestStore:
         for text in ("", "x" * (MAX_POLICY_BYTES + 1), "a\x00b"):
             with pytest.raises(PolicyError):
                 load_policy(ledger, text, "bad", "a")
-        with pytest.raises(PolicyError, match="needs the name"):
-            confirm_policy(ledger, load_policy(ledger, EU_TEXT, "eu", "a")[0], " ")
-        assert ledger.counts()["audit_log"] == counts.get("audit_log", 0) + 1
+        viewer = add_user(ledger, admin(ledger, "root"), "vera", "approver", "vera-password")
+        counts = ledger.counts()
+        with pytest.raises(AuthError, match="needs the admin role"):
+            confirm_policy(ledger, load_policy(ledger, EU_TEXT, "eu", "a")[0],
+                           AuthUser(viewer["name"], Role.APPROVER))
+        assert ledger.counts()["audit_log"] == counts["audit_log"] + 1  # the draft only
+        assert active_policy(ledger) is None
 
 
 # -- the LLM path ----------------------------------------------------------------------------------
@@ -674,8 +696,20 @@ class TestLlmPath:
 runner = CliRunner()
 
 
+ADMIN_PASSWORD = "admin-password-1"
+
+
 def cli(*args: str, code: int = 0) -> Any:
-    result = runner.invoke(app, ["policy", *args])
+    """``policy ARGS``; a confirmation acts as the admin of the ledger (created on first use)."""
+    stdin = None
+    if "confirm" in args[:1] or "--confirm" in args:
+        db = args[args.index("--db") + 1]
+        with Ledger(db) as ledger:
+            if get_user(ledger, "admin") is None:
+                add_user(ledger, None, "admin", "admin", ADMIN_PASSWORD)
+        args = (*args, "--as", "admin", "--password-stdin")
+        stdin = ADMIN_PASSWORD + "\n"
+    result = runner.invoke(app, ["policy", *args], input=stdin)
     assert result.exit_code == code, result.stdout + result.stderr
     if "--json" in args:
         return json.loads(result.stdout)
@@ -700,8 +734,8 @@ class TestCli:
         loaded = cli("load", str(POLICIES / "eu_residency.md"), "--db", db, "--json", "--actor", "alice")
         assert loaded["created"] and loaded["status"] == "draft" and loaded["name"] == "eu_residency"
         assert loaded["report"]["unrecognised"] == [] and len(loaded["report"]["clauses"]) == 7
-        confirmed = cli("confirm", loaded["policy_id"], "--db", db, "--json", "--actor", "bob")
-        assert confirmed["changed"] and confirmed["confirmed_by"] == "bob"
+        confirmed = cli("confirm", loaded["policy_id"], "--db", db, "--json")
+        assert confirmed["changed"] and confirmed["confirmed_by"] == "admin"
         shown = cli("show", "--db", db, "--json")
         assert shown["policy_id"] == loaded["policy_id"] and shown["status"] == "active"
         assert shown["report"]["policy"]["carbon_price_usd_per_t"] == 120.0

@@ -14,12 +14,20 @@ import pytest
 from typer.testing import CliRunner
 
 from copilot.cli.main import app
+from tools.auth import Role, hash_password
 from tools.chain.node import AnvilNode, free_port
 from tools.ledger import Ledger
 from tools.ledger.plans import load_verification, statuses
+from tools.ledger.users import add_user as insert_user
 
 pytest_plugins = ["tests.chain_fixtures"]
 runner = CliRunner()
+PASSWORD = {"root": "root-password-1", "alice": "alice-password-1", "olga": "olga-password-1"}
+
+
+def as_user(name: str, password: str | None = None) -> dict[str, Any]:
+    """Arguments and stdin that act as ``name`` (with their password unless another is given)."""
+    return {"extra": ("--as", name, "--password-stdin"), "stdin": (password or PASSWORD[name]) + "\n"}
 
 
 class Cli:
@@ -31,9 +39,10 @@ class Cli:
         self.env = {"GREENOPS_DATA_DIR": str(self.data_dir), "GREENOPS_CHAIN_PORT": str(free_port()),
                     "GREENOPS_CHAIN_RPC_URL": ""}
 
-    def run(self, *args: str, code: int = 0, stdin: str | None = None, db: bool = True) -> Any:
+    def run(self, *args: str, code: int = 0, stdin: str | None = None, db: bool = True,
+            extra: tuple[str, ...] = ()) -> Any:
         """JSON printed by the command (an ``{"error": ...}`` when ``code`` is 1)."""
-        argv = [*args, *(["--db", self.db] if db else []), "--json"]
+        argv = [*args, *extra, *(["--db", self.db] if db else []), "--json"]
         self.last = runner.invoke(app, argv, env=self.env, input=stdin)
         assert self.last.exit_code == code, self.last.stdout + self.last.stderr
         out = self.last.stdout  # CliRunner echoes typed answers to stdout: skip to the JSON
@@ -47,6 +56,9 @@ def cli(tmp_path: Path, verified_db: Path) -> Iterator[Cli]:
     anvil_or_skip()
     db = tmp_path / "ledger.sqlite"
     shutil.copy(verified_db, db)
+    with Ledger(db) as ledger:
+        for name, role in (("root", Role.ADMIN), ("alice", Role.APPROVER), ("olga", Role.OPERATOR)):
+            insert_user(ledger, name, role, hash_password(PASSWORD[name]), actor="test")
     handle = Cli(tmp_path, db)
     try:
         yield handle
@@ -69,10 +81,16 @@ def test_chain_cli_end_to_end_with_restart(cli: Cli) -> None:
         vid = ids["energy"][0]
         v = load_verification(ledger, vid)
 
-    # refused at the prompt: nothing sent, nothing recorded
-    refused = cli.run("mint", "--verification", vid, code=1, stdin="n\n")
-    assert "was not approved" in refused["error"]
+    # refused: a wrong password, an operator, no --as: nothing sent, nothing recorded
+    refused = cli.run("mint", "--verification", vid, code=1, **as_user("alice", "not-her-password"))
+    assert "wrong password for user 'alice'" in refused["error"]
     prompt = cli.last.stderr
+    assert "needs the approver role" in cli.run("mint", "--verification", vid, code=1, **as_user("olga"))["error"]
+    assert "needs an authenticated person" in cli.run("mint", "--verification", vid, code=1)["error"]
+    assert "no user named 'mallory'" in cli.run("mint", "--verification", vid, code=1,
+                                                **as_user("alice") | {"extra": ("--as", "mallory",
+                                                                                "--password-stdin")})["error"]
+    assert PASSWORD["alice"] not in cli.last.stdout + cli.last.stderr
     for shown in (vid, v.kind, v.method, v.evidence_hash, *v.inputs.values(),
                   tokens["kwh"]["address"], f"chain id {up['chain_id']}",
                   "claimed", "verified", "90%", "recipient"):
@@ -81,16 +99,20 @@ def test_chain_cli_end_to_end_with_restart(cli: Cli) -> None:
     assert status["running"] and status["tokens"]["kwh"]["mints"] == 0
     assert status["chain_id"] == up["chain_id"]
 
-    minted = cli.run("mint", "--verification", vid, stdin="y\n")
+    minted = cli.run("mint", "--verification", vid, **as_user("alice"))
+    assert minted["state"] == "minted" and minted["decided_by"] == "alice"
     assert not minted["already_minted"] and [m["token"] for m in minted["mints"]] == ["kwh"]
     amounts = {m["token"]: m["amount"] for m in minted["mints"]}
-    assert cli.run("mint", "--verification", vid, "--approve")["already_minted"]
+    assert cli.run("mint", "--verification", vid, **as_user("alice"))["already_minted"]  # no second vote, no mint
+    assert cli.run("mint", "--verification", vid, **as_user("root"))["already_minted"]
 
+    assert "needs the approver role" in cli.run("retire", "--amount", "0.0000001", "--token", "kwh", "--reason",
+                                                "x", code=1, **as_user("olga"))["error"]
     retired = cli.run("retire", "--amount", "0.0000001", "--token", "kwh", "--reason", "retire test",
-                      "--approve")
+                      **as_user("alice"))
     assert retired["status"] == "confirmed" and retired["reason"] == "retire test"
     assert "more than 18 decimals" in cli.run(
-        "retire", "--amount", "1e-19", "--reason", "x", "--approve", code=1)["error"]
+        "retire", "--amount", "1e-19", "--reason", "x", code=1, **as_user("alice"))["error"]
     report = cli.run("reconcile")
     assert report["ok"] and report["tokens"]["kwh"]["chain_minted"] == amounts["kwh"]
 
@@ -104,14 +126,14 @@ def test_chain_cli_end_to_end_with_restart(cli: Cli) -> None:
     assert status["tokens"]["kwh"]["recipient_balance"] == left
     assert Decimal(status["tokens"]["kwh"]["total_supply"]) == Decimal(amounts["kwh"]) - Decimal(
         "0.0000001")
-    assert cli.run("mint", "--verification", vid, "--approve")["already_minted"]
+    assert cli.run("mint", "--verification", vid, **as_user("alice"))["already_minted"]
     assert cli.run("reconcile")["ok"]
     history = cli.run("chain-history")["events"]
     assert [e["event"] for e in history] == ["SavingsMinted", "Retired"]
 
     # a second verification after the restart mints normally
     second = ids["shift"][0]
-    out = cli.run("mint", "--verification", second, "--approve")
+    out = cli.run("mint", "--verification", second, **as_user("alice"))
     assert [m["token"] for m in out["mints"]] == ["kgco2e"] and out["skipped"] == []
     with Ledger(cli.db) as ledger:
         assert statuses(ledger, [v.rec_id]) == {v.rec_id: "minted"}
@@ -119,39 +141,39 @@ def test_chain_cli_end_to_end_with_restart(cli: Cli) -> None:
     cli.run("chain-down", db=False)
 
 
-def test_mint_with_node_down_is_a_clear_error_and_stays_pending(cli: Cli) -> None:
+def test_mint_with_node_down_is_a_clear_error_and_stays_pending(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.chain_fixtures import verification_ids
+    from tools.chain import ChainClient, ChainUnavailableError
 
     cli.run("chain-up")
-    cli.run("chain-down", db=False)
     with Ledger(cli.db) as ledger:
         vid = verification_ids(ledger)["energy"][0]
-    error = cli.run("mint", "--verification", vid, "--approve", code=1)
+
+    def node_gone(self: ChainClient, tx: Any) -> Any:
+        raise ChainUnavailableError(f"the chain node {self.label} is not reachable (connection refused)")
+
+    monkeypatch.setattr(ChainClient, "send", node_gone)  # the node goes away after the approval
+    error = cli.run("mint", "--verification", vid, code=1, **as_user("alice"))
     assert error["type"] == "ChainUnavailableError"
     assert f"http://127.0.0.1:{cli.env['GREENOPS_CHAIN_PORT']}" in error["error"]
     with Ledger(cli.db) as ledger:
         rows = list(ledger.db.query("SELECT status FROM chain_mints"))
     assert [r["status"] for r in rows] == ["intent"]
-    cli.run("chain-up")
+    monkeypatch.undo()
     pending = cli.run("reconcile")
     assert len(pending["pending"]) == 1 and pending["ok"]
-    assert len(cli.run("mint", "--verification", vid, "--approve")["mints"]) == 1
+    # alice's approval stands: running the mint again (any eligible approver) completes it, once
+    assert len(cli.run("mint", "--verification", vid, **as_user("root"))["mints"]) == 1
     assert cli.run("reconcile")["pending"] == []
 
 
 def test_cli_errors(cli: Cli) -> None:
-    from tests.chain_fixtures import verification_ids
-
-    with Ledger(cli.db) as ledger:
-        vid = verification_ids(ledger)["energy"][0]
-    assert "no kgCO2eSave token is deployed on network 'embedded'" in cli.run(
-        "mint", "--verification", vid, "--approve", code=1)["error"]
     cli.run("chain-up")
     assert "no verification with id 'x'" in cli.run("mint", "--verification", "x", code=1)["error"]
     assert "is not one of" in cli.run("retire", "--amount", "1", "--reason", "r", "--token", "eur",
                                       code=1)["error"]
     assert "cannot retire 1 kgCO2eSave" in cli.run("retire", "--amount", "1", "--reason", "r",
-                                                   "--approve", code=1)["error"]
+                                                   code=1, **as_user("alice"))["error"]
     cli.run("chain-down", db=False)
     cli.env["GREENOPS_CHAIN_RPC_URL"] = "http://127.0.0.1:9"
     assert "only stops the embedded node" in cli.run("chain-down", db=False, code=1)["error"]

@@ -70,9 +70,10 @@ class TestVerificationTotals:
         assert t["verifications"] == 3 and t["ids"] == ["a1", "b2", "c3"]
         assert t["verified_kgco2e"] == pytest.approx(6.0) and t["verified_kgco2e_lower"] == pytest.approx(2.5)
         assert t["claimed_kgco2e"] == pytest.approx(9.0)
-        assert t["mintable_kgco2e"] == pytest.approx(3.0)  # 2 + 0 + 1
+        # one saving, one token: the shifts' kgCO2e (2 + 0); the rightsizing mints its kWh only
+        assert t["mintable_kgco2e"] == pytest.approx(2.0)
         assert t["mintable_kwh"] == pytest.approx(3.0) and t["verified_kwh"] == pytest.approx(4.0)
-        assert largest_mintable(vs, 2) == ["c3", "a1"]  # 1 + 3 = 4 > 2 > 0
+        assert largest_mintable(vs, 2) == ["c3", "a1"]  # 3 kWh > 2 kgCO2e > 0
 
 
 class TestEmissionsBreakdown:

@@ -302,6 +302,25 @@ class PolicyStatus(StrEnum):
     SUPERSEDED = "superseded"
 
 
+class MintQuorum(_Strict):
+    """A two-person (or more) rule for mints: ``approvers`` different people must approve a mint
+    whose amount exceeds ``above`` ``unit`` (every mint when ``above`` is None)."""
+
+    approvers: int = Field(ge=2, le=5, description="Different approvers needed.")
+    above: FiniteFloat | None = Field(default=None, ge=0, description="Threshold amount; None: every mint.")
+    unit: Literal["kWh", "kgCO2e"] | None = Field(default=None, description="Unit of ``above``.")
+
+    @model_validator(mode="after")
+    def _unit_with_threshold(self) -> MintQuorum:
+        if (self.above is None) != (self.unit is None):
+            raise ValueError("a quorum threshold needs both an amount and its unit (kWh or kgCO2e)")
+        return self
+
+    def applies(self, amount: float, unit: str) -> bool:
+        """True when a mint of ``amount`` ``unit`` needs this quorum."""
+        return self.above is None or (unit == self.unit and amount > self.above)
+
+
 class PolicySet(_Strict):
     """Typed constraints for planning, governance and minting (the text parser comes later)."""
 
@@ -326,6 +345,7 @@ class PolicySet(_Strict):
         default=None, ge=0, description="Internal carbon price, USD per tonne CO2e (None: unset)."
     )
     mint_approvers: list[str] = Field(default_factory=list, description="Who may approve mints.")
+    mint_quorum: MintQuorum | None = Field(default=None, description="Two-person rule for mints.")
     source_sentences: dict[str, str] = Field(
         default_factory=dict, description="Constraint key -> the policy sentence it came from."
     )

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from tools.records import Verification
 from tools.schemas import PolicySet
+from tools.tokens import TOKENS, token_for_kind
 
 REFUSED = "refused by governance"
 
@@ -58,17 +59,8 @@ def _check_mint(find_verification: Callable[[str], Verification | None], verific
     v = find_verification(verification_id)
     if v is None:
         return f"no verification with id {verification_id!r}: only verified savings can be minted"
-    if v.mintable_kgco2e <= 0 and v.mintable_kwh <= 0:
-        return (f"verification {verification_id} has nothing to mint: its 90% lower bound is not positive "
-                f"(verified {v.saved_kgco2e.central:.4g} kgCO2e, lower bound {v.saved_kgco2e.lower:.4g})")
+    spec = TOKENS[token_for_kind(v.kind)]
+    if getattr(v, spec.field) <= 0:
+        return (f"verification {verification_id} ({v.kind}) has nothing to mint: its 90% lower bound in "
+                f"{spec.unit} is not positive")
     return None
-
-
-def approver_allowed(policy: PolicySet | None, approver: str) -> str | None:
-    """None when ``approver`` may approve mints under ``policy``, else why not."""
-    if policy is None or not policy.mint_approvers:
-        return None
-    allowed = {a.strip().lower() for a in policy.mint_approvers}
-    if approver.strip().lower() in allowed:
-        return None
-    return f"{approver!r} may not approve mints (the active policy allows {', '.join(policy.mint_approvers)})"

@@ -2,13 +2,17 @@
 
     START -> begin -> agent --(tool calls)--> governance --(allowed)--> tools --> agent
                        |                          |  refused: the reason goes back as the tool result
-                       |                          +--(mint)--> approval [interrupt()] --> agent
+                       |                          +--(mint, execute)--> approval [interrupt()] --> agent
+                       |                                                  ^   | (waiting for a 2nd approver)
+                       |                                                  +---+
                        +--(answer)--> guard --(numbers all from tool results)--> END
                                           +--(an invented number: once)--> agent (regenerate)
 
-``mint`` runs only in the approval node, after a human resumes the interrupted graph with a
-decision, and only with a verification id. Checkpointed in SQLite, so a pending approval survives
-a process restart; one thread id per conversation.
+``mint`` and ``execute`` run only in the approval node, after an authenticated person resumes the
+interrupted graph with a decision (``copilot.services.approvals``: a mint needs approvers - as many
+different ones as the policy's two-person rule asks - and executing a plan needs an operator).
+Checkpointed in SQLite, so a pending approval survives a process restart; one thread id per
+conversation.
 """
 
 from __future__ import annotations
@@ -27,17 +31,29 @@ from langgraph.prebuilt import ToolNode
 from langgraph.types import interrupt
 
 from copilot.agent.context import ToolContext
-from copilot.agent.enforce import REFUSED, approver_allowed, check_call
+from copilot.agent.enforce import REFUSED, check_call
 from copilot.agent.guard import check_numbers
 from copilot.agent.llm import bind, for_provider
 from copilot.agent.prompts import SYSTEM_PROMPT
 from copilot.agent.render import render, turn_results
 from copilot.agent.state import CopilotState
 from copilot.agent.toolset import AGENT_TOOL_NAMES, make_tools
-from copilot.services import planning
+from copilot.services import approvals, planning
+from copilot.services.errors import is_user_error
 from copilot.services.policies import active_policy_set
 from copilot.services.storage import LedgerHandle
+from copilot.services.users import known_user
 from tools.schemas import PolicySet
+
+GATED = ("mint", "execute")
+"""Tool calls that wait for an authenticated person's decision in the approval node."""
+
+
+def _decision(value: Any) -> tuple[bool, str, str]:
+    """(approved, user name, reason) from a resume value."""
+    if not isinstance(value, dict):
+        return False, "", "no decision"
+    return bool(value.get("approved")), str(value.get("user") or ""), str(value.get("reason") or "")
 
 
 def active_policy(ledger: LedgerHandle) -> PolicySet | None:
@@ -62,7 +78,7 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
     tools = make_tools(ctx, active_policy=policy)
     agent_tools = [tools[n] for n in AGENT_TOOL_NAMES]
     bound = bind(chat_model, [*agent_tools, tools["mint"]])
-    tool_node = ToolNode(agent_tools, handle_tool_errors=lambda exc: json.dumps(
+    tool_node = ToolNode([t for t in agent_tools if t.name not in GATED], handle_tool_errors=lambda exc: json.dumps(
         {"error": f"{type(exc).__name__}: {exc}"}))
 
     def log(event: str, payload: dict[str, Any]) -> None:
@@ -71,7 +87,7 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
 
     def begin(state: CopilotState) -> dict[str, Any]:
         return {"turn_start": len(state["messages"]) - 1, "guard_retries": 0, "guard_feedback": None,
-                "pending_mint": None, "allowed_calls": []}
+                "pending_mint": None, "approval_note": None, "allowed_calls": []}
 
     def agent(state: CopilotState) -> dict[str, Any]:
         system = [SystemMessage(SYSTEM_PROMPT + "\n" + _policy_note(policy()))]
@@ -89,11 +105,11 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
             for call in last.tool_calls:
                 reason = check_call(call["name"], call["args"], tools, current,
                                     lambda vid: planning.find_verification(ledger, vid))
-                if reason is None and call["name"] == "mint":
+                if reason is None and call["name"] in GATED:
                     if pending is None:
                         pending = dict(call)
                         continue
-                    reason = "one mint per approval: ask again for the next verification"
+                    reason = "one approval at a time: ask again for the next mint or execution"
                 if reason is not None:
                     refusals.append(ToolMessage(content=json.dumps({"error": f"{REFUSED}: {reason}"}),
                                                 tool_call_id=call["id"], name=call["name"]))
@@ -110,24 +126,70 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
     def approval(state: CopilotState) -> dict[str, Any]:
         call = state["pending_mint"]
         assert call is not None
+        return approve_execution(state, call) if call["name"] == "execute" else approve_mint(state, call)
+
+    def _done(call: dict[str, Any], content: str) -> dict[str, Any]:
+        return {"messages": [ToolMessage(content=content, tool_call_id=call["id"], name=call["name"])],
+                "pending_mint": None, "approval_note": None}
+
+    def approve_mint(state: CopilotState, call: dict[str, Any]) -> dict[str, Any]:
         vid = str(call["args"]["verification_id"])
         with ctx.ledger() as ledger:
             evidence = planning.verification_record(ledger, vid).model_dump(mode="json")
-        current = policy()
+            need = approvals.mint_requirement(ledger, vid)
         decision = interrupt({"type": "mint_approval", "verification_id": vid, "evidence": evidence,
-                              "approvers": current.mint_approvers if current else []})
-        approved = bool(decision.get("approved")) if isinstance(decision, dict) else False
-        approver = str(decision.get("approver", "unknown")) if isinstance(decision, dict) else "unknown"
-        refusal = approver_allowed(current, approver) if approved else None
-        if approved and refusal is None:
-            content = tools["mint"].invoke({"verification_id": vid})
-        else:
-            reason = refusal or str(decision.get("reason", "rejected") if isinstance(decision, dict) else "rejected")
-            content = json.dumps({"rejected": True, "verification_id": vid, "by": approver, "reason": reason})
-        log("mint-decision", {"verification_id": vid, "approved": approved and refusal is None,
-                              "approver": approver, "reason": refusal})
-        return {"messages": [ToolMessage(content=content, tool_call_id=call["id"], name="mint")],
-                "pending_mint": None}
+                              "approvers": need["eligible"], "required": need["required"],
+                              "rule": need["rule"], "approvals": need["approvals"],
+                              "token": need["symbol"], "note": state.get("approval_note")})
+        approved, user, reason = _decision(decision)
+        try:
+            with ctx.ledger() as ledger:
+                person = known_user(ledger, user)
+                out = approvals.decide_mint(ledger, ctx.settings, vid, person, approve=approved, reason=reason)
+        except Exception as exc:  # a refusal (wrong role, second vote ...) keeps the mint pending
+            if not is_user_error(exc):
+                raise
+            log("mint-decision-refused", {"verification_id": vid, "user": user, "reason": str(exc)})
+            return {"approval_note": f"refused: {exc}"}
+        log("mint-decision", {"verification_id": vid, "approved": approved, "user": user, "state": out["state"]})
+        if out["state"] == "waiting":
+            return {"approval_note": f"approved by {', '.join(out['approvals'])} "
+                                     f"({len(out['approvals'])} of {out['required']}): {out['rule']} are needed"}
+        if out["state"] == "rejected":
+            return _done(call, json.dumps({"rejected": True, "verification_id": vid, "by": user,
+                                           "reason": reason or "rejected"}))
+        keep = ("verification_id", "rec_id", "already_minted", "rec_status", "mints", "skipped", "approvals")
+        return _done(call, json.dumps({k: out[k] for k in keep if k in out}, default=str))
+
+    def approve_execution(state: CopilotState, call: dict[str, Any]) -> dict[str, Any]:
+        plan_id = call["args"].get("plan_id")
+        with ctx.ledger() as ledger:
+            pending = planning.list_recommendations(ledger, plan_id=plan_id, status="proposed", limit=5)
+            if pending["matching"] == 0:  # nothing would be applied: nothing to approve
+                return _done(call, json.dumps(planning.run_execute(ledger, plan_id=pending["plan_id"],
+                                                                   actor="copilot"), default=str))
+        decision = interrupt({"type": "execute_approval", "plan_id": pending["plan_id"],
+                              "recommendations": pending["matching"], "examples": pending["recommendations"],
+                              "note": state.get("approval_note")})
+        approved, user, reason = _decision(decision)
+        try:
+            with ctx.ledger() as ledger:
+                person = known_user(ledger, user)
+                if not approved:
+                    approvals.reject_execution(ledger, person, pending["plan_id"], reason)
+                    log("execute-decision", {"plan_id": pending["plan_id"], "approved": False, "user": user})
+                    return _done(call, json.dumps({"rejected": True, "plan_id": pending["plan_id"], "by": user,
+                                                   "reason": reason or "rejected"}))
+                approvals.approve_execution(ledger, person, pending["plan_id"], pending["matching"])
+        except Exception as exc:
+            if not is_user_error(exc):
+                raise
+            log("execute-decision-refused", {"plan_id": pending["plan_id"], "user": user, "reason": str(exc)})
+            return {"approval_note": f"refused: {exc}"}
+        log("execute-decision", {"plan_id": pending["plan_id"], "approved": True, "user": user})
+        with ctx.ledger() as ledger:
+            out = planning.run_execute(ledger, plan_id=pending["plan_id"], actor=user)
+        return _done(call, json.dumps(out, default=str))
 
     def guard(state: CopilotState) -> dict[str, Any]:
         messages = state["messages"]
@@ -165,6 +227,9 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
     def after_tools(state: CopilotState) -> str:
         return "approval" if state.get("pending_mint") else "agent"
 
+    def after_approval(state: CopilotState) -> str:
+        return "approval" if state.get("pending_mint") else "agent"
+
     def after_guard(state: CopilotState) -> str:
         return "agent" if state.get("guard_feedback") else END
 
@@ -177,7 +242,7 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
     graph.add_conditional_edges("agent", after_agent, ["governance", "guard"])
     graph.add_conditional_edges("governance", after_governance, ["tools", "approval", "agent"])
     graph.add_conditional_edges("tools", after_tools, ["approval", "agent"])
-    graph.add_edge("approval", "agent")
+    graph.add_conditional_edges("approval", after_approval, ["approval", "agent"])
     graph.add_conditional_edges("guard", after_guard, ["agent", END])
     return graph.compile(checkpointer=checkpointer)
 

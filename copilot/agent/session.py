@@ -19,14 +19,28 @@ from langgraph.types import Command
 from copilot.agent.context import ToolContext
 from copilot.agent.graph import build_graph, sqlite_checkpointer
 from copilot.agent.llm import make_chat_model
-from copilot.services.storage import record_event
+from copilot.services.approvals import check_can_decide
+from copilot.services.storage import open_ledger, record_event
+from copilot.services.users import AuthUser, known_user, require
 from copilot.settings import LLMSettings, Settings
+from tools.auth import Role
 
 MAX_QUESTION_CHARS = 4000
 
 
 class SessionError(ValueError):
     """A request the session cannot serve (empty question, no pending approval ...)."""
+
+
+def pending_text(pending: dict[str, Any], thread_id: str) -> str:
+    """The line that tells a person what is waiting for them and how to decide."""
+    how = f"`python app.py approve --thread {thread_id} --as NAME --password-stdin` or `reject`"
+    note = f" ({pending['note']})" if pending.get("note") else ""
+    if pending.get("type") == "execute_approval":
+        return (f"Executing {pending['recommendations']} recommendation(s) of plan {pending['plan_id']} needs "
+                f"an operator's approval{note}: {how}.")
+    return (f"Minting verification {pending['verification_id']} needs your approval "
+            f"({pending.get('rule', '1 approver')}){note}: {how}.")
 
 
 @dataclass
@@ -93,8 +107,7 @@ class CopilotSession:
         if pending is None and messages and isinstance(messages[-1], AIMessage):
             answer = str(messages[-1].content)
         elif pending is not None:
-            answer = (f"Minting verification {pending['verification_id']} needs your approval: "
-                      f"`python app.py approve --thread {thread_id}` or `reject`.")
+            answer = pending_text(pending, thread_id)
         return TurnResult(thread_id, answer, list(calls.values()), pending, self.mode,
                           list(values.get("guard_log") or []))
 
@@ -107,14 +120,25 @@ class CopilotSession:
             raise SessionError(f"the question has {len(text)} characters; the limit is {MAX_QUESTION_CHARS}")
         thread = thread_id or uuid.uuid4().hex[:12]
         if self.pending(thread) is not None:
-            raise SessionError(f"thread {thread} is waiting for a mint decision: approve or reject it first")
+            raise SessionError(f"thread {thread} is waiting for a decision: approve or reject it first")
         self.graph.invoke({"messages": [HumanMessage(content=text)]}, self._config(thread))
         return self._result(thread)
 
-    def decide(self, thread_id: str, *, approved: bool, approver: str, reason: str = "") -> TurnResult:
-        """Resume a thread interrupted for a mint approval with a human decision."""
-        if self.pending(thread_id) is None:
-            raise SessionError(f"thread {thread_id} has no mint waiting for approval")
-        self.graph.invoke(Command(resume={"approved": approved, "approver": approver, "reason": reason}),
+    def decide(self, thread_id: str, *, approved: bool, user: AuthUser, reason: str = "") -> TurnResult:
+        """Resume a thread waiting for a mint or execution decision with ``user``'s decision.
+
+        ``user`` was authenticated by the front end (password, or the web UI's login session); the
+        decision is refused here, before the graph resumes, when they may not make it (AuthError:
+        role, policy's approver list, a second vote by the same person)."""
+        pending = self.pending(thread_id)
+        if pending is None:
+            raise SessionError(f"thread {thread_id} has nothing waiting for approval")
+        with open_ledger(self.db_path) as ledger:
+            person = known_user(ledger, user.name)
+            if pending.get("type") == "execute_approval":
+                require(person, Role.OPERATOR, "executing a plan")
+            else:
+                check_can_decide(ledger, person, str(pending["verification_id"]))
+        self.graph.invoke(Command(resume={"approved": approved, "user": person.name, "reason": reason}),
                           self._config(thread_id))
         return self._result(thread_id)

@@ -14,7 +14,8 @@ class CopilotState(TypedDict, total=False):
     messages: Annotated[list[AnyMessage], add_messages]
     turn_start: int  # index of this turn's human message
     allowed_calls: list[dict[str, Any]]  # tool calls governance let through, for the ToolNode
-    pending_mint: dict[str, Any] | None  # the one mint call waiting for human approval
+    pending_mint: dict[str, Any] | None  # the one gated call (mint or execute) waiting for a person
+    approval_note: str | None  # what the last decision on the pending call did (e.g. 1 of 2 approvals)
     guard_retries: int
     guard_feedback: str | None  # why the last answer was sent back (numbers guard)
     guard_log: list[dict[str, Any]]

@@ -201,8 +201,10 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
             return _json(summaries.weekly_summary(ledger, week=week, team=team))
 
     def mint(verification_id: str) -> str:
-        with ctx.ledger() as ledger:
-            return _json(chain.mint_verification(ledger, ctx.settings, verification_id, actor="copilot"))
+        # the schema the model sees; the graph routes every mint call to its approval node, where
+        # authenticated approvers decide (copilot.services.approvals). Never minted from here.
+        return _json({"error": f"mint of {verification_id} needs an approver's decision: it runs only in the "
+                               f"approval step"})
 
     specs: list[tuple[Callable[..., str], type[BaseModel]]] = [
         (simulate, SimulateArgs), (account, AccountArgs), (emissions, EmissionsArgs),

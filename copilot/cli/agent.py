@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from copilot.cli.common import DbOption, JsonOption, emit, guarded, log
+from copilot.cli.common import AsOption, DbOption, JsonOption, PasswordStdinOption, acting_user, emit, guarded, log
+from copilot.services.storage import open_ledger
 from copilot.settings import Settings
 
 
@@ -51,33 +52,40 @@ def ask(
     emit(guarded(as_json, work), as_json, _render_turn)
 
 
-def _decide(thread: str, approved: bool, approver: str | None, reason: str, db: Any, as_json: bool) -> None:
+def _decide(thread: str, approved: bool, as_user: str | None, password_stdin: bool, reason: str, db: Any,
+            as_json: bool) -> None:
     def work() -> dict[str, Any]:
-        who = approver or Settings.from_env().login_name
-        return dict(_session(db).decide(thread, approved=approved, approver=who, reason=reason).as_dict())
+        session = _session(db)
+        with open_ledger(db or Settings.from_env().db_path) as ledger:
+            user = acting_user(ledger, as_user, password_stdin,
+                               "approving" if approved else "rejecting")
+        return dict(session.decide(thread, approved=approved, user=user, reason=reason).as_dict())
 
     emit(guarded(as_json, work), as_json, _render_turn)
 
 
 def approve(
-    thread: Annotated[str, typer.Option(help="The conversation waiting for a mint decision.")],
-    approver: Annotated[str | None, typer.Option(help="Who approves (default: your login name).")] = None,
+    thread: Annotated[str, typer.Option(help="The conversation waiting for a decision (mint or execution).")],
+    as_user: AsOption = None,
+    password_stdin: PasswordStdinOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Approve the mint a conversation is waiting for (the policy may restrict who can)."""
-    _decide(thread, True, approver, "", db, as_json)
+    """Approve what a conversation is waiting for, as an authenticated person (a mint needs an
+    approver the policy allows; executing a plan needs an operator)."""
+    _decide(thread, True, as_user, password_stdin, "", db, as_json)
 
 
 def reject(
-    thread: Annotated[str, typer.Option(help="The conversation waiting for a mint decision.")],
-    approver: Annotated[str | None, typer.Option(help="Who rejects (default: your login name).")] = None,
+    thread: Annotated[str, typer.Option(help="The conversation waiting for a decision (mint or execution).")],
+    as_user: AsOption = None,
+    password_stdin: PasswordStdinOption = False,
     reason: Annotated[str, typer.Option(help="Why.")] = "rejected",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Reject the mint a conversation is waiting for: nothing is minted."""
-    _decide(thread, False, approver, reason, db, as_json)
+    """Reject what a conversation is waiting for: nothing is minted or executed."""
+    _decide(thread, False, as_user, password_stdin, reason, db, as_json)
 
 
 def summary(

@@ -3,8 +3,10 @@
     chain-up / chain-down     start (and deploy the tokens once) / stop the embedded anvil node
     chain-status              token addresses, chain id, block, balances, minted totals
     chain-history             every mint and retirement event on chain
-    mint --verification ID    show the evidence and amounts, ask for approval, mint exactly once
-    retire --amount X --reason "..."    burn the signer's tokens with a reason
+    mint --verification ID --as NAME --password-stdin
+                              show the evidence and amount, record your approval (or --reject);
+                              mints exactly once when enough different approvers approved
+    retire --amount X --reason "..." --as NAME --password-stdin    burn tokens with a reason
     reconcile                 compare the ledger's mint records with the chain (exit 1 on a difference)
 
 Without ``GREENOPS_CHAIN_RPC_URL`` the chain is the embedded anvil node (state in
@@ -18,16 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 
-from copilot.cli.common import DbOption, JsonOption, emit, guarded, log
+from copilot.cli.common import AsOption, DbOption, JsonOption, PasswordStdinOption, acting_user, emit, guarded, log
 from copilot.services import chain as service
 from copilot.services.storage import LedgerHandle, open_ledger
 from copilot.settings import Settings
-
-ApproveOption = Annotated[bool, typer.Option(
-    "--approve", help="Approve without the prompt. For scripts only, written by a person.")]
 
 
 def _on_chain(db: Path | None, as_json: bool, call: Callable[[LedgerHandle, Settings], dict[str, Any]]
@@ -40,13 +38,6 @@ def _on_chain(db: Path | None, as_json: bool, call: Callable[[LedgerHandle, Sett
             return call(ledger, settings)
 
     return guarded(as_json, work)
-
-
-def _confirm(question: str, err: bool) -> bool:
-    try:
-        return bool(typer.confirm(question, default=False, err=err))
-    except click.exceptions.Abort:
-        return False
 
 
 def chain_up(db: DbOption = None, as_json: JsonOption = False) -> None:
@@ -116,40 +107,53 @@ def mint_prompt(preview: dict[str, Any]) -> str:
 
 def mint(
     verification: Annotated[str, typer.Option("--verification", help="Verification id to mint.")],
-    approve: ApproveOption = False,
+    as_user: AsOption = None,
+    password_stdin: PasswordStdinOption = False,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject the mint instead of approving it.")] = False,
+    reason: Annotated[str, typer.Option(help="Why (recorded with the decision).")] = "",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show a verification's evidence and amounts, ask for approval, then mint each token once."""
+    """Show a verification's evidence and amount, then record your approval (or --reject) as an
+    authenticated approver; the token is minted once enough different approvers approved."""
+    from copilot.services.approvals import decide_mint
+
     settings = Settings.from_env()
 
     def work() -> dict[str, Any]:
         with open_ledger(db) as ledger:
-            preview = service.mint_preview(ledger, settings, verification)
-            typer.echo(mint_prompt(preview), err=as_json)
-            if not approve and not _confirm("Mint these tokens?", as_json):
-                raise ValueError(f"mint of verification {verification} was not approved: nothing sent")
-            return service.approve_and_mint(
-                ledger, settings, verification, how="--approve flag" if approve else "terminal prompt",
-                amounts={t["token"]: t["amount"] for t in preview["tokens"]}, actor="cli")
+            preview = service.mint_preview(ledger, settings, verification, deploy=True)
+            typer.echo(mint_prompt(preview), err=True)
+            user = acting_user(ledger, as_user, password_stdin, "approving a mint")
+            return decide_mint(ledger, settings, verification, user, approve=not reject, reason=reason)
 
     out = guarded(as_json, work)
-    emit(out, as_json, lambda o: (
-        f"verification {o['verification_id']}: " + ("already minted" if o["already_minted"] else "minted")
-        + "".join(f"\n  {m['amount']} {m['token']} tx {m['tx_hash']} block {m['block']} gas {m['gas_used']}"
-                  for m in o["mints"])
-        + (f"\n  nothing to mint for: {', '.join(o['skipped'])}" if o["skipped"] else "")))
+    emit(out, as_json, _decision_text)
+
+
+def _decision_text(o: dict[str, Any]) -> str:
+    if o["state"] == "rejected":
+        return f"verification {o['verification_id']}: mint rejected by {o['decided_by']}"
+    if o["state"] == "waiting":
+        return (f"verification {o['verification_id']}: approved by {', '.join(o['approvals'])}; "
+                f"waiting: {o['rule']} are needed ({len(o['approvals'])} of {o['required']})")
+    return (f"verification {o['verification_id']}: " + ("already minted" if o["already_minted"] else "minted")
+            + "".join(f"\n  {m['amount']} {m['token']} tx {m['tx_hash']} block {m['block']} gas {m['gas_used']}"
+                      for m in o["mints"]))
 
 
 def retire(
     amount: Annotated[str, typer.Option(help="Tokens to retire, e.g. 1.5 (up to 18 decimals).")],
     reason: Annotated[str, typer.Option(help="Why (recorded on chain and in the ledger).")],
     token: Annotated[str, typer.Option(help="kgco2e (kgCO2eSave) or kwh (kWhSave).")] = "kgco2e",
-    approve: ApproveOption = False,
+    as_user: AsOption = None,
+    password_stdin: PasswordStdinOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Retire (burn) the signer's tokens with a reason."""
+    """Retire (burn) the holder's tokens with a reason, as an authenticated approver."""
+    from copilot.services.users import require
+    from tools.auth import Role
     from tools.tokens import TOKENS, parse_token_amount
 
     settings = Settings.from_env()
@@ -159,11 +163,11 @@ def retire(
             raise ValueError(f"--token={token!r} is not one of {', '.join(TOKENS)}")
         parse_token_amount(amount)  # refuse a bad amount before asking
         with open_ledger(db) as ledger:
+            user = require(acting_user(ledger, as_user, password_stdin, "retiring tokens"), Role.APPROVER,
+                           "retiring tokens")
             log(f"retire {amount} {TOKENS[token].symbol} from {service.signer_address(ledger, settings)}: "
                 f"{reason!r}")
-            if not approve and not _confirm("Retire these tokens?", True):
-                raise ValueError("retirement was not approved: nothing sent")
-            return service.retire(ledger, settings, amount, reason, token, actor="cli")
+            return service.retire(ledger, settings, amount, reason, token, actor=user.name)
 
     out = guarded(as_json, work)
     emit(out, as_json, lambda o: f"retired {o['amount']} {o['token']} ({o['reason']!r}) tx {o['tx_hash']} "

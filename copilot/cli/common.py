@@ -55,3 +55,32 @@ def guarded(as_json: bool, work: Callable[[], dict[str, Any]]) -> dict[str, Any]
             raise
         fail(exc, as_json)
         raise AssertionError("unreachable") from exc
+
+
+AsOption = Annotated[str | None, typer.Option(
+    "--as", help="Act as this user (approvals, policy activation, user management).")]
+PasswordStdinOption = Annotated[bool, typer.Option(
+    "--password-stdin", help="Read the --as user's password from the first line of stdin.")]
+
+
+def read_secret_lines(count: int, password_stdin: bool, prompts: list[str]) -> list[str]:
+    """``count`` secrets: lines of stdin with ``--password-stdin``, else hidden prompts on a
+    terminal; ValueError when neither is possible. Secrets are never echoed or logged."""
+    import sys
+
+    if password_stdin:
+        lines = [sys.stdin.readline().rstrip("\r\n") for _ in range(count)]
+        return lines
+    if not sys.stdin.isatty():
+        raise ValueError("no terminal to ask for the password: pass --password-stdin and write it on stdin")
+    return [str(typer.prompt(p, hide_input=True, err=True)) for p in prompts[:count]]
+
+
+def acting_user(ledger: Any, name: str | None, password_stdin: bool, doing: str) -> Any:
+    """The authenticated user ``--as name`` (password from stdin or a hidden prompt)."""
+    from copilot.services.users import authenticate
+
+    if not name:
+        raise ValueError(f"{doing} needs an authenticated person: --as NAME --password-stdin")
+    (password,) = read_secret_lines(1, password_stdin, [f"password for {name}"])
+    return authenticate(ledger, name, password)

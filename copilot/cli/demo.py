@@ -10,14 +10,17 @@ from typing import Annotated, Any
 
 import typer
 
-from copilot.cli.common import DbOption, JsonOption, emit, guarded
+from copilot.cli.common import AsOption, DbOption, JsonOption, PasswordStdinOption, acting_user, emit, guarded
 from copilot.settings import Settings
 
 
 def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_days: int, policy_file: Path,
-             interactive: bool, echo: Callable[[str], Any], confirm: Callable[[str], bool]) -> None:
-    """simulate -> account -> forecast -> plan under a policy -> execute -> verify -> approval
-    prompt -> mint -> metered saving -> summary -> charts -> audit."""
+             interactive: bool, echo: Callable[[str], Any], confirm: Callable[[str], bool],
+             user: Any = None) -> None:
+    """simulate -> account -> forecast -> plan under a policy -> execute (approved by the person
+    running the demo) -> verify -> approval prompt -> mint -> metered saving -> summary -> charts
+    -> audit. ``user``: the authenticated person acting (with no users yet, the first admin is
+    created and its one-time password shown once)."""
     from copilot.agent.session import CopilotSession
     from copilot.policy import read_policy_file
     from copilot.services.fleet import latest_emissions, run_simulation
@@ -25,6 +28,8 @@ def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_da
     from copilot.services.policies import confirm_policy, load_policy
     from copilot.services.report import write_report
     from copilot.services.storage import audit_report, open_ledger
+    from copilot.services.users import FIRST_ADMIN, AuthUser, bootstrap_admin
+    from tools.auth import Role
     from tools.simulate import SimulationConfig, TelemetryChange
 
     start = SimulationConfig().start_utc
@@ -32,13 +37,19 @@ def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_da
     config = SimulationConfig(days=days, seed=seed, telemetry_changes=(TelemetryChange(
         cluster="gpu-a", start_utc=cap_from, dynamic_power_reduction=0.12),))
     with open_ledger(db_path) as ledger:
+        if user is None:
+            password = bootstrap_admin(ledger)
+            if password is None:
+                raise ValueError("this ledger has users: run the demo as one of them (--as NAME --password-stdin)")
+            echo(f"0. created the first admin {FIRST_ADMIN!r}; one-time password (shown once): {password}")
+            user = AuthUser(FIRST_ADMIN, Role.ADMIN)
         sim = run_simulation(ledger, config)
         echo(f"1. simulated {sim['jobs']} jobs in {sim['regions']} regions ({sim['start'][:10]} .. "
              f"{sim['end'][:10]}), run {sim['run_id']}, with a GPU power cap on cluster gpu-a from "
              f"{cap_from:%Y-%m-%d}")
         text = read_policy_file(policy_file)
-        policy_id, report = load_policy(ledger, text, policy_file.stem, actor="demo")
-        confirm_policy(ledger, policy_id, actor="demo")
+        policy_id, report = load_policy(ledger, text, policy_file.stem, actor=user.name)
+        confirm_policy(ledger, policy_id, user)
         echo(f"2. policy {policy_file.name} active: {len(report.clauses)} constraints, "
              f"{len(report.unrecognised)} sentence(s) not understood")
     session = CopilotSession(settings, db_path)
@@ -52,19 +63,23 @@ def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_da
         thread = turn.thread_id
         echo(f"{step}. you: {question}")
         echo("   copilot: " + turn.answer.replace("\\n", "\\n   "))
-        if turn.pending_approval:
+        if turn.pending_approval and turn.pending_approval.get("type") == "execute_approval":
+            echo(f"   {user.name} approves executing {turn.pending_approval['recommendations']} recommendation(s)")
+            turn = session.decide(thread, approved=True, user=user)
+            echo("   copilot: " + turn.answer.replace("\n", "\n   "))
+        if turn.pending_approval and turn.pending_approval.get("type") == "mint_approval":
             ev = turn.pending_approval["evidence"]
             echo(f"   approval needed: verification {ev['verification_id']} ({ev['kind']}), claimed "
                  f"{ev['claimed_kgco2e']:.4g} kgCO2e, verified {ev['saved_kgco2e']['central']:.4g} "
                  f"[{ev['saved_kgco2e']['lower']:.4g} - {ev['saved_kgco2e']['upper']:.4g}], mintable "
-                 f"{ev['mintable_kgco2e']:.4g} kgCO2e and {ev['mintable_kwh']:.4g} kWh; evidence "
-                 f"{ev['evidence_hash']}")
-            if interactive and confirm("   Approve this mint?"):
-                done = session.decide(thread, approved=True, approver="demo-user")
+                 f"{ev['mintable_kgco2e']:.4g} kgCO2e and {ev['mintable_kwh']:.4g} kWh (one token: "
+                 f"{turn.pending_approval['token']}); evidence {ev['evidence_hash']}")
+            if interactive and confirm(f"   Approve this mint as {user.name}?"):
+                done = session.decide(thread, approved=True, user=user)
                 echo("   copilot: " + done.answer)
             else:
                 echo(f"   not approved here{'' if interactive else ' (no terminal)'}: run "
-                     f"`python app.py approve --thread {thread}` to mint, or `reject`")
+                     f"`python app.py approve --thread {thread} --as NAME --password-stdin` to mint, or `reject`")
                 break
     with open_ledger(db_path) as ledger:
         if days >= 7:
@@ -88,6 +103,8 @@ def demo(db: DbOption = None,
          plan_days: Annotated[int, typer.Option(min=1, help="Days of jobs to plan.")] = 7,
          policy_file: Annotated[Path, typer.Option("--policy", help="Policy to activate.")] = Path(
              "policies/eu_residency.md"),
+         as_user: AsOption = None,
+         password_stdin: PasswordStdinOption = False,
          as_json: JsonOption = False) -> None:
     """The whole story through the copilot on the embedded defaults: simulate -> account -> forecast
     -> plan under a policy -> execute -> verify -> approval prompt -> mint -> summary."""
@@ -99,9 +116,15 @@ def demo(db: DbOption = None,
         typer.echo(text, err=as_json)
 
     def work() -> dict[str, Any]:
+        from copilot.services.storage import open_ledger
+
+        user = None
+        if as_user:
+            with open_ledger(db or settings.db_path) as ledger:
+                user = acting_user(ledger, as_user, password_stdin, "running the demo")
         run_demo(settings, db or settings.db_path, days=days, seed=seed, plan_days=plan_days,
                  policy_file=policy_file, interactive=sys.stdin.isatty() and not as_json, echo=echo,
-                 confirm=lambda text: typer.confirm(text, default=False))
+                 confirm=lambda text: typer.confirm(text, default=False), user=user)
         return {"steps": lines}
 
     out = guarded(as_json, work)

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from copilot.cli.common import DbOption, JsonOption, emit, guarded
+from copilot.cli.common import AsOption, DbOption, JsonOption, PasswordStdinOption, acting_user, emit, guarded
 from copilot.services.storage import open_ledger
 from copilot.settings import Settings
 
@@ -70,8 +70,10 @@ def _render_confirm(c: dict[str, Any]) -> list[str]:
 def load(
     file: Annotated[Path, typer.Argument(help="Policy document (plain text or markdown, UTF-8, <= 100 kB).")],
     name: Annotated[str | None, typer.Option(help="Policy name (default: the file name, no suffix).")] = None,
-    confirm: Annotated[bool, typer.Option("--confirm", help="Also make it the active policy.")] = False,
+    confirm: Annotated[bool, typer.Option("--confirm", help="Also make it the active policy (admins, --as).")] = False,
     actor: ActorOption = None,
+    as_user: AsOption = None,
+    password_stdin: PasswordStdinOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -82,8 +84,9 @@ def load(
     def work() -> dict[str, Any]:
         text = read_policy_file(file)
         with open_ledger(db) as ledger:
-            stored = store_policy(ledger, text, name or file.stem, _actor(actor))
-            confirmed = confirm_policy(ledger, stored.policy_id, _actor(actor)) if confirm else None
+            admin = acting_user(ledger, as_user, password_stdin, "activating a policy") if confirm else None
+            stored = store_policy(ledger, text, name or file.stem, admin.name if admin else _actor(actor))
+            confirmed = confirm_policy(ledger, stored.policy_id, admin) if admin else None
         out = stored.model_dump(mode="json")
         out["name"] = stored.report.policy.name
         out["status"] = "active" if confirmed else stored.status
@@ -100,7 +103,7 @@ def load(
             lines += _render_confirm(o["confirmed"])
         elif o["status"] != "active":
             lines.append(f"this policy is a draft and is not enforced; activate it with "
-                         f"`python app.py policy confirm {o['policy_id']}`")
+                         f"`python app.py policy confirm {o['policy_id']} --as ADMIN --password-stdin`")
         return "\n".join(lines)
 
     emit(result, as_json, render)
@@ -109,16 +112,18 @@ def load(
 @policy_app.command("confirm")
 def confirm_cmd(
     policy_id: Annotated[str, typer.Argument(help="Policy id (from `policy load` or `policy list`).")],
-    actor: ActorOption = None,
+    as_user: AsOption = None,
+    password_stdin: PasswordStdinOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Make a stored policy the single active one (the previous one becomes superseded)."""
+    """Make a stored policy the single active one (admins only; the previous one becomes superseded)."""
     from copilot.services.policies import confirm_policy
 
     def work() -> dict[str, Any]:
         with open_ledger(db) as ledger:
-            return confirm_policy(ledger, policy_id, _actor(actor)).model_dump(mode="json")
+            admin = acting_user(ledger, as_user, password_stdin, "activating a policy")
+            return confirm_policy(ledger, policy_id, admin).model_dump(mode="json")
 
     result = guarded(as_json, work)
     emit(result, as_json, lambda o: "\n".join(_render_confirm(o)))

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from copilot.policy.values import (
     DURATION,
     MASS,
+    NUM,
     PERIOD,
     POWER,
     PRICE,
@@ -64,6 +65,7 @@ from copilot.policy.values import (
     kilograms,
     kilowatts,
     make_window,
+    number,
     one,
     parse_names,
     parse_regions,
@@ -295,12 +297,48 @@ def _blackout(m: re.Match[str]) -> Interpretation:
     return one("blackout_windows", make_window(m["start"], m["end"], regions, m["note"]))
 
 
+_PEOPLE = (r"(?P<k>\d|two|three|four|five|both|2|3|4|5)\s+(?:different\s+|distinct\s+|separate\s+)?"
+           r"(?:approvers?|approvals|people|persons|signatures|sign[- ]?offs|admins|reviewers)")
+_QUANT = rf"(?P<n>{NUM})\s*(?P<u>kwh|mwh|kgco2e?|kg\s*co2e?|kg|t\s*co2e?|tco2e?|tonnes?(?:\s+co2e?)?)\b"
+_JOINTLY = re.compile(r"\s*,?\s*\b(?:together|jointly|both|all\s+together|in\s+agreement)\b\s*", re.I)
+_BOTH_LEAD = re.compile(r"^\s*(?:both|all\s+of|each\s+of)\s+", re.I)
+
+
 def _approvers(m: re.Match[str]) -> Interpretation:
-    names = parse_names(m["names"])
-    two = re.search(r"\band\b", m["names"]) and "approved by" in m.string.lower()
-    warn = ("read as: any one of the listed people may approve a mint (PolicySet has no two-person "
-            "rule)",) if two else ()
-    return one("mint_approvers", names, None, *warn)
+    raw = m["names"]
+    counted = re.fullmatch(rf"(?:at\s+least\s+)?{_PEOPLE}\W*", raw.strip(), re.I)
+    if counted:  # "... must be approved by two people": a count, not names
+        return _quorum(counted)
+    jointly = bool(_JOINTLY.search(raw) or _BOTH_LEAD.search(raw))
+    names = parse_names(_BOTH_LEAD.sub("", _JOINTLY.sub(" ", raw)).strip())
+    if jointly:
+        if len(names) < 2:
+            raise SentenceError("says approvers act together but names fewer than two people")
+        return Interpretation((PolicyItem("mint_approvers", names),
+                               PolicyItem("mint_quorum", {"approvers": min(len(names), 5)})),
+                              (f"read as: every mint needs all {len(names)} listed people to approve",))
+    if re.search(r"\band\b", raw) and "approved by" in m.string.lower():
+        return one("mint_approvers", names, None,
+                   "read as: any one of the listed people may approve a mint (write 'together' or "
+                   "'two approvers' for a two-person rule)")
+    return one("mint_approvers", names)
+
+
+
+
+def _quorum(m: re.Match[str]) -> Interpretation:
+    word = (m["k"] or "two").lower()  # "two-person rule", "four-eyes principle": two people
+    k = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}.get(word) or int(word)
+    if k < 2:
+        raise SentenceError("a quorum rule needs two or more approvers")
+    value: dict[str, object] = {"approvers": k}
+    if m.groupdict().get("n") is not None:
+        amount, unit = number(m["n"], "threshold"), m["u"].lower().replace(" ", "")
+        if unit in ("kwh", "mwh"):
+            value.update(above=amount * (1000.0 if unit == "mwh" else 1.0), unit="kWh")
+        else:
+            value.update(above=amount * (1000.0 if unit.startswith("t") else 1.0), unit="kgCO2e")
+    return one("mint_quorum", value)
 
 
 _IS = r"""(?:\s*[:=]\s*
@@ -387,6 +425,18 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             (?:must|shall|needs?\s+to|has\s+to|have\s+to|may\s+only|can\s+only)\s+be\s+approved\s+by\s+
             (?:one\s+of\s+)?(?P<names>.+)""",
     ), _approvers, re.compile(r"approv|\bmint", re.I), "Only alice and bob may approve mints."),
+    Recogniser("two-person rule for mints", _rx(
+        rf"""(?:every\s+|each\s+|any\s+|all\s+)?(?:token\s+)?(?:mints?|minting|mint\s+requests?)
+             (?:\s+(?:of\s+)?(?:above|over|exceeding|larger\s+than|greater\s+than|more\s+than|bigger\s+than)\s+
+                {_QUANT})?
+             \s+(?:must\s+be\s+approved\s+by|must\s+have|must\s+get|needs?|requires?|shall\s+need|shall\s+require)\s+
+             (?:(?:the\s+)?approvals?\s+(?:of|from|by)\s+)?(?:at\s+least\s+)?{_PEOPLE}""",
+        rf"""(?:a\s+)?(?:two|four)[- ](?:person|eyes)\s+(?:rule|principle|approval)\s+(?:applies\s+to|for|on)\s+
+             (?:every\s+|all\s+|each\s+)?(?:token\s+)?(?:mints?|minting)
+             (?:\s+(?:above|over|exceeding|larger\s+than|greater\s+than|more\s+than)\s+{_QUANT})?
+             (?P<k>)""",
+    ), _quorum, re.compile(r"approv|\bmint|two[- ]person|four[- ]eyes", re.I),
+        "Mints above 500 kWh need two approvers."),
 )
 _RESIDENCY_HINT = re.compile(r"\bteams?\b|\bregions?\b|\b[a-z]{2}-[a-z]+-\d\b", re.I)
 _RESIDENCY_EXAMPLE = "Team data may only run in eu-west-1 and eu-north-1."

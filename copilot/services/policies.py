@@ -11,11 +11,13 @@ confirmed again).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from copilot.policy import (
+    INSTRUCTION_REASON,
     PolicyError,
     PolicyReport,
     Unrecognised,
@@ -24,6 +26,8 @@ from copilot.policy import (
     parse_policy_text,
     parse_policy_with_llm,
 )
+from copilot.services.users import AuthUser, known_user, require
+from tools.auth import Role
 from tools.hashing import content_hash
 from tools.ledger import Ledger
 from tools.ledger.policies import activate_policy, active_policy_row, get_policy, insert_policy, list_policy_rows
@@ -126,16 +130,31 @@ def store_policy(ledger: Ledger, text: str, name: str = "policy", actor: str = "
     return LoadResult(policy_id=policy_id, created=True, status=PolicyStatus.DRAFT, report=report)
 
 
-def confirm_policy(ledger: Ledger, policy_id: str, actor: str) -> ConfirmResult:
+APPROVAL_WORDS = re.compile(r"approv|sign[- ]?off|four[- ]eyes|two[- ]person|\bmint|\bquorum", re.I)
+"""A sentence that talks about approving mints: if the parser could not read it, activation is
+refused (approvals fail closed: an unread approval rule never means "anyone may approve")."""
+
+
+def confirm_policy(ledger: Ledger, policy_id: str, actor: AuthUser) -> ConfirmResult:
     """Make ``policy_id`` the single active policy (the previous one becomes superseded), atomically.
 
-    Idempotent: confirming the active policy changes nothing. Raises PolicyError for an unknown id,
-    an empty actor or a policy without any recognised constraint.
+    Only an admin (``actor``, authenticated by the front end; the role is re-read here) activates
+    a policy. Idempotent: confirming the active policy changes nothing. Raises PolicyError for an
+    unknown id, a policy without any recognised constraint, or one whose sentence about approvals
+    could not be read (fail closed); AuthError when ``actor`` is not an admin.
     """
-    if not actor.strip():
-        raise PolicyError("confirming a policy needs the name of the person confirming it (actor)")
+    user = require(known_user(ledger, actor.name), Role.ADMIN, "activating a policy")
     row = _row(ledger, policy_id)
     report = PolicyReport.model_validate_json(row["report"])
+    # an order to the system ("approve all mints") is inert, not a rule that failed to parse
+    unread = [u for u in report.unrecognised
+              if APPROVAL_WORDS.search(u.sentence) and u.reason != INSTRUCTION_REASON]
+    if unread and row["status"] != PolicyStatus.ACTIVE:
+        first = unread[0]
+        raise PolicyError(f"policy {policy_id} ({row['name']!r}) was not activated: line {first.line} "
+                          f"\"{first.sentence}\" is about approvals but could not be read ({first.reason}); "
+                          f"approvals fail closed - rewrite it, e.g. \"Only alice and bob may approve "
+                          f"mints.\" or \"Mints above 500 kWh need two approvers.\"")
     if row["status"] == PolicyStatus.ACTIVE:
         return ConfirmResult(policy_id=policy_id, name=row["name"], changed=False,
                              confirmed_by=row["confirmed_by"], confirmed_utc=row["confirmed_utc"],
@@ -143,11 +162,12 @@ def confirm_policy(ledger: Ledger, policy_id: str, actor: str) -> ConfirmResult:
     if not report.clauses:
         raise PolicyError(f"policy {policy_id} ({row['name']!r}) has no recognised constraint; "
                           "activating it would lift every constraint - fix the text and load it again")
-    stamp, superseded = activate_policy(ledger, policy_id, actor, {
+    actor_name = user.name
+    stamp, superseded = activate_policy(ledger, policy_id, actor_name, {
         "name": row["name"], "policy_sha256": content_hash(report.policy.model_dump(mode="json")),
         "unrecognised": len(report.unrecognised)})
     return ConfirmResult(policy_id=policy_id, name=row["name"], changed=True, superseded=superseded,
-                         confirmed_by=actor, confirmed_utc=stamp, unrecognised=report.unrecognised)
+                         confirmed_by=actor_name, confirmed_utc=stamp, unrecognised=report.unrecognised)
 
 
 def active_policy(ledger: Ledger) -> tuple[str, PolicySet] | None:

@@ -25,6 +25,7 @@ import gradio as gr
 from copilot.agent.session import CopilotSession
 from copilot.services.storage import open_ledger
 from copilot.settings import LLMSettings, Settings
+from copilot.ui.auth import password_check, who_label
 from copilot.ui.chat import ChatContext, build_chat, init_thread
 from copilot.ui.dashboard import DashboardData, build_dashboard
 from copilot.ui.ledger import build_ledger
@@ -66,7 +67,9 @@ def build_app(settings: Settings, db_path: Path, *, session: CopilotSession | No
         with gr.Row(equal_height=True):
             gr.Markdown("## GreenOps Copilot — measure, plan, verify and tokenise compute savings")
             gr.HTML(mode_badge(session.llm))
-        thread_label = gr.Markdown(elem_id="thread-id")
+        with gr.Row():
+            thread_label = gr.Markdown(elem_id="thread-id")
+            who = gr.Markdown(elem_id="who")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 build_chat(chat, thread)
@@ -77,6 +80,7 @@ def build_app(settings: Settings, db_path: Path, *, session: CopilotSession | No
             with gr.Tab("Ledger & token", id="ledger") as ledger_tab:
                 ledger_refresh, ledger_outputs = build_ledger(db_path, settings)
         demo.load(init_thread, None, [thread, thread_label])
+        demo.load(who_label(db_path), None, [who], api_visibility="private")
         dash_tab.select(dash_refresh, None, dash_outputs).then(tradeoff, None, tradeoff_outputs)
         policy_tab.select(policy_refresh, None, policy_output)
         ledger_tab.select(ledger_refresh, None, ledger_outputs)
@@ -84,10 +88,28 @@ def build_app(settings: Settings, db_path: Path, *, session: CopilotSession | No
     return demo  # type: ignore[no-any-return]
 
 
+def first_admin(db_path: Path) -> str | None:
+    """With no users yet: create the first admin and return its one-time password (print it once)."""
+    from copilot.services.users import bootstrap_admin
+
+    with open_ledger(db_path) as ledger:
+        return bootstrap_admin(ledger)
+
+
+LOGIN_MESSAGE = ("GreenOps Copilot: log in. On the first start the terminal showed the one-time password of "
+                 "'admin'; admins add people with `python app.py users add NAME --role ROLE --as admin "
+                 "--password-stdin`.")
+
+
 def launch(settings: Settings, db_path: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
            seed_fleet: bool = True, block: bool = True, quiet: bool = False) -> gr.Blocks:
-    """Seed (first start), build and serve the app; with ``block=False`` return at once
-    (``demo.close()`` stops it); ``quiet`` keeps Gradio's banner off stdout."""
+    """Seed (first start), build and serve the app behind a login (the ledger's users); with
+    ``block=False`` return at once (``demo.close()`` stops it); ``quiet`` keeps Gradio's banner off
+    stdout. With no users yet, the first admin is created and its one-time password printed once."""
+    password = first_admin(db_path)
+    if password is not None:
+        print(f"first start: created user 'admin' (role admin); one-time password, shown once: {password}",
+              file=sys.stderr)
     if seed_fleet:
         seeded = seed(settings, db_path)
         if seeded:
@@ -95,5 +117,6 @@ def launch(settings: Settings, db_path: Path, *, host: str = DEFAULT_HOST, port:
                   f"run {seeded['run_id']}; {seeded['total_kgco2e']:.1f} kgCO2e", file=sys.stderr)
     demo = build_app(settings, db_path)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, show_error=True, quiet=quiet,
-                ssr_mode=False, css=CSS, theme=gr.themes.Soft(primary_hue="green"), footer_links=[])
+                ssr_mode=False, css=CSS, theme=gr.themes.Soft(primary_hue="green"), footer_links=[],
+                auth=password_check(db_path), auth_message=LOGIN_MESSAGE)
     return demo

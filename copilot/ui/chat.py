@@ -19,15 +19,19 @@ from copilot.agent.session import CopilotSession, TurnResult
 from copilot.services import chain
 from copilot.services.errors import is_user_error
 from copilot.services.storage import open_ledger
+from copilot.services.users import AuthUser
 from copilot.settings import Settings
+from copilot.ui.auth import can, session_user
 from copilot.ui.turns import (
     Message,
     answer_chunks,
     approval_markdown,
+    execution_markdown,
     new_thread_id,
     stream_turn,
     tool_message,
 )
+from tools.auth import Role
 
 EXAMPLES = ["How much did we emit?", "What did team ml emit by region?", "Forecast eu-west-1 for the next 24 hours",
             "Plan the next 2 days, execute it and verify the savings", "Mint the verified savings",
@@ -75,14 +79,27 @@ def balances_text(ctx: ChatContext) -> str:
     return f"New balance of `{status['recipient']}`: {held} (chain id {status['chain_id']}, block {status['block']})."
 
 
-def _card(ctx: ChatContext, pending: dict[str, Any] | None) -> tuple[Any, str]:
+def _card(ctx: ChatContext, pending: dict[str, Any] | None, user: AuthUser | None) -> tuple[Any, str, Any]:
+    """The approval card: visible with its text when something waits; its buttons only for people
+    who may decide (a mint: approvers; an execution: operators)."""
     if pending is None:
-        return gr.update(visible=False), ""
-    preview, note = mint_preview(ctx, str(pending["verification_id"]))
-    return gr.update(visible=True), approval_markdown(pending, preview, note)
+        return gr.update(visible=False), "", gr.update(visible=False)
+    if pending.get("type") == "execute_approval":
+        allowed = can(user, Role.OPERATOR)
+        text = execution_markdown(pending)
+        needed = "an operator"
+    else:
+        preview, note = mint_preview(ctx, str(pending["verification_id"]))
+        allowed = can(user, Role.APPROVER)
+        text = approval_markdown(pending, preview, note)
+        needed = "an approver"
+    if not allowed:
+        text += (f"\n\n🔒 Only {needed} can decide this: you are "
+                 f"{'not logged in' if user is None else f'{user.name} ({user.role})'}.")
+    return gr.update(visible=True), text, gr.update(visible=allowed)
 
 
-Outputs = tuple[list[Message], list[Message], Any, str]
+Outputs = tuple[list[Message], list[Message], Any, Any, Any]
 
 
 def _find_tool(history: list[Message], call_id: str) -> int | None:
@@ -92,10 +109,10 @@ def _find_tool(history: list[Message], call_id: str) -> int | None:
     return None
 
 
-def _run(ctx: ChatContext, history: list[Message], thread: str, work: Callable[[], TurnResult]
-         ) -> Iterator[Outputs]:
+def _run(ctx: ChatContext, history: list[Message], thread: str, work: Callable[[], TurnResult],
+         user: AuthUser | None) -> Iterator[Outputs]:
     """Stream one turn into ``history``: tool calls as they run, then the answer, then the card."""
-    hidden = (gr.update(visible=False), "")
+    hidden = (gr.update(visible=False), "", gr.update(visible=False))
     turn: TurnResult | None = None
     for event in stream_turn(ctx.session, thread, work):
         if event.kind == "tool_start":
@@ -107,16 +124,21 @@ def _run(ctx: ChatContext, history: list[Message], thread: str, work: Callable[[
         elif event.kind == "error":
             history.append({"role": "assistant", "content": f"⚠ {type(event.error).__name__}: {event.error}"})
             pending = ctx.session.pending(thread)
-            yield (history, history, *(_card(ctx, pending) if pending else hidden))
+            yield (history, history, *(_card(ctx, pending, user) if pending else hidden))
             return
         elif event.kind == "done":
             turn = event.turn
         yield history, history, *hidden
     assert turn is not None
     answer = turn.answer
-    if turn.pending_approval is not None:
-        vid = turn.pending_approval["verification_id"]
-        answer = f"Minting verification `{vid}` needs your approval: check the evidence below, then approve or reject."
+    pending = turn.pending_approval
+    if pending is not None:
+        note = f" ({pending['note']})" if pending.get("note") else ""
+        answer = (f"Executing {pending['recommendations']} recommendation(s) of plan `{pending['plan_id']}` needs an "
+                  f"operator's approval{note}: check them below, then approve or reject."
+                  if pending.get("type") == "execute_approval" else
+                  f"Minting verification `{pending['verification_id']}` needs approval "
+                  f"({pending.get('rule', '1 approver')}){note}: check the evidence below, then approve or reject.")
         for m in history:
             if (m.get("metadata") or {}).get("status") == "pending":
                 m["metadata"] = {**m["metadata"], "log": "waiting for your approval"}
@@ -124,7 +146,7 @@ def _run(ctx: ChatContext, history: list[Message], thread: str, work: Callable[[
     for prefix in answer_chunks(answer):
         history[-1] = {"role": "assistant", "content": prefix}
         yield history, history, *hidden
-    yield (history, history, *_card(ctx, turn.pending_approval))
+    yield (history, history, *_card(ctx, turn.pending_approval, user))
 
 
 def build_chat(ctx: ChatContext, thread: gr.State) -> None:
@@ -135,64 +157,72 @@ def build_chat(ctx: ChatContext, thread: gr.State) -> None:
                          feedback_options=None)
     with gr.Column(visible=False, elem_id="approval-card", elem_classes=["approval-card"]) as card:
         card_md = gr.Markdown(elem_id="approval-evidence")
-        with gr.Row():
-            approver = gr.Textbox(value="ui-user", label="Approver", elem_id="approver", scale=1)
-            reason = gr.Textbox(label="Reason (for a rejection)", elem_id="reject-reason", scale=2,
+        with gr.Column(visible=False, elem_id="decide-row") as decide_row:
+            reason = gr.Textbox(label="Reason (for a rejection)", elem_id="reject-reason",
                                 placeholder="rejected in the UI")
-        with gr.Row():
-            approve = gr.Button("Approve mint", variant="primary", elem_id="approve")
-            reject = gr.Button("Reject", variant="stop", elem_id="reject")
+            with gr.Row():
+                approve = gr.Button("Approve", variant="primary", elem_id="approve")
+                reject = gr.Button("Reject", variant="stop", elem_id="reject")
 
     with gr.Row():
         question = gr.Textbox(show_label=False, placeholder="e.g. How much did we emit?", scale=8,
                               elem_id="question", submit_btn=False, max_lines=4)
         send = gr.Button("Send", variant="primary", scale=1, elem_id="send", min_width=80)
     gr.Examples(EXAMPLES, inputs=[question], label="Try")
-    outputs = [chatbot, history, card, card_md]
+    outputs = [chatbot, history, card, card_md, decide_row]
+    keep = (gr.update(), gr.update(), gr.update())
 
-    def ask(text: str, hist: list[Message], thread_id: str) -> Iterator[tuple[Any, ...]]:
+    def ask(text: str, hist: list[Message], thread_id: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         text = (text or "").strip()
         hist = list(hist or [])
+        user = session_user(ctx.db_path, request)
         if not text:
-            yield hist, hist, gr.update(), gr.update(), ""
+            yield hist, hist, *keep, ""
             return
         hist.append({"role": "user", "content": text})
-        yield hist, hist, gr.update(), gr.update(), ""
+        yield hist, hist, *keep, ""
         if not thread_id:
             hist.append({"role": "assistant", "content": "⚠ The page is still loading: ask again in a moment."})
-            yield hist, hist, gr.update(), gr.update(), text
+            yield hist, hist, *keep, text
             return
         if ctx.session.pending(thread_id) is not None:
-            hist.append({"role": "assistant", "content": "⚠ This conversation is waiting for your mint decision: "
+            hist.append({"role": "assistant", "content": "⚠ This conversation is waiting for a decision: "
                                                          "approve or reject it first."})
-            yield hist, hist, gr.update(), gr.update(), ""
+            yield hist, hist, *keep, ""
             return
-        for out in _run(ctx, hist, thread_id, lambda: ctx.session.ask(text, thread_id)):
+        for out in _run(ctx, hist, thread_id, lambda: ctx.session.ask(text, thread_id), user):
             yield *out, gr.update()  # the box was cleared above; leave what the user types next
 
-    def decide(approved: bool) -> Callable[[list[Message], str, str, str], Iterator[Outputs]]:
-        def handler(hist: list[Message], thread_id: str, who: str, why: str) -> Iterator[Outputs]:
+    def decide(approved: bool) -> Callable[..., Iterator[Outputs]]:
+        def handler(hist: list[Message], thread_id: str, why: str, request: gr.Request) -> Iterator[Outputs]:
             hist = list(hist or [])
-            who = (who or "").strip() or "ui-user"
+            user = session_user(ctx.db_path, request)
             why = (why or "").strip() or "rejected in the UI"
-            if ctx.session.pending(thread_id) is None:
+            pending = ctx.session.pending(thread_id)
+            if pending is None:
                 hist.append({"role": "assistant", "content": "⚠ Nothing in this conversation is waiting for a "
-                                                             "mint decision."})
-                yield hist, hist, gr.update(visible=False), ""
+                                                             "decision."})
+                yield hist, hist, gr.update(visible=False), "", gr.update(visible=False)
                 return
-            hist.append({"role": "user", "content": f"✓ Approve the mint (approver: {who})" if approved
-                         else f"✗ Reject the mint (by {who}: {why})"})
-            yield hist, hist, gr.update(visible=False), ""
+            if user is None:
+                hist.append({"role": "assistant", "content": "⚠ Log in to decide."})
+                yield hist, hist, *keep
+                return
+            what = "the execution" if pending.get("type") == "execute_approval" else "the mint"
+            hist.append({"role": "user", "content": f"✓ Approve {what} (as {user.name})" if approved
+                         else f"✗ Reject {what} (by {user.name}: {why})"})
+            yield hist, hist, *keep
 
             def work() -> TurnResult:
-                return ctx.session.decide(thread_id, approved=approved, approver=who, reason=why)
+                return ctx.session.decide(thread_id, approved=approved, user=user, reason=why)
 
             last: Outputs | None = None
-            for last in _run(ctx, hist, thread_id, work):
+            for last in _run(ctx, hist, thread_id, work, user):
                 yield last
-            if approved and last is not None and ctx.session.pending(thread_id) is None:
+            minted = pending.get("type") == "mint_approval" and approved
+            if minted and last is not None and ctx.session.pending(thread_id) is None:
                 hist.append({"role": "assistant", "content": balances_text(ctx)})
-                yield hist, hist, last[2], last[3]
+                yield hist, hist, last[2], last[3], last[4]
         return handler
 
     # One turn at a time per browser session: Send (and Enter) stay disabled until the turn is over,
@@ -211,7 +241,7 @@ def build_chat(ctx: ChatContext, thread: gr.State) -> None:
             concurrency_id=WRITE_QUEUE, show_progress="hidden").then(idle, None, controls, queue=False)
     for button, approved in ((approve, True), (reject, False)):
         button.click(busy, None, controls, queue=False).then(
-            decide(approved), [history, thread, approver, reason], outputs, concurrency_limit=1,
+            decide(approved), [history, thread, reason], outputs, concurrency_limit=1,
             concurrency_id=WRITE_QUEUE).then(idle, None, controls, queue=False)
 
 

@@ -17,7 +17,9 @@ from copilot.services import chain
 from copilot.services.errors import is_user_error
 from copilot.services.storage import audit_report, open_ledger
 from copilot.settings import Settings
+from copilot.ui.auth import can, session_user
 from copilot.ui.chat import WRITE_QUEUE
+from tools.auth import Role
 
 BALANCE_COLUMNS = ["token", "symbol", "address", "total_supply", "recipient_balance", "minted", "mints", "pending"]
 MINT_COLUMNS = ["verification_id", "token", "amount", "status", "tx_hash", "block", "evidence_hash", "recipient",
@@ -55,6 +57,13 @@ def overview_frames(o: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
     return balances, mints, events
 
 
+CLAIMS_NOTE = ("**What the tokens certify.** One verified saving mints one token: a time/region shift mints "
+               "**kgCO2eSave** (1 token = 1 kgCO2e of *avoided* emissions, the 90% lower bound of the measured "
+               "saving); rightsizing, power caps and metered savings mint **kWhSave** (1 token = 1 kWh saved) and "
+               "their carbon consequence is reported, not minted again. Avoided emissions are **not offsets**: "
+               "report them separately from your emissions inventory (GHG Protocol), never net them against it.")
+
+
 def build_ledger(db_path: Path, settings: Settings) -> tuple[Any, Any]:
     """The Ledger & token tab's components and events; returns (refresh function, its outputs)."""
     from tools.tokens import TOKENS
@@ -69,12 +78,15 @@ def build_ledger(db_path: Path, settings: Settings) -> tuple[Any, Any]:
                          interactive=False, wrap=True, elem_id="mint-history")
     events = gr.Dataframe(headers=EVENT_COLUMNS, label="On-chain events (SavingsMinted, Retired)", interactive=False,
                           wrap=True, elem_id="chain-events")
+    gr.Markdown(CLAIMS_NOTE, elem_id="claims-note")
     with gr.Group():
-        gr.Markdown("**Retire tokens** (burn the signer's tokens with a reason; recorded on chain and in the ledger)")
+        gr.Markdown("**Retire tokens** (approvers only: burn the holder's tokens with a reason, recorded on chain "
+                    "and in the ledger; retiring a claim certificate does not net it against your inventory)")
         with gr.Row():
             amount = gr.Textbox(label="Amount (tokens, up to 18 decimals)", placeholder="0.5", elem_id="retire-amount")
             token = gr.Dropdown(list(TOKENS), value="kgco2e", label="Token", elem_id="retire-token")
-            reason = gr.Textbox(label="Reason", placeholder="offset Q1 travel", elem_id="retire-reason")
+            reason = gr.Textbox(label="Reason", placeholder="reported in the 2026 sustainability report",
+                                elem_id="retire-reason")
             retire_btn = gr.Button("Retire", variant="stop", elem_id="retire")
         retire_result = gr.Markdown(elem_id="retire-result")
 
@@ -94,10 +106,14 @@ def build_ledger(db_path: Path, settings: Settings) -> tuple[Any, Any]:
             raise gr.Error(f"cannot start or reach the chain: {exc}") from exc
         return load()
 
-    def retire(value: str, key: str, why: str) -> tuple[Any, ...]:
+    def retire(value: str, key: str, why: str, request: gr.Request) -> tuple[Any, ...]:
+        user = session_user(db_path, request)
+        if not can(user, Role.APPROVER):
+            return "⚠ Only an approver can retire tokens.", *load()
+        assert user is not None
         try:
             with open_ledger(db_path) as ledger:
-                done = chain.retire(ledger, settings, (value or "").strip(), why or "", key, actor="ui")
+                done = chain.retire(ledger, settings, (value or "").strip(), why or "", key, actor=user.name)
             text = (f"✓ Retired {done['amount']} {TOKENS[done['token']].symbol} ({done['reason']!r}): "
                     f"tx `{done['tx_hash']}`, block {done['block']}")
         except Exception as exc:

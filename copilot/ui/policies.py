@@ -15,7 +15,10 @@ import gradio as gr
 import pandas as pd
 
 from copilot.services.storage import open_ledger
+from copilot.services.users import AuthError
+from copilot.ui.auth import can, session_user
 from copilot.ui.chat import WRITE_QUEUE
+from tools.auth import Role
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 CLAUSE_COLUMNS = ["line", "constraint", "value", "sentence"]
@@ -68,7 +71,7 @@ def build_policies(db_path: Path) -> tuple[Any, Any]:
             example = gr.Dropdown(["", *example_policies()], value="", label="Load an example")
             upload = gr.File(label="…or upload a .md / .txt file", file_types=[".md", ".txt"], type="filepath",
                              height=110)
-            actor = gr.Textbox("ui-user", label="Confirmed by", elem_id="policy-actor")
+            gr.Markdown("Activation: admins only (the logged-in user is recorded as who confirmed it).")
     with gr.Row():
         parse_btn = gr.Button("Parse", elem_id="policy-parse")
         activate_btn = gr.Button("Activate", variant="primary", elem_id="policy-activate")
@@ -100,13 +103,18 @@ def build_policies(db_path: Path) -> tuple[Any, Any]:
         return (f"Parsed *{report.policy.name}*: {len(report.clauses)} constraint(s), {len(report.unrecognised)} "
                 f"sentence(s) not understood. Not active until you press **Activate**.{warn}", *report_frames(report))
 
-    def activate(policy_text: str, policy_name: str, who: str) -> tuple[str, pd.DataFrame, pd.DataFrame, str]:
+    def activate(policy_text: str, policy_name: str, request: gr.Request
+                 ) -> tuple[str, pd.DataFrame, pd.DataFrame, str]:
+        user = session_user(db_path, request)
         try:
+            if user is None or not can(user, Role.ADMIN):
+                raise AuthError("only an admin can activate a policy"
+                                + (f": you are {user.name} ({user.role})" if user else ": log in first"))
             with open_ledger(db_path) as ledger:
                 policy_id, report = load_policy(ledger, policy_text, (policy_name or "policy").strip(),
-                                                actor=(who or "ui-user").strip())
-                done = confirm_policy(ledger, policy_id, (who or "ui-user").strip())
-        except PolicyError as exc:
+                                                actor=user.name)
+                done = confirm_policy(ledger, policy_id, user)
+        except (PolicyError, AuthError) as exc:
             empty = pd.DataFrame(columns=CLAUSE_COLUMNS), pd.DataFrame(columns=UNRECOGNISED_COLUMNS)
             return f"⚠ {exc}", *empty, active_markdown(db_path)
         what = "is now the active policy" if done.changed else "was already the active policy"
@@ -117,6 +125,6 @@ def build_policies(db_path: Path) -> tuple[Any, Any]:
     upload.upload(load_file, [upload], [text, name])
     example.change(load_example, [example], [text, name])
     parse_btn.click(parse, [text, name], [status, clauses, unknown])
-    activate_btn.click(activate, [text, name, actor], [status, clauses, unknown, active], concurrency_limit=1,
+    activate_btn.click(activate, [text, name], [status, clauses, unknown, active], concurrency_limit=1,
                        concurrency_id=WRITE_QUEUE)
     return (lambda: active_markdown(db_path)), active

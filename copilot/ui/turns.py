@@ -166,8 +166,27 @@ def approval_markdown(pending: dict[str, Any], preview: dict[str, Any] | None, n
                   "", f"**recipient** `{preview['recipient']}` · **chain id** {preview['chain_id']} "
                       f"(network {preview['network']}) · recommendation status {preview['rec_status']}"]
     approvers = pending.get("approvers") or []
-    lines += ["", "**who may approve**: " + (", ".join(approvers) if approvers else
-                                              "anyone (the active policy names no mint approvers)")]
+    lines += ["", f"**one saving, one token**: a {ev['kind']} mints {pending.get('token', 'its token')} only; "
+                  "kgCO2eSave certifies avoided emissions, not an offset",
+              f"**needs** {pending.get('rule', '1 approver')} · **approved so far** "
+              f"{', '.join(pending.get('approvals') or []) or 'nobody'}",
+              "**who may approve**: " + (", ".join(approvers) if approvers else
+                                         "no user has the approver role yet (an admin adds one)")]
+    if pending.get("note"):
+        lines += ["", f"ℹ {pending['note']}"]
     if note:
         lines += ["", f"⚠ {note}"]
+    return "\n".join(lines)
+
+
+def execution_markdown(pending: dict[str, Any]) -> str:
+    """The approval card of a plan execution: what would be applied (an operator decides)."""
+    lines = [f"### Approval needed: execute plan `{pending['plan_id']}`",
+             f"{pending['recommendations']} proposed recommendation(s) would be approved and applied "
+             f"(jobs already executed under another plan are skipped: one saving, one claim).", "",
+             "| recommendation | kind | job | team | est. kgCO2e saved |", "|---|---|---|---|---|",
+             *[f"| `{r['rec_id']}` | {r['kind']} | {r['job_id']} | {r['team']} | {r['est_kgco2e_saved']} |"
+               for r in pending.get("examples") or []]]
+    if pending.get("note"):
+        lines += ["", f"ℹ {pending['note']}"]
     return "\n".join(lines)

@@ -44,6 +44,24 @@ def chromium_or_skip() -> str:
     return found
 
 
+USERS = {"admin": ("admin", "admin-pass-1234"), "alice": ("approver", "alice-pass-1234"),
+         "bob": ("approver", "bob-pass-12345"), "olga": ("operator", "olga-pass-1234"),
+         "vic": ("viewer", "vic-pass-12345")}
+"""Who the browser tests log in as: name -> (role, password), created with the CLI before the app
+starts (so the app's first start creates no admin of its own)."""
+
+
+def add_users(env: dict[str, str]) -> None:
+    """Create USERS with `app.py users add` (the first admin without --as, then as admin)."""
+    for name, (role, password) in USERS.items():
+        admin = [] if name == "admin" else ["--as", "admin"]
+        stdin = f"{password}\n" if name == "admin" else f"{USERS['admin'][1]}\n{password}\n"
+        proc = subprocess.run([sys.executable, "app.py", "users", "add", name, "--role", role, *admin,
+                               "--password-stdin", "--json"], cwd=REPO, env=env, input=stdin,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+
+
 @dataclass
 class App:
     """The running app under test."""
@@ -88,6 +106,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     env.update({"GREENOPS_DATA_DIR": str(data), "GREENOPS_CHAIN_PORT": str(free_port()),
                 "GREENOPS_LLM_PROVIDER": "offline", "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"})
     log = data / "app.log"
+    add_users(env)
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "app.py", "ui", "--host", "127.0.0.1", "--port", str(port)],
                                 cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -123,18 +142,27 @@ def browser(app: App) -> Iterator[Any]:
         pw.stop()
 
 
-def open_page(browser: Any, app: App) -> tuple[Any, Any]:
-    """A new browser context (a new UI session) on the app, once its thread id is set."""
+def login(page: Any, name: str, password: str) -> None:
+    """Fill Gradio's login form."""
+    page.get_by_label("username").fill(name)
+    page.get_by_label("password").fill(password)
+    page.get_by_role("button", name="Login").click()
+
+
+def open_page(browser: Any, app: App, user: str = "alice") -> tuple[Any, Any]:
+    """A new browser context (a new UI session) logged in as ``user``, once its thread id is set."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(UI_TIMEOUT_MS)
     page = context.new_page()
     page.goto(app.url)
+    login(page, user, USERS[user][1])
     page.locator("#thread-id").get_by_text("ui-").wait_for()
     return context, page
 
 
 @pytest.fixture
 def page(browser: Any, app: App) -> Iterator[Any]:
+    """A session of alice, an approver."""
     context, page = open_page(browser, app)
     try:
         yield page

@@ -19,7 +19,7 @@ changes nothing and adds no audit row. Times are stored as ISO-8601 UTC strings 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -159,9 +159,16 @@ class Ledger:
         fields = ("seq", "ts_utc", "actor", "action", "subject", "payload", "prev_hash")
         return sha256_hex(canonical_json({k: row[k] for k in fields}))
 
-    def audit(self, action: str, subject: str, payload: Mapping[str, Any], actor: str = "system"
-              ) -> dict[str, Any]:
-        """Append one audit row chained to the previous head; returns the row."""
+    def audit(self, action: str, subject: str, payload: Mapping[str, Any], actor: str = "system",
+              *, rows: Mapping[str, Iterable[str]] | None = None) -> dict[str, Any]:
+        """Append one audit row chained to the previous head; returns the row.
+
+        ``rows``: table -> keys of the rows this write created, changed or deleted; their digests
+        as they are now (None: deleted) go into the payload under ``rows``, so that
+        :meth:`verify_rows` can tell any later edit made outside the app.
+        """
+        if rows:
+            payload = {**payload, "rows": {t: self.row_digests(t, keys) for t, keys in rows.items()}}
         with self.transaction():
             seq = int(self._meta("audit_rows")) + 1
             row: dict[str, Any] = {
@@ -174,6 +181,69 @@ class Ledger:
             self.db.table("meta").upsert_all([{"key": "audit_head", "value": row["row_hash"]},
                                         {"key": "audit_rows", "value": str(seq)}], pk="key")
         return row
+
+    # -- tamper evidence of protected tables ----------------------------------------------
+    def _pk(self, table: str) -> list[str]:
+        return list(self.db.table(table).pks)
+
+    def row_digests(self, table: str, keys: Iterable[str] | None = None) -> dict[str, str | None]:
+        """SHA-256 of each row's canonical JSON by its key (primary-key values joined by '/');
+        every row of ``table``, or only ``keys`` (None for a key with no row)."""
+        pk = self._pk(table)
+        key_sql = " || '/' || ".join(f"CAST({c} AS TEXT)" for c in pk)
+        sql = f"SELECT {key_sql} AS _key, * FROM {table}"
+        args: list[Any] = []
+        wanted = None if keys is None else sorted({str(k) for k in keys})
+        if wanted is not None:
+            sql += f" WHERE {key_sql} IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(wanted))
+        out: dict[str, str | None] = dict.fromkeys(wanted or [])
+        for row in self.db.query(sql, args):
+            key = row.pop("_key")
+            out[str(key)] = sha256_hex(canonical_json(row))
+        return out
+
+    def protect(self, table: str) -> None:
+        """Put ``table`` under tamper evidence: on first call the digests of the rows it already
+        holds are recorded in one audit row (``adopt-rows``); later writes pass ``rows=`` to
+        :meth:`audit`."""
+        key = f"protected:{table}"
+        if self.db.table("meta").count_where("key = ?", [key]):
+            return
+        with self.transaction():
+            digests = self.row_digests(table)
+            if digests:
+                self.audit("adopt-rows", table, {"rows": {table: digests}})
+            self.db.table("meta").insert({"key": key, "value": self.now_iso()})
+
+    def protected_tables(self) -> list[str]:
+        return sorted(str(r["key"]).split(":", 1)[1] for r in self.db.query(
+            "SELECT key FROM meta WHERE key LIKE 'protected:%'"))
+
+    def verify_rows(self) -> list[dict[str, str]]:
+        """Every protected row that differs from its last audited digest: ``{"table", "key",
+        "problem"}`` where problem is ``edited``, ``added outside the app`` or ``deleted outside
+        the app``."""
+        recorded: dict[str, dict[str, str | None]] = {}
+        for row in self.db.query("SELECT payload FROM audit_log WHERE instr(payload, '\"rows\":') > 0 "
+                                 "ORDER BY seq"):
+            for table, digests in (json.loads(row["payload"]).get("rows") or {}).items():
+                recorded.setdefault(table, {}).update(digests)
+        problems: list[dict[str, str]] = []
+        for table in self.protected_tables():
+            if table not in self.db.table_names():
+                continue
+            want = recorded.get(table, {})
+            have = self.row_digests(table)
+            for key, digest in have.items():
+                if key not in want or want[key] is None:
+                    problems.append({"table": table, "key": key, "problem": "added outside the app"})
+                elif want[key] != digest:
+                    problems.append({"table": table, "key": key, "problem": "edited"})
+            for key, digest in want.items():
+                if digest is not None and key not in have:
+                    problems.append({"table": table, "key": key, "problem": "deleted outside the app"})
+        return problems
 
     def verify_audit(self) -> AuditReport:
         """Walk the chain: recompute every row hash and link; detect edits and deletions."""

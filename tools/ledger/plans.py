@@ -48,6 +48,8 @@ def ensure_tables(ledger: Ledger) -> None:
                 "job_id": str, "kind": str, "rec_id": str, "plan_id": str, "verification_id": str,
                 "created_utc": str}, pk=("job_id", "kind"))
             _backfill_claims(ledger)
+        ledger.protect("verifications")
+        ledger.protect("claims")
 
 
 def _backfill_claims(ledger: Ledger) -> None:
@@ -236,6 +238,10 @@ def store_executions(ledger: Ledger, executions: list[Execution], tickets: dict[
             "payload": e.model_dump_json(), "created_utc": stamp} for e in executions),
             ignore=True, batch_size=2000)
         transition(ledger, rec_ids, RecStatus.EXECUTED, actor=actor)
+        ledger.audit("claim", batch, {"count": len(rec_ids)}, actor=actor,
+                     rows={"claims": [f"{j}/{k}" for j, k in ledger.db.execute(
+                         "SELECT job_id, kind FROM claims WHERE rec_id IN (SELECT value FROM json_each(?))",
+                         [json.dumps(rec_ids)]).fetchall()]})
     return StoreResult(batch, True, {"executions": len(executions), "recommendations": len(rec_ids)})
 
 
@@ -294,7 +300,9 @@ def store_verifications(ledger: Ledger, verifications: list[Verification], actor
             transition(ledger, to_verify, RecStatus.VERIFIED, actor=actor)
         ledger.audit("verify", batch, {"count": len(new),
                                        "evidence_hashes_sha256": content_hash(
-                                           sorted(v.evidence_hash for v in new))}, actor=actor)
+                                           sorted(v.evidence_hash for v in new))}, actor=actor,
+                     rows={"verifications": [v.verification_id for v in new],
+                           "claims": [f"{v.job_id}/{v.kind}" for v in new]})
     return StoreResult(batch, True, {"verifications": len(new)})
 
 

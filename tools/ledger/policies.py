@@ -27,6 +27,7 @@ def ensure_tables(ledger: Ledger) -> None:
             pk="policy_id", if_not_exists=True)
         ledger.db.execute("CREATE UNIQUE INDEX IF NOT EXISTS policies_single_active ON policies(status) "
                           f"WHERE status = '{PolicyStatus.ACTIVE}'")
+        ledger.protect("policies")
 
 
 def get_policy(ledger: Ledger, policy_id: str) -> dict[str, Any] | None:
@@ -61,7 +62,7 @@ def insert_policy(ledger: Ledger, *, policy_id: str, name: str, text: str, repor
             "status": PolicyStatus.DRAFT, "created_utc": stamp, "created_by": actor,
             "confirmed_utc": None, "confirmed_by": None})
         ledger.audit("policy-load", policy_id, {"name": name, "text_sha256": content_hash(text), **summary},
-                     actor=actor)
+                     actor=actor, rows={"policies": [policy_id]})
     return stamp
 
 
@@ -77,5 +78,6 @@ def activate_policy(ledger: Ledger, policy_id: str, actor: str, summary: Mapping
                           [PolicyStatus.SUPERSEDED, PolicyStatus.ACTIVE])
         ledger.db.execute("UPDATE policies SET status = ?, confirmed_utc = ?, confirmed_by = ? WHERE policy_id = ?",
                           [PolicyStatus.ACTIVE, stamp, actor, policy_id])
-        ledger.audit("policy-confirm", policy_id, {"superseded": superseded, **summary}, actor=actor)
+        ledger.audit("policy-confirm", policy_id, {"superseded": superseded, **summary}, actor=actor,
+                     rows={"policies": [policy_id, *([superseded] if superseded else [])]})
     return stamp, superseded

@@ -117,14 +117,20 @@ def confirmed_mint_amounts(ledger: Ledger) -> list[dict[str, Any]]:
 
 
 def mintable_verification_ids(ledger: Ledger, *, unminted_only: bool = False) -> list[str]:
-    """Ids of verifications with something to mint (kgCO2e or kWh), largest kgCO2e first; with
-    ``unminted_only`` only those whose recommendation is still ``verified``."""
+    """Ids of verifications that hold their saving's claim and have something to mint in their one
+    token (kgCO2e for a shift, kWh for an energy saving), largest first; with ``unminted_only``
+    only those whose recommendation is still ``verified`` and whose mint nobody rejected."""
     ensure_plan_tables(ledger)
     sql = ("SELECT v.verification_id FROM verifications v JOIN recommendations r ON r.rec_id = v.rec_id "
-           "WHERE (v.mintable_kgco2e > 0 OR v.mintable_kwh > 0)")
+           "JOIN claims c ON c.verification_id = v.verification_id "
+           "WHERE CASE WHEN v.kind = 'shift' THEN v.mintable_kgco2e ELSE v.mintable_kwh END > 0")
     args: list[Any] = []
     if unminted_only:
         sql += " AND r.status = ?"
         args.append(RecStatus.VERIFIED)
+        if "approvals" in ledger.db.table_names():  # a rejected mint is not offered again
+            sql += (" AND v.verification_id NOT IN (SELECT subject FROM approvals WHERE kind = 'mint' "
+                    "AND decision = 'reject')")
     return [str(r["verification_id"]) for r in ledger.db.query(
-        sql + " ORDER BY v.mintable_kgco2e DESC, v.verification_id", args)]
+        sql + " ORDER BY CASE WHEN v.kind = 'shift' THEN v.mintable_kgco2e ELSE v.mintable_kwh END DESC, "
+              "v.verification_id", args)]

@@ -17,6 +17,7 @@ import pandas as pd
 from tools.account import GroupBy, aggregate
 from tools.records import Plan, Recommendation, Verification
 from tools.schemas import GridSeries
+from tools.tokens import TOKENS, token_for_kind
 
 
 def plan_summary(plan: Plan) -> dict[str, Any]:
@@ -58,14 +59,20 @@ def verification_totals(verifications: Sequence[Verification]) -> dict[str, Any]
         "verified_kwh_lower": sum(v.saved_kwh.lower for v in done),
         "claimed_kgco2e": sum(v.claimed_kgco2e for v in done),
         "claimed_kwh": sum(v.claimed_kwh for v in done),
-        "mintable_kgco2e": sum(v.mintable_kgco2e for v in done),
-        "mintable_kwh": sum(v.mintable_kwh for v in done),
+        # one saving, one token: shifts mint kgCO2eSave, energy savings kWhSave (never both)
+        "mintable_kgco2e": sum(minted_amount(v) for v in done if token_for_kind(v.kind) == "kgco2e"),
+        "mintable_kwh": sum(minted_amount(v) for v in done if token_for_kind(v.kind) == "kwh"),
     }
 
 
+def minted_amount(v: Verification) -> float:
+    """What a verification mints, in its one token's unit (kgCO2e for a shift, kWh otherwise)."""
+    return float(getattr(v, TOKENS[token_for_kind(v.kind)].field))
+
+
 def largest_mintable(verifications: Iterable[Verification], n: int = 5) -> list[str]:
-    """Ids of the ``n`` verifications with the largest mintable amount (kgCO2e + kWh), largest first."""
-    ranked = sorted(verifications, key=lambda v: -(v.mintable_kgco2e + v.mintable_kwh))
+    """Ids of the ``n`` verifications with the largest amount of their one token, largest first."""
+    ranked = sorted(verifications, key=lambda v: -minted_amount(v))
     return [v.verification_id for v in ranked[:n]]
 
 
