@@ -32,7 +32,8 @@ from tools.chain.deployments import TokenChain
 from tools.chain.mint import Minter
 from tools.chain.reconcile import reconcile
 from tools.ledger import Ledger
-from tools.ledger.mints import get_deploy_intent, list_mints, list_retirements
+from tools.ledger.db import LedgerError
+from tools.ledger.mints import get_deploy_intent, list_mints, list_retirements, record_deploy_intent
 from tools.ledger.plans import load_verification
 
 if TYPE_CHECKING:
@@ -118,6 +119,8 @@ class TestDeployOnce:
         monkeypatch.undo()
         intent = get_deploy_intent(vledger, "memory", "kgco2e")
         assert intent is not None and client.nonce(intent.deployer) == intent.nonce  # nothing mined
+        with pytest.raises(LedgerError, match=r"already pending .*deploy again to recover it"):
+            record_deploy_intent(vledger, intent.model_copy(update={"nonce": 7}), "another process")
         deployed = Minter(vledger, client, network="memory").deploy()
         assert deployed["kgco2e"]["address"] == intent.predicted_address
         assert client.nonce(intent.deployer) == intent.nonce + 2

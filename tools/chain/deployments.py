@@ -208,6 +208,11 @@ class TokenChain:
                                  last_error=f"nonce {intent.nonce} of {intent.deployer} was used without "
                                             f"deploying {symbol} at {intent.predicted_address}")
             return None
+        if not same_address(intent.deployer, self.admin.signer.address):
+            update_deploy_intent(self.ledger, intent, "deploy-failed", self.actor, status=MintStatus.FAILED,
+                                 last_error=f"nothing was deployed by {intent.deployer}, and the admin key is "
+                                            f"now {self.admin.signer.address}")
+            return None
         return self._send(intent)  # nothing mined or queued for the nonce: send the same intent again
 
     def _record(self, intent: DeployIntent, receipt: TxReceipt, *, recovered: bool) -> Deployment:

@@ -145,9 +145,15 @@ def get_deploy_intent(ledger: Ledger, network: str, token: TokenKey) -> DeployIn
 
 
 def record_deploy_intent(ledger: Ledger, intent: DeployIntent, actor: str) -> DeployIntent:
-    """Write the intent before the deployment is sent (replacing a failed one for the same token)."""
+    """Write the intent before the deployment is sent (replacing a failed one for the same token);
+    refuses while another intent for the token is pending (another process is deploying it)."""
     ensure_tables(ledger)
     with ledger.transaction():
+        current = get_deploy_intent(ledger, intent.network, intent.token)
+        if current is not None and current.status in PENDING_STATUSES:
+            raise LedgerError(f"a deployment of {intent.token} on network {intent.network!r} is already "
+                              f"pending (deployer {current.deployer}, nonce {current.nonce}): deploy again "
+                              f"to recover it rather than starting another")
         ledger.db.table("chain_deploy_intents").upsert(intent.model_dump(), pk=("network", "token"))
         ledger.audit("deploy-intent", f"{intent.network}/{intent.token}", _deploy_payload(intent),
                      actor=actor)
