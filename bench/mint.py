@@ -1,4 +1,4 @@
-"""Token benchmarks: gas per deploy / mint / retire, and mints per second, on the in-process EVM
+"""Token benchmarks: gas per deploy / mint / retire / audit anchor, and mints per second, on the in-process EVM
 (eth-tester, py-evm) and on a real anvil node (npm @foundry-rs/anvil) started on a free port.
 
 Two rates: *contract* mints (transact + receipt, nothing else) and *ledger* mints
@@ -89,6 +89,9 @@ def measure(client: ChainClient, ledger_path: Path, ids: list[str]) -> dict[str,
             retire_gas.append(minter.retire(10**15, f"bench retirement {i}", "kwh").gas_used or 0)
         out["retire"] = {"retirements": len(retire_gas), "gas_median": int(statistics.median(retire_gas)),
                          "gas_max": max(retire_gas)}
+        anchor_gas = [minter.anchor_audit(f"{i:064x}", i + 1)["gas_used"] for i in range(5)]
+        out["anchor"] = {"anchors": len(anchor_gas), "gas_median": int(statistics.median(anchor_gas)),
+                         "gas_max": max(anchor_gas)}
     return out
 
 
@@ -108,7 +111,9 @@ def main() -> dict[str, Any]:
         if binary is None:
             results["anvil"] = {"skipped": "anvil binary not found: run `make install-node`"}
         else:
-            node = AnvilNode(Path(tmp) / "chain", binary=binary)
+            # one unlocked dev account signs (as on any dev node reached by URL); the app's embedded
+            # node unlocks none and signs with its data directory's keys
+            node = AnvilNode(Path(tmp) / "chain", binary=binary, unlocked_accounts=1)
             info = node.start(free_port())
             try:
                 on_anvil = Path(tmp) / "anvil.sqlite"

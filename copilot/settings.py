@@ -4,17 +4,24 @@ Variables (all optional; nothing needs configuring for the embedded defaults):
     GREENOPS_DATA_DIR   data directory (default ``./var``)
     GREENOPS_DB         ledger path (default ``$GREENOPS_DATA_DIR/greenops.sqlite``)
 
-Chain (token) variables; with none set, the embedded anvil node in ``$GREENOPS_DATA_DIR/chain`` is used:
-    GREENOPS_CHAIN_RPC_URL              JSON-RPC URL of another node (anvil, Hardhat, a testnet)
+Chain (token) variables; with none set, the embedded anvil node in ``$GREENOPS_DATA_DIR/chain`` is used,
+with no unlocked account and two keys generated for the data directory on first use (admin: deploys,
+holds the minted tokens, retires; minter: mints and anchors), kept as encrypted keystores in
+``chain/keys/`` whose password is $GREENOPS_CHAIN_KEYSTORE_PASSWORD (the variable named by
+GREENOPS_CHAIN_KEYSTORE_PASSWORD_ENV) when set, else the file ``chain/keystore-password`` (made with
+mode 600 on first use; refused if group or others can read it):
+    GREENOPS_CHAIN_RPC_URL              JSON-RPC URL of another node (anvil, Hardhat, a testnet); its one
+                                        configured key (below) is both the tokens' admin and minter
     GREENOPS_CHAIN_NETWORK              name under which the ledger records its deployments
                                         (default ``embedded``, or the URL's ``scheme://host:port``)
     GREENOPS_CHAIN_PORT                 port of the embedded node on 127.0.0.1 (default 8545)
     GREENOPS_CHAIN_KEY_ENV              NAME of the variable holding a hex private key
                                         (default ``GREENOPS_CHAIN_PRIVATE_KEY``)
     GREENOPS_CHAIN_KEYSTORE             encrypted keystore file (eth-account / Web3 Secret Storage)
-    GREENOPS_CHAIN_KEYSTORE_PASSWORD_ENV  NAME of the variable holding its password
-                                        (default ``GREENOPS_CHAIN_KEYSTORE_PASSWORD``)
-    GREENOPS_CHAIN_RECIPIENT            address that receives minted tokens (default: the tokens' admin)
+    GREENOPS_CHAIN_KEYSTORE_PASSWORD_ENV  NAME of the variable holding its password (and that of the
+                                        embedded keystores; default ``GREENOPS_CHAIN_KEYSTORE_PASSWORD``)
+    GREENOPS_CHAIN_RECIPIENT            address that receives minted tokens (default: the tokens' admin,
+                                        the key that can retire them)
     GREENOPS_CHAIN_TIMEOUT_S            seconds to wait for a receipt (default 60)
     GREENOPS_ANVIL_BIN                  anvil binary (default: node_modules/@foundry-rs/anvil-*)
 Key material itself is never part of the settings: only the names of the variables holding it.
@@ -62,7 +69,9 @@ class Settings:
 
 @dataclass(frozen=True)
 class ChainSettings:
-    """Where the token lives and who signs (names of secret-holding variables, never secrets)."""
+    """Where the token lives and who signs (names of secret-holding variables, never secrets).
+    ``key_env`` / ``keystore`` are the configured chain's one key; the embedded node signs with its
+    data directory's own keys and reads only ``keystore_password_env``."""
 
     rpc_url: str | None = None
     network: str | None = None

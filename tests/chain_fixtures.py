@@ -4,6 +4,11 @@ anvil comes from the npm package ``@foundry-rs/anvil`` (``make test`` installs i
 node_modules); each node runs on 127.0.0.1 on a free port with its state in the test's tmp dir
 and is stopped by its fixture. Tests that need anvil skip, with the reason printed, only when
 the binary cannot be found at all.
+
+``anvil`` / ``backend`` stand for "another dev node reached by URL": they unlock anvil's funded
+dev accounts (:data:`DEV_ACCOUNTS`) and sign with the first, one key for admin and minter. The
+embedded node (no unlocked account, the data directory's admin and minter keys) is ``embedded``,
+driven through ``copilot.services.chain`` like the app does.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import pytest
 
 from copilot.services.fleet import run_simulation
 from copilot.services.planning import run_execute, run_plan, run_verify
+from copilot.settings import Settings
 from tests.conftest import FixedClock, skip_or_fail
 from tools.chain import ChainClient, NodeSigner
 from tools.chain.mint import Minter
@@ -27,6 +33,7 @@ from tools.simulate import SimulationConfig
 
 SMALL = SimulationConfig(days=2, seed=11, jobs_per_day=150)
 BACKENDS = ["in-process", "anvil"]
+DEV_ACCOUNTS = 4  # unlocked, funded anvil dev accounts of the "another dev node" fixtures
 
 
 def anvil_or_skip() -> Path:
@@ -100,7 +107,7 @@ class Anvil:
 @pytest.fixture
 def anvil(tmp_path: Path) -> Iterator[Anvil]:
     binary = anvil_or_skip()
-    node = AnvilNode(tmp_path / "chain", binary=binary)
+    node = AnvilNode(tmp_path / "chain", binary=binary, unlocked_accounts=DEV_ACCOUNTS)
     handle = Anvil(node=node, info=node.start(free_port()))
     try:
         yield handle
@@ -136,9 +143,43 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         yield Backend("in-process", ChainClient.in_process(), "memory")
         return
     binary = anvil_or_skip()
-    node = AnvilNode(tmp_path / "chain", binary=binary)
+    node = AnvilNode(tmp_path / "chain", binary=binary, unlocked_accounts=DEV_ACCOUNTS)
     handle = Anvil(node=node, info=node.start(free_port()))
     try:
         yield Backend("anvil", ChainClient.rpc(handle.url, receipt_timeout_s=10), "test-anvil", handle)
     finally:
         node.stop()
+
+
+@dataclass
+class Embedded:
+    """The app's embedded chain in a test data directory (``copilot.services.chain``)."""
+
+    settings: Settings
+    ledger: Ledger
+
+    @property
+    def chain_dir(self) -> Path:
+        return self.settings.data_dir / "chain"
+
+    def node(self) -> AnvilNode:
+        return AnvilNode(self.chain_dir)
+
+    def minter(self, actor: str = "test") -> Minter:
+        from copilot.services.chain import open_minter
+
+        return open_minter(self.ledger, self.settings, actor=actor)
+
+
+@pytest.fixture
+def embedded(vledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Embedded]:
+    """A verified ledger and an embedded chain configuration on a free port (not started)."""
+    anvil_or_skip()
+    monkeypatch.delenv("GREENOPS_CHAIN_KEYSTORE_PASSWORD", raising=False)
+    settings = Settings.from_env({"GREENOPS_DATA_DIR": str(tmp_path / "data"),
+                                  "GREENOPS_CHAIN_PORT": str(free_port())})
+    handle = Embedded(settings=settings, ledger=vledger)
+    try:
+        yield handle
+    finally:
+        handle.node().stop()

@@ -21,12 +21,19 @@ HASH32 = r"^0x[0-9a-f]{64}$"
 
 
 class MintStatus(StrEnum):
-    """A mint or retirement: intended (recorded before anything is sent), sent (tx hash), confirmed
-    (receipt and event checked). Only ``CONFIRMED`` counts as minted anywhere."""
+    """A mint, retirement, deployment or anchor: intended (recorded before anything is sent), sent
+    (tx hash), confirmed (receipt and event checked), or failed (the contract refused it or the
+    transaction reverted: it can never complete; kept with its error). Only ``CONFIRMED`` counts
+    as minted anywhere. Mints never fail for good: a failed attempt stays pending with its error."""
 
     INTENT = "intent"
     SENT = "sent"
     CONFIRMED = "confirmed"
+    FAILED = "failed"
+
+
+PENDING_STATUSES = frozenset({MintStatus.INTENT, MintStatus.SENT})
+"""A record in one of these may have reached the chain: look for its event before sending again."""
 
 
 class _Strict(BaseModel):
@@ -117,12 +124,37 @@ class Deployment(_Strict):
     address: str = Field(pattern=ADDRESS)
     name: str
     symbol: str
-    admin: str = Field(pattern=ADDRESS)
+    admin: str = Field(pattern=ADDRESS, description="Holds DEFAULT_ADMIN_ROLE; deployed the token.")
+    minter: str | None = Field(default=None, pattern=ADDRESS, description=(
+        "Holds MINTER_ROLE. None on deployments of the earlier one-key contract, where the admin "
+        "held both roles."))
     tx_hash: str = Field(pattern=HASH32)
     block: int = Field(ge=0)
     gas_used: int = Field(ge=0)
     code_hash: str = Field(pattern=HASH32)
     created_utc: str
+
+
+class DeployIntent(_Strict):
+    """A deployment about to be sent, recorded first: the deployer's nonce fixes the CREATE address
+    (``predicted_address``), so after a crash the chain is asked for code there instead of
+    deploying again. ``from_block`` is the chain head when the intent was recorded."""
+
+    network: str
+    token: TokenKey
+    chain_id: int
+    genesis_hash: str = Field(pattern=HASH32)
+    deployer: str = Field(pattern=ADDRESS)
+    minter: str = Field(pattern=ADDRESS)
+    nonce: int = Field(ge=0)
+    predicted_address: str = Field(pattern=ADDRESS)
+    from_block: int = Field(ge=0)
+    status: MintStatus
+    tx_hash: str | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    created_utc: str
+    updated_utc: str
 
 
 class MintRecord(_Strict):
@@ -148,7 +180,9 @@ class MintRecord(_Strict):
 
 
 class Retirement(_Strict):
-    """A retirement (burn) of the signer's tokens, with its reason."""
+    """A retirement (burn) of the holder's tokens, with its reason. ``retire_id`` (0x-hex, 32
+    bytes) is passed to the contract, which burns at most once per (holder, retire_id); rows made
+    before that contract version carry a 16-hex-digit id."""
 
     retire_id: str
     network: str
@@ -162,6 +196,29 @@ class Retirement(_Strict):
     tx_hash: str | None = None
     block: int | None = None
     gas_used: int | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    created_utc: str
+    updated_utc: str
+
+
+class Anchor(_Strict):
+    """An anchor of the ledger's audit log on chain: its first ``rows`` rows hash-chain to ``head``
+    (0x-hex). Sent by the minter key to the carbon token's ``anchor``; moves no tokens."""
+
+    anchor_id: str
+    network: str
+    token: TokenKey
+    token_address: str = Field(pattern=ADDRESS)
+    head: str = Field(pattern=HASH32)
+    rows: int = Field(ge=0)
+    sender: str = Field(pattern=ADDRESS)
+    status: MintStatus
+    tx_hash: str | None = None
+    block: int | None = None
+    gas_used: int | None = None
+    attempts: int = 0
+    last_error: str | None = None
     created_utc: str
     updated_utc: str
 
@@ -179,11 +236,13 @@ class ChainEvent(_Strict):
     amount: str
     evidence_hash: str | None = None
     reason: str | None = None
+    retire_id: str | None = None
 
 
 DifferenceKind = Literal[
     "not_on_chain", "not_in_ledger", "pending_but_on_chain", "amount_mismatch", "recipient_mismatch",
     "tx_mismatch", "retirement_not_on_chain", "retirement_not_in_ledger", "supply_mismatch",
+    "amount_vs_verification", "retirement_pending_but_on_chain", "anchor_not_on_chain",
 ]
 
 
@@ -196,3 +255,4 @@ class Difference(_Strict):
     evidence_hash: str | None = None
     verification_id: str | None = None
     tx_hash: str | None = None
+    retire_id: str | None = None

@@ -7,7 +7,8 @@
                               show the evidence and amount, record your approval (or --reject);
                               mints exactly once when enough different approvers approved
     retire --amount X --reason "..." --as NAME --password-stdin    burn tokens with a reason
-    reconcile                 compare the ledger's mint records with the chain (exit 1 on a difference)
+    reconcile [--repair]      compare the ledger's records with the chain (exit 1 on a difference);
+                              --repair first re-does on chain what the ledger confirmed but the chain lost
 
 Without ``GREENOPS_CHAIN_RPC_URL`` the chain is the embedded anvil node (state in
 ``$GREENOPS_DATA_DIR/chain``); with it, any JSON-RPC node, signing with the key named by the
@@ -174,15 +175,26 @@ def retire(
          f"block {o['block']} gas {o['gas_used']}")
 
 
-def reconcile(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Compare the ledger's mints and retirements with the chain's events; exit 1 on a difference."""
-    out = _on_chain(db, as_json, service.reconcile)
+def reconcile(
+    repair: Annotated[bool, typer.Option(
+        "--repair", help="First deploy, mint, retire and anchor again what the ledger holds as confirmed "
+                         "but the chain lost (e.g. the node's state was reset); each step is audited.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare the ledger's mints, retirements and anchors with the chain; exit 1 on a difference."""
+    out = _on_chain(db, as_json, lambda ledger, settings: service.reconcile(
+        ledger, settings, actor="cli", repair=repair))
 
     def render(o: dict[str, Any]) -> str:
         lines = [f"chain {o['chain_id']} ({o['network']}) block {o['block']}: "
                  + ("ledger and chain agree" if o["ok"] else f"{len(o['differences'])} difference(s)")]
+        lines += [f"  repaired {r['kind']:<10} {r.get('token', '')} "
+                  + (f"skipped: {r['skipped']}" if "skipped" in r else f"tx {r.get('tx_hash')}")
+                  for r in o.get("repaired", [])]
         lines += [f"  {d['kind']:<24} {d['token']:<6} {d['detail']}" for d in o["differences"]]
-        lines += [f"  pending {p['token']} {p['verification_id']} ({p['status']})" for p in o["pending"]]
+        lines += [f"  pending {p['token']} {p.get('verification_id') or p.get('retire_id')} ({p['status']})"
+                  for p in o["pending"]]
         return "\n".join(lines)
 
     emit(out, as_json, render)

@@ -5,7 +5,13 @@ Backends
                  the Python process only.
     JSON-RPC     any URL (the embedded anvil node, another anvil/Hardhat, a testnet); transactions
                  are signed by a local key (env var or encrypted keystore, see ``tools.chain.keys``)
-                 or, when no key is configured, by the node's first unlocked account.
+                 or, when no key is configured, by the node's first unlocked account (the
+                 embedded node has none: it signs with the data directory's own keys).
+
+Durability: a client may carry a ``durable`` hook, called with the block number of every receipt
+it reports as successful; the embedded node's hook waits until anvil has written that block to its
+state file, so that nothing is reported confirmed that a node crash could still lose. The
+in-process EVM has no hook (nothing to wait for).
 
 Reverts are decoded in one place (:func:`decode_revert`): eth-tester raises ``TransactionFailed``
 whose message holds the raw revert bytes, anvil raises web3's ``ContractCustomError`` with hex
@@ -19,7 +25,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
@@ -36,7 +42,7 @@ from web3.contract import Contract
 from web3.exceptions import ProviderConnectionError, TimeExhausted, TransactionNotFound, Web3RPCError
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.providers.rpc.utils import ExceptionRetryConfiguration
-from web3.types import TxParams, TxReceipt
+from web3.types import Nonce, TxParams, TxReceipt
 
 ARTEFACT_PATH = Path(__file__).resolve().parents[2] / "contracts" / "EnergySavingsToken.json"
 GAS_HEADROOM = 1.2  # gas limit = estimate x this (the estimate already proves the call succeeds)
@@ -78,6 +84,10 @@ class TransactionRevertedError(ChainError):
 
 class AlreadyMintedError(TransactionRevertedError):
     """``EvidenceAlreadyUsed``: this evidence hash was minted against before."""
+
+
+class TransactionFailedError(ChainResponseError):
+    """The transaction was mined but failed (receipt status 0): it can never succeed as sent."""
 
 
 class Artefact(BaseModel):
@@ -215,8 +225,10 @@ class LocalSigner:
         return str(self._account.address)
 
     def send(self, w3: Web3, tx: TxParams) -> HexBytes:
+        """Sign and send ``tx``; its ``nonce`` if given (a deployment fixes it), else the next one."""
         tx = dict(tx)  # type: ignore[assignment]
-        tx["nonce"] = w3.eth.get_transaction_count(self._account.address, "pending")
+        if tx.get("nonce") is None:
+            tx["nonce"] = w3.eth.get_transaction_count(self._account.address, "pending")
         signed = self._account.sign_transaction(tx)  # type: ignore[arg-type]
         return w3.eth.send_raw_transaction(signed.raw_transaction)
 
@@ -228,12 +240,15 @@ class ChainClient:
     """One connection to one chain, with a signer, artefact-aware error decoding and checks."""
 
     def __init__(self, w3: Web3, *, label: str, signer: Signer | None = None,
-                 receipt_timeout_s: float = 60.0, artefact: Artefact | None = None) -> None:
+                 receipt_timeout_s: float = 60.0, artefact: Artefact | None = None,
+                 durable: Callable[[int], None] | None = None) -> None:
         self.w3 = w3
         self.label = label
         self.receipt_timeout_s = receipt_timeout_s
         self.artefact = artefact or load_artefact()
         self._signer = signer
+        self._durable = durable
+        self._durable_block = -1
 
     @classmethod
     def in_process(cls, *, signer_index: int = 0) -> ChainClient:
@@ -244,8 +259,10 @@ class ChainClient:
 
     @classmethod
     def rpc(cls, url: str, *, signer: Signer | None = None, timeout_s: float = 10.0,
-            receipt_timeout_s: float = 60.0) -> ChainClient:
-        """A JSON-RPC node; without ``signer``, the node's first unlocked account signs."""
+            receipt_timeout_s: float = 60.0, durable: Callable[[int], None] | None = None
+            ) -> ChainClient:
+        """A JSON-RPC node; without ``signer``, the node's first unlocked account signs.
+        ``durable(block)`` returns once ``block`` is persisted (see the module docstring)."""
         provider = Web3.HTTPProvider(
             url, request_kwargs={"timeout": timeout_s},
             exception_retry_configuration=ExceptionRetryConfiguration(
@@ -253,12 +270,21 @@ class ChainClient:
                 retries=2, backoff_factor=0.1))
         w3 = Web3(provider)
         w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
-        return cls(w3, label=redact_url(url), signer=signer, receipt_timeout_s=receipt_timeout_s)
+        return cls(w3, label=redact_url(url), signer=signer, receipt_timeout_s=receipt_timeout_s,
+                   durable=durable)
 
     def with_signer(self, signer: Signer) -> ChainClient:
-        """The same connection, sending as ``signer`` (e.g. a non-minter in tests)."""
+        """The same connection, sending as ``signer`` (e.g. the admin key, or a non-minter in tests)."""
         return ChainClient(self.w3, label=self.label, signer=signer,
-                           receipt_timeout_s=self.receipt_timeout_s, artefact=self.artefact)
+                           receipt_timeout_s=self.receipt_timeout_s, artefact=self.artefact,
+                           durable=self._durable)
+
+    def ensure_durable(self, block: int) -> None:
+        """Return once ``block`` is persisted by the node (no-op without a ``durable`` hook)."""
+        if self._durable is None or block <= self._durable_block:
+            return
+        self._durable(block)
+        self._durable_block = block
 
     # -- connection ----------------------------------------------------------------------------
     @contextmanager
@@ -304,6 +330,32 @@ class ChainClient:
     def block_number(self) -> int:
         return self.call("reading the block number", lambda: int(self.w3.eth.block_number))
 
+    def code(self, address: str) -> bytes:
+        """The runtime code at ``address`` (empty if none)."""
+        return bytes(self.call(f"reading the code at {address}", lambda: self.w3.eth.get_code(
+            Web3.to_checksum_address(address))))
+
+    def nonce(self, address: str, block: str = "latest") -> int:
+        """Transactions sent by ``address`` up to ``block`` (``latest`` or ``pending``)."""
+        return int(self.call(f"reading the nonce of {address}", lambda: self.w3.eth.get_transaction_count(
+            Web3.to_checksum_address(address), block)))  # type: ignore[arg-type]
+
+    def find_transaction(self, sender: str, nonce: int, from_block: int, max_blocks: int = 100_000
+                         ) -> str | None:
+        """Hash of the mined transaction ``sender`` sent with ``nonce``, searched block by block
+        from ``from_block`` to the head (at most ``max_blocks``); None if it is not there."""
+        who = Web3.to_checksum_address(sender)
+        head = self.block_number()
+        for number in range(max(from_block, 0), min(head, from_block + max_blocks) + 1):
+            block = self.call(f"reading block {number}", partial(
+                self.w3.eth.get_block, number, full_transactions=True))
+            for tx in block["transactions"]:
+                if isinstance(tx, bytes):  # a bare hash: the node ignored full_transactions
+                    continue
+                if Web3.to_checksum_address(tx["from"]) == who and int(tx["nonce"]) == nonce:
+                    return hex32(tx["hash"])
+        return None
+
     def code_hash(self, address: str) -> str:
         """keccak256 of the runtime code at ``address`` (keccak of empty bytes if none)."""
         code = self.call(f"reading the code at {address}", lambda: self.w3.eth.get_code(
@@ -322,17 +374,21 @@ class ChainClient:
             except Web3RPCError as exc:  # nonce too low, underpriced, insufficient funds ...
                 raise ChainResponseError(f"node at {self.label} refused the transaction: {exc}") from exc
 
-    def transact(self, fn: Any, doing: str) -> HexBytes:
+    def transact(self, fn: Any, doing: str, *, nonce: int | None = None) -> HexBytes:
         """Estimate (surfacing reverts before any gas is spent), build and send ``fn``.
 
-        ``fn`` is a bound contract function or constructor. Reverts raise
-        :class:`TransactionRevertedError` (or :class:`AlreadyMintedError`).
+        ``fn`` is a bound contract function or constructor; ``nonce`` fixes the sender's nonce (a
+        deployment's address depends on it). Reverts raise :class:`TransactionRevertedError` (or
+        :class:`AlreadyMintedError`).
         """
         sender = self.signer.address
         with self.guard(doing):
             try:
                 gas = int(fn.estimate_gas({"from": sender}) * GAS_HEADROOM)
-                tx: TxParams = fn.build_transaction({"from": sender, "gas": gas})
+                params: TxParams = {"from": sender, "gas": gas}
+                if nonce is not None:
+                    params["nonce"] = Nonce(nonce)
+                tx: TxParams = fn.build_transaction(params)
             except _TRANSPORT_ERRORS:
                 raise
             except Exception as exc:  # each backend raises its own type: decode in one place
@@ -343,13 +399,14 @@ class ChainClient:
         return self.send(tx)
 
     def wait(self, tx_hash: HexBytes | str, doing: str) -> TxReceipt:
-        """Wait for the receipt and check it succeeded (status 1)."""
+        """Wait for the receipt, check it succeeded (status 1) and that it is durable."""
         with self.guard(doing):
             receipt = self.w3.eth.wait_for_transaction_receipt(
                 HexBytes(tx_hash), timeout=self.receipt_timeout_s, poll_latency=0.05)
         if int(receipt["status"]) != 1:
-            raise ChainResponseError(f"transaction {HexBytes(tx_hash).to_0x_hex()} failed "
-                                     f"(status 0) in block {receipt['blockNumber']} while {doing}")
+            raise TransactionFailedError(f"transaction {HexBytes(tx_hash).to_0x_hex()} failed "
+                                         f"(status 0) in block {receipt['blockNumber']} while {doing}")
+        self.ensure_durable(int(receipt["blockNumber"]))
         return receipt
 
     def receipt_if_any(self, tx_hash: str) -> TxReceipt | None:
@@ -359,6 +416,22 @@ class ChainClient:
                 return self.w3.eth.get_transaction_receipt(HexBytes(tx_hash))
             except TransactionNotFound:
                 return None
+
+
+def create_address(sender: str, nonce: int) -> str:
+    """The address a contract deployed by ``sender`` with ``nonce`` gets (CREATE):
+    the last 20 bytes of keccak256(rlp([sender, nonce])), checksummed."""
+    if nonce < 0:
+        raise ValueError(f"nonce must be >= 0, got {nonce}")
+    raw = bytes.fromhex(Web3.to_checksum_address(sender)[2:])
+    nonce_bytes = nonce.to_bytes((nonce.bit_length() + 7) // 8, "big") if nonce else b""
+    if len(nonce_bytes) == 1 and nonce_bytes[0] < 0x80:
+        encoded_nonce = nonce_bytes  # a single byte below 0x80 is its own RLP encoding
+    else:
+        encoded_nonce = bytes([0x80 + len(nonce_bytes)]) + nonce_bytes
+    payload = bytes([0x80 + len(raw)]) + raw + encoded_nonce
+    digest = Web3.keccak(bytes([0xC0 + len(payload)]) + payload)
+    return Web3.to_checksum_address(digest[-20:])
 
 
 def hex32(value: bytes | str) -> str:

@@ -18,6 +18,10 @@ Exactly once, per (verification, token):
     4. the contract itself refuses a reused evidence hash; that revert is decoded and reported
        as "already minted" (:class:`tools.chain.AlreadyMintedError`).
 When every non-zero token is confirmed, the recommendation moves ``verified -> minted``.
+
+Keys: the client's signer mints (MINTER_ROLE); ``admin`` (default: the same signer) deploys and,
+holding the minted tokens by default, retires them (``tools.chain.retire``). Audit anchors are sent
+by the minter (``tools.chain.anchor``).
 """
 
 from __future__ import annotations
@@ -28,15 +32,19 @@ from pydantic import BaseModel, ConfigDict
 from web3 import Web3
 from web3.types import EventData, TxReceipt
 
+from tools.chain.anchor import Anchors, anchor_out
 from tools.chain.client import (
     AlreadyMintedError,
     ChainClient,
     ChainError,
     ChainMismatchError,
     ChainResponseError,
+    Signer,
     hex32,
 )
 from tools.chain.deployments import NotDeployedError, TokenChain, same_address
+from tools.chain.errors import InsufficientBalanceError, MintError
+from tools.chain.retire import MAX_REASON_CHARS, Retirements
 from tools.ledger import Ledger
 from tools.ledger.mints import (
     get_mint,
@@ -44,8 +52,6 @@ from tools.ledger.mints import (
     mark_error,
     mark_sent,
     record_intent,
-    record_retirement_intent,
-    update_retirement,
 )
 from tools.ledger.plans import claim_of, load_verification, statuses, transition
 from tools.records import RecStatus, Verification
@@ -60,11 +66,16 @@ from tools.tokens import (
     units_to_str,
 )
 
-MAX_REASON_CHARS = 500
-
-
-class MintError(ValueError):
-    """A mint or retirement request is not acceptable (nothing to mint, wrong status ...)."""
+__all__ = [
+    "MAX_REASON_CHARS",
+    "InsufficientBalanceError",
+    "MintError",
+    "MintOutcome",
+    "MintPreview",
+    "Minter",
+    "NothingToMintError",
+    "TokenAmount",
+]
 
 
 class NothingToMintError(MintError):
@@ -79,10 +90,6 @@ def minted_amounts(v: Verification) -> dict[TokenKey, int]:
     """The one token a verification mints and its amount in 10^-18 units (0: nothing to mint)."""
     key = token_for_kind(v.kind)
     return {key: to_units(getattr(v, TOKENS[key].field))}
-
-
-class InsufficientBalanceError(MintError):
-    """Retiring more than the holder has."""
 
 
 class _Out(BaseModel):
@@ -123,10 +130,14 @@ class Minter:
     """Mint, retire, read and reconcile the tokens of one network for one ledger."""
 
     def __init__(self, ledger: Ledger, client: ChainClient, *, network: str,
-                 recipient: str | None = None, actor: str = "system") -> None:
+                 recipient: str | None = None, actor: str = "system", admin: Signer | None = None
+                 ) -> None:
+        """``client`` signs mints and anchors; ``admin`` deploys and retires (default: the same
+        signer, for one-key setups)."""
         self.ledger = ledger
         self.client = client
-        self.chain = TokenChain(ledger, client, network=network, actor=actor)
+        self.admin = client.with_signer(admin) if admin is not None else client
+        self.chain = TokenChain(ledger, client, network=network, actor=actor, admin=self.admin)
         self.network = network
         self.actor = actor
         if recipient is not None and not Web3.is_address(recipient):
@@ -136,13 +147,13 @@ class Minter:
     @property
     def recipient(self) -> str:
         """Configured recipient, else the tokens' admin (the deployer) recorded in the ledger,
-        else (nothing deployed yet) the signing account."""
+        else (nothing deployed yet) the admin key: the holder that can retire them."""
         if self._recipient:
             return self._recipient
         try:
             return self.chain.deployment("kgco2e").admin
         except NotDeployedError:
-            return self.client.signer.address
+            return self.admin.signer.address
 
     def deploy(self) -> dict[TokenKey, Any]:
         return {k: d.model_dump() for k, d in self.chain.deploy().items()}
@@ -235,7 +246,7 @@ class Minter:
             return row
         try:
             self.chain.check_chain()
-            dep = self.chain.deployment(row.token)
+            dep = self.chain.require_minter(row.token)
             if not same_address(dep.address, row.token_address) or dep.chain_id != row.chain_id:
                 raise ChainMismatchError(
                     f"mint of {row.verification_id}/{row.token} was intended for {row.token_address} on "
@@ -298,39 +309,34 @@ class Minter:
                                      f"transaction {tx_hash}, which has no successful receipt")
         if row.tx_hash is None or row.tx_hash != tx_hash:
             row = row.model_copy(update={"tx_hash": tx_hash})
+        self.client.ensure_durable(int(receipt["blockNumber"]))  # on disk before it counts
         return mark_confirmed(self.ledger, row, tx_hash=tx_hash, block=int(event["blockNumber"]),
                               gas_used=int(receipt["gasUsed"]), actor=self.actor, recovered=recovered)
 
-    # -- retire --------------------------------------------------------------------------------
+    def complete_mint(self, row: MintRecord) -> MintRecord:
+        """Drive one pending mint row to confirmed, looking for its event first (the row may have
+        reached the chain); ``reconcile --repair`` re-mints lost mints through it."""
+        return self._complete(row, retry=True)
+
+    # -- retire and anchor -----------------------------------------------------------------------
+    def retirements(self) -> Retirements:
+        """Retirements signed by the admin key (the default holder of minted tokens)."""
+        return Retirements(self.chain, self.admin, actor=self.actor)
+
     def retire(self, amount_units: int, reason: str, token: TokenKey = "kgco2e") -> Retirement:
-        """Burn ``amount_units`` (10^-18 token) of the signer's ``token``, recording ``reason``."""
-        reason = reason.strip()
-        if not reason or len(reason) > MAX_REASON_CHARS:
-            raise MintError(f"reason must be 1-{MAX_REASON_CHARS} characters, got {len(reason)}")
-        if amount_units <= 0:
-            raise MintError(f"retire amount must be positive, got {amount_units} units")
-        dep = self.chain.deployment(token)
-        holder = self.client.signer.address
-        have = self.chain.balance(holder)[token]
-        if have < amount_units:
-            raise InsufficientBalanceError(
-                f"cannot retire {units_to_str(amount_units)} {dep.symbol}: {holder} holds "
-                f"{units_to_str(have)}")
-        row = record_retirement_intent(self.ledger, network=self.network, token=token,
-                                       token_address=dep.address, holder=holder,
-                                       amount_units=amount_units, reason=reason, actor=self.actor)
-        doing = f"retiring {row.amount} {dep.symbol}"
-        tx_hash = self.client.transact(
-            self.chain.contract(token).functions.retire(amount_units, reason), doing)
-        row = update_retirement(self.ledger, row, self.actor, status=MintStatus.SENT, tx_hash=hex32(tx_hash))
-        receipt = self.client.wait(tx_hash, doing)
-        events = [e for e in self.chain.receipt_events(token, "Retired", receipt)
-                  if same_address(e["args"]["from"], holder) and int(e["args"]["amount"]) == amount_units
-                  and e["args"]["reason"] == reason]
-        if len(events) != 1:
-            raise ChainResponseError(f"receipt of {hex32(tx_hash)} holds no matching Retired event")
-        return update_retirement(self.ledger, row, self.actor, status=MintStatus.CONFIRMED,
-                                 block=int(receipt["blockNumber"]), gas_used=int(receipt["gasUsed"]))
+        """Burn ``amount_units`` (10^-18 token) of the admin's ``token`` exactly once, recording
+        ``reason``; a pending retirement with the same token, amount and reason is resumed rather
+        than started again (see ``tools.chain.retire``)."""
+        return self.retirements().retire(amount_units, reason, token)
+
+    def resume_retirements(self) -> list[Retirement]:
+        """Drive every pending retirement of the network to confirmed or failed."""
+        return self.retirements().resume()
+
+    def anchor_audit(self, head: str, rows: int) -> dict[str, Any]:
+        """Anchor the audit log (its head hash after ``rows`` rows) on the carbon token, signed by
+        the minter; waits for the receipt. Returns the anchor with tx hash, block and gas."""
+        return anchor_out(Anchors(self.chain, actor=self.actor).anchor(head, rows))
 
     # -- reads ---------------------------------------------------------------------------------
     def balance(self, address: str | None = None) -> dict[TokenKey, int]:

@@ -5,6 +5,18 @@ Files under ``<data dir>/chain/``:
     anvil-state.json   anvil's state (``--state``; dumped every second and on SIGTERM)
     node.json          pid, port and binary of the running node (removed by :meth:`AnvilNode.stop`)
     anvil.log          the node's output
+    keys/, keystore-password   the node's signing keys (``tools.chain.keys.embedded_keys``)
+
+No account is unlocked (``--accounts 0``): ``eth_accounts`` is empty and ``eth_sendTransaction``
+has no sender to use, so every transaction is signed by one of the data directory's keys, which
+:func:`fund` tops up with anvil's ``anvil_setBalance``. This is a development node all the same:
+anvil's cheat methods (``anvil_setStorageAt``, ``anvil_impersonateAccount``, ``anvil_setCode``,
+``anvil_reset`` ...) stay open to anyone who can reach 127.0.0.1:<port>, so it proves nothing to a
+third party; a configured chain (``GREENOPS_CHAIN_RPC_URL``) does.
+
+Durability: anvil writes its state file every :data:`STATE_INTERVAL_S` s (whole seconds only) and on
+SIGTERM, not after each block. :meth:`AnvilNode.wait_persisted` waits until the file holds a given
+block, so a confirmation is reported only once a crash of the node can no longer lose it.
 
 Only a process this module started (pid file + command line check) is ever signalled.
 """
@@ -22,13 +34,19 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from tools.chain.client import ChainError
+from web3 import Web3
+
+from tools.chain.client import ChainClient, ChainError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ANVIL_ENV = "GREENOPS_ANVIL_BIN"
 STATE_INTERVAL_S = 1
+PERSIST_TIMEOUT_S = 15.0  # at most this long for anvil to write a block to its state file
+FUND_BELOW_WEI = 10**18  # top an embedded key up when it holds less than 1 ETH ...
+FUND_TO_WEI = 100 * 10**18  # ... to 100 ETH (gas on a dev node costs nothing real)
 _children: dict[int, subprocess.Popen[bytes]] = {}  # nodes started by this process (to reap)
 
 
@@ -109,9 +127,13 @@ class NodeInfo:
 class AnvilNode:
     """Start, find and stop the embedded anvil node whose files live in ``chain_dir``."""
 
-    def __init__(self, chain_dir: Path, *, binary: Path | None = None) -> None:
+    def __init__(self, chain_dir: Path, *, binary: Path | None = None, unlocked_accounts: int = 0
+                 ) -> None:
+        """``unlocked_accounts``: anvil's dev accounts to unlock (0 for the embedded node; tests
+        that stand for "another dev node" with funded unlocked accounts ask for some)."""
         self.chain_dir = Path(chain_dir)
         self._binary = binary
+        self.unlocked_accounts = unlocked_accounts
         self.state_file = self.chain_dir / "anvil-state.json"
         self.pid_file = self.chain_dir / "node.json"
         self.log_file = self.chain_dir / "anvil.log"
@@ -161,7 +183,8 @@ class AnvilNode:
         binary = self.binary()
         self.chain_dir.mkdir(parents=True, exist_ok=True)
         args = [str(binary), "--host", "127.0.0.1", "--port", str(port),
-                "--state", str(self.state_file), "--state-interval", str(STATE_INTERVAL_S)]
+                "--state", str(self.state_file), "--state-interval", str(STATE_INTERVAL_S),
+                "--accounts", str(self.unlocked_accounts)]
         with self.log_file.open("ab") as log:
             proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
@@ -197,6 +220,39 @@ class AnvilNode:
         if child is not None:
             child.wait(timeout=timeout_s)
 
+    def persisted_block(self) -> int | None:
+        """The newest block in the state file (``best_block_number``), or None when there is no
+        complete file yet (anvil rewrites it in place, so a read can catch it half-written)."""
+        try:
+            with self.state_file.open("rb") as f:
+                data = json.load(f)
+            return int(data["best_block_number"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def wait_persisted(self, block: int, timeout_s: float = PERSIST_TIMEOUT_S) -> None:
+        """Return once the state file holds ``block`` (or a later one); NodeError after
+        ``timeout_s``. Re-reads the file only when its modification time changes."""
+        deadline = time.monotonic() + timeout_s
+        seen: int | None = None
+        while True:
+            try:
+                mtime = self.state_file.stat().st_mtime_ns
+            except OSError:
+                mtime = None
+            if mtime is not None and mtime != seen:
+                seen = mtime
+                persisted = self.persisted_block()
+                if persisted is not None and persisted >= block:
+                    return
+            if time.monotonic() > deadline:
+                raise NodeError(
+                    f"anvil has not written block {block} to its state file {self.state_file} within "
+                    f"{timeout_s:.0f} s (it dumps every {STATE_INTERVAL_S} s): the transaction is on the "
+                    f"running node but not on disk yet, so it is not reported confirmed; retry to "
+                    f"record it once the node has saved its state")
+            time.sleep(0.05)
+
     def stop(self) -> NodeInfo | None:
         """Stop the running node (state is dumped first); returns what was stopped, or None."""
         info = self.info()
@@ -205,3 +261,22 @@ class AnvilNode:
         self._terminate(info.pid)
         self.pid_file.unlink(missing_ok=True)
         return info
+
+
+def fund(client: ChainClient, addresses: list[str], *, below_wei: int = FUND_BELOW_WEI,
+         to_wei: int = FUND_TO_WEI) -> list[str]:
+    """Top up each address holding less than ``below_wei`` to ``to_wei`` with anvil's
+    ``anvil_setBalance`` (embedded node only: no account there is unlocked to pay from);
+    returns the addresses topped up."""
+    funded: list[str] = []
+    for address in addresses:
+        who = Web3.to_checksum_address(address)
+        balance = client.call(f"reading the balance of {who}", partial(client.w3.eth.get_balance, who))
+        if int(balance) < below_wei:
+            answer = client.call(f"funding {who}", partial(
+                client.w3.provider.make_request, "anvil_setBalance", [who, hex(to_wei)]))  # type: ignore[arg-type]
+            if "error" in answer:
+                raise NodeError(f"node at {client.label} refused anvil_setBalance for {who}: "
+                                f"{answer['error']}")
+            funded.append(who)
+    return funded
