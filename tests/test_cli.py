@@ -128,7 +128,9 @@ class TestAuditAndReport:
     def test_audit_ok_then_tampered(self, db: str) -> None:
         cli("simulate", "--days", "1", "--seed", "2", "--jobs-per-day", "50", "--db", db, "--json")
         cli("account", "--db", db, "--json")
-        assert cli("audit", "--db", db, "--json") == {"rows": 2, "ok": True, "problems": []}
+        clean = cli("audit", "--db", db, "--json")
+        assert (clean["rows"], clean["ok"], clean["problems"], clean["tampered"]) == (2, True, [], [])
+        assert clean["anchor"]["anchored"] is False  # nothing minted, so nothing anchored yet
         Ledger(db).db.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1")
         out = cli("audit", "--db", db, "--json", ok=False)
         assert out["ok"] is False and "seq 1" in out["problems"][0]

@@ -116,16 +116,26 @@ def import_grid(
 
 
 def audit(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Check the hash-chained audit log; exits 1 if any row was edited or removed."""
+    """Check the ledger for edits made outside the app: the hash-chained audit log, every protected
+    row against its audited digest, every verification against its evidence hash, and the audit
+    head anchored on chain; exits 1 on any finding."""
+    from copilot.settings import Settings
 
     def work() -> dict[str, Any]:
         with open_ledger(db) as ledger:
-            return audit_report(ledger)
+            return audit_report(ledger, Settings.from_env())
 
     out = guarded(as_json, work)
-    emit(out, as_json, lambda o: (
-        f"audit log: {o['rows']} rows, " + ("chain intact" if o["ok"] else
-                                              "BROKEN:\n  " + "\n  ".join(o["problems"]))))
+
+    def render(o: dict[str, Any]) -> str:
+        anchor = o.get("anchor") or {}
+        lines = [f"audit log: {o['rows']} rows, " + ("chain intact, no row edited" if o["ok"] else "BROKEN:"),
+                 *[f"  {p}" for p in o["problems"]]]
+        if anchor:
+            lines.append(f"anchor: {anchor['detail']}")
+        return "\n".join(lines)
+
+    emit(out, as_json, render)
     if not out["ok"]:
         raise typer.Exit(code=1)
 

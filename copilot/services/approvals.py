@@ -18,16 +18,19 @@ import uuid
 from typing import Any
 
 from copilot.services import chain
+from copilot.services.errors import is_user_error
 from copilot.services.policies import active_policy_set
 from copilot.services.users import AuthError, AuthUser, known_user, require
 from copilot.settings import Settings
 from tools.auth import Role, has_role
 from tools.ledger import Ledger
-from tools.ledger.plans import load_verification
+from tools.ledger.plans import TamperedRecordError, load_verification
 from tools.ledger.users import decisions, list_users, record_decision, rejected
 from tools.schemas import PolicySet
 from tools.tokens import TOKENS, token_for_kind
 
+MINT_TABLES = ("users", "approvals", "policies", "claims", "verifications", "chain_mints")
+"""Protected tables re-checked against their audited digests before every mint."""
 MINT = "mint"
 EXECUTE = "execute"
 
@@ -93,6 +96,11 @@ def decide_mint(ledger: Ledger, settings: Settings, verification_id: str, user: 
 
     Once enough approvers approved, a later call by any of the eligible approvers records nothing
     and retries the mint (after a node outage, say); the mint itself is exactly-once."""
+    edited = ledger.verify_rows(MINT_TABLES)
+    if edited:
+        first = edited[0]
+        raise TamperedRecordError(f"refusing to mint: {len(edited)} ledger row(s) changed outside the app, e.g. "
+                                  f"{first['table']} {first['key']} ({first['problem']}); run `app.py audit`")
     need = check_can_decide(ledger, user, verification_id)
     if need["state"] != "ready":
         record_decision(ledger, subject=verification_id, kind=MINT, approver=user.name,
@@ -102,7 +110,20 @@ def decide_mint(ledger: Ledger, settings: Settings, verification_id: str, user: 
         return {**need, "decided_by": user.name}
     # the embedded node is started (and the tokens deployed) if need be, as for any mint
     minted = chain.mint_verification(ledger, settings, verification_id, actor=user.name)
-    return {**need, **minted, "state": "minted", "decided_by": user.name}
+    return {**need, **minted, "state": "minted", "decided_by": user.name,
+            "anchor": anchor_head(ledger, settings, user.name)}
+
+
+def anchor_head(ledger: Ledger, settings: Settings, actor: str) -> dict[str, Any]:
+    """Anchor the audit log's head on chain (after a mint), so that a rewrite of the whole ledger
+    is detectable; a failure is reported, not raised (the mint is done)."""
+    head, rows = ledger.audit_head()
+    try:
+        return chain.anchor_audit(ledger, settings, head, rows, actor)
+    except Exception as exc:
+        if not is_user_error(exc):
+            raise
+        return {"error": f"the audit head was not anchored: {exc}"}
 
 
 def rejected_mints(ledger: Ledger) -> list[dict[str, Any]]:

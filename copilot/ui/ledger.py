@@ -30,20 +30,22 @@ EVENT_COLUMNS = ["block", "event", "token", "amount", "account", "tx_hash", "evi
 def chain_overview(db_path: Path, settings: Settings) -> dict[str, Any]:
     """Chain status, ledger mint rows, chain events, reconciliation and the audit check."""
     with open_ledger(db_path) as ledger:
-        audit = audit_report(ledger)
+        audit = audit_report(ledger, settings)
         return {**chain.chain_overview(ledger, settings, actor="ui"), "audit": audit}
 
 
 def overview_markdown(o: dict[str, Any]) -> str:
     a = o["audit"]
-    audit = (f"**Audit log:** {a['rows']} rows, " + ("hash chain intact ✓" if a["ok"] else
+    audit = (f"**Audit log:** {a['rows']} rows, " + ("hash chain intact, no protected row edited ✓" if a["ok"] else
                                                      "BROKEN ✗: " + "; ".join(a["problems"][:5])))
+    if a.get("anchor"):
+        audit += f"  \n**Anchor:** {a['anchor']['detail']}"
     if "status" not in o:
         return f"**Chain** {o['network']} at {o['node']}: ⚠ {o.get('error')}  \n{audit}"
     s, r = o["status"], o["reconcile"]
     rec = ("ledger and chain agree ✓" if r["ok"] else f"{len(r['differences'])} difference(s) ✗: " + "; ".join(
         f"{d['kind']} ({d['detail']})" for d in r["differences"][:5]))
-    pending = f", {len(r['pending'])} pending mint(s)" if r["pending"] else ""
+    pending = f", {len(r['pending'])} pending mint(s) or retirement(s)" if r["pending"] else ""
     return (f"**Chain** id {s['chain_id']} ({s['network']}) at {s['node']}, block {s['block']}; "
             f"signer `{s['signer']}`, recipient `{s['recipient']}`  \n**Reconciliation:** {rec}{pending}  \n{audit}")
 

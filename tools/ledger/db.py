@@ -220,17 +220,19 @@ class Ledger:
         return sorted(str(r["key"]).split(":", 1)[1] for r in self.db.query(
             "SELECT key FROM meta WHERE key LIKE 'protected:%'"))
 
-    def verify_rows(self) -> list[dict[str, str]]:
-        """Every protected row that differs from its last audited digest: ``{"table", "key",
-        "problem"}`` where problem is ``edited``, ``added outside the app`` or ``deleted outside
-        the app``."""
+    def verify_rows(self, tables: Iterable[str] | None = None) -> list[dict[str, str]]:
+        """Every protected row (of ``tables``, default all) that differs from its last audited
+        digest: ``{"table", "key", "problem"}`` where problem is ``edited``, ``added outside the
+        app`` or ``deleted outside the app``."""
+        wanted = set(self.protected_tables() if tables is None else tables) & set(self.protected_tables())
         recorded: dict[str, dict[str, str | None]] = {}
         for row in self.db.query("SELECT payload FROM audit_log WHERE instr(payload, '\"rows\":') > 0 "
                                  "ORDER BY seq"):
             for table, digests in (json.loads(row["payload"]).get("rows") or {}).items():
-                recorded.setdefault(table, {}).update(digests)
+                if table in wanted:
+                    recorded.setdefault(table, {}).update(digests)
         problems: list[dict[str, str]] = []
-        for table in self.protected_tables():
+        for table in sorted(wanted):
             if table not in self.db.table_names():
                 continue
             want = recorded.get(table, {})
@@ -244,6 +246,15 @@ class Ledger:
                 if digest is not None and key not in have:
                     problems.append({"table": table, "key": key, "problem": "deleted outside the app"})
         return problems
+
+    def audit_row(self, seq: int) -> dict[str, Any] | None:
+        """The audit row ``seq`` (1-based), or None."""
+        rows = list(self.db.query("SELECT * FROM audit_log WHERE seq = ?", [seq]))
+        return rows[0] if rows else None
+
+    def audit_head(self) -> tuple[str, int]:
+        """The hash of the last audit row and the number of rows (what an anchor records)."""
+        return self._meta("audit_head"), int(self._meta("audit_rows"))
 
     def verify_audit(self) -> AuditReport:
         """Walk the chain: recompute every row hash and link; detect edits and deletions."""

@@ -42,6 +42,10 @@ _ADDED_COLUMNS: dict[str, dict[str, tuple[type, Any]]] = {
 }
 
 
+PROTECTED = ("chain_deployments", "chain_deploy_intents", "chain_mints", "chain_retirements", "chain_anchors")
+"""Tables whose every row's digest is chained into the audit log (``Ledger.verify_rows``)."""
+
+
 def ensure_tables(ledger: Ledger) -> None:
     db = ledger.db
     with ledger.transaction():
@@ -80,6 +84,8 @@ def ensure_tables(ledger: Ledger) -> None:
                                              if_not_exists=True)
         db.table("chain_mints").create_index(["status"], if_not_exists=True)
         db.table("chain_retirements").create_index(["status"], if_not_exists=True)
+        for table in PROTECTED:
+            ledger.protect(table)
 
 
 def _row(row: dict[str, Any]) -> dict[str, Any]:
@@ -120,8 +126,9 @@ def store_deployment(ledger: Ledger, deployment: Deployment, actor: str, *, reco
             [MintStatus.CONFIRMED, deployment.tx_hash, ledger.now_iso(), deployment.network,
              deployment.token])
         payload = {k: v for k, v in deployment.model_dump().items() if k != "created_utc"}
-        ledger.audit("chain-deploy", f"{deployment.network}/{deployment.token}",
-                     {**payload, "recovered": recovered}, actor=actor)
+        key = f"{deployment.network}/{deployment.token}"
+        ledger.audit("chain-deploy", key, {**payload, "recovered": recovered}, actor=actor,
+                     rows={"chain_deployments": [key], "chain_deploy_intents": [key]})
 
 
 def forget_deployment(ledger: Ledger, deployment: Deployment, reason: str, actor: str) -> None:
@@ -133,8 +140,9 @@ def forget_deployment(ledger: Ledger, deployment: Deployment, reason: str, actor
                           [deployment.network, deployment.token])
         ledger.db.execute("DELETE FROM chain_deploy_intents WHERE network = ? AND token = ?",
                           [deployment.network, deployment.token])
-        ledger.audit("chain-deployment-lost", f"{deployment.network}/{deployment.token}",
-                     {**deployment.model_dump(), "reason": reason}, actor=actor)
+        key = f"{deployment.network}/{deployment.token}"
+        ledger.audit("chain-deployment-lost", key, {**deployment.model_dump(), "reason": reason},
+                     actor=actor, rows={"chain_deployments": [key], "chain_deploy_intents": [key]})
 
 
 def get_deploy_intent(ledger: Ledger, network: str, token: TokenKey) -> DeployIntent | None:
@@ -156,6 +164,7 @@ def record_deploy_intent(ledger: Ledger, intent: DeployIntent, actor: str) -> De
                               f"to recover it rather than starting another")
         ledger.db.table("chain_deploy_intents").upsert(intent.model_dump(), pk=("network", "token"))
         ledger.audit("deploy-intent", f"{intent.network}/{intent.token}", _deploy_payload(intent),
+                     rows={"chain_deploy_intents": [f"{intent.network}/{intent.token}"]},
                      actor=actor)
     return intent
 
@@ -177,7 +186,8 @@ def update_deploy_intent(ledger: Ledger, intent: DeployIntent, action: str, acto
         _update(ledger, "chain_deploy_intents", {"network": intent.network, "token": intent.token},
                 {"status": updated.status, "tx_hash": updated.tx_hash, "attempts": updated.attempts,
                  "last_error": updated.last_error, "updated_utc": updated.updated_utc})
-        ledger.audit(action, f"{intent.network}/{intent.token}", _deploy_payload(updated), actor=actor)
+        ledger.audit(action, f"{intent.network}/{intent.token}", _deploy_payload(updated), actor=actor,
+                     rows={"chain_deploy_intents": [f"{intent.network}/{intent.token}"]})
     return updated
 
 
@@ -209,6 +219,7 @@ def record_intent(ledger: Ledger, record: MintRecord, actor: str) -> MintRecord:
     with ledger.transaction():
         ledger.db.table("chain_mints").insert(row)
         ledger.audit("mint-intent", f"{record.verification_id}/{record.token}", _mint_payload(record),
+                     rows={"chain_mints": [f"{record.verification_id}/{record.token}"]},
                      actor=actor)
     return record
 
@@ -233,6 +244,7 @@ def _update_mint(ledger: Ledger, record: MintRecord, action: str, actor: str, *,
         if updated.last_error and action == "mint-error":
             payload["error"] = updated.last_error
         ledger.audit(action, f"{record.verification_id}/{record.token}", {**payload, **(extra or {})},
+                     rows={"chain_mints": [f"{record.verification_id}/{record.token}"]},
                      actor=actor)
     return updated
 
@@ -287,7 +299,8 @@ def record_retirement_intent(ledger: Ledger, *, network: str, token: TokenKey, t
     row["amount_units"] = str(amount_units)
     with ledger.transaction():
         ledger.db.table("chain_retirements").insert(row)
-        ledger.audit("retire-intent", record.retire_id, _retire_payload(record), actor=actor)
+        ledger.audit("retire-intent", record.retire_id, _retire_payload(record), actor=actor,
+                     rows={"chain_retirements": [record.retire_id]})
     return record
 
 
@@ -312,7 +325,8 @@ def update_retirement(ledger: Ledger, record: Retirement, actor: str, *, action:
                  "last_error": updated.last_error, "token_address": updated.token_address,
                  "updated_utc": updated.updated_utc})
         ledger.audit(action or f"retire-{updated.status}", record.retire_id,
-                     {**_retire_payload(updated), **(extra or {})}, actor=actor)
+                     {**_retire_payload(updated), **(extra or {})}, actor=actor,
+                     rows={"chain_retirements": [record.retire_id]})
     return updated
 
 
@@ -349,7 +363,8 @@ def record_anchor_intent(ledger: Ledger, *, network: str, token: TokenKey, token
                     status=MintStatus.INTENT, created_utc=now, updated_utc=now)
     with ledger.transaction():
         ledger.db.table("chain_anchors").insert(record.model_dump())
-        ledger.audit("audit-anchor-intent", record.anchor_id, _anchor_payload(record), actor=actor)
+        ledger.audit("audit-anchor-intent", record.anchor_id, _anchor_payload(record), actor=actor,
+                     rows={"chain_anchors": [record.anchor_id]})
     return record
 
 
@@ -372,7 +387,8 @@ def update_anchor(ledger: Ledger, record: Anchor, action: str, actor: str,
                  "gas_used": updated.gas_used, "attempts": updated.attempts,
                  "last_error": updated.last_error, "token_address": updated.token_address,
                  "updated_utc": updated.updated_utc})
-        ledger.audit(action, record.anchor_id, {**_anchor_payload(updated), **(extra or {})}, actor=actor)
+        ledger.audit(action, record.anchor_id, {**_anchor_payload(updated), **(extra or {})}, actor=actor,
+                     rows={"chain_anchors": [record.anchor_id]})
     return updated
 
 

@@ -338,3 +338,16 @@ def verifications_for_plan(ledger: Ledger, plan_id: str) -> list[Verification]:
     return [Verification.model_validate_json(r["payload"]) for r in ledger.db.query(
         "SELECT v.payload FROM verifications v JOIN recommendations r ON r.rec_id = v.rec_id "
         "WHERE r.plan_id = ? ORDER BY v.rowid", [plan_id])]
+
+
+def evidence_problems(ledger: Ledger) -> list[dict[str, str]]:
+    """Every stored verification whose content no longer matches its evidence hash, or whose
+    table columns differ from the hashed record: ``{"verification_id", "problem"}``."""
+    ensure_tables(ledger)
+    out: list[dict[str, str]] = []
+    for row in ledger.db.query("SELECT verification_id FROM verifications ORDER BY rowid"):
+        try:
+            load_verification(ledger, str(row["verification_id"]))
+        except TamperedRecordError as exc:
+            out.append({"verification_id": str(row["verification_id"]), "problem": str(exc)})
+    return out
