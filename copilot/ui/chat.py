@@ -3,7 +3,7 @@
 Each browser session has its own conversation thread (a ``gr.State`` filled on page load) and
 its own chat history (another ``gr.State``); the approval card shows only the pending mint of
 that session's thread, and Approve / Reject resume exactly that thread
-(``CopilotSession.decide(thread, approved=..., approver=...)``).
+(``CopilotSession.decide(thread, approved=..., user=<the logged-in user>)``).
 """
 
 from __future__ import annotations
