@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from pydantic import ValidationError
 
@@ -69,9 +70,17 @@ class TestShiftArithmetic:
     def test_shift_that_backfired_mints_nothing(self) -> None:
         late = [Segment(region="us-east-1", start_utc=T0 + timedelta(hours=4), hours=1.0)]
         rec = shift_rec(from_start_utc=T0 + timedelta(hours=2), segments=late)
-        v = verify(rec, execution(segments=late), JOB, realised(GRID))
+        job = JOB.copy()
+        job["start_utc"] = pd.Timestamp(T0 + timedelta(hours=2))  # submitted for 02:00
+        v = verify(rec, execution(segments=late), job, realised(GRID))
         assert v.saved_kgco2e.central == pytest.approx(10 * (100 - 300) / 1000)
         assert v.mintable_kgco2e == 0.0
+
+    def test_the_baseline_is_the_schedule_as_submitted(self) -> None:
+        """A recommendation that claims another starting point than the stored job is refused."""
+        for other in (shift_rec(from_start_utc=T0 + timedelta(hours=2)), shift_rec(from_region="eu-west-1")):
+            with pytest.raises(VerificationError, match="the baseline is the schedule as submitted"):
+                verify(other, execution(), JOB, realised(GRID))
 
     def test_a_shift_can_never_carry_kwh(self) -> None:
         v = verify(shift_rec(), execution(), JOB, realised(GRID))

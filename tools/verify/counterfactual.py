@@ -113,10 +113,15 @@ def verify(rec: Recommendation, execution: Execution, job: pd.Series,
     i_act = float(np.dot(act_factors, act_weights) / act_weights.sum())
     used_regions = {s.region for s in execution.segments}
 
-    if rec.kind == "shift":
-        i_cf = _mean_intensity(_realised(realised, rec.from_region), rec.from_start_utc,
-                               execution.duration_h)
-        used_regions.add(rec.from_region)
+    home, submitted = str(job["region"]), pd.Timestamp(job["start_utc"]).to_pydatetime()
+    if rec.from_region != home or pd.Timestamp(rec.from_start_utc) != pd.Timestamp(submitted):
+        raise VerificationError(
+            f"recommendation {rec.rec_id} starts from {rec.from_region} at {rec.from_start_utc:%Y-%m-%d %H:%M}, "
+            f"but job {rec.job_id} was submitted for {home} at {submitted:%Y-%m-%d %H:%M}: the baseline is the "
+            f"schedule as submitted, which a plan cannot change")
+    if rec.kind == "shift":  # the counterfactual: the job run as submitted (home region, submitted start)
+        i_cf = _mean_intensity(_realised(realised, home), submitted, execution.duration_h)
+        used_regions.add(home)
         cf_kwh = act_kwh = energy
         saved = energy * (i_cf - i_act) / 1000.0
         half = float(np.hypot(p.meter_rel * saved,
