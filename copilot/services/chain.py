@@ -221,14 +221,6 @@ def mint_preview(ledger: Ledger, settings: Settings, verification_id: str, *, de
     return preview.model_dump(mode="json")
 
 
-def approve_and_mint(ledger: Ledger, settings: Settings, verification_id: str, *, how: str,
-                     amounts: dict[str, str], actor: str) -> dict[str, Any]:
-    """Record the approval (``how`` it was given and the amounts shown) in the audit log, then mint
-    each token of the verification at most once, ever."""
-    ledger.audit("mint-approved", verification_id, {"how": how, "amounts": amounts}, actor=actor)
-    return open_minter(ledger, settings, actor=actor).mint_verification(verification_id).model_dump(mode="json")
-
-
 def mint_verification(ledger: Ledger, settings: Settings, verification_id: str, *, actor: str) -> dict[str, Any]:
     """Mint an approved verification (starting the embedded node and deploying the tokens if need be)."""
     minter = open_minter(ledger, settings, ensure_up=True, actor=actor)
