@@ -142,6 +142,8 @@ class TestApprovals:
             decide_mint(tledger, settings, vid, person("alice"), approve=True)
         second = decide_mint(tledger, settings, vid, person("bob"), approve=True)
         assert second["state"] == "minted" and second["approvals"] == ["alice", "bob"]
+        with pytest.raises(AuthError, match="already approved by alice, bob"):
+            decide_mint(tledger, settings, vid, person("root"), approve=False)
         assert [m.status for m in list_mints(tledger)] == ["confirmed"]
         anchored = chain.minter.chain.last_anchor()
         assert anchored is not None and second["anchor"]["tx_hash"] == anchored["tx_hash"]

@@ -102,6 +102,9 @@ def decide_mint(ledger: Ledger, settings: Settings, verification_id: str, user: 
         raise TamperedRecordError(f"refusing to mint: {len(edited)} ledger row(s) changed outside the app, e.g. "
                                   f"{first['table']} {first['key']} ({first['problem']}); run `app.py audit`")
     need = check_can_decide(ledger, user, verification_id)
+    if need["state"] == "ready" and not approve:
+        raise AuthError(f"the mint of verification {verification_id} was already approved by "
+                        f"{', '.join(need['approvals'])}; it is minted, or retried by the next approval")
     if need["state"] != "ready":
         record_decision(ledger, subject=verification_id, kind=MINT, approver=user.name,
                         decision="approve" if approve else "reject", reason=reason)
