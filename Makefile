@@ -62,6 +62,7 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/mint.py
 	$(PY) bench/forecast.py
 	$(PY) bench/agent_eval.py
+	$(PY) bench/blind_evals.py
 
 clean:
 	rm -rf $(VENV) node_modules var bench/results tests/artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis

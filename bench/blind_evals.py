@@ -1,0 +1,187 @@
+"""Scores against the blind corpora (written by helpers who had not read the code they score).
+
+    bench/agent_eval/corpus.jsonl   user utterances -> expected tool calls and arguments, and whether
+                                    any write tool may run; split dev / test (tuning never reads test)
+    bench/policy_eval/corpus.jsonl  policy sentences -> the PolicySet constraint each must yield (or none)
+    bench/guard_eval/cases.jsonl    model answers + tool results -> pass / block by the numbers guard
+
+Reports, per corpus: the offline router's tool choice, argument accuracy and write tools run where
+none may (per split and per tool); the policy parser's recognised share and wrong constraints; the
+numbers guard's holes (blocked answers it passed) and false alarms. Measures only; nothing here
+is asserted. Writes bench/results/blind_evals.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+WRITES = {"simulate", "plan", "execute", "verify", "mint"}
+
+
+def _lines(path: Path) -> list[dict[str, Any]] | None:
+    if not path.exists():
+        return None
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _same(want: Any, got: Any) -> bool:
+    if isinstance(want, int | float) and isinstance(got, int | float) and not isinstance(want, bool):
+        return abs(float(want) - float(got)) <= 1e-9 * max(1.0, abs(float(want)))
+    return str(want).lower() == str(got).lower()
+
+
+def agent_eval(path: Path = REPO / "bench" / "agent_eval" / "corpus.jsonl") -> dict[str, Any]:
+    """The offline router on the utterance corpus, per split."""
+    from copilot.agent.offline import route
+
+    cases = _lines(path)
+    if cases is None:
+        return {"skipped": f"{path} not found"}
+    out: dict[str, Any] = {}
+    for split in ("dev", "test"):
+        chosen = [c for c in cases if c.get("split") == split]
+        tools_ok = args_ok = with_args = violations = 0
+        per_tool: dict[str, Counter[str]] = defaultdict(Counter)
+        misses: list[dict[str, Any]] = []
+        for case in chosen:
+            steps = route(case["text"]) or []
+            got = []
+            for name, args_fn in steps:
+                try:
+                    args = args_fn([])
+                except Exception:  # arguments that depend on earlier results
+                    args = {}
+                got.append({"tool": name, "args": args})
+            want = case["expect"]
+            names_ok = [g["tool"] for g in got] == [w["tool"] for w in want]
+            tools_ok += names_ok
+            for w in want or [{"tool": "(none)"}]:
+                per_tool[w["tool"]]["cases"] += 1
+                per_tool[w["tool"]]["tool_ok"] += names_ok
+            if any(w.get("args") for w in want):
+                with_args += 1
+                ok = names_ok and all(_same(v, g["args"].get(k)) for w, g in zip(want, got, strict=False)
+                                      for k, v in (w.get("args") or {}).items())
+                args_ok += ok
+            wrote = [g["tool"] for g in got if g["tool"] in WRITES]
+            if case.get("forbid_writes") and wrote:
+                violations += 1
+            if not names_ok or (case.get("forbid_writes") and wrote):
+                misses.append({"id": case["id"], "text": case["text"], "expected": [w["tool"] for w in want],
+                               "got": [g["tool"] for g in got]})
+        n = len(chosen)
+        out[split] = {
+            "cases": n, "tool_choice": round(tools_ok / n, 4) if n else None,
+            "arguments": round(args_ok / with_args, 4) if with_args else None, "cases_with_arguments": with_args,
+            "forbidden_write_runs": violations,
+            "forbid_writes_cases": sum(bool(c.get("forbid_writes")) for c in chosen),
+            "per_tool": {t: {"cases": c["cases"], "tool_choice": round(c["tool_ok"] / c["cases"], 3)}
+                         for t, c in sorted(per_tool.items())},
+            "misses": misses if split == "dev" else len(misses),  # the test split's texts stay unseen
+        }
+    out["targets"] = {"tool_choice": 0.95, "arguments": 0.9, "forbidden_write_runs": 0}
+    return out
+
+
+def _unordered(value: Any) -> Any:
+    """Lists of names compared as sets (the corpus lists regions in the order written)."""
+    if isinstance(value, dict):
+        return {k: _unordered(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_unordered(v) for v in value]
+        return sorted(items, key=json.dumps) if all(isinstance(v, str) for v in items) else items
+    return value
+
+
+def policy_eval(path: Path = REPO / "bench" / "policy_eval" / "corpus.jsonl") -> dict[str, Any]:
+    """The deterministic policy parser on the sentence corpus."""
+    from copilot.policy import parse_policy_text
+    from tools.schemas import PolicySet
+
+    cases = _lines(path)
+    if cases is None:
+        return {"skipped": f"{path} not found"}
+    default = PolicySet().model_dump(mode="json")
+    recognised = correct = wrong = 0
+    expected_some = 0
+    misses = []
+    for case in cases:
+        report = parse_policy_text(case["text"], "eval")
+        got = {k: v for k, v in report.policy.model_dump(mode="json", exclude={"name", "source_sentences"}).items()
+               if v != default.get(k) and not (case["expect"] and k == "carbon_budget_period"
+                                                and "carbon_budget_period" in case["expect"])}
+        if case["expect"] and "carbon_budget_period" in case["expect"] and "carbon_budget_kg" in got:
+            got["carbon_budget_period"] = report.policy.carbon_budget_period
+        want = case["expect"]
+        if want is None:
+            if got:
+                wrong += 1
+                misses.append({"id": case["id"], "text": case["text"], "expected": None, "got": got})
+            else:
+                correct += 1
+            continue
+        expected_some += 1
+        wanted = PolicySet.model_validate(want).model_dump(mode="json")
+        want_fields = {k: wanted[k] for k in want}
+        if got:
+            recognised += 1
+        if _unordered(got) == _unordered(want_fields):
+            correct += 1
+        else:
+            if got:
+                wrong += 1
+            misses.append({"id": case["id"], "text": case["text"], "expected": want_fields, "got": got})
+    return {"sentences": len(cases), "with_a_constraint": expected_some,
+            "recognised": round(recognised / expected_some, 4) if expected_some else None,
+            "correct": round(correct / len(cases), 4), "wrong_constraints": wrong,
+            "targets": {"recognised": 0.9, "wrong_constraints": 0}, "misses": misses}
+
+
+def guard_eval(path: Path = REPO / "bench" / "guard_eval" / "cases.jsonl") -> dict[str, Any]:
+    """The numbers guard as the graph wires it (every tool message and the question are sources)."""
+    from copilot.agent.guard import check_numbers
+
+    cases = _lines(path)
+    if cases is None:
+        return {"skipped": f"{path} not found"}
+    holes, false_alarms = [], []
+    for case in cases:
+        sources = [json.dumps(r.get("result")) for r in case.get("tool_results", [])]
+        sources.append(case.get("question", ""))
+        passed = check_numbers(case["answer"], sources).ok
+        if case["expect"] == "block" and passed:
+            holes.append({"id": case["id"], "answer": case["answer"], "why": case.get("why")})
+        if case["expect"] == "pass" and not passed:
+            false_alarms.append({"id": case["id"], "answer": case["answer"], "why": case.get("why")})
+    n_block = sum(c["expect"] == "block" for c in cases)
+    n_pass = len(cases) - n_block
+    return {"cases": len(cases), "must_block": n_block, "must_pass": n_pass, "holes": len(holes),
+            "false_alarms": len(false_alarms), "targets": {"holes": 0, "false_alarms": 0},
+            "hole_cases": holes, "false_alarm_cases": false_alarms}
+
+
+def main() -> dict[str, Any]:
+    out = {"agent": agent_eval(), "policy": policy_eval(), "guard": guard_eval()}
+    results = REPO / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "blind_evals.json").write_text(json.dumps(out, indent=2) + "\n")
+    return out
+
+
+def brief(value: Any) -> Any:
+    """The figures without the lists of cases (those are in the JSON file)."""
+    if isinstance(value, dict):
+        return {k: brief(v) for k, v in value.items() if k not in ("misses", "hole_cases", "false_alarm_cases",
+                                                                   "per_tool")}
+    return value
+
+
+if __name__ == "__main__":
+    print(json.dumps(brief(main()), indent=2, default=str))
