@@ -34,6 +34,7 @@ from copilot.agent.context import ToolContext
 from copilot.agent.enforce import REFUSED, check_call
 from copilot.agent.guard import check_numbers
 from copilot.agent.llm import bind, for_provider
+from copilot.agent.polarity import forbidden_writes
 from copilot.agent.prompts import SYSTEM_PROMPT
 from copilot.agent.render import render, turn_results
 from copilot.agent.state import CopilotState
@@ -100,11 +101,16 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
         current = policy()
+        question = state["messages"][state.get("turn_start", 0)]
+        forbidden = forbidden_writes(str(question.content)) if isinstance(question, HumanMessage) else set()
         refusals, allowed, pending = [], [], None
         with ctx.ledger() as ledger:
             for call in last.tool_calls:
                 reason = check_call(call["name"], call["args"], tools, current,
                                     lambda vid: planning.find_verification(ledger, vid))
+                if reason is None and call["name"] in forbidden:
+                    reason = (f"the request does not ask to run {call['name']} (it is negated, hypothetical, "
+                              f"an explanation or an undo): no write tool runs for it")
                 if reason is None and call["name"] in GATED:
                     if pending is None:
                         pending = dict(call)

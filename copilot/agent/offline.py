@@ -16,12 +16,16 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
+from copilot.agent.polarity import declined, forbidden_writes, without_negated
 from copilot.agent.render import HELP, render, turn_results
 from tools.regions import REGIONS
 
 TEAMS = ("ml", "data", "web", "platform", "research")
 REFUSED = "refused by governance"
 Step = tuple[str, Callable[[list[dict[str, Any]]], dict[str, Any] | None]]
+_EXECUTE = (r"\bexecut(?:e|ing)\b|\bapply(?:ing)?\b|\bimplement(?:ing)?\b|\broll(?:ing)? out\b|\bcarry out\b"
+            r"|\brun the plan\b")
+"""A command to execute ("executed" is a status, not a command)."""
 
 def _has(text: str, *words: str) -> bool:
     return any(re.search(rf"\b{w}", text) for w in words)
@@ -71,7 +75,27 @@ def _latest_verification(results: list[dict[str, Any]]) -> dict[str, Any] | None
 
 
 def route(question: str) -> list[Step] | None:
-    """The tool route of a question (None: no tool fits; the router answers with help)."""
+    """The tool route of a question (None: no tool fits; the router answers with help; []: the
+    question asked only for write tools its polarity forbids, see ``copilot.agent.polarity``)."""
+    steps = _route_all(question)
+    if steps is None:
+        return None
+    forbidden = forbidden_writes(question)
+    kept = [s for s in steps if s[0] not in forbidden]
+    if steps and not kept:  # what is left to do once the negated clauses are honoured
+        rest = without_negated(question)
+        if rest and rest != question:
+            kept = [s for s in (_route_all(rest) or []) if s[0] not in forbidden]
+    return kept if kept or not steps else []
+
+
+def dropped_writes(question: str) -> list[str]:
+    """The write tools the route asked for but the question's polarity forbids, in route order."""
+    forbidden = forbidden_writes(question)
+    return [name for name, _ in (_route_all(question) or []) if name in forbidden]
+
+
+def _route_all(question: str) -> list[Step] | None:
     t = question.lower()
 
     def fixed(args: dict[str, Any]) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
@@ -105,7 +129,8 @@ def route(question: str) -> list[Step] | None:
         hours = _int_before(t, "hours?", "h")
         if region:
             return [*steps, ("forecast", fixed({"region": region, "hours": min(hours or 24, 168)}))]
-    unreferenced = re.sub(r"\b(the|this|that|latest|last|my|our|current|existing) plan\b", "", t)
+    unreferenced = re.sub(r"\b(the|this|that|latest|last|my|our|current|existing) plan\b|\bplan\s+[0-9a-f]{8,16}\b",
+                          "", t)
     wants_plan = _has(unreferenced, "plan", "schedul", "optimi", "shift", "greener", "reduce", "cut ",
                       "lower our", "move jobs", "defer")
     if wants_plan and not _has(t, "list", "show", "which recommendation", "top recommendation"):
@@ -117,8 +142,8 @@ def route(question: str) -> list[Step] | None:
         if price:
             args["carbon_price_usd_per_t"] = float(price.group(1))
         steps.append(("plan", fixed(args)))
-    elif _has(t, "recommendation", "suggestion", "what should we change", "proposals") and not _has(
-            t, "execut", "apply", "implement", "roll out", "carry out"):
+    elif _has(t, "recommendation", "suggestion", "what should we change", "proposals", "recs\\b") and not re.search(
+            _EXECUTE, t):
         args = {"limit": 10}
         if _team(t):
             args["team"] = _team(t)
@@ -126,15 +151,17 @@ def route(question: str) -> list[Step] | None:
             if kind.replace("_", " ") in t or kind in t:
                 args["kind"] = kind
         return [*steps, ("recommendations", fixed(args))]
-    if _has(t, "execut", "apply", "implement", "roll out", "carry out", "run the plan"):
+    if re.search(_EXECUTE, t):
         steps.append(("execute", fixed({})))
-    if re.search(r"\bverif(y|ied|ying)\b", t) or _has(t, "real savings", "were the savings", "claimed vs",
-                                                         "check the savings", "prove"):
+    if re.search(r"\bverif(y|ying)\b", t) or _has(t, "real savings", "were the savings", "claimed vs",
+                                                   "check the savings", "prove"):
         steps.append(("verify", fixed({})))
     if _has(t, "mint", "tokeni", "issue tokens"):
         if vid:
             steps.append(("mint", fixed({"verification_id": vid})))
-        else:
+        else:  # "mint the verified savings": verify (idempotent) names the largest mintable one
+            if "verify" not in [name for name, _ in steps] and _has(t, "verified", "saving"):
+                steps.append(("verify", fixed({})))
             steps.append(("mint", _latest_verification))
     asks_emissions = _has(t, "emit", "emission", "footprint", "co2", "carbon", "account", "energy use", "kwh",
                           "consum")
@@ -174,10 +201,13 @@ class OfflineRouter(BaseChatModel):
         if not human:
             return AIMessage(content=HELP)
         h = human[-1]
-        steps = route(str(messages[h].content))
+        question = str(messages[h].content)
+        steps = route(question)
         results = turn_results(messages)
         if steps is None:
             return AIMessage(content=HELP)
+        if not steps:
+            return AIMessage(content=declined(question, dropped_writes(question) or ["anything"]))
         done = sum(1 for m in messages[h + 1:] if isinstance(m, AIMessage) and m.tool_calls)
         stopped = any(REFUSED in r["raw"] or r["data"] is None or "error" in (r["data"] or {}) for r in results)
         if done < len(steps) and not stopped:
