@@ -19,6 +19,8 @@ Deployments of the earlier one-key contract (``Deployment.minter`` is None) stay
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from web3 import Web3
@@ -146,18 +148,10 @@ class TokenChain:
         artefact = self.client.artefact
         factory = self.client.w3.eth.contract(abi=artefact.abi, bytecode=artefact.bytecode)
         doing = f"deploying {spec.symbol}"
-        try:
+        with self._recording_failure(intent):
             tx_hash = self.admin.transact(
                 factory.constructor(spec.name, spec.symbol, intent.deployer, intent.minter), doing,
                 nonce=intent.nonce)
-        except TransactionRevertedError as exc:
-            update_deploy_intent(self.ledger, intent, "deploy-failed", self.actor, status=MintStatus.FAILED,
-                                 last_error=f"{type(exc).__name__}: {exc}")
-            raise
-        except ChainError as exc:
-            update_deploy_intent(self.ledger, intent, "deploy-error", self.actor,
-                                 last_error=f"{type(exc).__name__}: {exc}")
-            raise
         intent = update_deploy_intent(self.ledger, intent, "deploy-sent", self.actor,
                                       status=MintStatus.SENT, tx_hash=hex32(tx_hash),
                                       attempts=intent.attempts + 1, last_error=None)
@@ -165,9 +159,16 @@ class TokenChain:
 
     def _receipt(self, intent: DeployIntent, doing: str) -> TxReceipt:
         assert intent.tx_hash is not None
-        try:
+        with self._recording_failure(intent):
             return self.admin.wait(intent.tx_hash, doing)
-        except TransactionFailedError as exc:
+
+    @contextmanager
+    def _recording_failure(self, intent: DeployIntent) -> Iterator[None]:
+        """Record a failed attempt on its intent and re-raise: ``failed`` when the chain refused or
+        reverted it (it can never succeed as sent), else pending with the node's error."""
+        try:
+            yield
+        except (TransactionRevertedError, TransactionFailedError) as exc:
             update_deploy_intent(self.ledger, intent, "deploy-failed", self.actor, status=MintStatus.FAILED,
                                  last_error=f"{type(exc).__name__}: {exc}")
             raise
