@@ -101,7 +101,7 @@ def _unordered(value: Any) -> Any:
 
 
 def policy_eval(path: Path = REPO / "bench" / "policy_eval" / "corpus.jsonl") -> dict[str, Any]:
-    """The deterministic policy parser on the sentence corpus."""
+    """The deterministic policy parser on the sentence corpus, per split (test misses only counted)."""
     from copilot.policy import parse_policy_text
     from tools.schemas import PolicySet
 
@@ -109,38 +109,43 @@ def policy_eval(path: Path = REPO / "bench" / "policy_eval" / "corpus.jsonl") ->
     if cases is None:
         return {"skipped": f"{path} not found"}
     default = PolicySet().model_dump(mode="json")
-    recognised = correct = wrong = 0
-    expected_some = 0
-    misses = []
-    for case in cases:
-        report = parse_policy_text(case["text"], "eval")
-        parsed = report.policy.model_dump(mode="json", exclude={"name", "source_sentences"})
-        got = {k: v for k, v in parsed.items() if v != default.get(k)}
-        if "carbon_budget_kg" in got:  # a budget always comes with its period, default or not
-            got["carbon_budget_period"] = parsed["carbon_budget_period"]
-        want = case["expect"]
-        if want is None:
+    out: dict[str, Any] = {}
+    for split in ("dev", "test"):
+        chosen = [c for c in cases if c.get("split", "dev") == split]
+        recognised = correct = wrong = 0
+        expected_some = 0
+        misses = []
+        for case in chosen:
+            report = parse_policy_text(case["text"], "eval")
+            parsed = report.policy.model_dump(mode="json", exclude={"name", "source_sentences"})
+            got = {k: v for k, v in parsed.items() if v != default.get(k)}
+            if "carbon_budget_kg" in got:  # a budget always comes with its period, default or not
+                got["carbon_budget_period"] = parsed["carbon_budget_period"]
+            want = case["expect"]
+            if want is None:
+                if got:
+                    wrong += 1
+                    misses.append({"id": case["id"], "text": case["text"], "expected": None, "got": got})
+                else:
+                    correct += 1
+                continue
+            expected_some += 1
+            wanted = PolicySet.model_validate(want).model_dump(mode="json")
+            want_fields = {k: wanted[k] for k in want}
             if got:
-                wrong += 1
-                misses.append({"id": case["id"], "text": case["text"], "expected": None, "got": got})
-            else:
+                recognised += 1
+            if _unordered(got) == _unordered(want_fields):
                 correct += 1
-            continue
-        expected_some += 1
-        wanted = PolicySet.model_validate(want).model_dump(mode="json")
-        want_fields = {k: wanted[k] for k in want}
-        if got:
-            recognised += 1
-        if _unordered(got) == _unordered(want_fields):
-            correct += 1
-        else:
-            if got:
-                wrong += 1
-            misses.append({"id": case["id"], "text": case["text"], "expected": want_fields, "got": got})
-    return {"sentences": len(cases), "with_a_constraint": expected_some,
-            "recognised": round(recognised / expected_some, 4) if expected_some else None,
-            "correct": round(correct / len(cases), 4), "wrong_constraints": wrong,
-            "targets": {"recognised": 0.9, "wrong_constraints": 0}, "misses": misses}
+            else:
+                if got:
+                    wrong += 1
+                misses.append({"id": case["id"], "text": case["text"], "expected": want_fields, "got": got})
+        out[split] = {"sentences": len(chosen), "with_a_constraint": expected_some,
+                      "recognised": round(recognised / expected_some, 4) if expected_some else None,
+                      "correct": round(correct / len(chosen), 4) if chosen else None, "wrong_constraints": wrong,
+                      "misses": misses if split == "dev" else len(misses)}
+    out["targets"] = {"recognised": 0.9, "wrong_constraints": 0}
+    return out
 
 
 def guard_eval(path: Path = REPO / "bench" / "guard_eval" / "cases.jsonl") -> dict[str, Any]:
@@ -150,20 +155,26 @@ def guard_eval(path: Path = REPO / "bench" / "guard_eval" / "cases.jsonl") -> di
     cases = _lines(path)
     if cases is None:
         return {"skipped": f"{path} not found"}
-    holes, false_alarms = [], []
-    for case in cases:
-        sources = [json.dumps(r.get("result")) for r in case.get("tool_results", [])]
-        sources.append(case.get("question", ""))
-        passed = check_numbers(case["answer"], sources).ok
-        if case["expect"] == "block" and passed:
-            holes.append({"id": case["id"], "answer": case["answer"], "why": case.get("why")})
-        if case["expect"] == "pass" and not passed:
-            false_alarms.append({"id": case["id"], "answer": case["answer"], "why": case.get("why")})
-    n_block = sum(c["expect"] == "block" for c in cases)
-    n_pass = len(cases) - n_block
-    return {"cases": len(cases), "must_block": n_block, "must_pass": n_pass, "holes": len(holes),
-            "false_alarms": len(false_alarms), "targets": {"holes": 0, "false_alarms": 0},
-            "hole_cases": holes, "false_alarm_cases": false_alarms}
+    out: dict[str, Any] = {}
+    for split in ("dev", "test"):
+        chosen = [c for c in cases if c.get("split", "dev") == split]
+        holes, false_alarms = [], []
+        for case in chosen:
+            sources = [json.dumps(r.get("result")) for r in case.get("tool_results", [])]
+            sources.append(case.get("question", ""))
+            passed = check_numbers(case["answer"], sources).ok
+            if case["expect"] == "block" and passed:
+                holes.append({"id": case["id"], "answer": case["answer"], "why": case.get("why")})
+            if case["expect"] == "pass" and not passed:
+                false_alarms.append({"id": case["id"], "answer": case["answer"], "why": case.get("why")})
+        n_block = sum(c["expect"] == "block" for c in chosen)
+        dev = split == "dev"
+        out[split] = {"cases": len(chosen), "must_block": n_block, "must_pass": len(chosen) - n_block,
+                      "holes": len(holes), "false_alarms": len(false_alarms),
+                      "hole_cases": holes if dev else len(holes),
+                      "false_alarm_cases": false_alarms if dev else len(false_alarms)}
+    out["targets"] = {"holes": 0, "false_alarms": 0}
+    return out
 
 
 def main() -> dict[str, Any]:
