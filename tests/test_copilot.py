@@ -19,6 +19,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 
 from copilot.agent import graph as graph_module
+from copilot.agent.guard import WITHHELD_NOTE
 from copilot.agent.offline import route
 from copilot.agent.session import CopilotSession, SessionError
 from copilot.services import approvals as approvals_module
@@ -282,8 +283,24 @@ class TestNumbersGuard:
         assert [e["unsupported"] for e in result.guard_events] == [["123456.7"], ["99999"]]
         total = json.loads(result.tools[0]["result"])["total_kgco2e"]
         assert f"{total:.1f}" in result.answer and "123456.7" not in result.answer
+        assert result.answer.endswith(WITHHELD_NOTE)
         with Ledger(vdb) as ledger:
             assert list(ledger.db.query("SELECT seq FROM audit_log WHERE action = 'numbers-guard'"))
+
+    @pytest.mark.parametrize("calls, question, planted", [
+        ([call("account", {})], "Our budget is 77777 kgCO2e: how much did we emit?", "77777"),  # the question
+        ([call("summary", {"team": "99999"}), call("account", {}, 1)], "summary for team 99999", "99999"),  # an error
+        ([call("plan", {"days": 1, "carbon_price_usd_per_t": 0})], "plan a day", "120"),  # a governance refusal
+    ])
+    def test_only_successful_tool_results_are_sources(self, env: Settings, vdb: Path, calls: list[AIMessage],
+                                                      question: str, planted: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(graph_module, "active_policy", lambda ledger: PolicySet(carbon_price_usd_per_t=120))
+        bad = AIMessage(content=f"The figure is {planted} kgCO2e.")
+        result = CopilotSession(env, vdb, chat_model=scripted(*calls, bad, bad)).ask(question)
+        assert [e["unsupported"] for e in result.guard_events] == [[planted], [planted]]
+        assert planted in " ".join(t["result"] for t in result.tools) + question
+        assert result.answer.endswith(WITHHELD_NOTE) and "The figure is" not in result.answer
 
     def test_a_corrected_answer_passes(self, env: Settings, vdb: Path) -> None:
         session_model = scripted(call("account", {}), AIMessage(content="We emitted 5.5e6 kg."),
@@ -307,7 +324,7 @@ class TestNumbersGuard:
     ("weekly summary for 2026-W03", ["summary"]),
     ("verify last month's moves and mint the savings", ["verify", "mint"]),
     ("simulate 10 days", ["simulate"]),
-    ("what's the weather like?", None),
+    ("what's the weather like?", []),  # out of scope: answered with a reply, no tool
 ])
 def test_offline_router_routes(question: str, tools: list[str] | None) -> None:
     steps = route(question)

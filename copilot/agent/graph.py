@@ -5,8 +5,9 @@
                        |                          +--(mint, execute)--> approval [interrupt()] --> agent
                        |                                                  ^   | (waiting for a 2nd approver)
                        |                                                  +---+
-                       +--(answer)--> guard --(numbers all from tool results)--> END
-                                          +--(an invented number: once)--> agent (regenerate)
+                       +--(answer)--> guard --(figures all from successful tool results)--> END
+                                          +--(an unsupported figure: once)--> agent (regenerate)
+                                          +--(again)--> the tool-rendered answer + WITHHELD_NOTE --> END
 
 ``mint`` and ``execute`` run only in the approval node, after an authenticated person resumes the
 interrupted graph with a decision (``copilot.services.approvals``: a mint needs approvers - as many
@@ -32,7 +33,7 @@ from langgraph.types import interrupt
 
 from copilot.agent.context import ToolContext
 from copilot.agent.enforce import REFUSED, check_call
-from copilot.agent.guard import check_numbers
+from copilot.agent.guard import WITHHELD_NOTE, check_numbers, tool_succeeded
 from copilot.agent.llm import bind, for_provider
 from copilot.agent.polarity import forbidden_writes
 from copilot.agent.prompts import SYSTEM_PROMPT
@@ -66,6 +67,13 @@ def _policy_note(policy: PolicySet | None) -> str:
     if policy is None:
         return "No policy is active."
     return "Active policy: " + json.dumps(policy.model_dump(mode="json", exclude={"source_sentences"}))
+
+
+def turn_sources(messages: list[Any]) -> list[str]:
+    """The numbers guard's sources: this turn's successful tool results only (not failed calls,
+    governance refusals, the user's question or policy text)."""
+    return [str(m.content) for m in messages if isinstance(m, ToolMessage)
+            and getattr(m, "status", "success") != "error" and tool_succeeded(str(m.content))]
 
 
 def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = "offline",
@@ -201,24 +209,22 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
         messages = state["messages"]
         last = messages[-1]
         assert isinstance(last, AIMessage)
-        start = state.get("turn_start", 0)
-        question = messages[start]
-        sources = [str(m.content) for m in messages[start:] if isinstance(m, ToolMessage)]
-        sources.append(str(question.content) if isinstance(question, HumanMessage) else "")
+        sources = turn_sources(messages[state.get("turn_start", 0):])
         result = check_numbers(str(last.content), sources)
         if result.ok:
             return {"guard_feedback": None}
         event = {"unsupported": result.unsupported, "retry": state.get("guard_retries", 0) == 0}
-        log("numbers-guard", event)
+        log("numbers-guard", event | {"why": result.explain()})
         history = [*(state.get("guard_log") or []), event]
         if state.get("guard_retries", 0) == 0:
-            feedback = (f"Your last answer contained numbers that no tool returned ({', '.join(result.unsupported)})."
-                        " Answer again using only numbers from the tool results.")
+            feedback = (f"Your last answer stated figures that no successful tool result contains: {result.explain()}."
+                        " Answer again using only figures from the tool results (round them if you like, but keep"
+                        " their unit, sign and direction; do not compute new ones).")
             return {"messages": [RemoveMessage(id=str(last.id))], "guard_retries": 1,
                     "guard_feedback": feedback, "guard_log": history}
         fallback = render(turn_results(messages)) if turn_results(messages) else \
             "I cannot answer that with figures from the tools."
-        return {"messages": [AIMessage(content=fallback, id=last.id)], "guard_feedback": None,
+        return {"messages": [AIMessage(content=f"{fallback}\n{WITHHELD_NOTE}", id=last.id)], "guard_feedback": None,
                 "guard_log": history}
 
     def after_agent(state: CopilotState) -> str:

@@ -109,6 +109,10 @@ class MintArgs(_Args):
     verification_id: str = Field(min_length=8, max_length=64)
 
 
+INTERVAL = {"interval": "90%"}
+"""Stated in every result with lower and upper bounds, so an answer may name their level (numbers guard)."""
+
+
 def _json(payload: Any) -> str:
     return json.dumps(payload, default=str, separators=(",", ":"))
 
@@ -130,13 +134,14 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
             out = fleet.run_account(ledger, profile=profile)
         keep = ("run_id", "jobs", "basis", "total_kgco2e", "lower_kgco2e", "upper_kgco2e", "total_kwh",
                 "operational_kgco2e", "embodied_kgco2e")
-        return _json({k: out[k] for k in keep} | {"by_team": out["by_team"], "by_region": out["by_region"]})
+        return _json({k: out[k] for k in keep} | {"by_team": out["by_team"], "by_region": out["by_region"]}
+                     | INTERVAL)
 
     def emissions(group_by: GroupBy = "team", team: str | None = None, region: str | None = None,
                   start: date | None = None, end: date | None = None) -> str:
         with ctx.ledger() as ledger:
             return _json(fleet.emissions_breakdown(ledger, group_by, team=team, region=region, start=start,
-                                                   end=end))
+                                                   end=end) | INTERVAL)
 
     def forecast(region: str, hours: int = 24, model: str = "auto") -> str:
         with ctx.ledger() as ledger:
@@ -152,7 +157,7 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
         keep = ("plan_id", "solver", "policy", "recommendations", "est_kgco2e_saved", "est_kgco2e_saved_lower",
                 "est_kgco2e_saved_upper", "est_usd_saved", "est_kwh_saved", "gap", "not_moved", "power_cap_ok",
                 "notes")
-        return _json({k: out[k] for k in keep})
+        return _json({k: out[k] for k in keep} | INTERVAL)
 
     def recommendations(plan_id: str | None = None, status: str | None = None, kind: str | None = None,
                         team: str | None = None, limit: int = 10) -> str:
@@ -172,11 +177,11 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
             sample = largest_mintable(planning.plan_verifications(ledger, out["plan_id"]))
         out.pop("ids")
         return _json({k: (round(v, 3) if isinstance(v, float) else v) for k, v in out.items()}
-                     | {"sample_ids": sample})
+                     | {"sample_ids": sample} | INTERVAL)
 
     def evidence(verification_id: str) -> str:
         with ctx.ledger() as ledger:
-            return _json(planning.verification_record(ledger, verification_id).model_dump(mode="json"))
+            return _json(planning.verification_record(ledger, verification_id).model_dump(mode="json") | INTERVAL)
 
     def balances() -> str:
         with ctx.ledger() as ledger:
