@@ -149,8 +149,9 @@ def policy_eval(path: Path = REPO / "bench" / "policy_eval" / "corpus.jsonl") ->
 
 
 def guard_eval(path: Path = REPO / "bench" / "guard_eval" / "cases.jsonl") -> dict[str, Any]:
-    """The numbers guard as the graph wires it (every tool message and the question are sources)."""
-    from copilot.agent.guard import check_numbers
+    """The numbers guard as the graph wires it: only successful tool results are sources (not
+    failed calls or refusals, not the question)."""
+    from copilot.agent.guard import check_numbers, tool_succeeded
 
     cases = _lines(path)
     if cases is None:
@@ -160,8 +161,8 @@ def guard_eval(path: Path = REPO / "bench" / "guard_eval" / "cases.jsonl") -> di
         chosen = [c for c in cases if c.get("split", "dev") == split]
         holes, false_alarms = [], []
         for case in chosen:
-            sources = [json.dumps(r.get("result")) for r in case.get("tool_results", [])]
-            sources.append(case.get("question", ""))
+            sources = [json.dumps(r.get("result")) for r in case.get("tool_results", [])
+                       if r.get("ok", True) and tool_succeeded(json.dumps(r.get("result")))]
             passed = check_numbers(case["answer"], sources).ok
             if case["expect"] == "block" and passed:
                 holes.append({"id": case["id"], "answer": case["answer"], "why": case.get("why")})
