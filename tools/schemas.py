@@ -8,9 +8,11 @@ regions are rejected with a message that names the field and the value.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -294,6 +296,86 @@ class BlackoutWindow(_Strict):
         return self
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d|24:00")
+_FIXED_ZONE = re.compile(r"UTC(?P<sign>[-+])(?P<h>0\d|1[0-4]):(?P<m>[0-5]\d)")
+
+
+def zone_info(name: str) -> tzinfo:
+    """``name`` as a tzinfo: an IANA zone ('Europe/London', with DST), 'UTC' or a fixed 'UTC+05:30'."""
+    if name == "UTC":
+        return UTC
+    fixed = _FIXED_ZONE.fullmatch(name)
+    if fixed:
+        sign = -1 if fixed["sign"] == "-" else 1
+        return timezone(sign * timedelta(hours=int(fixed["h"]), minutes=int(fixed["m"])))
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"timezone={name!r} is not an IANA time zone, 'UTC' or 'UTC+hh:mm'") from exc
+
+
+class RecurringBlackout(_Strict):
+    """A weekly window in which no job may run, in local (wall-clock) time of ``timezone``.
+
+    It starts at ``start_local`` on each of ``days`` and ends at ``end_local`` the same day, or the
+    next day when ``end_local`` is not after ``start_local`` (22:00-02:00 runs over midnight;
+    24:00 is the end of the day). Daylight saving time follows ``timezone`` (zoneinfo): the window
+    keeps its wall-clock times, so its UTC times move by an hour twice a year.
+    """
+
+    days: list[Weekday] = Field(min_length=1, description="Days of the week the window starts on.")
+    start_local: str = Field(description="Local start time, HH:MM (00:00-23:59).")
+    end_local: str = Field(description="Local end time, HH:MM (00:00-24:00); <= start: the next day.")
+    timezone: str = Field(description="IANA time zone ('Europe/London'), 'UTC' or a fixed 'UTC+hh:mm'.")
+    regions: list[RegionName] | None = Field(default=None, description="None means all regions.")
+    reason: str = ""
+
+    @field_validator("days")
+    @classmethod
+    def _week_order(cls, v: list[Weekday]) -> list[Weekday]:
+        return sorted(set(v), key=WEEKDAYS.index)
+
+    @field_validator("start_local", "end_local")
+    @classmethod
+    def _clock(cls, v: str, info: ValidationInfo) -> str:
+        if not _CLOCK.fullmatch(v) or (info.field_name == "start_local" and v == "24:00"):
+            raise ValueError(f"{info.field_name}={v!r} must be a time of day HH:MM")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        zone_info(v)
+        return v
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> RecurringBlackout:
+        if self.start_local == self.end_local:
+            raise ValueError(f"start_local and end_local are both {self.start_local}: the window is empty")
+        return self
+
+    def occurrences(self, start_utc: datetime, end_utc: datetime) -> list[tuple[datetime, datetime]]:
+        """Every occurrence (UTC start, UTC end) that overlaps ``[start_utc, end_utc)``, in order."""
+        zone = zone_info(self.timezone)
+        (h1, m1), (h2, m2) = (tuple(map(int, t.split(":"))) for t in (self.start_local, self.end_local))
+        overnight = (h2, m2) <= (h1, m1)
+        first = start_utc.astimezone(zone).date() - timedelta(days=1)
+        out = []
+        for i in range((end_utc - start_utc).days + 3):
+            day = first + timedelta(days=i)
+            if WEEKDAYS[day.weekday()] not in self.days:
+                continue
+            end_day = day + timedelta(days=1 if overnight or h2 == 24 else 0)
+            start = datetime(day.year, day.month, day.day, h1, m1, tzinfo=zone).astimezone(UTC)
+            end = datetime(end_day.year, end_day.month, end_day.day, 0 if h2 == 24 else h2, m2,
+                           tzinfo=zone).astimezone(UTC)
+            if start < end_utc and end > start_utc and end > start:
+                out.append((start, end))
+        return out
+
+
 class PolicyStatus(StrEnum):
     """A stored policy's lifecycle: a draft is not enforced; one policy at most is active."""
 
@@ -336,6 +418,8 @@ class PolicySet(_Strict):
     )
     urgent_never_moved: bool = Field(default=True, description="Urgent jobs keep region and time.")
     blackout_windows: list[BlackoutWindow] = Field(default_factory=list)
+    recurring_blackouts: list[RecurringBlackout] = Field(
+        default_factory=list, description="Weekly windows (local time) in which no job may run.")
     max_power_kw: FiniteFloat | None = Field(default=None, gt=0, description="Cluster power cap, kW.")
     carbon_budget_kg: FiniteFloat | None = Field(
         default=None, ge=0, description="Emissions budget per budget period, kgCO2e."

@@ -11,6 +11,7 @@ Constraint keys are the PolicySet field, with the team or category for the per-k
 the window's index for blackouts: ``allowed_regions_by_team.data``, ``default_allowed_regions``,
 ``urgent_never_moved``, ``max_deferral_h_by_category.balanced``, ``carbon_price_usd_per_t``,
 ``max_power_kw``, ``carbon_budget_kg``, ``carbon_budget_period``, ``blackout_windows[0]``,
+``recurring_blackouts[0]``, ``mint_quorum``,
 ``mint_approvers``. A key may be stated once: a later sentence giving it a different value is a
 contradiction (reported in ``unrecognised``; the first statement stands); an identical repeat is
 accepted with a warning.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,6 +36,7 @@ from copilot.policy.parser import (
     split_sentences,
 )
 from copilot.policy.values import DEFAULT_BLACKOUT_REASON, same_window
+from copilot.policy.vocab import KNOWN_TEAMS
 from tools.schemas import PolicySet
 
 MAX_POLICY_BYTES = 100_000
@@ -140,12 +142,24 @@ def check_policy_name(name: str) -> str:
 
 
 # -- assembling a report ------------------------------------------------------------------------
+_WINDOW_FIELDS = ("blackout_windows", "recurring_blackouts")
+
+
+def _same_weekly(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return all(a[k] == b[k] for k in ("start_local", "end_local", "timezone")) and \
+        sorted(a["days"]) == sorted(b["days"]) and sorted(a["regions"] or []) == sorted(b["regions"] or [])
+
+
 def same_value(a: Any, b: Any) -> bool:
     """Whether two constraint values say the same (floats to 1e-9, lists as sets, windows by period)."""
     if isinstance(a, float) and isinstance(b, float):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     if isinstance(a, dict) and isinstance(b, dict):
-        return same_window(a, b)
+        if "days" in a or "days" in b:
+            return "days" in a and "days" in b and _same_weekly(a, b)
+        if "start_utc" in a and "start_utc" in b:
+            return same_window(a, b)
+        return bool(a == b)
     if isinstance(a, list) and isinstance(b, list):
         return sorted(map(str, a)) == sorted(map(str, b))
     return bool(a == b)
@@ -153,9 +167,15 @@ def same_value(a: Any, b: Any) -> bool:
 
 def show_value(value: Any) -> str:
     """A constraint value for a message (None reads as 'any region': only region lists are None)."""
-    if isinstance(value, dict):
+    if isinstance(value, dict) and "days" in value:
+        where = ", ".join(value["regions"]) if value.get("regions") else "all regions"
+        return (f"every {'/'.join(value['days'])} {value['start_local']}-{value['end_local']} "
+                f"{value['timezone']} in {where}")
+    if isinstance(value, dict) and "start_utc" in value:
         where = ", ".join(value["regions"]) if value.get("regions") else "all regions"
         return f"{value['start_utc']} .. {value['end_utc']} in {where}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items() if v is not None)
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return "any region" if value is None else str(value)
@@ -163,7 +183,7 @@ def show_value(value: Any) -> str:
 
 def _check_item(item: PolicyItem) -> None:
     """Validate one value against the PolicySet schema (raises SentenceError with pydantic's words)."""
-    if item.field == "blackout_windows":
+    if item.field in _WINDOW_FIELDS:
         data: Any = [item.value]
     elif item.key is not None:
         data = {item.key: item.value}
@@ -185,16 +205,18 @@ class ReportBuilder:
         self.clauses: list[Clause] = []
         self.unrecognised: list[Unrecognised] = []
         self.warnings: list[str] = list(warnings)
-        self.windows: list[Clause] = []
+        self.windows: dict[str, list[Clause]] = {f: [] for f in _WINDOW_FIELDS}
 
     def reject(self, sentence: Sentence | None, reason: str, text: str = "") -> None:
         line, shown = (sentence.line, sentence.text) if sentence else (0, text)
         self.unrecognised.append(Unrecognised(line=line, sentence=shown, reason=reason))
 
-    def _key(self, item: PolicyItem) -> str:
-        if item.field == "blackout_windows":
-            same = next((c for c in self.windows if same_window(c.value, item.value)), None)
-            return same.constraint if same else f"blackout_windows[{len(self.windows)}]"
+    def _key(self, item: PolicyItem, pending: list[tuple[str, PolicyItem]]) -> str:
+        if item.field in _WINDOW_FIELDS:
+            known = [(c.constraint, c.value) for c in self.windows[item.field]]
+            known += [(k, i.value) for k, i in pending if i.field == item.field and k not in dict(known)]
+            same = next((k for k, v in known if same_value(v, item.value)), None)
+            return same or f"{item.field}[{len(known)}]"
         return f"{item.field}.{item.key}" if item.key is not None else item.field
 
     def accept(self, sentence: Sentence, reading: Interpretation, via: Via = "parser") -> bool:
@@ -205,7 +227,9 @@ class ReportBuilder:
         except SentenceError as exc:
             self.reject(sentence, exc.reason)
             return False
-        keyed = [(self._key(item), item) for item in reading.items]
+        keyed: list[tuple[str, PolicyItem]] = []
+        for item in reading.items:
+            keyed.append((self._key(item, keyed), item))
         for key, item in keyed:
             earlier = self.first.get(key)
             if earlier is not None and not same_value(earlier.value, item.value):
@@ -216,7 +240,7 @@ class ReportBuilder:
                 return False
         for key, item in keyed:
             value = item.value
-            if item.field == "blackout_windows" and value["reason"] == DEFAULT_BLACKOUT_REASON:
+            if item.field in _WINDOW_FIELDS and value["reason"] == DEFAULT_BLACKOUT_REASON:
                 value = {**value, "reason": sentence.text[:200]}
             clause = Clause(constraint=key, policy_field=item.field, key=item.key, value=value,
                             sentence=sentence.text, line=sentence.line, via=via)
@@ -224,8 +248,8 @@ class ReportBuilder:
                 self.warnings.append(f"line {sentence.line} repeats line {self.first[key].line} ({key})")
             else:
                 self.first[key] = clause
-                if item.field == "blackout_windows":
-                    self.windows.append(clause)
+                if item.field in _WINDOW_FIELDS:
+                    self.windows[item.field].append(clause)
             self.clauses.append(clause)
         self.warnings.extend(f"line {sentence.line}: {w}" for w in reading.warnings)
         return True
@@ -236,8 +260,8 @@ class ReportBuilder:
         for clause in self.first.values():
             if clause.policy_field in ("allowed_regions_by_team", "max_deferral_h_by_category"):
                 data.setdefault(clause.policy_field, {})[clause.key] = clause.value
-            elif clause.policy_field == "blackout_windows":
-                data.setdefault("blackout_windows", []).append(clause.value)
+            elif clause.policy_field in _WINDOW_FIELDS:
+                data.setdefault(clause.policy_field, []).append(clause.value)
             else:
                 data[clause.policy_field] = clause.value
         try:
@@ -253,8 +277,13 @@ class ReportBuilder:
                             unrecognised=sorted(self.unrecognised, key=lambda u: u.line))
 
 
-def parse_policy_text(text: str, name: str = "policy") -> PolicyReport:
-    """Parse a policy document deterministically (see the module docstring for the rules)."""
+def parse_policy_text(text: str, name: str = "policy", teams: Collection[str] | None = None) -> PolicyReport:
+    """Parse a policy document deterministically (see the module docstring for the rules).
+
+    ``teams``: the team names residency rules may name (default ``vocab.KNOWN_TEAMS``, the
+    simulated fleet's); any other team is reported as unknown.
+    """
+    known = KNOWN_TEAMS if teams is None else tuple(t.lower() for t in teams)
     check_policy_text(text)
     sentences, notes = split_sentences(text)
     report = ReportBuilder(check_policy_name(name), notes)
@@ -264,7 +293,7 @@ def parse_policy_text(text: str, name: str = "policy") -> PolicyReport:
             report.reject(sentence, wrapped)
             continue
         try:
-            reading = interpret_sentence(sentence.norm)
+            reading = interpret_sentence(sentence.norm, known)
         except SentenceError as exc:
             report.reject(sentence, exc.reason)
             continue

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Literal
 
+from copilot.policy.vocab import REGION_ALIASES, alias_pattern
 from tools.regions import REGIONS
 
 ErrorKind = Literal["instruction", "unrecognised", "malformed"]
@@ -71,7 +72,8 @@ MASS = rf"(?P<n>{NUM})\s*{_M_UNIT}"
 PRICE = (rf"(?:(?P<c1>{_CUR})\s*)?(?P<n>{NUM})\s*(?P<c2>{_CUR})?\s*"
          rf"(?:per|/|an?|each|for\s+each|every)\s*{_M_UNIT}")
 POWER = rf"(?P<n>{NUM})\s*(?P<pu>gigawatts?|megawatts?|kilowatts?|watts?|gw|mw|kw|w)\b"
-PERIOD = r"(?:\s*(?:per|/|an?|each|every|in\s+(?:an?|each|any)|over\s+(?:an?|each|any))\s*(?P<per>\w+))"
+PERIOD = (r"(?:\s*(?:per|/|an?|each|every|in\s+(?:an?|each|any|every|one)|over\s+(?:an?|each|any|every|one)"
+          r"|during\s+(?:an?|each|any|every))\s*(?:(?:given|single|calendar)\s+)?(?P<per>\w+))")
 
 _HOURS_PER = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
 _KG_PER = {"t": 1000.0, "k": 1.0, "g": 0.001}
@@ -169,19 +171,56 @@ def check_regions(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def parse_regions(segment: str) -> list[str] | None:
-    """Regions named in ``segment`` (None for "any region"); unknown names or stray words raise."""
-    segment = segment.strip()
-    if _ANY_REGION.fullmatch(segment):
-        return None
+_EXPLAINED = re.compile(r"""\s*(?:\((?P<paren>[^()]*)\)
+                           |,?\s*(?:i\.\s?e\.?|ie|namely|that\s+is|meaning|specifically)\s*[,:]?\s*(?P<ie>.+))\s*$""",
+                        re.I | re.X)
+_ONLY = re.compile(r"^(?:only|exclusively|solely)\s+|\s+(?:only|exclusively|solely)$", re.I)
+_ALIAS = alias_pattern()
+
+
+def _named(segment: str) -> tuple[list[str], list[str]]:
+    """(region codes, regions of the place aliases) named in ``segment``; stray words raise."""
     found = sorted((m.start(), m.group(0)) for rx in (_CLOUD_SHAPE, _GRID) for m in rx.finditer(segment))
-    names = [name for _, name in found]
+    codes = [name for _, name in found]
     rest = _GRID.sub(" ", _CLOUD_SHAPE.sub(" ", segment))
+    places = [r for m in _ALIAS.finditer(rest) for r in REGION_ALIASES[m.group(0).lower()]]
+    rest = _ALIAS.sub(" ", rest)
     stray = [w for w in re.findall(r"[\w'.-]+|[^\s\w]", rest) if w.lower() not in _FILLER]
-    if stray and all(n in REGIONS for n in names):
+    if stray and all(n in REGIONS for n in codes):
         raise SentenceError(f"unexpected words in the region list: {' '.join(stray)!r} "
                             "(list region codes only, e.g. 'eu-west-1 and eu-north-1')")
-    return check_regions(names)
+    return codes, places
+
+
+def parse_regions(segment: str) -> list[str] | None:
+    """Regions named in ``segment`` (None for "any region"); unknown names or stray words raise.
+
+    Codes ("eu-west-1", "DE") are taken as written; a place ("the EU", "Germany", "Stockholm") stands
+    for every region in it (``vocab.REGION_ALIASES``). A place followed by codes in parentheses or
+    after "i.e." ("the United States, i.e. us-east-1 and us-west-2") means exactly those codes,
+    which must lie in that place.
+    """
+    segment = _ONLY.sub("", _ONLY.sub("", segment.strip())).strip()
+    if _ANY_REGION.fullmatch(segment):
+        return None
+    explained = _EXPLAINED.search(segment)
+    head = segment[: explained.start()] if explained else segment
+    codes, places = _named(head)
+    if explained:
+        listed, extra = _named(explained["paren"] or explained["ie"])
+        if extra or not listed:
+            raise SentenceError(f"the regions in {segment!r} are not spelled out as region codes")
+        outside = [c for c in listed if (places or codes) and c not in (*places, *codes)]
+        if outside:
+            raise SentenceError(f"{', '.join(outside)} is not in {head.strip()!r}; the region list "
+                                "contradicts itself")
+        return check_regions(listed)
+    if codes and places:
+        outside = [c for c in codes if c not in places]
+        if outside:
+            raise SentenceError(f"{', '.join(outside)} is not in the place named with it ({segment!r})")
+        return check_regions(codes)
+    return check_regions(codes or places)
 
 
 def mentions_word(word: str, text: str) -> bool:

@@ -4,7 +4,9 @@ Time is measured in *slots* of the forecast step from a common origin ``t0``. A 
 its baseline start (``start_utc``, as submitted) or at ``submit + k`` slots for
 ``k = 0..K`` where K is bounded by the job's own deferral window and deadline and by the policy's
 deferral limit for its category. It may run in any region the policy allows its team (urgent
-jobs keep their region and time when the policy says so). Blackout windows exclude candidates.
+jobs keep their region and time when the policy says so). Blackout windows exclude candidates:
+the one-off windows and every occurrence of the recurring (weekly, local-time) windows over the
+forecast horizon (``blackout_intervals``).
 
 Score of a placement (USD)::
 
@@ -18,6 +20,7 @@ the run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
@@ -202,9 +205,11 @@ def build_context(jobs: pd.DataFrame, forecast: dict[str, GridSeries], policy: P
     allowed[fixed] = False
     allowed[fixed, home[fixed]] = True
     sla = np.where(frame["interruptible"].to_numpy(), 0.0, params.sla_penalty_usd_per_h * step / 60)
-    blackouts = [(slot_position(w.start_utc, t0, step), slot_position(w.end_utc, t0, step),
-                  np.array([w.regions is None or r in w.regions for r in regions]))
-                 for w in policy.blackout_windows]
+    horizon_end = t0 + pd.Timedelta(minutes=step) * max(g.offset + g.values.size for g in grids)
+    blackouts = [(slot_position(start, t0, step), slot_position(end, t0, step),
+                  np.array([where is None or r in where for r in regions]))
+                 for start, end, where in blackout_intervals(policy, t0.to_pydatetime(),
+                                                             horizon_end.to_pydatetime())]
     price = params.carbon_price_usd_per_t
     if price is None:
         price = policy.carbon_price_usd_per_t
@@ -213,6 +218,18 @@ def build_context(jobs: pd.DataFrame, forecast: dict[str, GridSeries], policy: P
     return PlanContext(frame, policy, params, price / 1000.0, t0, step, grids, submit_x, start0_x,
                        width, k_max, k_own, energy, power, cost, egress, allowed, home, fixed, sla,
                        blackouts)
+
+
+def blackout_intervals(policy: PolicySet, start_utc: datetime, end_utc: datetime
+                       ) -> list[tuple[datetime, datetime, list[str] | None]]:
+    """Every blackout (UTC start, UTC end, regions or None for all) that may touch the planning horizon:
+    the policy's one-off windows and each occurrence of its recurring (weekly, local-time) windows
+    overlapping ``[start_utc, end_utc)``, DST included."""
+    out: list[tuple[datetime, datetime, list[str] | None]] = [
+        (w.start_utc, w.end_utc, w.regions) for w in policy.blackout_windows]
+    for rec in policy.recurring_blackouts:
+        out += [(a, b, rec.regions) for a, b in rec.occurrences(start_utc, end_utc)]
+    return out
 
 
 def placement_ok(ctx: PlanContext, rows: ArrayI, region: int, xs: ArrayF) -> ArrayB:

@@ -1,0 +1,108 @@
+"""Who may approve mints, and how many of them must (the two-person rule).
+
+    approvers   Only alice and bob may approve mints.  |  Mint approvers: carol@example.com.
+                Authorised mint approvers: alice, bob, carol.  |  Mints must be approved by alice or bob.
+                Mints may be approved by carol@example.com or dave@example.com.
+                Mint approval rights are held by frank@example.com and grace@example.com.
+    quorum      Mints above 500 kWh need two approvers.  |  Every mint must be approved by at least two people.
+                A four-eyes rule applies to mints exceeding 250 kgCO2e.  |  Mints larger than 10,000 kWh
+                need four separate approvals.  (2-5 people; threshold in kWh, MWh, kg or t CO2e)
+
+Both lists are allow-lists: a sentence that forbids someone ("Mallory must never approve mints")
+matches neither and is reported, never turned into an approver.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copilot.policy.grammar import Recogniser, rx
+from copilot.policy.values import NUM, Interpretation, PolicyItem, SentenceError, number, one, parse_names
+
+__all__ = ["MINTS", "PEOPLE"]
+
+PEOPLE = (r"(?P<k>\d|two|three|four|five|both)\s+(?:different\s+|distinct\s+|separate\s+)?"
+          r"(?:approvers?|approvals|people|persons|signatures|sign[- ]?offs|admins|reviewers"
+          r"|(?P<them>of\s+(?:them|these|those)(?:\s+people)?))")
+_QUANT = rf"(?P<n>{NUM})\s*(?P<u>kwh|mwh|kgco2e?|kg\s*co2e?|kg|t\s*co2e?|tco2e?|tonnes?(?:\s+(?:of\s+)?co2e?)?)\b"
+_ABOVE = r"(?:above|over|exceeding|larger\s+than|greater\s+than|more\s+than|bigger\s+than|of\s+more\s+than)"
+_JOINTLY = re.compile(r"\s*,?\s*\b(?:together|jointly|both|all\s+together|in\s+agreement)\b\s*", re.I)
+_BOTH_LEAD = re.compile(r"^\s*(?:both|all\s+of|each\s+of)\s+", re.I)
+_MINTS = r"(?:token\s+)?(?:mints?|minting|mint\s+requests?|token\s+mints|the\s+minting\s+of\s+tokens)"
+
+
+def quorum(m: re.Match[str]) -> Interpretation:
+    """A MintQuorum (JSON form) from a match with ``k`` people and an optional ``n`` ``u`` threshold."""
+    word = (m["k"] or "two").lower()  # "two-person rule", "four-eyes principle": two people
+    k = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}.get(word) or int(word)
+    if k < 2:
+        raise SentenceError("a quorum rule needs two or more approvers")
+    value: dict[str, object] = {"approvers": k}
+    if m.groupdict().get("n") is not None:
+        amount, unit = number(m["n"], "threshold"), re.sub(r"\s|of", "", m["u"].lower())
+        if unit in ("kwh", "mwh"):
+            value.update(above=amount * (1000.0 if unit == "mwh" else 1.0), unit="kWh")
+        else:
+            value.update(above=amount * (1000.0 if unit.startswith("t") else 1.0), unit="kgCO2e")
+    warnings = ("read 'of them' as people named in the same sentence",) if m.groupdict().get("them") else ()
+    return one("mint_quorum", value, None, *warnings)
+
+
+def _approvers(m: re.Match[str]) -> Interpretation:
+    raw = m["names"]
+    counted = re.fullmatch(rf"(?:at\s+least\s+)?{PEOPLE}\W*", raw.strip(), re.I)
+    if counted:  # "... must be approved by two people": a count, not names
+        return quorum(counted)
+    jointly = bool(_JOINTLY.search(raw) or _BOTH_LEAD.search(raw))
+    names = parse_names(_BOTH_LEAD.sub("", _JOINTLY.sub(" ", raw)).strip())
+    if jointly:
+        if len(names) < 2:
+            raise SentenceError("says approvers act together but names fewer than two people")
+        return Interpretation((PolicyItem("mint_approvers", names),
+                               PolicyItem("mint_quorum", {"approvers": min(len(names), 5)})),
+                              (f"read as: every mint needs all {len(names)} listed people to approve",))
+    if re.search(r"\band\b", raw) and "approved by" in m.string.lower():
+        return one("mint_approvers", names, None,
+                   "read as: any one of the listed people may approve a mint (write 'together' or "
+                   "'two approvers' for a two-person rule)")
+    return one("mint_approvers", names)
+
+
+MINTS: tuple[Recogniser, ...] = (
+    Recogniser("mint approvers", rx(
+        rf"""only\s+(?P<names>.+?)\s+(?:may|can|shall|(?:is|are)\s+(?:allowed|permitted|authori[sz]ed)\s+to)\s+
+            (?:approve|sign\s+off(?:\s+on)?)\s+(?:a\s+|any\s+|the\s+)?{_MINTS}""",
+        r"""(?:the\s+)?approval\s+of\s+(?:token\s+)?mints\s+is\s+(?:restricted|limited|reserved)\s+(?:to|for)\s+
+            (?P<names>.+)""",
+        r"""(?:the\s+)?(?:(?:authori[sz]ed|designated|permitted|allowed)\s+)?(?:token\s+)?mint(?:ing)?\s+approvers?
+            (?:\s*[:=]\s*|\s+(?:is|are)\s+(?:only\s+)?)(?P<names>.+)""",
+        rf"""(?:every\s+|each\s+|any\s+|all\s+)?{_MINTS}\s+
+            (?:must|shall|needs?\s+to|has\s+to|have\s+to|may\s+only|can\s+only|may|can)\s+(?:only\s+)?be\s+approved\s+
+            (?:only\s+)?by\s+(?:(?:one|1)\s+of\s+)?(?P<names>.+)""",
+        r"""(?:the\s+)?(?:token\s+)?mint(?:ing)?\s+approval\s+(?:rights?|authority|permissions?|powers?)\s+(?:are|is)\s+
+            (?:held\s+by|granted\s+to|limited\s+to|reserved\s+(?:for|to)|restricted\s+to)\s+(?:only\s+)?(?P<names>.+)""",
+        r"""(?:token\s+)?mint\s+approvals?\s+(?:may|can|must|shall)\s+only\s+be\s+(?:given|granted|made|signed)\s+
+            by\s+(?P<names>.+)""",
+        r"(?:the\s+)?approvers?\s+(?:for|of)\s+(?:token\s+)?mints?\s*(?::|(?:is|are)\s+)\s*(?P<names>.+)",
+        rf"""only\s+the\s+following\s+(?:people|persons|users)\s+(?:may|can)\s+approve\s+{_MINTS}\s*:\s*(?P<names>.+)""",
+        r"""(?P<names>.+?)\s+(?:is|are)\s+the\s+only\s+(?:(?:token\s+)?mint\s+approvers|(?:people|persons|users)\s+
+            (?:who|that)\s+(?:may|can)\s+approve\s+(?:token\s+)?mints)""",
+    ), _approvers, re.compile(r"approv|\bmint", re.I), "Only alice and bob may approve mints."),
+    Recogniser("two-person rule for mints", rx(
+        rf"""(?:every\s+|each\s+|any\s+|all\s+|a\s+)?{_MINTS}(?:\s+{_ABOVE}\s+{_QUANT})?
+             \s+(?:must\s+be\s+approved\s+by|must\s+have|must\s+get|needs?|requires?|shall\s+need|shall\s+require
+                |(?:needs?|requires?|must\s+have)\s+(?:the\s+)?(?:approval|sign[- ]?off)\s+(?:of|from|by))\s+
+             (?:(?:the\s+)?approvals?\s+(?:of|from|by)\s+)?(?:at\s+least\s+)?{PEOPLE}""",
+        rf"""(?:at\s+least\s+)?{PEOPLE}\s+(?:are|is)\s+(?:required|needed)\s+(?:for|to\s+approve)\s+
+             (?:every\s+|each\s+|any\s+|all\s+|a\s+)?{_MINTS}(?:\s+{_ABOVE}\s+{_QUANT})?""",
+        rf"""for\s+(?:every\s+|each\s+|any\s+|all\s+)?{_MINTS}\s+{_ABOVE}\s+{_QUANT}\s*,\s*(?:at\s+least\s+)?{PEOPLE}\s+
+             (?:are|is)\s+(?:required|needed)""",
+        rf"""(?:dual|double|two-person|two-party)\s+(?:approval|sign[- ]?off|control)\s+(?:is\s+)?
+             (?:required|needed|applies)\s+
+             (?:for|to)\s+(?:all\s+|every\s+|any\s+|each\s+)?{_MINTS}(?:\s+{_ABOVE}\s+{_QUANT})?(?P<k>)""",
+        rf"""(?:a\s+)?(?:two|four|2|4)[- ](?:person|eyes|man)\s+(?:rule|principle|approval|check)\s+
+             (?:applies\s+to|for|on)\s+
+             (?:every\s+|all\s+|each\s+|any\s+)?{_MINTS}(?:\s+{_ABOVE}\s+{_QUANT})?(?P<k>)""",
+    ), quorum, re.compile(r"approv|\bmint|two[- ]person|four[- ]eyes", re.I),
+        "Mints above 500 kWh need two approvers."),
+)

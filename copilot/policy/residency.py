@@ -1,0 +1,143 @@
+"""Data-residency sentences: which regions a team (or every other team) may run in.
+
+Grammar (case-insensitive; the whole sentence must match):
+
+    sentence   subject predicate | "<team> team: <regions> [only]" | "Allowed regions for <team>: <regions>"
+    subject    team X | the X team | X team's jobs | jobs/data/workloads of|from|for|owned by team X
+               | X jobs/workloads/training/data (X a known team)
+               | [all] other teams | remaining teams | every team not named [in this section]
+               | unless a team is listed above, its jobs | all jobs[, whatever the team,]   -> other teams
+    predicate  [modal] [at all times|always|exclusively|only] run|stay|remain|be placed|... [its jobs]
+                   [exclusively|only] in|within|inside <regions>
+               | [modal] use <regions> | [modal] keep its jobs in <regions>
+               | is/are/[modal] be restricted|limited|confined|pinned to <regions>
+               | must not|never leave <regions> | must not run outside <regions>
+    regions    codes, places ("the EU", "Germany", "Stockholm") and "<place> (codes)" / "<place>, i.e. codes"
+               (``values.parse_regions``); "any region" = no restriction
+
+Negated predicates other than "leave"/"outside" ("must never run in ap-south-1") are exclusions,
+which a PolicySet cannot hold: they are reported, never turned into an allow-list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from copilot.policy.values import Interpretation, SentenceError, one, parse_regions
+from tools.regions import REGIONS
+
+__all__ = ["residency"]
+
+_NAME = r"[a-z0-9][\w.-]*"
+_NOUN = r"(?:jobs|job|data|workloads|workload|work|training(?:\s+jobs)?|pipelines|tasks|services|compute)"
+_WHAT = rf"(?:\s+{_NOUN})?"
+_RX = re.I | re.X
+_TEAM_SUBJECTS = tuple(re.compile(p, _RX) for p in (
+    rf"(?:the\s+)?team\s+(?P<team>{_NAME})(?:'s)?{_WHAT}\s+(?P<rest>.+)",
+    rf"(?:the\s+)?(?P<team>{_NAME})\s+team(?:'s)?{_WHAT}\s+(?P<rest>.+)",
+    rf"(?:the\s+)?(?P<team>[a-z0-9][\w.]*)-team(?:'s)?{_WHAT}\s+(?P<rest>.+)",
+    rf"""(?:all\s+)?(?:the\s+)?{_NOUN}\s+(?:of|from|for|owned\s+by|belonging\s+to|by|run\s+by)\s+
+         (?:the\s+)?(?:team\s+(?P<team>{_NAME})|(?P<team2>{_NAME})\s+team)\s+(?P<rest>.+)""",
+    rf"(?:all\s+)?(?:the\s+)?(?P<bare>{_NAME})(?:'s)?\s+{_NOUN}\s+(?P<rest>.+)",
+    rf"(?P<bare>{_NAME})\s+(?P<rest>(?:may|must|shall|can|is|are|will|should|never)\b.+)",
+))
+_DEFAULT_SUBJECT = re.compile(r"""
+    (?:(?:all\s+)?(?:the\s+)?(?:other|remaining)\s+teams(?:'\s+(?:jobs|data|workloads))?
+      |(?:jobs|data|workloads)\s+of\s+(?:all\s+)?(?:the\s+)?other\s+teams
+      |(?:all\s+|any\s+)?teams\s+not\s+(?:listed|named|mentioned)(?:\s+(?:above|here|below|in\s+this\s+(?:section|policy|document)))?
+      |(?:every|any|each)\s+(?:other\s+team|team\s+not\s+(?:listed|named|mentioned)
+         (?:\s+(?:above|here|below|in\s+this\s+(?:section|policy|document)))?)
+      |everyone\s+else|(?:all\s+)?teams\s+without\s+(?:a|an|their\s+own|its\s+own)\s+(?:rule|entry|line)(?:\s+(?:above|here))?
+      |unless\s+a\s+team\s+is\s+(?:listed|named|mentioned)(?:\s+(?:above|here|in\s+this\s+(?:section|policy|document)))?
+         \s*,\s*its\s+(?:jobs|data|workloads|work)
+    )\s+(?P<rest>.+)""", _RX)
+_FLEET_SUBJECT = re.compile(r"""(?:all|every)\s+(?:jobs?|workloads?)
+    (?:\s*,\s*(?:whatever|regardless\s+of|irrespective\s+of)\s+(?:the\s+|their\s+)?team\s*,)?\s+(?P<rest>.+)""", _RX)
+_MODAL = r"""(?:may|can|must|shall|should|will|need\s+to|needs\s+to|have\s+to|has\s+to|(?:is|are)\s+to
+             |(?:is|are)\s+(?:only\s+)?(?:allowed|permitted)\s+to)"""
+_ADV = r"(?:at\s+all\s+times|always|exclusively|solely|only|strictly)"
+_VERB = r"""(?:run|runs|execute|stay|stays|remain|remains|live|reside|operate|process|store|host
+            |be\s+(?:run|placed|scheduled|processed|stored|kept|hosted|located|executed))"""
+_PREDICATES = tuple(re.compile(p, _RX) for p in (
+    rf"""(?:{_MODAL}\s+)?(?:{_ADV}\s+)*{_VERB}(?:\s+(?:(?:its|their)\s+)?(?:jobs|workloads|data|work))?
+         (?:\s+{_ADV})*\s+(?:in|on|within|inside)\s+(?P<regions>.+)""",
+    rf"{_MODAL}\s+(?:{_ADV}\s+)*use\s+(?P<regions>.+)",
+    rf"""{_MODAL}\s+(?:{_ADV}\s+)*keep\s+(?:its|their|all|the)(?:\s+(?:its|their))?\s+(?:jobs|data|workloads|work)\s+
+         (?:in|within|inside)\s+(?P<regions>.+)""",
+    rf"(?:(?:is|are)|{_MODAL}\s+be)\s+(?:{_ADV}\s+)*(?:restricted|limited|confined|pinned)\s+to\s+(?P<regions>.+)",
+    r"(?:(?:must|may|shall|should|can)\s+(?:not|never)|cannot|never)\s+leaves?\s+(?P<regions>.+)",
+    rf"(?:{_MODAL}\s+)?(?:run|be\s+(?:run|placed|scheduled))\s+(?P<regions>anywhere|everywhere)",
+    r"(?P<regions>(?:is|are)\s+(?:unrestricted|not\s+restricted)|(?:has|have)\s+no\s+(?:region(?:al)?\s+)?restrictions?)",
+    r"""(?:(?:must|may|shall|should|can)\s+(?:not|never)|cannot|never)\s+(?:be\s+)?(?:run|placed|scheduled|stored|moved)
+         \s+(?:anywhere\s+)?outside(?:\s+of)?\s+(?P<regions>.+)""",
+))
+_TERSE = (
+    re.compile(rf"""(?:the\s+)?(?:team\s+(?P<team>{_NAME})|(?P<team2>{_NAME})\s+team)\s*(?::|\s-)\s*
+                    (?P<regions>.+)""", _RX),
+    re.compile(rf"""only\s+(?P<regions>.+?)\s+(?:may|can|is\s+to|are\s+to)\s+be\s+used\s+(?:by|for)\s+(?:the\s+)?
+                   (?:team\s+(?P<team>{_NAME})|(?P<team2>{_NAME})\s+team)(?:'s)?{_WHAT}""", _RX),
+    re.compile(rf"""(?:the\s+)?(?:allowed|permitted|approved)\s+regions\s+(?:for|of)\s+(?:the\s+)?
+                   (?:team\s+(?P<team>{_NAME})|(?P<team2>{_NAME})\s+team)\s*(?::|are|is)\s*(?P<regions>.+)""", _RX),
+)
+_RESERVED = {"the", "a", "an", "all", "any", "every", "each", "other", "this", "that", "our", "no", "urgent",
+             "balanced", "sustainable", "new", "these", "those", "some", "batch", "gpu", "cpu"}
+_FREE = re.compile(r"anywhere|everywhere|(?:is|are)\s+(?:unrestricted|not\s+restricted)"
+                   r"|(?:has|have)\s+no\s+(?:region(?:al)?\s+)?restrictions?", re.I)
+_DEFAULT_TERSE = re.compile(r"(?:all\s+)?(?:other|remaining)\s+teams\s*:\s*(?P<regions>.+)", re.I)
+_TRAILER = re.compile(r"\s*,?\s*(?:at\s+all\s+times|always|without\s+exception)$", re.I)
+
+
+def _team(name: str, teams: Collection[str]) -> str:
+    team = name.lower()
+    if team not in teams:
+        raise SentenceError(f"team {name!r} is not a team of the fleet (known teams: {', '.join(sorted(teams))}); "
+                            "check the spelling")
+    return team
+
+
+def _subject(norm: str, teams: Collection[str]) -> tuple[str | None, str, bool] | None:
+    """(team or None for other teams, rest of the sentence, fleet-wide subject) of a residency sentence."""
+    m = _DEFAULT_SUBJECT.fullmatch(norm)
+    if m:
+        return None, m["rest"], False
+    for rx in _TEAM_SUBJECTS:
+        m = rx.fullmatch(norm)
+        if not m:
+            continue
+        bare = m.groupdict().get("bare")
+        if bare is not None:
+            if bare.lower() in teams:
+                return bare.lower(), m["rest"], False
+            continue
+        team = m.groupdict().get("team") or m.groupdict().get("team2")
+        if team and team.lower() not in _RESERVED:
+            return team, m["rest"], False
+    m = _FLEET_SUBJECT.fullmatch(norm)
+    if m:
+        return None, m["rest"], True
+    return None
+
+
+def residency(norm: str, teams: Collection[str]) -> Interpretation | None:
+    """Data residency for one team or for all other teams; None if the sentence is not one."""
+    for rx in _TERSE:
+        m = rx.fullmatch(norm)
+        if m:
+            regions = parse_regions(m["regions"])
+            named = _team(m["team"] or m["team2"], teams)
+            return one("allowed_regions_by_team", sorted(REGIONS) if regions is None else regions, named)
+    terse = _DEFAULT_TERSE.fullmatch(norm)
+    if terse:
+        return one("default_allowed_regions", parse_regions(terse["regions"]))
+    subject = _subject(norm, teams)
+    pred = subject and next((m for rx in _PREDICATES if (m := rx.fullmatch(subject[1]))), None)
+    if not subject or not pred:
+        return None
+    team, fleet = subject[0], subject[2]
+    raw = _TRAILER.sub("", str(pred["regions"]))
+    regions = None if _FREE.fullmatch(raw) else parse_regions(raw)
+    if team is None:
+        why = ("read as the regions of every team that has no rule of its own",) if fleet else ()
+        return one("default_allowed_regions", regions, None, *why)
+    return one("allowed_regions_by_team", sorted(REGIONS) if regions is None else regions, _team(team, teams))

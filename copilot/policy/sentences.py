@@ -1,0 +1,103 @@
+"""Cutting a policy text into sentences, and the matching form of a sentence.
+
+``split_sentences`` cuts a text into sentences (on line breaks and on full stops followed by a
+space); markdown headings, rules and code fences are layout, list markers and ``> `` quotes are
+stripped, ``**``/``__``/backticks are ignored and ``<!-- comments -->`` are skipped with a warning.
+``normalise`` gives the form every recogniser matches against.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Sentence", "normalise", "split_sentences"]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence as written (``text``) and normalised for matching (``norm``); ``line`` is 1-based."""
+
+    line: int
+    text: str
+    norm: str
+    continues: bool = False  # ends its line without punctuation and the next line goes on in lower case
+    continued: bool = False  # starts a line that seems to continue the previous line
+
+    def wrapped(self) -> str | None:
+        """Why this sentence cannot be read on its own (it is part of a sentence wrapped over lines)."""
+        if self.continues:
+            return ("incomplete: the sentence seems to continue on the next line (no full stop, next line "
+                    "starts in lower case); keep each constraint on one line")
+        if self.continued:
+            return ("incomplete: this line seems to continue the previous one; keep each constraint on one "
+                    "line")
+        return None
+
+
+# -- splitting ----------------------------------------------------------------------------------
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HEADING = re.compile(r"#")
+_RULE = re.compile(r"(?:[-=*_]\s*){3,}|(?:```|~~~).*")
+_SETEXT = re.compile(r"=+|-+")
+_MARKER = re.compile(r"(?:[-*+\u2022]\s+|\d{1,3}[.)]\s+|>\s*)+")
+_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def normalise(text: str) -> str:
+    """Matching form of a sentence: no emphasis or backticks, plain quotes/dashes, single spaces,
+    no trailing punctuation."""
+    out = text.replace("**", "").replace("__", "").replace("`", "")
+    out = out.replace("\u2019", "'").replace("\u2018", "'").replace("\u2212", "-")
+    out = " ".join(re.sub(r"[\u2013\u2014]", " - ", out).split()).strip("*_ ")
+    return out.rstrip(".!?;:, ").strip("*_ ")
+
+
+def _runs_on(piece: str, nxt: str) -> bool:
+    """True if ``piece`` ends its line mid-sentence and the next line carries on (lower case, no marker)."""
+    ended = piece.rstrip("*_`")[-1:] in (".", "!", "?", ":", ";")
+    return not ended and bool(nxt) and nxt[0].islower() and not _MARKER.match(nxt)
+
+
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:i\.\s?e|e\.\s?g|a\.\s?m|p\.\s?m|vs|approx|cf|viz|incl|mr|mrs|ms|dr|st)|\b[A-Z])\.$", re.I)
+
+
+def _rejoin(pieces: list[str]) -> list[str]:
+    """Glue back pieces split after an abbreviation ("i.e.", "e.g.", "a.m.") or an initial."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
+def split_sentences(text: str) -> tuple[list[Sentence], list[str]]:
+    """Sentences of a policy text with their line numbers, plus warnings for skipped comments."""
+    warnings: list[str] = []
+
+    def blank(match: re.Match[str]) -> str:
+        line = text.count("\n", 0, match.start()) + 1
+        body = " ".join(match.group(0)[4:-3].split())
+        warnings.append(f"line {line}: comment ignored (comments never hold constraints): {body[:80]!r}")
+        return "\n" * match.group(0).count("\n")
+
+    lines = _COMMENT.sub(blank, text).splitlines()
+    out: list[Sentence] = []
+    carried = False  # the previous content line continues onto this one
+    for i, raw in enumerate(lines):
+        stripped = raw.strip()
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        layout = not stripped or _HEADING.match(stripped) or _RULE.fullmatch(stripped)
+        if layout or (nxt and _SETEXT.fullmatch(nxt) and not _MARKER.match(stripped)):
+            carried = False
+            continue  # blank, heading (also setext: text underlined by === or ---), rule or fence
+        body = _MARKER.sub("", stripped, count=1) if _MARKER.match(stripped) else stripped
+        pieces = [p for p in (p.strip() for p in _rejoin(_SPLIT.split(body))) if normalise(p)]
+        for j, piece in enumerate(pieces):
+            out.append(Sentence(line=i + 1, text=piece, norm=normalise(piece), continued=carried and j == 0,
+                                continues=j == len(pieces) - 1 and _runs_on(piece, nxt)))
+        carried = bool(pieces) and out[-1].continues
+    return out, warnings

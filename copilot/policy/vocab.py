@@ -1,0 +1,132 @@
+"""The words of policy sentences: numbers written in words, region aliases, team names.
+
+``canonical`` rewrites what people write into the form the recognisers match, without changing
+what the sentence says: numbers in words become digits ("one hundred" -> 100, "one and a half
+megawatts" -> 1.5 megawatts, "a day and a half" -> 1.5 day, "half a tonne" -> 0.5 tonne, "four
+(4)" -> 4) and a leading purpose phrase ("For scheduling decisions, ...") is dropped.
+
+``REGION_ALIASES`` maps place names to the regions of ``tools.regions.REGIONS`` that lie there:
+a country or union to every region (cloud region or grid zone) whose country is in it, a city or
+state to the cloud region or grid zone located there ("Stockholm" -> eu-north-1, "Texas" ->
+ERCO). ``KNOWN_TEAMS`` are the teams of the simulated fleet; a policy may name only those unless
+the caller passes its own list (a typo such as "Team dta" would otherwise restrict nobody).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tools.regions import REGIONS
+from tools.simulate import DEFAULT_TEAMS
+
+KNOWN_TEAMS: tuple[str, ...] = tuple(t.name for t in DEFAULT_TEAMS)
+__all__ = ["KNOWN_TEAMS", "REGION_ALIASES", "alias_pattern", "canonical", "regions_in_countries"]
+
+# -- numbers in words -----------------------------------------------------------------------------
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True))
+_WORD_RUN = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:\s+|-|\s+and\s+)(?:{_NUMBER_WORD}))*\b", re.I)
+
+
+def _words_value(words: str) -> int | None:
+    """The value of 'one hundred and twenty', 'twenty-four', 'two thousand'; None if malformed."""
+    total = current = 0
+    seen = False
+    for word in re.split(r"\s+and\s+|\s+|-", words.lower()):
+        if word in _UNITS or word in _TENS:
+            value = _UNITS.get(word, _TENS.get(word, 0))
+            if current % 100 and (value >= 10 or current % 10):  # "two three": not a number
+                return None
+            current += value
+        elif word in _SCALES:
+            if word == "hundred":
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * _SCALES[word]
+                current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _number_words(text: str) -> str:
+    def replace(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if " and " in run.lower():  # "one and a half" is handled separately; "two and three" are two numbers
+            parts = re.split(r"\s+and\s+", run, flags=re.I)
+            if any(_words_value(p) is None for p in parts) or not re.search(r"hundred|thousand", parts[0], re.I):
+                return " and ".join(_number_words(p) for p in parts)
+        value = _words_value(run)
+        return run if value is None else str(value)
+
+    return _WORD_RUN.sub(replace, text)
+
+
+_FRACTIONS = (
+    # "one and a half megawatts", "1 and a half days" -> 1.5 megawatts
+    (re.compile(r"\b(\d+)\s+and\s+a\s+half\b", re.I), lambda m: f"{int(m[1]) + 0.5:g}"),
+    # "a day and a half" -> 1.5 day
+    (re.compile(r"\b(?:a|an|one)\s+([a-z]+)\s+and\s+a\s+half\b", re.I), lambda m: f"1.5 {m[1]}"),
+    # "half a day", "half an hour", "half a tonne" -> 0.5 day
+    (re.compile(r"\bhalf\s+(?:a|an)\s+(?=[a-z])", re.I), lambda m: "0.5 "),
+    # "a quarter of an hour" -> 0.25 hour
+    (re.compile(r"\ba\s+quarter\s+of\s+(?:a|an)\s+(?=[a-z])", re.I), lambda m: "0.25 "),
+    # "four (4) hours" -> 4 hours (the digits win only when both say the same)
+    (re.compile(r"\b(\d+(?:\.\d+)?)\s*\(\s*(\d+(?:\.\d+)?)\s*\)", re.I),
+     lambda m: m[1] if float(m[1]) == float(m[2]) else m.group(0)),
+)
+_PURPOSE = re.compile(r"^(?:for\s+(?:the\s+purposes?\s+of\s+)?(?:planning|scheduling|accounting|internal|all)"
+                      r"(?:\s+(?:decisions|purposes|calculations))?|in\s+(?:planning|scheduling))\s*,\s*", re.I)
+
+
+def canonical(norm: str) -> str:
+    """``norm`` with numbers in words as digits and a leading purpose phrase dropped."""
+    out = _PURPOSE.sub("", _number_words(norm))
+    for rx, repl in _FRACTIONS:
+        out = rx.sub(repl, out)
+    return out
+
+
+# -- places -------------------------------------------------------------------------------------
+_EU = ("IE", "SE", "DE", "FR")
+_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "the european union": _EU, "european union": _EU, "the eu": _EU, "eu": _EU,
+    "europe": (*_EU, "GB"),
+    "the united states": ("US",), "united states": ("US",), "the united states of america": ("US",),
+    "the us": ("US",), "the usa": ("US",), "usa": ("US",), "us": ("US",),
+    "ireland": ("IE",), "sweden": ("SE",), "germany": ("DE",), "france": ("FR",), "india": ("IN",),
+    "the uk": ("GB",), "uk": ("GB",), "the united kingdom": ("GB",), "united kingdom": ("GB",),
+    "great britain": ("GB",), "britain": ("GB",),
+}
+_PLACES: dict[str, tuple[str, ...]] = {
+    "stockholm": ("eu-north-1",), "dublin": ("eu-west-1",), "mumbai": ("ap-south-1",),
+    "oregon": ("us-west-2",), "virginia": ("us-east-1",), "northern virginia": ("us-east-1",),
+    "n. virginia": ("us-east-1",), "texas": ("ERCO",), "california": ("CISO",), "new england": ("ISNE",),
+}
+
+
+def regions_in_countries(countries: tuple[str, ...]) -> tuple[str, ...]:
+    """Every known region whose country is in ``countries`` (registry order)."""
+    return tuple(name for name, info in REGIONS.items() if info.country in countries)
+
+
+REGION_ALIASES: dict[str, tuple[str, ...]] = {
+    **{k: regions_in_countries(v) for k, v in _COUNTRY_NAMES.items()}, **_PLACES}
+
+
+_SHORT = {"us", "the us", "usa", "the usa", "eu", "the eu", "uk", "the uk"}
+
+
+def alias_pattern() -> re.Pattern[str]:
+    """Matches any place alias as whole words (longest first); US/EU/UK only in capitals ("for us"
+    is not the United States)."""
+    names = sorted((n for n in REGION_ALIASES if n not in _SHORT), key=len, reverse=True)
+    short = sorted({n.split()[-1].upper() for n in _SHORT}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:(?i:" + "|".join(re.escape(n) for n in names) + r")|(?:[Tt]he\s+)?(?:"
+                      + "|".join(short) + r"))(?![\w-])")

@@ -1,0 +1,120 @@
+"""Blackout sentences: when (and where) no job may run, once or every week.
+
+A blackout sentence has a *trigger* ("no jobs may run", "nothing runs", "do not schedule jobs",
+"us-west-2 is blacked out", "eu-north-1 is closed to new jobs", "ERCO is under a blackout",
+"Blackout:", "there are two blackouts", "is a maintenance window", "change freeze"), its times
+(read by ``copilot.policy.times``), optionally its regions ("in us-east-1", "for the GB zone";
+none, "anywhere" or "in any region" mean every region), a reason in parentheses or a leading
+"During the <event>," and nothing else: every other word must be one of the small words that
+join these parts, so a qualifier the parser does not understand ("unless ...", "only for
+sustainable jobs") makes the sentence unrecognised rather than half-read. A stated count ("two
+blackouts") must match the windows found.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from copilot.policy.times import read_windows, tokens, window_dict
+from copilot.policy.values import DEFAULT_BLACKOUT_REASON, Interpretation, PolicyItem, SentenceError, parse_regions
+from copilot.policy.vocab import alias_pattern
+
+__all__ = ["blackout"]
+
+_JOBS = r"(?:batch\s+)?(?:jobs?|workloads?|work|compute)"
+_TRIGGERS = re.compile(rf"""
+    \bno\s+(?:new\s+)?{_JOBS}\s+(?:may|can|shall|must|will|should|are\s+(?:allowed|permitted)\s+to)\s+(?:be\s+)?
+        (?:run|ran|started|start|executed|execute|scheduled|placed|launched)\b
+  | \bnothing\s+(?:runs|may\s+run|can\s+run|shall\s+run|will\s+run|is\s+run|is\s+scheduled|may\s+be\s+scheduled)\b
+  | \b(?:do\s+not|don't|never)\s+(?:run|schedule|start|place|launch)\s+(?:any\s+)?(?:new\s+)?{_JOBS}\b
+  | \b{_JOBS}\s+(?:must|may|shall|can)\s*(?:not|never)\s+(?:be\s+)?(?:run|started|scheduled|placed|launched)\b
+  | \bno\s+(?:new\s+)?{_JOBS}\b(?=\s+(?:in|on|during|between|from|anywhere|across|at|for)\b|\s*$)
+  | \b(?:is|are|will\s+be)\s+(?:blacked\s+out|closed\s+(?:to|for)\s+(?:new\s+|all\s+)?(?:{_JOBS}|maintenance)
+       |off[- ]limits(?:\s+(?:to|for)\s+{_JOBS})?|unavailable(?:\s+(?:to|for)\s+(?:new\s+)?{_JOBS})?)
+  | \b(?:is|are|shall\s+be|will\s+be|must\s+be)\s+(?:under|in)\s+(?:a\s+)?blackout\b
+  | \b(?:is|are|will\s+be|shall\s+be)\s+frozen\b
+  | \b(?:is|are)\s+(?:a|an|our)\s+(?:blackout|maintenance|freeze|change\s+freeze)\s+(?:windows?|periods?)\b
+  | ^\s*(?:there\s+(?:is|are|will\s+be)\s+)?(?:a\s+|an\s+|(?P<count>\d+)\s+)?(?:(?:scheduled|planned)\s+)?
+        (?:blackouts?|blackout\s+(?:windows?|periods?)|(?:maintenance|change)\s+(?:freezes?|windows?|blackouts?))
+        (?:\s+(?:is|applies|apply|runs|holds))?\s*:?
+""", re.I | re.X)
+_NOTE = re.compile(r"\(\s*(?P<note>[^()]*?)\s*\)")
+_DURING = re.compile(r"^\s*(?:during|for)\s+(?P<why>(?:the|a|an|our)\s+[a-z][\w\s'-]*?)\s*(?=,|\bon\b|$)", re.I)
+_ANYWHERE = re.compile(r"\b(?:in\s+|across\s+|for\s+)?(?:any|all|every)\s+regions?\b|\banywhere\b|\beverywhere\b",
+                       re.I)
+_REGION = re.compile(r"\b[a-z]{2,3}-[a-z]+-?\d+[a-z]?\b|\b(?:CISO|PJM|ERCO|ISNE|SE|DE|GB|FR)\b")
+_ALIAS = alias_pattern()
+_GLUE = {"between", "from", "and", "to", "until", "till", "through", "thru", "on", "at", "in", "for", "of",
+         "the", "a", "an", "time", "zone", "zones", "region", "regions", "grid", "local", "inclusive",
+         "both", "each", "every", "t", "scheduled", "planned", "maintenance", "window", "windows", "-", "–",
+         ",", ":", ";", "&", "/", "is", "are", "there", "as", "well", "also", "or"}
+_NOT_GLUE = re.compile(r"\b(?:not|never|no|unless|except|only|if|when|whenever|sustainable|balanced|urgent|"
+                       r"team|teams|may|should|could|might|preferably|ideally|try)\b", re.I)
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
+
+
+def blackout(norm: str) -> Interpretation | None:
+    """The blackout window(s) a sentence states, None when it is not a blackout sentence.
+
+    Raises SentenceError when it is one but cannot be read without guessing (no zone, no year,
+    unpaired times, stray words).
+    """
+    trigger = _TRIGGERS.search(_mask(norm, [(t.start, t.end) for t in tokens(norm)]))
+    if trigger is None:
+        return None
+    windows = read_windows(norm)
+    if not windows.one_off and not windows.recurring:
+        if windows.spans:
+            raise SentenceError("a blackout needs its times of day with a time zone, e.g. 'from 2026-03-01 "
+                                "00:00 to 06:00 UTC' or 'every Saturday 02:00-04:00 UTC'")
+        return None
+    rest = _mask(norm, [*windows.spans, trigger.span()])
+    notes: list[str] = []
+    for m in _NOTE.finditer(rest):
+        if _REGION.search(m["note"]) or _ALIAS.search(m["note"]):  # "(us-east-1)": where, not why
+            rest = rest[:m.start()] + f" {m['note']} " + rest[m.end():]
+        elif m["note"].strip():
+            notes.append(m["note"])
+    rest = _NOTE.sub(lambda m: " " * len(m.group(0)), rest)
+    during = _DURING.match(rest)
+    if during:
+        if _NOT_GLUE.search(during["why"]):
+            raise SentenceError(f"cannot read the qualifier {during['why']!r} of this blackout")
+        notes.insert(0, during["why"])
+        rest = rest[:during.start()] + " " * (during.end() - during.start()) + rest[during.end():]
+    regions: list[str] | None = None
+    anywhere = _ANYWHERE.search(rest)
+    if anywhere:
+        rest = rest[:anywhere.start()] + " " * (anywhere.end() - anywhere.start()) + rest[anywhere.end():]
+    named = [m.group(0) for rx in (_REGION, _ALIAS) for m in rx.finditer(rest)]
+    if named:
+        if anywhere:
+            raise SentenceError("the blackout names regions and also says 'any region'")
+        regions = parse_regions(", ".join(named))
+        rest = _ALIAS.sub(" ", _REGION.sub(" ", rest))
+    stray = [w for w in re.findall(r"[\w'.-]+|[^\s\w]", rest) if w.lower() not in _GLUE]
+    coded = [w for w in stray if re.fullmatch(r"[a-z]+(?:-[a-z]+)*-\d+[a-z]?", w, re.I)]
+    if coded:
+        raise SentenceError(f"unexpected words in the region list: {' '.join(coded)!r} (unknown region codes)")
+    if stray:
+        raise SentenceError(f"not recognised: a blackout with words the parser cannot read: {' '.join(stray)!r} "
+                            "(e.g. 'No jobs may run between 2026-03-01 00:00 and 06:00 UTC in us-east-1.')",
+                            "unrecognised")
+    count = trigger.groupdict().get("count")
+    found = len(windows.one_off) + len(windows.recurring)
+    if count is not None and int(count) != found:
+        raise SentenceError(f"the sentence announces {count} blackouts but gives {found}")
+    note = "; ".join(notes) or None
+    items: list[PolicyItem] = [PolicyItem("blackout_windows", window_dict(a, b, regions, note))
+                               for a, b in windows.one_off]
+    for rec in windows.recurring:
+        value: dict[str, Any] = {**rec, "regions": regions, "reason": note or DEFAULT_BLACKOUT_REASON}
+        items.append(PolicyItem("recurring_blackouts", value))
+    return Interpretation(tuple(items), tuple(windows.warnings))
