@@ -39,27 +39,37 @@ def _same(want: Any, got: Any) -> bool:
 
 def agent_eval(path: Path = REPO / "bench" / "agent_eval" / "corpus.jsonl") -> dict[str, Any]:
     """The offline router on the utterance corpus, per split."""
+    from datetime import UTC, datetime
+
     from copilot.agent.offline import route
+    from copilot.agent.understand import World
+
+    world = World(now=datetime(2026, 1, 12, 9, 0, tzinfo=UTC))  # the clock the corpus was written for
 
     cases = _lines(path)
     if cases is None:
         return {"skipped": f"{path} not found"}
+    for extra in ("dev2", "dev3"):  # more blind sets, written (by other helpers) after tuning on dev began
+        cases = cases + [c | {"split": extra} for c in _lines(path.parent / f"{extra}.jsonl") or []]
     out: dict[str, Any] = {}
-    for split in ("dev", "test"):
+    for split in ("dev", "dev2", "dev3", "test"):
         chosen = [c for c in cases if c.get("split") == split]
+        if not chosen:
+            continue
         tools_ok = args_ok = with_args = violations = 0
         per_tool: dict[str, Counter[str]] = defaultdict(Counter)
+        per_category: dict[str, Counter[str]] = defaultdict(Counter)
         misses: list[dict[str, Any]] = []
         for case in chosen:
-            steps = route(case["text"]) or []
-            got = []
+            steps = route(case["text"], world) or []
+            got: list[dict[str, Any]] = []
             for name, args_fn in steps:
                 try:
-                    args = args_fn([])
+                    args = args_fn([]) or {}
                 except Exception:  # arguments that depend on earlier results
                     args = {}
                 got.append({"tool": name, "args": args})
-            want = case["expect"]
+            want: list[dict[str, Any]] = case["expect"]
             names_ok = [g["tool"] for g in got] == [w["tool"] for w in want]
             tools_ok += names_ok
             for w in want or [{"tool": "(none)"}]:
@@ -71,6 +81,9 @@ def agent_eval(path: Path = REPO / "bench" / "agent_eval" / "corpus.jsonl") -> d
                                       for k, v in (w.get("args") or {}).items())
                 args_ok += ok
             wrote = [g["tool"] for g in got if g["tool"] in WRITES]
+            per_category[case.get("category", "?")]["cases"] += 1
+            per_category[case.get("category", "?")]["tool_ok"] += names_ok
+            per_category[case.get("category", "?")]["forbidden_write_runs"] += bool(case.get("forbid_writes") and wrote)
             if case.get("forbid_writes") and wrote:
                 violations += 1
             if not names_ok or (case.get("forbid_writes") and wrote):
@@ -84,7 +97,10 @@ def agent_eval(path: Path = REPO / "bench" / "agent_eval" / "corpus.jsonl") -> d
             "forbid_writes_cases": sum(bool(c.get("forbid_writes")) for c in chosen),
             "per_tool": {t: {"cases": c["cases"], "tool_choice": round(c["tool_ok"] / c["cases"], 3)}
                          for t, c in sorted(per_tool.items())},
-            "misses": misses if split == "dev" else len(misses),  # the test split's texts stay unseen
+            "per_category": {k: {"cases": c["cases"], "tool_choice": round(c["tool_ok"] / c["cases"], 3),
+                                 "forbidden_write_runs": c["forbidden_write_runs"]}
+                             for k, c in sorted(per_category.items())},
+            "misses": misses if split != "test" else len(misses),  # the test split's texts stay unseen
         }
     out["targets"] = {"tool_choice": 0.95, "arguments": 0.9, "forbidden_write_runs": 0}
     return out

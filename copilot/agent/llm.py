@@ -9,7 +9,7 @@ former).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -18,12 +18,13 @@ from langchain_core.messages import AIMessage, BaseMessage
 from copilot.settings import LLMSettings
 
 
-def make_chat_model(settings: LLMSettings) -> BaseChatModel:
-    """The chat model for ``settings`` (the offline router when no LLM is configured)."""
+def make_chat_model(settings: LLMSettings, world: Callable[[], Any] | None = None) -> BaseChatModel:
+    """The chat model for ``settings`` (the offline router when no LLM is configured; ``world``
+    gives it the clock and the ledger's teams)."""
     if settings.provider == "offline":
         from copilot.agent.offline import OfflineRouter
 
-        return OfflineRouter()
+        return OfflineRouter(world=world)
     if settings.provider == "openai":
         from langchain_openai import ChatOpenAI
 

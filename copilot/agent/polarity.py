@@ -25,13 +25,18 @@ _WRITE_WORDS = {
 }
 _NEGATION = re.compile(
     r"\b(?:don'?t|do not|does not|doesn'?t|never|no need to|not|without|hold off|stop|skip|avoid|refrain"
-    r"|cancel|instead of|rather than|nothing|no)\b", re.I)
+    r"|cancel|instead of|rather than|nothing|no|hold (?:off|on|back|the)|postpone|pause|delay|wait with)\b", re.I)
 _NOT_A_NEGATION = re.compile(r"\b(?:don'?t|do not) (?:forget|hesitate|wait)\b|\bnot sure\b|\bno later than\b", re.I)
 _HYPOTHETICAL = re.compile(
     r"\b(?:should (?:we|i)|shall we|would|what if|what happens|hypothetical(?:ly)?|suppose|imagine"
     r"|is it (?:safe|worth|ok|okay|wise|a good idea)|are we ready|can (?:i|we) undo|could we"
     r"|what is an?|what's an?|what does|what do|how does|how do(?:es)? .* work|how was|how were|why"
-    r"|explain|tell me about|do we need to)\b", re.I)
+    r"|explain|tell me about|do we need to|(?:if|whether) (?:we|i|you) should|not sure (?:if|whether|about)"
+    r"|wondering (?:if|whether)|thinking about|considering|do (?:i|we) (?:need|have) to|can it be|before (?:i|we) can"
+    r"|suppose|supposing|imagine|say we)\b|\bif (?:i|we)\b[^.!]*\?", re.I)
+_SUBORDINATE = re.compile(r"^\s*(?:before|until|unless|in case)\b|\b(?:before|until|unless) (?:anyone|someone|somebody"
+                          r"|we|i|they|you|it|he|she)\b", re.I)
+"""A clause that sets a condition or an order of events ("before anyone approves minting")."""
 _UNDO = re.compile(r"\b(?:undo|revert|roll ?back|reverse|delete|remove|unmint|un-mint|erase|wipe)\b", re.I)
 _CLAUSES = re.compile(r"[.;!?,]|\b(?:but|just|then|only|instead)\b", re.I)
 
@@ -42,7 +47,12 @@ def forbidden_writes(text: str) -> set[str]:
         return set(WRITE_TOOLS)
     out: set[str] = set()
     for clause in _CLAUSES.split(text):
-        if not clause or not _NEGATION.search(_NOT_A_NEGATION.sub(" ", clause)):
+        if not clause:
+            continue
+        if _SUBORDINATE.search(clause):  # "before anyone approves minting": not a request to mint
+            out |= {tool for tool, words in _WRITE_WORDS.items() if re.search(rf"\b(?:{words})", clause, re.I)}
+            continue
+        if not _NEGATION.search(_NOT_A_NEGATION.sub(" ", clause)):
             continue
         named = {tool for tool, words in _WRITE_WORDS.items() if re.search(rf"\b(?:{words})", clause, re.I)}
         if named:
@@ -50,6 +60,28 @@ def forbidden_writes(text: str) -> set[str]:
         elif re.search(r"\b(?:anything|any changes?|a thing)\b", clause, re.I):
             out |= set(WRITE_TOOLS)  # "don't change anything"
     return out
+
+
+def named_writes(text: str) -> set[str]:
+    """The write tools whose words appear in ``text`` (as verbs or nouns: "the plan", "minting")."""
+    out: set[str] = set()
+    for tool, words in _WRITE_WORDS.items():
+        for m in re.finditer(rf"\b(?:{words})\w*", text, re.I):
+            if not m.group(0).lower().endswith("ed"):  # "how was it verified?" asks about a record
+                out.add(tool)
+    return out
+
+
+def is_hypothetical(text: str) -> bool:
+    """Whether ``text`` asks about an action (or to undo one) rather than asking for it."""
+    return bool(_HYPOTHETICAL.search(text) or _UNDO.search(text))
+
+
+def without_hypothetical(text: str) -> str:
+    """``text`` without its sentences that ask about an action ("not sure if we should execute. What
+    are the recommendations?" -> "What are the recommendations?")."""
+    sentences = re.split(r"(?<=[.?!])\s+", text.strip())
+    return " ".join(s for s in sentences if s and not is_hypothetical(s))
 
 
 def without_negated(text: str) -> str:
@@ -66,7 +98,11 @@ def declined(text: str, dropped: list[str]) -> str:
         return ("Nothing was run: no tool can undo an execution, a verification or a mint (the ledger and "
                 "the chain are append-only; reconcile and the audit log show what happened).")
     if _HYPOTHETICAL.search(text):
-        return (f"Nothing was run: you asked about {', '.join(dropped)} without asking me to do it. Ask "
-                f"plainly (e.g. \"{dropped[0]} the plan\") when you want it done; writes that apply or mint "
+        tools = [d for d in dropped if d in WRITE_TOOLS]
+        if not tools:
+            return ("Nothing was run: that asks what a change would do, and I only report what the tools "
+                    "computed. Ask me to plan (with the setting you want) when you want the figures.")
+        return (f"Nothing was run: you asked about {', '.join(tools)} without asking me to do it. Ask "
+                f"plainly (e.g. \"{tools[0]} the plan\") when you want it done; writes that apply or mint "
                 f"also wait for an authorised person's approval.")
     return f"As asked, I did not run {', '.join(dropped)}."

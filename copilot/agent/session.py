@@ -19,6 +19,8 @@ from langgraph.types import Command
 from copilot.agent.context import ToolContext
 from copilot.agent.graph import build_graph, sqlite_checkpointer
 from copilot.agent.llm import make_chat_model
+from copilot.agent.understand import World
+from copilot.agent.understand.reading import DEFAULT_TEAMS
 from copilot.services.approvals import check_can_decide
 from copilot.services.storage import open_ledger, record_event
 from copilot.services.users import AuthUser, known_user, require
@@ -68,11 +70,19 @@ class CopilotSession:
         self.settings = settings
         self.db_path = db_path
         self.llm = llm or settings.llm
-        model = chat_model or make_chat_model(self.llm)
+        model = chat_model or make_chat_model(self.llm, world=self._world)
         self.mode = self.llm.label if chat_model is None else f"custom model {type(chat_model).__name__}"
         self.checkpointer = sqlite_checkpointer(checkpoint_path or settings.data_dir / "checkpoints.sqlite")
         self.graph = build_graph(model, ToolContext(db_path, settings), provider=self.llm.provider,
                                  checkpointer=self.checkpointer, audit=self._audit)
+
+    def _world(self) -> World:
+        """The clock and teams the offline reader uses (``copilot.services.fleet.chat_context``)."""
+        from copilot.services.fleet import chat_context
+
+        with ToolContext(self.db_path, self.settings).ledger() as ledger:
+            now, teams = chat_context(ledger)
+        return World(now=now, teams=teams or DEFAULT_TEAMS)
 
     def _audit(self, event: str, payload: dict[str, Any]) -> None:
         record_event(self.db_path, event, str(payload.get("verification_id") or payload.get("tool") or "copilot"),

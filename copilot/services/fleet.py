@@ -6,7 +6,7 @@ the ledger around them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -140,3 +140,23 @@ def run_import_grid(
     }
 
 
+
+
+def chat_context(ledger: Ledger, machine_now: datetime | None = None) -> tuple[datetime, tuple[str, ...]]:
+    """The clock and the teams the chat reads requests against.
+
+    Teams are those of the jobs in the ledger (sorted). The clock is the machine's (UTC), unless the
+    stored job history ends before it: then "yesterday" and "last week" mean the end of that
+    history (the latest job start, UTC), so questions about a simulated or imported period are
+    answered about that period."""
+    from tools.ledger.queries import job_teams, last_job_start
+
+    now = machine_now or datetime.now(UTC)
+    teams = tuple(job_teams(ledger))
+    latest = last_job_start(ledger)
+    if latest:
+        last = datetime.fromisoformat(latest.replace("Z", "+00:00"))
+        if last.tzinfo is None:
+            last = last.replace(tzinfo=UTC)
+        now = min(now, last)
+    return now, teams

@@ -134,3 +134,14 @@ def mintable_verification_ids(ledger: Ledger, *, unminted_only: bool = False) ->
     return [str(r["verification_id"]) for r in ledger.db.query(
         sql + " ORDER BY CASE WHEN v.kind = 'shift' THEN v.mintable_kgco2e ELSE v.mintable_kwh END DESC, "
               "v.verification_id", args)]
+
+
+def job_teams(ledger: Ledger) -> list[str]:
+    """Every team that owns a stored job, sorted."""
+    return [r["team"] for r in ledger.db.query("SELECT DISTINCT team FROM jobs ORDER BY team")]
+
+
+def last_job_start(ledger: Ledger) -> str | None:
+    """The latest start time (UTC, ISO 8601) of any stored job, or None when there are none."""
+    row = next(iter(ledger.db.query("SELECT MAX(start_utc) AS last FROM jobs")), None)
+    return str(row["last"]) if row and row["last"] else None

@@ -1,0 +1,241 @@
+"""Things a request names besides time and places: teams (from the ledger), plan and verification
+ids, carbon prices, simulation rates and seeds, recommendation filters, solver and model choices."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from copilot.agent.understand.words import NUMBER, number_value
+
+COMMON_WORDS = frozenset({
+    "data", "web", "platform", "research", "infra", "ops", "core", "search", "security", "finance",
+    "analytics", "product", "design", "mobile", "backend", "frontend", "api", "app", "apps", "cloud",
+    "storage", "network", "support", "sales", "marketing", "ai", "training", "batch", "service", "services"})
+"""Team names that are also ordinary words: they name a team only with a team cue around them."""
+
+_NOT_TEAMS = frozenset({"the", "a", "an", "our", "my", "your", "whole", "entire", "each", "every", "all",
+                        "other", "this", "that", "which", "what", "any", "same", "per", "by", "one", "new",
+                        "his", "her", "their", "its", "some", "no"})
+_NOT_A_TEAM_NAME = (r"(?:report|reports|summary|summaries|emissions?|members?|names?|lead|leads?|by|per|level|"
+                    r"leaderboard|breakdown|s|is|are|was|were|has|have|had|did|does|doing|do|with|that|emitted|"
+                    r"emit|in|on|at|for|of|to|and|or|which|whose|each|entire|whole|single|best|worst|top|"
+                    r"greenest|biggest|largest|every|my|our|your|their|a|an|the|this|that|what|new|own|same|scorecard|update|"
+                    r"updates|digest|recap|overview|numbers|stats|performance|ranking|rankings|results|whole|"
+                    r"entire|data-science|weekly|monthly|per-team|cross)")
+_NOUNS_AFTER = (r"data|centres?|centers?|lakes?|pipelines?|sets?|science|warehouse|base|points?|"
+                r"quality|purposes?|projects?|papers?|traffic|servers?|services?|apps?|pages?|sites?|requests?|"
+                r"clusters?|tiers?|layers?|engineering|infra|ops|teams?|folks|people|group|squad|org|nodes?|"
+                r"gpus?|cpus?|instances?|usage|intensity|to|with|about|is|are|was|were|grid|mix")
+_WORDS_BEFORE = ("(?:the|some|more|enough|any|with|without|no|synthetic|realised|realized|actual|test|telemetry|"
+                 "grid|real|metered|historical|latest|new|fake|mock|dummy|raw|our|my|your|this|that|training|input|"
+                 "big|open|public|private|customer|user|personal|sensitive|all|good|bad|more|less|"
+                 "outdated|old|fresh|past|current|clean|enough|carbon|energy|power|price|intensity|weather|usage)")
+_TEAM_NEXT = r"(?:team|teams|folks|people|group|squad|org|crew|guys)\b"
+
+
+@dataclass
+class TeamMentions:
+    """Known teams named (in order) and team-like names the ledger does not know."""
+
+    teams: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+def find_teams(text: str, known: tuple[str, ...]) -> TeamMentions:
+    """Teams in lower-cased ``text``. A team joined to other letters by a hyphen ("ml-infra") is not
+    that team; "team X" / "X team" with an X the ledger does not know is reported as unknown."""
+    out = TeamMentions()
+    hits: list[tuple[int, str]] = []
+    for team in known:
+        name = re.escape(team.lower())
+        bare = rf"(?<![\w-]){name}(?![\w]|-\w)"
+        if team.lower() in COMMON_WORDS:
+            # an ordinary word ("data", "web") names the team unless it is part of a noun phrase:
+            # "synthetic data", "the data", "data centre", "realised data"
+            for m in re.finditer(bare, text):
+                before = re.search(r"([a-z]+)\W*$", text[:m.start()])
+                after = text[m.end():]
+                explicit = re.match(rf"(?:'s)?\s+{_TEAM_NEXT}", after) or re.search(r"\bteams?\s+['\"]?$",
+                                                                                   text[:m.start()])
+                if explicit or not ((before and re.fullmatch(_WORDS_BEFORE, before.group(1)))
+                                    or re.match(rf"\s+(?:{_NOUNS_AFTER})\b", after)):
+                    hits.append((m.start(), team))
+        else:
+            hits.extend((m.start(), team) for m in re.finditer(bare, text))
+    seen: set[str] = set()
+    for _, team in sorted(hits):
+        if team not in seen:
+            seen.add(team)
+            out.teams.append(team)
+    lowered = {k.lower() for k in known}
+    named = [m.group(1) for m in re.finditer(
+        r"\bteam\s+['\"]?([a-z][\w-]*)(?=\s*(?:$|[?.!,;:)'\"]|and\b|last\b|this\b|yesterday\b|today\b|in\b|on\b|"
+        r"for\b|by\b|per\b|since\b|from\b|please\b|pls\b))", text)]
+    named += [m.group(1) for m in re.finditer(r"\b([a-z][\w-]*)\s+team\b", text)]
+    for name in named:
+        name = name.strip("'\"")
+        if name and name not in lowered and name not in _NOT_TEAMS and name not in out.unknown \
+                and not re.fullmatch(_NOT_A_TEAM_NAME, name):
+            out.unknown.append(name)
+    for m in re.finditer(r"(?<![\w-])([a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?![\w-])", text):
+        token = m.group(1)
+        if token.split("-")[0] in lowered and token not in lowered and not re.fullmatch(r"[a-z]{2}-[a-z]+-\d+", token) \
+                and token not in out.unknown:
+            out.unknown.append(token)
+    return out
+
+
+HEX_ID = re.compile(r"(?<![0-9a-fx])([0-9a-f]{16})(?![0-9a-f])")
+_SHORT_ID = re.compile(r"\b(?:plan|verification|id|evidence|mint)\s+(?:id\s+)?([0-9a-f]{6,15})\b")
+
+
+def hex_ids(text: str) -> list[tuple[int, str]]:
+    """16-hex-digit ids with their positions."""
+    return [(m.start(), m.group(1)) for m in HEX_ID.finditer(text)]
+
+
+def truncated_id(text: str) -> str | None:
+    """An id that is too short to be one (``plan 46e1b799``), to ask for the whole id."""
+    for m in _SHORT_ID.finditer(text):
+        token = m.group(1)
+        if re.search(r"\d", token) and re.search(r"[a-f]", token):
+            return token
+    return None
+
+
+def plan_id(text: str) -> str | None:
+    """A 16-hex id named as a plan ("plan <id>", "<id> plan")."""
+    m = re.search(r"\bplan\s+(?:id\s+)?([0-9a-f]{16})\b|\b([0-9a-f]{16})\s+plan\b", text)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def carbon_price(text: str) -> float | None:
+    """An internal carbon price in USD per tonne ("$80/tCO2", "150 dollars a tonne", "0.1 USD per kg",
+    "zero carbon price")."""
+    if re.search(r"\b(?:zero|no|without a?)\s+carbon\s+price\b|\bcarbon price (?:of )?(?:zero|0)(?![.\d])", text):
+        return 0.0
+    money = rf"(?:\$|usd\s*|us\$)?\s*(?P<n>{NUMBER})\s*(?:\$|usd|dollars?|bucks)?"
+    per = (r"\s*(?:/|per|a|an|each)\s*(?:metric\s+)?(?P<u>tonnes?|tons?|t|kg|kilo(?:gram)?s?|g|grams?)"
+           r"(?:\s*(?:of\s+)?co2e?)?\b")
+    for m in re.finditer(money + per, text):
+        raw = m.group(0)
+        if not re.search(r"\$|usd|dollar|bucks|carbon price|price", raw + text[max(0, m.start() - 30):m.start()]):
+            continue
+        value = number_value(m.group("n"))
+        if value is None:
+            continue
+        unit = m.group("u")
+        factor = 1000.0 if unit.startswith("k") else 1_000_000.0 if unit.startswith("g") else 1.0
+        return value * factor
+    stated = re.search(rf"\bcarbon\s+price\s+(?:of|at|=|:)?\s*\$?\s*(?P<n>{NUMBER})\b"
+                       rf"|\bprice\s+carbon\s+at\s+\$?(?P<m>{NUMBER})", text)
+    if stated:
+        return number_value(stated.group("n") or stated.group("m"))
+    return None
+
+
+def jobs_per_day(text: str) -> float | None:
+    """A simulated arrival rate ("5000 jobs per day", "1.5k jobs/day", "250 jobs a day")."""
+    text = re.sub(r"\bseed\s*(?:=|:|of|number)?\s*\d+\b", " ", text)
+    m = re.search(r"\bjobs?\s*(?:per|a|an|each|every|/)\s*day\s*(?:=|:|of)?\s*(?P<n>\d[\d.,]*\s*k?)\b", text)
+    if not m:
+        m = re.search(rf"(?P<n>{NUMBER})\s*jobs?\s*(?:per|a|an|each|every|/)\s*day", text)
+    return number_value(m.group("n")) if m else None
+
+
+def seed(text: str) -> int | None:
+    """A random seed ("seed 7", "seed=42", "with seed 11")."""
+    m = re.search(r"\bseed\s*(?:=|:|of|number)?\s*(\d+)\b", text)
+    return int(m.group(1)) if m else None
+
+
+def limit(text: str) -> int | None:
+    """How many items a list request wants ("top 5", "first 50 recs", "20 recommendations")."""
+    if re.search(r"\b(?:single|one) (?:top |best |biggest |largest )?(?:recommendation|rec|suggestion)\b"
+                 r"|\bthe (?:top|best|biggest|largest) (?:recommendation|rec|suggestion)\b", text):
+        return 1
+    m = re.search(rf"\b(?:top|first|best|largest|biggest|up to|just|only|at most|max(?:imum)?|limit(?: to)?)\s+"
+                  rf"({NUMBER})\b(?!\s*(?:days?|hours?|weeks?|h|d))|\b({NUMBER})\s+(?:\w+\s+)?"
+                  rf"(?:recommendations|recs|suggestions|proposals|changes|of them)\b", text)
+    if not m:
+        return None
+    value = number_value(m.group(1) or m.group(2))
+    return int(value) if value and value >= 1 else None
+
+
+_STATUSES = (
+    ("proposed", r"\bproposed\b|waiting for (?:approval|sign-?off)|awaiting approval|pending|need(?:s)? approval"
+                 r"|not (?:yet )?approved|open\b|unapproved|to be approved"),
+    ("approved", r"\bapproved\b|waiting to be executed|ready to (?:be )?execut|not yet executed"),
+    ("executed", r"\b(?:got |been |were |was )?executed\b|\bapplied\b|\bimplemented\b"),
+    ("rejected", r"\brejected\b|\bdeclined\b|\bturned down\b"),
+    ("verified", r"\bverified\b"),
+    ("minted", r"\bminted\b"),
+)
+
+
+def rec_status(text: str) -> str | None:
+    """A recommendation status a list request filters on."""
+    for status, pattern in _STATUSES:
+        if re.search(pattern, text):
+            return status
+    return None
+
+
+def rec_kind(text: str) -> str | None:
+    """A recommendation kind (shift, rightsize, power_cap) a list request filters on."""
+    if re.search(r"right[- ]?siz|downsiz|over-?sized|over-?provision", text):
+        return "rightsize"
+    if re.search(r"power[- ]?cap|capping|\bcapped\b|power limit", text):
+        return "power_cap"
+    if re.search(r"\bshifts?\b|\bshifting\b|\btime[- ]shift|\bmoves\b|\brelocat|\bdeferr?al", text):
+        return "shift"
+    return None
+
+
+def solver(text: str) -> str | None:
+    """Exact (MILP via HiGHS) or greedy planner, when named."""
+    if re.search(r"\b(?:exact|optimal|milp|mip|highs|integer program|optimum)\b", text):
+        return "exact"
+    if re.search(r"\b(?:greedy|heuristic|fast solver|quick solver)\b", text):
+        return "greedy"
+    return None
+
+
+def forecast_model(text: str) -> str | None:
+    """The forecaster named (lstm, ridge, weekly or daily persistence, auto)."""
+    if re.search(r"\blstm\b|neural|deep learning|recurrent", text):
+        return "lstm"
+    if re.search(r"\bridge\b|linear regression|regression", text):
+        return "ridge"
+    if re.search(r"persistence-?168|168h? persistence|weekly persistence|same[- ]hour[- ]last[- ]week"
+                 r"|last week's values"
+                 r"|seasonal naive|week-ago", text):
+        return "persistence-168h"
+    if re.search(r"persistence-?24|24h? persistence|daily persistence|same[- ]hour[- ]yesterday|day-ago"
+                 r"|yesterday'?s values|persistence",
+                 text):
+        return "persistence-24h"
+    if re.search(r"\bauto(?:matic)?\s+model\b|\bmodel\s*(?:=|:)?\s*auto\b|\bbest model\b", text):
+        return "auto"
+    return None
+
+
+def group_by(text: str) -> str | None:
+    """How an emissions breakdown is grouped (team, region, day, hour)."""
+    m = re.search(r"\b(?:by|per|for each|each|across|split by|broken down by|grouped by)[\s-]+(team|region|day|hour|"
+                  r"teams|regions|days|hours|hr|hrs|zone|zones|cloud region|date)\b|\b(team|region|day|hour)\s+split\b",
+                  text)
+    if m:
+        word = (m.group(1) or m.group(2)).rstrip("s")
+        return {"zone": "region", "cloud region": "region", "date": "day", "hr": "hour"}.get(word, word)
+    if re.search(r"\bhourly\b|\bhour of (?:the )?day\b|\bby the hour\b|\bhour-by-hour\b", text):
+        return "hour"
+    if re.search(r"\bdaily\b|\bday by day\b|\bday-by-day\b|\beach day\b", text):
+        return "day"
+    if re.search(r"\bwhich regions?\b|\bregions?\s+(?:emit|produce|pollute)|\bmost\b.*\bregions?\b|\bregional\b", text):
+        return "region"
+    if re.search(r"\bwhich teams?\b|\bteams?\s+(?:emit|produce|pollute)|\bmost\b.*\bteams?\b|\bleaderboard\b", text):
+        return "team"
+    return None

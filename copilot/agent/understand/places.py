@@ -1,0 +1,104 @@
+"""Regions from what people call them: region codes, grid names, cities, states and countries.
+
+Every name resolves to the regions of ``tools.regions.REGIONS``; a name that fits several (a
+country with a cloud region and a grid zone, "Europe", "the US") is ambiguous and the copilot asks
+which one, and a region-like code that is not registered ("eu-central-1") is reported as unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tools.regions import REGIONS
+
+_CITIES = {
+    "dublin": "eu-west-1", "stockholm": "eu-north-1", "mumbai": "ap-south-1", "bombay": "ap-south-1",
+    "frankfurt": "DE", "berlin": "DE", "munich": "DE", "paris": "FR", "london": "GB", "manchester": "GB",
+    "edinburgh": "GB", "boston": "ISNE", "oregon": "us-west-2", "portland": "us-west-2",
+    "virginia": "us-east-1", "northern virginia": "us-east-1", "n. virginia": "us-east-1",
+    "ashburn": "us-east-1", "california": "CISO", "los angeles": "CISO", "san francisco": "CISO",
+    "texas": "ERCO", "dallas": "ERCO", "houston": "ERCO", "austin": "ERCO", "new england": "ISNE",
+    "massachusetts": "ISNE", "caiso": "CISO", "ercot": "ERCO", "pjm interconnection": "PJM",
+    "iso new england": "ISNE", "iso-ne": "ISNE", "national grid": "GB",
+}
+_COUNTRIES = {
+    "ireland": "IE", "irish": "IE", "sweden": "SE", "swedish": "SE", "india": "IN", "indian": "IN",
+    "germany": "DE", "german": "DE", "france": "FR", "french": "FR", "uk": "GB", "united kingdom": "GB",
+    "britain": "GB", "great britain": "GB", "british": "GB", "england": "GB", "us": "US", "usa": "US",
+    "united states": "US", "america": "US", "american": "US", "u.s.": "US",
+}
+_GROUPS = {
+    "europe": ("IE", "SE", "DE", "FR", "GB"), "european union": ("IE", "SE", "DE", "FR"),
+    "the eu": ("IE", "SE", "DE", "FR"), "eu": ("IE", "SE", "DE", "FR"), "european": ("IE", "SE", "DE", "FR", "GB"),
+    "asia": ("IN",), "nordics": ("SE",), "scandinavia": ("SE",),
+}
+_CODE_LIKE = re.compile(r"\b(?:[a-z]{2}-[a-z]+-\d{1,2}|[a-z]{2}-[a-z]+\d)\b")
+
+
+@dataclass
+class PlaceMentions:
+    """Regions named in a text, in order, and names that need a question back."""
+
+    regions: list[str] = field(default_factory=list)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # name -> candidate regions
+    unknown: list[str] = field(default_factory=list)  # region-like codes not registered
+
+
+def _by_country(countries: tuple[str, ...]) -> list[str]:
+    return [name for name, info in REGIONS.items() if info.country in countries]
+
+
+def find_places(text: str) -> PlaceMentions:
+    """Places in ``text`` (lower-cased): registered codes first, then cities, countries and groups."""
+    out = PlaceMentions()
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for name in sorted(REGIONS, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", text):
+            if name.lower() in ("de", "fr", "se", "gb") and not _grid_context(text, m.start(), m.end()):
+                continue
+            if free(m.start(), m.end()):
+                found.append((m.start(), name))
+                taken.append((m.start(), m.end()))
+    for alias, region in sorted(_CITIES.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
+            if free(m.start(), m.end()):
+                found.append((m.start(), region))
+                taken.append((m.start(), m.end()))
+    for alias, country in sorted(_COUNTRIES.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
+            if alias == "us" and not re.search(r"\b(?:the|in|for) us\b", text[max(0, m.start() - 4):m.end()]):
+                continue
+            if not free(m.start(), m.end()):
+                continue
+            taken.append((m.start(), m.end()))
+            candidates = _by_country((country,))
+            if len(candidates) == 1:
+                found.append((m.start(), candidates[0]))
+            elif candidates:
+                out.ambiguous[alias] = candidates
+    for alias, countries in sorted(_GROUPS.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
+            if free(m.start(), m.end()):
+                taken.append((m.start(), m.end()))
+                out.ambiguous[alias] = _by_country(countries)
+    for m in _CODE_LIKE.finditer(text):
+        if free(m.start(), m.end()):
+            out.unknown.append(m.group(0))
+    seen: set[str] = set()
+    for _, region in sorted(found):
+        if region not in seen:
+            seen.add(region)
+            out.regions.append(region)
+    return out
+
+
+def _grid_context(text: str, start: int, end: int) -> bool:
+    """Two-letter grid codes (DE, FR, SE, GB) count only near grid words, not as ordinary words."""
+    window = text[max(0, start - 25):end + 25]
+    return bool(re.search(r"\b(?:grid|zone|forecast|intensity|region|emissions?|in|for)\b", window))

@@ -1,0 +1,545 @@
+"""One request read into tool calls, or into the reply the copilot gives instead of running a tool.
+
+``understand(text, world)`` finds which tools a request asks for (each in its own clause, in the
+order written), their arguments (time against ``world.now``, places, the ledger's teams, ids,
+prices, filters), and its polarity (``copilot.agent.polarity``: negated, hypothetical and undo
+requests never run a write tool). When a required argument is missing, unknown, ambiguous or out of
+range it asks one short question instead of guessing; explanations, small talk and requests no chat
+tool serves get a plain reply. A follow-up ("and by region?", "now for ml") re-asks the previous
+read with the new arguments.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from copilot.agent.polarity import (
+    WRITE_TOOLS,
+    declined,
+    forbidden_writes,
+    is_hypothetical,
+    named_writes,
+    without_hypothetical,
+    without_negated,
+)
+from copilot.agent.understand import entities as ent
+from copilot.agent.understand.glossary import DEFINE, EXPLAIN, NOT_A_TERM, explanation
+from copilot.agent.understand.lexicon import (
+    GENERIC_GO,
+    OUT_OF_SCOPE,
+    REFERENCED_PLAN,
+    REFERENCED_RUN,
+    SMALL_TALK,
+    STRONG,
+    WEAK,
+)
+from copilot.agent.understand.places import find_places
+from copilot.agent.understand.when import day_range, horizon_hours, week_of
+from copilot.agent.understand.words import normalise
+from tools.regions import REGIONS
+
+DEFAULT_TEAMS = ("ml", "data", "web", "platform", "research")
+"""Teams assumed when the ledger holds none yet (the simulator's)."""
+
+SUPPOSE = re.compile(r"\b(?:what if|suppose|supposing|imagine|hypothetically|say we)\b")
+"""A question about a change of setting (never a request to run anything)."""
+READ_CUES = ("emissions", "forecast", "recommendations", "evidence", "balances", "policy", "summary")
+READ_TOOLS = ("account", "emissions", "forecast", "recommendations", "evidence", "balances", "policy", "summary")
+LATEST_VERIFICATION = "<latest verification>"
+"""Placeholder argument: the largest mintable verification of this turn's verify result."""
+
+MAX_SIM_DAYS, MAX_FORECAST_H, MAX_PLAN_DAYS, MAX_LIMIT = 365, 168, 366, 50
+
+
+@dataclass(frozen=True)
+class World:
+    """What the reader knows beyond the text: the clock (UTC) and the ledger's teams."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    teams: tuple[str, ...] = DEFAULT_TEAMS
+
+
+@dataclass
+class Call:
+    """One tool call: its name and arguments (``LATEST_VERIFICATION`` resolved from results)."""
+
+    tool: str
+    args: dict[str, Any]
+
+
+@dataclass
+class Reading:
+    """What a request asks: tool calls in order, or a reply when no tool runs.
+
+    kind: tools | clarify | explain | out_of_scope | small_talk | declined | help
+    dropped: write tools the request named but its polarity forbids."""
+
+    calls: list[Call] = field(default_factory=list)
+    reply: str | None = None
+    kind: str = "tools"
+    dropped: list[str] = field(default_factory=list)
+
+
+def _clarify(text: str) -> Reading:
+    return Reading(reply=text, kind="clarify")
+
+
+def _known(regions: list[str]) -> str:
+    return ", ".join(sorted(regions, key=str.lower))
+
+
+# --------------------------------------------------------------------------------------------- cues
+
+def _cues(t: str) -> list[tuple[int, str]]:
+    """(position, tool) of every tool a normalised request asks for, weak cues only where no strong
+    cue of another tool is within the same clause."""
+    plan_free = REFERENCED_PLAN.sub(lambda m: " " * len(m.group(0)), t)
+    run_free = REFERENCED_RUN.sub(lambda m: " " * len(m.group(0)), t)
+    found: dict[str, int] = {}
+    for tool, pattern in STRONG.items():
+        text = plan_free if tool == "plan" else run_free if tool == "simulate" else t
+        m = re.search(pattern, text)
+        if m:
+            found[tool] = m.start()
+    for tool, pattern in WEAK.items():
+        m = re.search(pattern, t)
+        if m and tool not in found and not found:
+            found[tool] = m.start()
+    return sorted((pos, tool) for tool, pos in found.items())
+
+
+_STRONG_BREAK = re.compile(r"[;.!?]|,\s*(?:and\s+)?(?:then|plus|also)\b|\bthen\b|\bplus\b|\bas well as\b|\band also\b")
+"""What separates two requests in one message (a plain "and" may join a verb and its object)."""
+
+
+def _only_generic_go(t: str) -> bool:
+    """Whether the only execute words in ``t`` are a generic "go ahead" / "do it"."""
+    return bool(GENERIC_GO.search(t)) and not re.search(STRONG["execute"], GENERIC_GO.sub(" ", t))
+
+
+def _resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
+    """Drop cues that a more specific tool in the same request explains ("apply the recommendations"
+    is one execute; "the evidence ... before anyone approves minting" is one evidence). A cue
+    separated from the explaining one by a full stop, "then" or "plus" is a request of its own."""
+    pos = {tool: p for p, tool in cues}
+    tools = set(pos)
+    stripped = REFERENCED_PLAN.sub(" ", t)
+    has_id = bool(ent.hex_ids(t))
+    explicit_emissions = re.search(r"\bemissions?\b|\bemit|\bfootprint\b|\btotals?\b|\baccount", t)
+    explicit_forecast = re.search(r"\bforecast|\bpredict|\bday[- ]ahead\b|\boutlook\b|\bfcst\b", t)
+    literal_plan = re.search(r"\b(?:re-?)?plan(?:s|ning)?\b|\bplanner\b|\boptimi[sz]", stripped)
+    listing = re.search(r"\b(?:show|list|see|display|which|what|view|give me|pull up)\b", t)
+    rules: list[tuple[str, set[str], bool]] = [
+        ("evidence", {"verify"}, has_id or "verify" not in tools),
+        ("summary", {"emissions", "forecast", "recommendations"}, True),
+        ("forecast", {"emissions"}, not re.search(r"\bemissions?\b|\bemit", t)),
+        ("policy", {"plan", "forecast", "emissions", "balances"},
+         bool(re.search(r"\b(?:in|of|from|under|per) (?:the |our |my )?(?:active |current )?(?:governance )?polic", t))
+         or not literal_plan),
+        ("recommendations", {"verify"}, bool(re.search(r"\bverified (?:recs|recommendations)\b", t))
+         and not re.search(r"\bverif(?:y|ying)\b", t)),
+        ("recommendations", {"plan"}, not re.search(r"\b(?:re-?)?plan(?:s|ning)?\b(?! [0-9a-f])", stripped)),
+        ("balances", {"mint"}, not re.search(r"\bmint\b(?! anything)", t)),
+        ("balances", {"emissions"}, True),
+        ("evidence", {"emissions"}, not explicit_emissions),
+        ("mint", {"emissions"}, not explicit_emissions),
+        ("verify", {"emissions", "recommendations"}, not explicit_emissions and not listing),
+        ("execute", {"emissions", "recommendations"}, not explicit_emissions and not listing),
+        ("execute", {"plan"}, not literal_plan),
+        ("plan", {"emissions"}, not explicit_emissions),
+        ("mint", {"verify"}, not re.search(STRONG["verify"], t)),
+        ("simulate", {"forecast", "emissions"}, not explicit_forecast and not explicit_emissions),
+        ("plan", {"forecast"}, not explicit_forecast),
+        ("recommendations", {"policy"}, not re.search(r"\bpolic(?:y|ies)\b", t)),
+        ("policy", {"mint", "execute"},
+         bool(re.search(r"\bwho (?:can|may|is allowed to|are allowed to) approve\b|\bapprovers?\b", t))),
+        ("evidence", {"mint"}, bool(re.search(r"\b(?:before|until|unless)\b.{0,30}\bmint", t))),
+        ("mint", {"execute"}, _only_generic_go(t)),
+        ("verify", {"execute"}, _only_generic_go(t)),
+        ("plan", {"execute"}, _only_generic_go(t)),
+        ("simulate", {"execute"}, _only_generic_go(t)),
+        ("mint", {"evidence"}, not re.search(r"\bevidence\b|\bproof\b|\bwhat backs\b|\baudit trail\b|\bbehind\b", t)),
+    ]
+    drop: set[str] = set()
+    for winner, losers, condition in rules:
+        if winner not in tools or winner in drop or not condition:
+            continue
+        for loser in losers & tools:
+            a, b = sorted((pos[winner], pos[loser]))
+            if not _STRONG_BREAK.search(t, a, b):
+                drop.add(loser)
+    return [(p, tool) for p, tool in cues if tool not in drop]
+
+
+_SEGMENT_BREAK = re.compile(r"[,;:.!?]|\s-\s|\bthen\b|\band\b|\bbut\b|\balso\b|\bplus\b")
+
+
+def _cue_end(t: str, pos: int, tool: str) -> int:
+    """Where the cue of ``tool`` found at ``pos`` ends."""
+    for pattern in (STRONG.get(tool), WEAK.get(tool)):
+        if pattern:
+            m = re.compile(pattern).match(t, pos)
+            if m:
+                return m.end()
+    return pos
+
+
+def _segments(t: str, cues: list[tuple[int, str]]) -> list[tuple[str, str]]:
+    """Each cue's tool with the part of the request that belongs to it: up to the last break before
+    the next cue, or, without a break, up to the end of its own cue word (what follows it then
+    qualifies the next tool: "no new plan - what were the rejected recs")."""
+    if len(cues) == 1:
+        return [(cues[0][1], t)]
+    out = []
+    start = 0
+    for i, (pos, tool) in enumerate(cues):
+        if i + 1 < len(cues):
+            nxt = cues[i + 1][0]
+            breaks = [m.start() for m in _SEGMENT_BREAK.finditer(t, pos, nxt)]
+            end = breaks[-1] if breaks else max(_cue_end(t, pos, tool), pos + 1)
+        else:
+            end = len(t)
+        out.append((tool, t[start:end]))
+        start = end
+    return out
+
+
+# ---------------------------------------------------------------------------------------- arguments
+
+class _AskError(Exception):
+    """A question back to the user instead of a guessed argument."""
+
+
+def _teams(seg: str, world: World) -> list[str]:
+    found = ent.find_teams(seg, world.teams)
+    if found.unknown and not found.teams:
+        raise _AskError(f"I don't know a team called '{found.unknown[0]}'. Teams in the ledger: "
+                   f"{', '.join(world.teams)}. Which one did you mean?")
+    return found.teams
+
+
+def _regions(seg: str) -> list[str]:
+    places = find_places(seg)
+    if places.unknown and not places.regions:
+        raise _AskError(f"'{places.unknown[0]}' is not a region I know. Known regions: {_known(list(REGIONS))}.")
+    if places.ambiguous and not places.regions:
+        name, candidates = next(iter(places.ambiguous.items()))
+        raise _AskError(f"'{name}' could mean {', '.join(candidates)}. Which region?")
+    return places.regions
+
+
+def _emissions_args(seg: str, world: World) -> tuple[str, dict[str, Any]]:
+    args: dict[str, Any] = {}
+    teams, regions = _teams(seg, world), _regions(seg)
+    group = ent.group_by(seg)
+    days = day_range(seg, world.now)
+    if teams:
+        args["team"] = teams[0]
+    if regions:
+        args["region"] = regions[0]
+    if days:
+        if days.start:
+            args["start"] = days.start.isoformat()
+        if days.end:
+            args["end"] = days.end.isoformat()
+    if group:
+        args["group_by"] = group
+    if not args:
+        profile = re.search(r"\b(aws|gcp|azure|seed)\b.{0,20}\b(?:profile|power model|power profile)\b"
+                            r"|\b(?:profile|power model)\s*(?:=|:|of)?\s*(aws|gcp|azure|seed|auto)\b", seg)
+        return "account", ({"profile": profile.group(1) or profile.group(2)} if profile else {})
+    args.setdefault("group_by", "region" if teams else "team")
+    return "emissions", args
+
+
+def _forecast_args(seg: str, world: World, whole: str) -> list[dict[str, Any]]:
+    regions = _regions(seg) or _regions(whole)
+    if not regions:
+        raise _AskError(f"Which region should I forecast? Known regions: {_known(list(REGIONS))}.")
+    args: dict[str, Any] = {}
+    hours = horizon_hours(seg)
+    if hours is not None:
+        if hours > MAX_FORECAST_H:
+            raise _AskError(f"I forecast at most {MAX_FORECAST_H} hours (7 days) ahead; shall I forecast "
+                       f"{MAX_FORECAST_H} hours?")
+        args["hours"] = max(1, hours)
+    else:
+        bare = re.search(r"(?<![\w.-])(\d{1,3})\s*$", seg.rstrip("?!. "))  # "fcst erco 24"
+        if bare and 1 <= int(bare.group(1)) <= MAX_FORECAST_H:
+            args["hours"] = int(bare.group(1))
+    model = ent.forecast_model(seg)
+    if model:
+        args["model"] = model
+    return [{"region": r, **args} for r in regions]
+
+
+def _plan_args(seg: str) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    solver = ent.solver(seg)
+    if solver:
+        args["solver"] = solver
+    hours = horizon_hours(seg)
+    if hours is not None:
+        days = math.ceil(hours / 24)
+        if days > MAX_PLAN_DAYS:
+            raise _AskError(f"I plan at most {MAX_PLAN_DAYS} days at a time; how many days should I plan?")
+        args["days"] = max(1, days)
+    price = ent.carbon_price(seg)
+    if price is not None:
+        args["carbon_price_usd_per_t"] = price
+    return args
+
+
+def _simulate_args(seg: str) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    rate = ent.jobs_per_day(seg)
+    if rate is not None:
+        args["jobs_per_day"] = rate
+    hours = horizon_hours(seg)
+    if hours is not None:
+        days = math.ceil(hours / 24)
+        if days > MAX_SIM_DAYS:
+            raise _AskError(f"A simulation covers at most {MAX_SIM_DAYS} days; shall I simulate {MAX_SIM_DAYS} days?")
+        args["days"] = max(1, days)
+    seed = ent.seed(seg)
+    if seed is not None:
+        args["seed"] = seed
+    return args
+
+
+def _recommendation_args(seg: str, world: World) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    pid = ent.plan_id(seg) or next((i for _, i in ent.hex_ids(seg)), None)
+    if pid:
+        args["plan_id"] = pid
+    status = ent.rec_status(seg)
+    if status:
+        args["status"] = status
+    kind = ent.rec_kind(seg)
+    if kind:
+        args["kind"] = kind
+    teams = _teams(seg, world)
+    if teams:
+        args["team"] = teams[0]
+    n = ent.limit(seg)
+    if n is not None and n > MAX_LIMIT:
+        raise _AskError(f"I list at most {MAX_LIMIT} recommendations at a time; shall I show the top {MAX_LIMIT}?")
+    args["limit"] = n or 10
+    return args
+
+
+def _summary_args(seg: str, world: World) -> list[dict[str, Any]]:
+    args: dict[str, Any] = {}
+    week = week_of(seg, world.now)
+    if week is None:
+        days = day_range(seg, world.now)
+        if days and days.start and days.end == days.start:
+            from copilot.agent.understand.when import iso_week
+
+            week = iso_week(days.start)
+    if week:
+        args["week"] = week
+    teams = _teams(seg, world)
+    return [args | {"team": team} for team in teams] or [args]
+
+
+def _id_for(seg: str, whole: str, what: str) -> str:
+    ids = ent.hex_ids(seg) or ent.hex_ids(whole)
+    if ids:
+        return ids[0][1]
+    short = ent.truncated_id(whole)
+    if short:
+        raise _AskError(f"'{short}' is too short for a {what} id (16 hex digits). Which {what} exactly?")
+    raise _AskError(f"Which {what}? Name its id (16 hex digits); `verify` lists the ones it checked.")
+
+
+def _calls_for(tool: str, seg: str, whole: str, world: World, carried: dict[str, Any]) -> list[Call]:
+    if tool == "emissions":
+        name, args = _emissions_args(seg, world)
+        return [Call(name, args)]
+    if tool == "forecast":
+        return [Call("forecast", a) for a in _forecast_args(seg, world, whole)]
+    if tool == "plan":
+        return [Call("plan", _plan_args(seg))]
+    if tool == "simulate":
+        return [Call("simulate", _simulate_args(seg))]
+    if tool == "recommendations":
+        return [Call("recommendations", _recommendation_args(seg, world))]
+    if tool == "summary":
+        return [Call("summary", a) for a in _summary_args(seg, world)]
+    if tool in ("execute", "verify"):
+        short = ent.truncated_id(seg)
+        pid = ent.plan_id(seg) or next((i for _, i in ent.hex_ids(seg)), None)
+        if short and not pid:
+            raise _AskError(f"'{short}' is too short for a plan id (16 hex digits). Which plan exactly?")
+        pid = pid or carried.get("plan_id")
+        if pid:
+            carried["plan_id"] = pid
+        return [Call(tool, {"plan_id": pid} if pid else {})]
+    if tool == "evidence":
+        return [Call("evidence", {"verification_id": _id_for(seg, whole, "verification")})]
+    if tool == "mint":
+        if re.search(r"0x[0-9a-f]{6,}|\bto (?:my|our|the|this) (?:wallet|address)\b", whole) or re.search(
+                r"\bmint\s+\d[\d.,]*\s*(?:k?g|t|kwh|tokens?|kgco2esave|kwhsave)", whole):
+            raise _AskError("Mint amounts are never chosen in chat: each mint is the verified lower bound of one "
+                       "verification record, to the configured holder. Name a verification id to mint it.")
+        plan = ent.plan_id(whole)
+        ids = [i for i in (ent.hex_ids(seg) or ent.hex_ids(whole)) if i[1] != plan]
+        if ids:
+            return [Call("mint", {"verification_id": ids[0][1]})]
+        if re.search(r"\bverified\b|\bsavings?\b", whole):
+            return [Call("mint", {"verification_id": LATEST_VERIFICATION})]
+        _id_for(seg, whole, "verification")
+    return [Call(tool, {})]
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+def _explain(t: str) -> bool:
+    """Whether ``t`` asks what a term means rather than for data: always for "what does X mean",
+    "what is a X", "how does X work"; for a bare "what is X?" only when no tool's words are in it."""
+    if ent.hex_ids(t):
+        return False
+    if DEFINE.search(t):
+        return True
+    return bool(EXPLAIN.search(t)) and not NOT_A_TERM.search(t) and not any(
+        re.search(STRONG[tool], t) for tool in READ_CUES)
+
+
+def _follow_up(t: str, previous: Reading | None, world: World) -> Reading | None:
+    """A short request with no tool of its own that changes the previous read's arguments."""
+    if previous is None or not previous.calls:
+        return None
+    last = previous.calls[-1]
+    if last.tool not in READ_TOOLS or len(t.split()) > 10:
+        return None
+    if not re.match(r"^(?:and|also|now|what about|how about|same|ok(?:ay)?[, ]+(?:and|now)|then|for|in|by|per|only"
+                    r"|just)\b",
+                    t) and len(t.split()) > 4:
+        return None
+    try:
+        if last.tool in ("account", "emissions"):
+            _, new = _emissions_args(t, world)
+            if not new:
+                return None
+            if not ent.group_by(t):
+                new.pop("group_by", None)  # keep the previous grouping unless a new one is named
+            base = dict(last.args)
+            return Reading(calls=[Call("emissions", base | new)])
+        if last.tool == "forecast":
+            regions = find_places(t).regions
+            hours = horizon_hours(t)
+            if not regions and hours is None:
+                return None
+            base = dict(last.args)
+            if hours is not None:
+                base["hours"] = min(hours, MAX_FORECAST_H)
+            return Reading(calls=[Call("forecast", base | {"region": r}) for r in regions] or [Call("forecast", base)])
+        if last.tool == "summary":
+            new_args = _summary_args(t, world)
+            if new_args == [{}]:
+                return None
+            return Reading(calls=[Call("summary", dict(last.args) | a) for a in new_args])
+        if last.tool == "recommendations":
+            new = {k: v for k, v in _recommendation_args(t, world).items() if k != "limit" or ent.limit(t)}
+            if not new:
+                return None
+            return Reading(calls=[Call("recommendations", dict(last.args) | new)])
+    except _AskError as ask:
+        return _clarify(str(ask))
+    return None
+
+
+def _fallback(t: str, world: World) -> Reading | None:
+    """A request with no tool word that still says enough: a region with a horizon is a forecast, a
+    team or region with a period or grouping is an emissions breakdown, a bare id is its evidence."""
+    places = find_places(t)
+    if places.regions and (horizon_hours(t) is not None or ent.forecast_model(t)
+                           or re.search(r"\b(?:next|tomorrow|ahead|tonight|coming)\b", t)):
+        return Reading(calls=[Call("forecast", a) for a in _forecast_args(t, world, t)])
+    teams = ent.find_teams(t, world.teams).teams
+    if (teams or places.regions) and (ent.group_by(t) or day_range(t, world.now)
+                                      or re.search(r"\b(?:numbers|figures|stats|breakdown)\b", t)):
+        name, args = _emissions_args(t, world)
+        return Reading(calls=[Call(name, args)])
+    ids = ent.hex_ids(t)
+    if ids and not ent.plan_id(t) and re.search(r"\b(?:show|open|look|inspect|details?|check|see)\b", t):
+        return Reading(calls=[Call("evidence", {"verification_id": ids[0][1]})])
+    return None
+
+
+def _read(t: str, text: str, world: World, previous: Reading | None, forbidden: set[str]) -> Reading:
+    cues = _resolve(_cues(t), t)
+    if not cues:
+        try:
+            found = _follow_up(t, previous, world) or _fallback(t, world)
+        except _AskError as ask:
+            return _clarify(str(ask))
+        if found is not None:
+            return found
+        if re.search(r"\bundo\b|\brevert\b|\broll ?back\b|\bdelete\b|\bunmint\b|\berase\b|\bwipe\b", t):
+            return Reading(reply=declined(text, ["anything"]), kind="declined")
+        return Reading(kind="help")
+    named = sorted({tool for _, tool in cues} & forbidden)
+    try:
+        calls: list[Call] = []
+        carried: dict[str, Any] = {}
+        for tool, seg in _segments(t, cues):
+            if tool in forbidden:
+                calls.append(Call(tool, {}))  # dropped below; its arguments do not matter
+                continue
+            calls.extend(_calls_for(tool, seg, t, world, carried))
+    except _AskError as ask:
+        return _clarify(str(ask))
+    dropped = [c.tool for c in calls if c.tool in forbidden]
+    kept = [c for c in calls if c.tool not in forbidden]
+    if dropped and not kept:
+        rest = without_negated(text)
+        if rest and rest != text and normalise(rest) != t:
+            again = _read(normalise(rest), rest, world, None, forbidden)
+            if again.calls:
+                again.dropped = dropped
+                return again
+        return Reading(reply=declined(text, dropped or named), kind="declined", dropped=dropped)
+    return Reading(calls=kept, dropped=dropped)
+
+
+def understand(text: str, world: World | None = None, previous: Reading | None = None) -> Reading:
+    """Read one request (see the module docstring)."""
+    world = world or World()
+    t = normalise(text)
+    if not t:
+        return Reading(kind="help")
+    if SMALL_TALK.match(t) and not _cues(t):
+        return Reading(reply="Hello! Ask me about emissions, forecasts, plans, verifications, tokens or the "
+                             "policy, or ask me to plan, execute, verify or mint.", kind="small_talk")
+    for pattern, reply in OUT_OF_SCOPE:
+        if re.search(pattern, t):
+            return Reading(reply=reply, kind="out_of_scope")
+    if _explain(t):
+        return Reading(reply=explanation(t), kind="explain")
+    forbidden = forbidden_writes(text) | forbidden_writes(t)
+    if is_hypothetical(text):
+        asked_about = [s for s in re.split(r"(?<=[.?!])\s+", text.strip()) if is_hypothetical(s)]
+        writes = {tool for s in asked_about for tool in named_writes(REFERENCED_PLAN.sub(" ", normalise(s)))}
+        if not writes and any(SUPPOSE.search(normalise(s)) for s in asked_about):
+            writes = {"a change"}  # "what if we set the carbon price to $200?": about a change, never a run
+        if writes:  # a question about an action: answer it, run only what other sentences ask to read
+            rest = without_hypothetical(text)
+            if rest:
+                again = _read(normalise(rest), rest, world, previous, set(WRITE_TOOLS))
+                if again.calls:
+                    again.dropped = sorted(writes & set(WRITE_TOOLS))
+                    return again
+            if re.search(r"\b(?:show|list|display|give me|tell me|pull up)\b", t):
+                again = _read(t, text, world, previous, set(WRITE_TOOLS))  # "don't execute yet, show me ..."
+                if again.calls:
+                    again.dropped = sorted(writes & set(WRITE_TOOLS))
+                    return again
+            dropped = sorted(writes & set(WRITE_TOOLS))
+            return Reading(reply=declined(text, sorted(writes)), kind="declined", dropped=dropped)
+    return _read(t, text, world, previous, forbidden)

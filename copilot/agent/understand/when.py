@@ -1,0 +1,313 @@
+"""Time in a request, relative to the copilot's clock: day ranges ("yesterday", "last week", "since
+Monday", "between 5 and 8 Jan", "2026-01-10"), ISO weeks ("this week", "W02", "the week of Jan 7")
+and horizons ("next 36 hours", "a 3 day forecast", "two weeks").
+
+Calendar words follow ISO 8601: weeks start on Monday; "last week" is the previous ISO week,
+"last N days" the N whole days before today. Dates without a year take the latest such date not
+after today (history is asked about in the past). Free-form date phrases are read by ``dateparser``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from copilot.agent.understand.words import NUMBER, NUMBER_WORD, number_value
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m} | {
+    m.lower(): i for i, m in enumerate(calendar.month_abbr) if m} | {"sept": 9}
+MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)} | {
+    d.lower(): i for i, d in enumerate(calendar.day_abbr)} | {"tues": 1, "thur": 3, "thurs": 3}
+WEEKDAY = r"(?:" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_UNIT_H = {"h": 1, "hr": 1, "hrs": 1, "hour": 1, "hours": 1, "d": 24, "day": 24, "days": 24, "w": 168,
+           "wk": 168, "wks": 168, "week": 168, "weeks": 168, "fortnight": 336, "month": 720, "months": 720,
+           "y": 8760, "yr": 8760, "yrs": 8760, "year": 8760, "years": 8760}
+DURATION = re.compile(
+    rf"\b(?:(?:(?P<n>\d+(?:[.,]\d+)?)(?:\s*|-)|(?P<w>{NUMBER_WORD})(?:\s+|-))(?:whole\s+|full\s+)?)?(?P<u>hours?|hrs?|h|days?|d|weeks?|wks?|w"
+    rf"|fortnight|months?|years?|yrs?|y)\b")
+_JOB_LENGTH = re.compile(r"^\s*(?:-?long\s+)?(?:training|job|jobs|run|workload|batch|task)\b")
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """Days (UTC), both inclusive; None means open on that side."""
+
+    start: date | None
+    end: date | None
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def iso_week(d: date) -> str:
+    """The ISO week of ``d`` as 2026-W03."""
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def _past_date(day: int, month: int, year: int | None, today: date) -> date | None:
+    try:
+        if year is not None:
+            return date(year, month, day)
+        d = date(today.year, month, day)
+        return d if d <= today else date(today.year - 1, month, day)
+    except ValueError:
+        return None
+
+
+_HOLIDAYS = {r"new year'?s? day": (1, 1), r"new year'?s? eve": (12, 31), r"christmas eve": (12, 24),
+             r"christmas(?: day)?|xmas": (12, 25), r"boxing day": (12, 26)}
+
+
+def _month_day(day: int, today: date) -> date | None:
+    """Day ``day`` of this month, or of the previous month when that is still to come."""
+    try:
+        d = today.replace(day=day)
+    except ValueError:
+        d = None
+    if d is None or d > today:
+        prev = today.replace(day=1) - timedelta(days=1)
+        try:
+            return prev.replace(day=day)
+        except ValueError:
+            return None
+    return d
+
+
+def _dates(text: str, today: date) -> list[tuple[int, date]]:
+    """Explicit dates in ``text`` with their positions (each stretch of text read once)."""
+    out: list[tuple[int, date]] = []
+    taken: list[tuple[int, int]] = []
+
+    def fresh(m: re.Match[str]) -> bool:
+        if any(m.start() < e and m.end() > s for s, e in taken):
+            return False
+        taken.append((m.start(), m.end()))
+        return True
+
+    def add(pos: int, d: date | None) -> None:
+        if d:
+            out.append((pos, d))
+
+    for m in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
+        if fresh(m):
+            try:
+                add(m.start(), date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+            except ValueError:
+                continue
+    sep = r"\s*(?:and|to|-|until|till|through|thru)\s*"
+    # "5 and 8 jan", "5-8 jan", "between 5 and 8 January 2026"
+    for m in re.finditer(rf"\b{_DAY}{sep}{_DAY}\s+({MONTH})(?:\s+(\d{{4}}))?", text):
+        if fresh(m):
+            month, year = _MONTHS[m.group(3).rstrip(".")], int(m.group(4)) if m.group(4) else None
+            add(m.start(1), _past_date(int(m.group(1)), month, year, today))
+            add(m.start(2), _past_date(int(m.group(2)), month, year, today))
+    # "jan 6-9", "dec 20 through jan 5"
+    for m in re.finditer(rf"\b({MONTH})\s+{_DAY}{sep}(?:({MONTH})\s+)?{_DAY}(?:,?\s+(\d{{4}}))?", text):
+        if fresh(m):
+            first = _MONTHS[m.group(1).rstrip(".")]
+            second = _MONTHS[m.group(3).rstrip(".")] if m.group(3) else first
+            year = int(m.group(5)) if m.group(5) else None
+            end = _past_date(int(m.group(4)), second, year, today)
+            start = _past_date(int(m.group(2)), first, year, today)
+            if start and end and start > end:  # "dec 20 through jan 5": the start is in the year before
+                start = start.replace(year=end.year - 1)
+            add(m.start(2), start)
+            add(m.start(4), end)
+    # "28 dec to 3 jan"
+    for m in re.finditer(rf"\b{_DAY}\s+({MONTH}){sep}{_DAY}\s+({MONTH})(?:,?\s+(\d{{4}}))?", text):
+        if fresh(m):
+            year = int(m.group(5)) if m.group(5) else None
+            end = _past_date(int(m.group(3)), _MONTHS[m.group(4).rstrip(".")], year, today)
+            start = _past_date(int(m.group(1)), _MONTHS[m.group(2).rstrip(".")], year, today)
+            if start and end and start > end:
+                start = start.replace(year=end.year - 1)
+            add(m.start(1), start)
+            add(m.start(3), end)
+    for m in re.finditer(rf"\b{_DAY}\s+(?:of\s+)?({MONTH})(?:,?\s+(\d{{4}}))?|\b({MONTH})\s+{_DAY}(?:,?\s+(\d{{4}}))?",
+                         text):
+        if not fresh(m):
+            continue
+        if m.group(1):
+            day, month, year_text = int(m.group(1)), _MONTHS[m.group(2).rstrip(".")], m.group(3)
+        else:
+            day, month, year_text = int(m.group(5)), _MONTHS[m.group(4).rstrip(".")], m.group(6)
+        add(m.start(), _past_date(day, month, int(year_text) if year_text else None, today))
+    # "the 5th through 7th", "from the 6th"
+    for m in re.finditer(rf"\bthe\s+(\d{{1,2}})(?:st|nd|rd|th){sep}(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)\b", text):
+        if fresh(m):
+            add(m.start(1), _month_day(int(m.group(1)), today))
+            add(m.start(2), _month_day(int(m.group(2)), today))
+    for m in re.finditer(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b", text):
+        if fresh(m):
+            add(m.start(), _month_day(int(m.group(1)), today))
+    for pattern, (month, day) in _HOLIDAYS.items():
+        for m in re.finditer(rf"\b(?:{pattern})\b", text):
+            if fresh(m):
+                add(m.start(), _past_date(day, month, None, today))
+    if not out:
+        out.extend(_dateparser_dates(text, today))
+    return sorted(out)
+
+
+def _dateparser_dates(text: str, today: date) -> list[tuple[int, date]]:
+    """Numeric dates such as 10/01/2026 or 10.01.2026, read by dateparser (day first, past)."""
+    import dateparser
+
+    out: list[tuple[int, date]] = []
+    for m in re.finditer(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", text):
+        parsed = dateparser.parse(m.group(0), settings={"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past",
+                                                        "RELATIVE_BASE": datetime(today.year, today.month, today.day)})
+        if parsed:
+            out.append((m.start(), parsed.date()))
+    return out
+
+
+def _weekday_before(today: date, weekday: int, *, strictly: bool) -> date:
+    back = (today.weekday() - weekday) % 7
+    if back == 0 and strictly:
+        back = 7
+    return today - timedelta(days=back)
+
+
+def day_range(text: str, now: datetime) -> DayRange | None:
+    """The days a request is about, or None when it names no time."""
+    today = now.date()
+    t = text.lower()
+    if re.search(r"\btoday\b|\bso far today\b", t):
+        return DayRange(today, today)
+    if re.search(r"\byesterday\b", t):
+        y = today - timedelta(days=1)
+        return DayRange(y, y)
+    m = re.search(rf"\b(?:last|past|previous)\s+({NUMBER})\s*(hours?|hrs?|h)\b", t)
+    if m:
+        n_h = number_value(m.group(1)) or 0
+        return DayRange((now - timedelta(hours=n_h)).date(), today)
+    if re.search(r"\b(?:last|past|this past|previous|over the)\s+weekend\b", t):
+        sunday = today - timedelta(days=(today.weekday() + 1) % 7 or 7)
+        return DayRange(sunday - timedelta(days=1), sunday)
+    m = re.search(rf"\b(?:last|past|previous)\s+({NUMBER})\s+(days?|weeks?)\b", t)
+    if m:
+        n = int(number_value(m.group(1)) or 0) * (7 if m.group(2).startswith("week") else 1)
+        if n > 0:
+            return DayRange(today - timedelta(days=n), today - timedelta(days=1))
+    if re.search(r"\b(?:last|previous|past)\s+week\b|\bweek before\b", t):
+        start = _monday(today) - timedelta(days=7)
+        return DayRange(start, start + timedelta(days=6))
+    if re.search(r"\bthis week\b|\bcurrent week\b|\bweek to date\b", t):
+        return DayRange(_monday(today), today)
+    if re.search(r"\b(?:last|previous|past)\s+month\b", t):
+        end = today.replace(day=1) - timedelta(days=1)
+        return DayRange(end.replace(day=1), end)
+    if re.search(r"\bthis month\b|\bmonth to date\b", t):
+        return DayRange(today.replace(day=1), today)
+    m = re.search(rf"\b(since|from)\s+(?:last\s+)?({WEEKDAY})\b", t)
+    if m:
+        return DayRange(_weekday_before(today, _WEEKDAYS[m.group(2)], strictly=False), None)
+    m = re.search(rf"\b(?:last|on|this past)\s+({WEEKDAY})\b", t)
+    if m:
+        d = _weekday_before(today, _WEEKDAYS[m.group(1)], strictly=True)
+        return DayRange(d, d)
+    week = _explicit_week(t, today)
+    if week is not None:
+        return DayRange(week, min(week + timedelta(days=6), today) if week <= today < week + timedelta(days=7)
+                        else week + timedelta(days=6))
+    dates = _dates(t, today)
+    if not dates:
+        m = re.search(rf"\b(?:in|during|for|of|over)\s+({MONTH})(?:\s+(\d{{4}}))?\b(?!\s*\d)", t)
+        if m and m.group(1).rstrip(".") not in ("may", "mar"):
+            month = _MONTHS[m.group(1).rstrip(".")]
+            year = int(m.group(2)) if m.group(2) else (today.year if month <= today.month else today.year - 1)
+            last = calendar.monthrange(year, month)[1]
+            return DayRange(date(year, month, 1), min(date(year, month, last), today) if year == today.year
+                            and month == today.month else date(year, month, last))
+        return None
+    first = dates[0]
+    if len(dates) >= 2:
+        return DayRange(min(d for _, d in dates[:2]), max(d for _, d in dates[:2]))
+    before = t[:first[0]]
+    after = t[first[0]:]
+    opens_after = re.search(r"\b(?:since|from|after|starting)\s+(?:the\s+)?$", before)
+    if opens_after or re.search(r"\bonwards?\b", after):
+        return DayRange(first[1], None)
+    if re.search(r"\b(?:until|till|up to|before|through)\s+(?:the\s+)?$", before):
+        return DayRange(None, first[1])
+    return DayRange(first[1], first[1])
+
+
+def _explicit_week(text: str, today: date) -> date | None:
+    """The Monday of a week named by ISO number ("2026-W02", "W01") or by a day in it ("the week of
+    5 January")."""
+    m = re.search(r"\b(\d{4})-?w(\d{1,2})\b", text)
+    if m:
+        try:
+            return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        except ValueError:
+            return None
+    m = re.search(r"(?<![\w-])(?:w|week\s+|wk\s*)(\d{1,2})\b(?!\s*(?:days?|weeks?|hours?))", text)
+    if m and 1 <= int(m.group(1)) <= 53:
+        try:
+            return date.fromisocalendar(today.isocalendar()[0], int(m.group(1)), 1)
+        except ValueError:
+            return None
+    m = re.search(r"\bweek\s+(?:of|starting|beginning|from|commencing|including|that had|with)\b(.*)", text)
+    if m:
+        dates = _dates(m.group(1), today)
+        if dates:
+            return _monday(dates[0][1])
+    return None
+
+
+def week_of(text: str, now: datetime) -> str | None:
+    """The ISO week a weekly-summary request names, or None."""
+    today = now.date()
+    text = text.lower()
+    explicit = _explicit_week(text, today)
+    if explicit is not None:
+        return iso_week(explicit)
+    if re.search(r"\bthis week\b|\bcurrent week\b|\bthis week's\b", text):
+        return iso_week(today)
+    if re.search(r"\b(?:last|previous|past)\s+week\b|\blast week's\b", text):
+        return iso_week(today - timedelta(days=7))
+    m = re.search(rf"\b({NUMBER})\s+weeks?\s+ago\b", text)
+    if m:
+        return iso_week(today - timedelta(days=7 * int(number_value(m.group(1)) or 0)))
+    return None
+
+
+def horizon_hours(text: str) -> int | None:
+    """How far ahead or how long a request asks for, in hours ("next 36 hours" -> 36,
+    "2 day forecast" -> 48, "a week" -> 168), or None. Job lengths ("a 4-hour training job") and
+    rates ("250 jobs a day") are not horizons."""
+    t = re.sub(rf"{NUMBER}\s*jobs?\s*(?:per|a|an|each|every|/)\s*day", " ", text.lower())
+    t = re.sub(r"persistence-?\d+h?|\d+h persistence", " ", t)
+    if re.search(r"\b(?:tomorrow|next day|day[- ]ahead|over the next day)\b", t) and not DURATION.search(
+            re.sub(r"\b(?:tomorrow|next day|day[- ]ahead)\b", " ", t)):
+        return 24
+    for m in DURATION.finditer(t):
+        if _JOB_LENGTH.match(t[m.end():]):
+            continue
+        unit = m.group("u")
+        n_text = m.group("n") or m.group("w")
+        if n_text is None:
+            if unit in ("h", "d", "w", "y", "hours", "days", "weeks", "hrs", "years", "months", "yrs", "wks"):
+                continue  # a bare unit letter or a plural with no number says nothing about length
+            if not re.search(rf"\b(?:a|an|the|one|whole|full|next|this|coming|per|for)\s+(?:whole\s+|full\s+)?{unit}\b",
+                             t[max(0, m.start() - 12):m.end()]):
+                continue
+            if re.search(rf"\bper\s+{unit}\b|\bby\s+{unit}\b|\beach\s+{unit}\b", t[max(0, m.start() - 6):m.end()]):
+                continue
+            value = 1.0
+        else:
+            value = number_value(n_text) or 0.0
+            if value <= 0:
+                continue
+        if unit in ("d", "h", "w", "y") and n_text is None:
+            continue
+        return round(value * _UNIT_H[unit])
+    return None

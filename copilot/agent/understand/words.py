@@ -1,0 +1,94 @@
+"""Words of a chat message: normalised text, typo repair towards the copilot's vocabulary, and
+numbers written as digits, with magnitudes ("1.5k") or in words ("two", "a dozen")."""
+
+from __future__ import annotations
+
+import re
+
+from tools.records import RecStatus
+
+VOCABULARY: tuple[str, ...] = (
+    "simulate", "simulation", "synthetic", "emissions", "emission", "emitted", "carbon", "footprint",
+    "forecast", "forecasts", "predict", "intensity", "recommendations", "recommendation", "suggestions",
+    "execute", "verify", "verification", "evidence", "balances", "balance", "policy", "policies",
+    "summary", "summaries", "weekly", "report", "mint", "tokens", "rightsizing", "rightsize", "accounting",
+    "schedule", "optimise", "optimize", "placements", "greener", "greenest", "cleanest", "tomorrow",
+    "yesterday", "region", "regions", "hourly", "daily", "approval", "constraints", "seed", "fleet", "week",
+    "month", "hours", "days", "weeks",
+    "persistence", "validate", "savings", "saving", "energy", "consumption", "digest", "recap", "approve",
+    "approver", "approvers", "reject", "mints", "minting", "plans", "planned", "planner",
+    "verifying", "executing", "forecasted", "forecasting", "summarise", "summarize", "emit", "emits", "saved",
+    "tonnes", "tonne", "hour", "reports", "team", "teams", "token", "proposal", "proposals", "summaries",
+    "schedules", "scheduled", "emitting", "predicted", "prediction", "predictions", "simulated", "simulator",
+    "execution", "executions", "verifications", "recommend", "recommended", "balanced", "sustainable", "urgent",
+    "months", "hours", "weekend", "account", "accounts", "evidences", "policys", "regional", "region's",
+    "wallet", "wallets", "tokenise", "tokenize", "supply", "deployed", "contract", "contracts")
+VOCABULARY += tuple(str(s) for s in RecStatus)  # the recommendation statuses, from their one definition
+_VOCAB = set(VOCABULARY)
+
+_SMALL = {"zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "couple": 2, "pair": 2, "three": 3,
+          "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+          "twelve": 12, "dozen": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+          "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
+NUMBER_WORD = r"(?:" + "|".join(sorted(_SMALL, key=len, reverse=True)) + r")"
+NUMBER = r"(?:\d+(?:[.,]\d+)?\s*[km]\b|\d+(?:\.\d+)?|" + NUMBER_WORD + r")"
+"""A number as people write it in a request (digits, with k/M, or one word)."""
+
+
+def number_value(token: str) -> float | None:
+    """The value of a ``NUMBER`` match ("1.5k" -> 1500, "two" -> 2, "dozen" -> 12)."""
+    t = token.strip().lower().replace(",", ".")
+    if t in _SMALL:
+        return float(_SMALL[t])
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([km]?)", t)
+    if not m:
+        return None
+    return float(m.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2)]
+
+
+def _damerau1(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one edit apart (insert, delete, substitute, transpose)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _edit_kind(a: str, b: str) -> str | None:
+    """How ``a`` is one edit from ``b``: swap, drop (a letter missing), extra, sub; None if not."""
+    if not _damerau1(a, b):
+        return None
+    if len(a) < len(b):
+        return "drop"
+    if len(a) > len(b):
+        return "extra"
+    return "swap" if sorted(a) == sorted(b) else "sub"
+
+
+_MIN_LENGTH = {"swap": 4, "drop": 5, "extra": 6, "sub": 7}
+"""Shortest word each kind of typo is repaired in: short words differ from commands by one letter
+too often ("plant" is not "plans", "mine" is not "mint")."""
+
+
+def repair(word: str) -> str:
+    """``word`` or the vocabulary word one typo away ("forcast" -> "forecast", "mnit" -> "mint")."""
+    if word in _VOCAB or len(word) < 4 or not word.isalpha():
+        return word
+    for v in VOCABULARY:
+        kind = _edit_kind(word, v)
+        if kind and word[0] == v[0] and len(word) >= _MIN_LENGTH[kind]:
+            return v
+    return word
+
+
+def normalise(text: str) -> str:
+    """Lower case, plain quotes and dashes, single spaces, typos repaired word by word."""
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", " - ")
+    t = re.sub(r"\s+", " ", t).strip()
+    return re.sub(r"[a-z]+", lambda m: repair(m.group(0)), t)
