@@ -18,7 +18,7 @@ WRITE_TOOLS = ("simulate", "plan", "execute", "verify", "mint")
 
 _WRITE_WORDS = {
     "simulate": r"simulat|synthetic|generate|new fleet|fake",
-    "plan": r"plan|schedul|optimi[sz]|reschedul|shift",
+    "plan": r"(?:re-?)?plan|schedul|optimi[sz]|reschedul|shift",
     "execute": r"execut|apply|implement|roll(?:ing)? out|carry out|go ahead|run (?:the|it|them)",
     "verify": r"verif|check (?:the )?savings",
     "mint": r"mint|tokeni[sz]|issue tokens",
@@ -34,24 +34,32 @@ _HYPOTHETICAL = re.compile(
     r"|explain|tell me about|do we need to|(?:if|whether) (?:we|i|you) should|not sure (?:if|whether|about)"
     r"|wondering (?:if|whether)|thinking about|considering|do (?:i|we) (?:need|have) to|can it be|before (?:i|we) can"
     r"|suppose|supposing|imagine|say we)\b|\bif (?:i|we)\b[^.!]*\?", re.I)
-_SUBORDINATE = re.compile(r"^\s*(?:before|until|unless|in case)\b|\b(?:before|until|unless) (?:anyone|someone|somebody"
-                          r"|we|i|they|you|it|he|she)\b", re.I)
-"""A clause that sets a condition or an order of events ("before anyone approves minting")."""
+_SUBORDINATE = re.compile(
+    r"\b(?:before|until|unless|in case)\b.*?(?=$|[,;:\u2014\u2013]|\s-\s|\b(?:can|could|would) you\b|\bplease\b"
+    r"|\b(?:i|we) need\b)", re.I)
+"""The part of a clause that sets a condition or an order of events ("before anyone approves minting")."""
+_POLITE = re.compile(r"\b(?:i|we) would (?:like|love|appreciate)|\b(?:i|we)'d (?:like|love|appreciate)"
+                     r"|\bwould you\b|\bwould be (?:great|good|nice|helpful)\b", re.I)
+"""Politeness that uses "would" without asking a hypothetical ("I would like you to plan ...")."""
+
+
+def _hypothetical(text: str) -> bool:
+    return bool(_HYPOTHETICAL.search(_POLITE.sub(" ", text)))
 _UNDO = re.compile(r"\b(?:undo|revert|roll ?back|reverse|delete|remove|unmint|un-mint|erase|wipe)\b", re.I)
 _CLAUSES = re.compile(r"[.;!?,]|\b(?:but|just|then|only|instead)\b", re.I)
 
 
 def forbidden_writes(text: str) -> set[str]:
     """The write tools ``text`` must not run (empty: any the request asks for may run)."""
-    if _HYPOTHETICAL.search(text) or _UNDO.search(text):
+    if _hypothetical(text) or _UNDO.search(text):
         return set(WRITE_TOOLS)
     out: set[str] = set()
     for clause in _CLAUSES.split(text):
         if not clause:
             continue
-        if _SUBORDINATE.search(clause):  # "before anyone approves minting": not a request to mint
-            out |= {tool for tool, words in _WRITE_WORDS.items() if re.search(rf"\b(?:{words})", clause, re.I)}
-            continue
+        for span in _SUBORDINATE.finditer(clause):  # "before anyone approves minting": not a request to mint
+            out |= {tool for tool, words in _WRITE_WORDS.items() if re.search(rf"\b(?:{words})", span.group(0), re.I)}
+        clause = _SUBORDINATE.sub(" ", clause)
         if not _NEGATION.search(_NOT_A_NEGATION.sub(" ", clause)):
             continue
         named = {tool for tool, words in _WRITE_WORDS.items() if re.search(rf"\b(?:{words})", clause, re.I)}
@@ -74,7 +82,7 @@ def named_writes(text: str) -> set[str]:
 
 def is_hypothetical(text: str) -> bool:
     """Whether ``text`` asks about an action (or to undo one) rather than asking for it."""
-    return bool(_HYPOTHETICAL.search(text) or _UNDO.search(text))
+    return bool(_hypothetical(text) or _UNDO.search(text))
 
 
 def without_hypothetical(text: str) -> str:
@@ -97,7 +105,7 @@ def declined(text: str, dropped: list[str]) -> str:
     if _UNDO.search(text):
         return ("Nothing was run: no tool can undo an execution, a verification or a mint (the ledger and "
                 "the chain are append-only; reconcile and the audit log show what happened).")
-    if _HYPOTHETICAL.search(text):
+    if _hypothetical(text):
         tools = [d for d in dropped if d in WRITE_TOOLS]
         if not tools:
             return ("Nothing was run: that asks what a change would do, and I only report what the tools "

@@ -138,7 +138,10 @@ def carbon_price(text: str) -> float | None:
 def jobs_per_day(text: str) -> float | None:
     """A simulated arrival rate ("5000 jobs per day", "1.5k jobs/day", "250 jobs a day")."""
     text = re.sub(r"\bseed\s*(?:=|:|of|number)?\s*\d+\b", " ", text)
-    m = re.search(r"\bjobs?\s*(?:per|a|an|each|every|/)\s*day\s*(?:=|:|of)?\s*(?P<n>\d[\d.,]*\s*k?)\b", text)
+    m = re.search(r"\bjobs?\s*(?:per|a|an|each|every|/)\s*day\s*(?:=|:|of)?\s*(?P<n>\d[\d.,]*\s*k?)\b"
+                  r"|\bjobs?\s+(?P<m>\d[\d.,]*\s*k?)\s*(?:/|per|a|each)\s*day\b", text)
+    if m and m.group("m"):
+        return number_value(m.group("m"))
     if not m:
         m = re.search(rf"(?P<n>{NUMBER})\s*jobs?\s*(?:per|a|an|each|every|/)\s*day", text)
     return number_value(m.group("n")) if m else None
@@ -146,7 +149,9 @@ def jobs_per_day(text: str) -> float | None:
 
 def seed(text: str) -> int | None:
     """A random seed ("seed 7", "seed=42", "with seed 11")."""
-    m = re.search(r"\bseed\s*(?:=|:|of|number)?\s*(\d+)\b", text)
+    m = re.search(r"\bseed\s*(?:=|:|of|number)?\s*(\d+)\b|\bre-?seed\b.{0,30}?\b(?:with|to|=|at)\s*(\d+)\b", text)
+    if m and m.group(2):
+        return int(m.group(2))
     return int(m.group(1)) if m else None
 
 
@@ -155,9 +160,10 @@ def limit(text: str) -> int | None:
     if re.search(r"\b(?:single|one) (?:top |best |biggest |largest )?(?:recommendation|rec|suggestion)\b"
                  r"|\bthe (?:top|best|biggest|largest) (?:recommendation|rec|suggestion)\b", text):
         return 1
-    m = re.search(rf"\b(?:top|first|best|largest|biggest|up to|just|only|at most|max(?:imum)?|limit(?: to)?)\s+"
-                  rf"({NUMBER})\b(?!\s*(?:days?|hours?|weeks?|h|d))|\b({NUMBER})\s+(?:\w+\s+)?"
-                  rf"(?:recommendations|recs|suggestions|proposals|changes|of them)\b", text)
+    m = re.search(rf"\b(?:top|first|best|largest|biggest|up to|just|only|at most|max(?:imum)?|limit(?: to)?"
+                  rf"|no more than|not more than|limit\s*[=:])\s*({NUMBER})\b(?!\s*(?:days?|hours?|weeks?|h|d))"
+                  rf"|\b({NUMBER})\s+"
+                  rf"(?:[\w-]+\s+){{0,2}}(?:recommendations|recs|suggestions|proposals|changes|of them)\b", text)
     if not m:
         return None
     value = number_value(m.group(1) or m.group(2))
@@ -225,8 +231,8 @@ def forecast_model(text: str) -> str | None:
 def group_by(text: str) -> str | None:
     """How an emissions breakdown is grouped (team, region, day, hour)."""
     m = re.search(r"\b(?:by|per|for each|each|across|split by|broken down by|grouped by)[\s-]+(team|region|day|hour|"
-                  r"teams|regions|days|hours|hr|hrs|zone|zones|cloud region|date)\b|\b(team|region|day|hour)\s+split\b",
-                  text)
+                  r"teams|regions|days|hours|hr|hrs|zone|zones|cloud region|date)\b"
+                  r"|\b(team|region|day|hour)(?:\s+split\b|[- ]wise\b|[- ]by[- ](?:team|region|day|hour)\b)", text)
     if m:
         word = (m.group(1) or m.group(2)).rstrip("s")
         return {"zone": "region", "cloud region": "region", "date": "day", "hr": "hour"}.get(word, word)
@@ -238,4 +244,16 @@ def group_by(text: str) -> str | None:
         return "region"
     if re.search(r"\bwhich teams?\b|\bteams?\s+(?:emit|produce|pollute)|\bmost\b.*\bteams?\b|\bleaderboard\b", text):
         return "team"
+    return None
+
+
+def account_profile(text: str) -> str | None:
+    """The power profile an accounting request names ("with GCP's methodology", "azure profile")."""
+    m = re.search(r"\b(aws|gcp|azure|seed)(?:'s)?\b.{0,25}\b(?:profile|power model|methodology|method|coefficients|"
+                  r"numbers|factors)\b|\b(?:profile|power model|methodology|method)\b.{0,15}"
+                  r"\b(aws|gcp|azure|seed|auto)\b", text)
+    if m:
+        return m.group(1) or m.group(2)
+    if re.search(r"\b(?:profile|power model)\b.{0,30}\bautomatic|\bautomatic\w*\b.{0,30}\bprofile\b", text):
+        return "auto"
     return None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 DEFINE = re.compile(
-    r"^(?:so,?\s+|and\s+|ok,?\s+)?(?:"
+    r"^(?:so,?\s+|and\s+|ok,?\s+)?(?:(?:can|could) you (?:please )?|please )?(?:"
+    r"(?:explain|tell me)\s+what\b.{1,40}\b(?:means?|is)\b|"
     r"(?:what(?:'s| is| are)|whats)\s+(?:an?)\s+[\w\s%/.-]{1,40}\??$"
     r"|what does\b.{1,60}\b(?:mean|measure|stand for|represent)\b"
     r"|how (?:does|do|is|are|can)\b.{1,60}\b(?:work|calculated|computed|measured|derived|estimated|decided|"

@@ -31,7 +31,8 @@ def _any(*alternatives: str) -> str:
 STRONG: dict[str, str] = {
     "simulate": _any(
         r"\bsimulat(?!or)\w*",
-        r"\brun (?:the |a )?simulator\b",
+        r"\b(?:run|start|re-?run|restart) (?:the |a )?simulator\b",
+        r"\bre-?seed\b",
         r"\bsynthetic\b",
         r"\bsim\b",
         r"\bfake (?:cloud|fleet|data)\b",
@@ -88,6 +89,7 @@ STRONG: dict[str, str] = {
         r"\bbetter (?:slots|placements|times|regions|schedule)\b",
     ),
     "recommendations": _any(
+        r"\b(?:whatever|what) the (?:planner|plan) (?:came up with|suggested|proposed|produced|found)\b",
         r"\brecommend\w*",
         r"\brecs?\b",
         r"\bsuggestions?\b",
@@ -119,6 +121,8 @@ STRONG: dict[str, str] = {
     "execute": _any(
         r"\bexecut(?:e|ing)\b",
         r"\bexec\b",
+        r"\bship (?:plan|the plan|the changes)\b",
+        r"\brun (?:plan )?[0-9a-f]{16}\b",
         r"\b(?:apply|applying|implement|implementing)\b(?! to\b)(?=\s*(?:$|[.!,]|the\b|this\b|that\b|these\b"
         r"|those\b|it\b|them\b|all\b|plan\b|recommendations|recs\b|changes\b|[0-9a-f]{16}|now\b|please\b"
         r"|pls\b|everything\b|our\b|my\b|latest\b))",
@@ -141,6 +145,9 @@ STRONG: dict[str, str] = {
         r"\bapprove\b.{0,20}\b(?:plan|recommendations|recs|changes|schedule)\b",
     ),
     "verify": _any(
+        r"\b(?:do|run|perform|start|kick off) (?:the |a )?verifications?\b",
+        r"\bdeliver(?:ed)? (?:the )?savings\b",
+        r"\bsavings\b.{0,20}\b(?:delivered|materiali[sz]ed|achieved)\b",
         r"\bverif(?:y|ying)\b",
         r"\brun (?:a |the )?verifications?\b",
         r"\bvalidat(?:e|ing)\b",
@@ -170,6 +177,10 @@ STRONG: dict[str, str] = {
         r"\bverification\s+[0-9a-f]{16}\b",
     ),
     "balances": _any(
+        r"\bwhat we hold\b",
+        r"\bwhat(?:'s| has) been minted\b",
+        r"\btokens? bal\b",
+        r"\baddrs\b",
         r"\bbalances?\b",
         r"\bwallets?\b",
         r"\bhow many tokens\b",

@@ -101,4 +101,4 @@ def find_places(text: str) -> PlaceMentions:
 def _grid_context(text: str, start: int, end: int) -> bool:
     """Two-letter grid codes (DE, FR, SE, GB) count only near grid words, not as ordinary words."""
     window = text[max(0, start - 25):end + 25]
-    return bool(re.search(r"\b(?:grid|zone|forecast|intensity|region|emissions?|in|for)\b", window))
+    return bool(re.search(r"\b(?:grid|zone|forecast|fcst|ci|intensity|carbon|co2|region|emissions?|in|for)\b", window))

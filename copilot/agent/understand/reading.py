@@ -94,9 +94,31 @@ def _known(regions: list[str]) -> str:
 
 # --------------------------------------------------------------------------------------------- cues
 
+_PRICE = re.compile(r"(?:\$|usd\s*)?\d[\d.,]*\s*(?:\$|usd|dollars?)?\s*(?:/|per|a|an)\s*(?:metric\s+)?"
+                    r"(?:tonnes?|tons?|t|kg)"
+                    r"(?:\s*(?:of\s+)?co2e?)?\b")
+_BACKGROUND = re.compile(r"^(?:after|once|since|as|because|given|now that|following|having)\b[^,;.\u2014]*[,;.\u2014]")
+"""A leading clause that gives context ("after reviewing the evidence with compliance, ...")."""
+
+
+def _cues_in(t: str) -> bool:
+    return any(re.search(p, t) for p in STRONG.values())
+
+
+def _focus(t: str) -> str:
+    """``t`` with what asks for no tool blanked out (same length): prices ("$80 per t co2" is an
+    argument, not emissions) and a leading context clause ("after reviewing the evidence, mint X")."""
+    t = _PRICE.sub(lambda m: " " * len(m.group(0)), t)
+    background = _BACKGROUND.match(t)
+    if background and _cues_in(t[background.end():]):
+        t = " " * background.end() + t[background.end():]
+    return t
+
+
 def _cues(t: str) -> list[tuple[int, str]]:
     """(position, tool) of every tool a normalised request asks for, weak cues only where no strong
     cue of another tool is within the same clause."""
+    t = _focus(t)
     plan_free = REFERENCED_PLAN.sub(lambda m: " " * len(m.group(0)), t)
     run_free = REFERENCED_RUN.sub(lambda m: " " * len(m.group(0)), t)
     found: dict[str, int] = {}
@@ -125,6 +147,7 @@ def _resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
     """Drop cues that a more specific tool in the same request explains ("apply the recommendations"
     is one execute; "the evidence ... before anyone approves minting" is one evidence). A cue
     separated from the explaining one by a full stop, "then" or "plus" is a request of its own."""
+    t = _focus(t)
     pos = {tool: p for p, tool in cues}
     tools = set(pos)
     stripped = REFERENCED_PLAN.sub(" ", t)
@@ -132,14 +155,17 @@ def _resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
     explicit_emissions = re.search(r"\bemissions?\b|\bemit|\bfootprint\b|\btotals?\b|\baccount", t)
     explicit_forecast = re.search(r"\bforecast|\bpredict|\bday[- ]ahead\b|\boutlook\b|\bfcst\b", t)
     literal_plan = re.search(r"\b(?:re-?)?plan(?:s|ning)?\b|\bplanner\b|\boptimi[sz]", stripped)
+    in_policy = bool(re.search(r"\b(?:in|of|from|under|per|by) (?:the |our |my )?(?:active |current )?(?:governance )?"
+                               r"polic", t))
     listing = re.search(r"\b(?:show|list|see|display|which|what|view|give me|pull up)\b", t)
     rules: list[tuple[str, set[str], bool]] = [
         ("evidence", {"verify"}, has_id or "verify" not in tools),
+        ("emissions", {"summary"},
+         bool(re.search(r"\bregions?\b", t)) and not re.search(r"\bsummar|\breport|\brecap", t)),
         ("summary", {"emissions", "forecast", "recommendations"}, True),
         ("forecast", {"emissions"}, not re.search(r"\bemissions?\b|\bemit", t)),
-        ("policy", {"plan", "forecast", "emissions", "balances"},
-         bool(re.search(r"\b(?:in|of|from|under|per) (?:the |our |my )?(?:active |current )?(?:governance )?polic", t))
-         or not literal_plan),
+        ("policy", {"plan"}, in_policy or not literal_plan),
+        ("policy", {"forecast", "emissions", "balances"}, in_policy),
         ("recommendations", {"verify"}, bool(re.search(r"\bverified (?:recs|recommendations)\b", t))
          and not re.search(r"\bverif(?:y|ying)\b", t)),
         ("recommendations", {"plan"}, not re.search(r"\b(?:re-?)?plan(?:s|ning)?\b(?! [0-9a-f])", stripped)),
@@ -249,9 +275,8 @@ def _emissions_args(seg: str, world: World) -> tuple[str, dict[str, Any]]:
     if group:
         args["group_by"] = group
     if not args:
-        profile = re.search(r"\b(aws|gcp|azure|seed)\b.{0,20}\b(?:profile|power model|power profile)\b"
-                            r"|\b(?:profile|power model)\s*(?:=|:|of)?\s*(aws|gcp|azure|seed|auto)\b", seg)
-        return "account", ({"profile": profile.group(1) or profile.group(2)} if profile else {})
+        profile = ent.account_profile(seg)
+        return "account", ({"profile": profile} if profile else {})
     args.setdefault("group_by", "region" if teams else "team")
     return "emissions", args
 
@@ -359,7 +384,8 @@ def _id_for(seg: str, whole: str, what: str) -> str:
 
 def _calls_for(tool: str, seg: str, whole: str, world: World, carried: dict[str, Any]) -> list[Call]:
     if tool == "emissions":
-        name, args = _emissions_args(seg, world)
+        asked = normalise(without_negated(seg)) if re.search(r"\b(?:don'?t|do not|no need|not)\b", seg) else seg
+        name, args = _emissions_args(asked or seg, world)
         return [Call(name, args)]
     if tool == "forecast":
         return [Call("forecast", a) for a in _forecast_args(seg, world, whole)]
@@ -485,6 +511,10 @@ def _read(t: str, text: str, world: World, previous: Reading | None, forbidden: 
             return Reading(reply=declined(text, ["anything"]), kind="declined")
         return Reading(kind="help")
     named = sorted({tool for _, tool in cues} & forbidden)
+    if previous is None and re.fullmatch(r"(?:please\s+|ok\s+|now\s+)*(?:verify|execute|exec|apply|run|mint)\s+"
+                                         r"(?:it|that|this|them|those)\W*", t):
+        return _clarify("Which one? Nothing earlier in this conversation says what 'it' is: name the plan or "
+                        "verification id, or say 'the latest plan'.")
     try:
         calls: list[Call] = []
         carried: dict[str, Any] = {}

@@ -175,15 +175,42 @@ def _weekday_before(today: date, weekday: int, *, strictly: bool) -> date:
     return today - timedelta(days=back)
 
 
+def _relative_day(t: str, today: date) -> date | None:
+    """today, yesterday, the day before yesterday."""
+    if re.search(r"\bday before yesterday\b", t):
+        return today - timedelta(days=2)
+    if re.search(r"\btoday\b|\bso far today\b", t):
+        return today
+    if re.search(r"\byesterday\b", t):
+        return today - timedelta(days=1)
+    return None
+
+
+def _point(phrase: str, today: date) -> date | None:
+    """The one day a short phrase names (a range's end: "yesterday", "the 5th", "monday", "3 jan")."""
+    rel = _relative_day(phrase, today)
+    if rel:
+        return rel
+    m = re.match(rf"\s*(?:last\s+)?({WEEKDAY})\b", phrase)
+    if m:
+        return _weekday_before(today, _WEEKDAYS[m.group(1)], strictly=False)
+    dates = _dates(phrase, today)
+    return dates[0][1] if dates and dates[0][0] < 4 else None
+
+
 def day_range(text: str, now: datetime) -> DayRange | None:
     """The days a request is about, or None when it names no time."""
     today = now.date()
     t = text.lower()
-    if re.search(r"\btoday\b|\bso far today\b", t):
-        return DayRange(today, today)
-    if re.search(r"\byesterday\b", t):
-        y = today - timedelta(days=1)
-        return DayRange(y, y)
+    m = re.search(r"\b(?:from|between|since|starting)\s+(.+?)\s+(?:to|until|till|up to|up until|through|thru|and|-)"
+                  r"\s+(?:and including\s+|incl(?:uding|\.)?\s+)?(.+)", t)
+    if m:
+        range_start, range_end = _point(m.group(1), today), _point(m.group(2), today)
+        if range_start and range_end and range_start <= range_end:
+            return DayRange(range_start, range_end)
+    single = _relative_day(t, today)
+    if single:
+        return DayRange(single, single)
     m = re.search(rf"\b(?:last|past|previous)\s+({NUMBER})\s*(hours?|hrs?|h)\b", t)
     if m:
         n_h = number_value(m.group(1)) or 0
@@ -213,6 +240,15 @@ def day_range(text: str, now: datetime) -> DayRange | None:
     if m:
         d = _weekday_before(today, _WEEKDAYS[m.group(1)], strictly=True)
         return DayRange(d, d)
+    weeks = re.findall(r"(?<![\w-])(?:w|wk\s*|week\s+)(\d{1,2})\b", t)
+    if len(weeks) >= 2 and all(1 <= int(w) <= 53 for w in weeks):  # "wk1+wk2"
+        year = today.isocalendar()[0]
+        try:
+            mondays = sorted(date.fromisocalendar(year, int(w), 1) for w in weeks)
+        except ValueError:
+            mondays = []
+        if mondays:
+            return DayRange(mondays[0], min(mondays[-1] + timedelta(days=6), today))
     week = _explicit_week(t, today)
     if week is not None:
         return DayRange(week, min(week + timedelta(days=6), today) if week <= today < week + timedelta(days=7)
@@ -249,10 +285,11 @@ def _explicit_week(text: str, today: date) -> date | None:
             return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
         except ValueError:
             return None
-    m = re.search(r"(?<![\w-])(?:w|week\s+|wk\s*)(\d{1,2})\b(?!\s*(?:days?|weeks?|hours?))", text)
+    m = re.search(r"(?<![\w-])(?:w|week\s+|wk\s*)(\d{1,2})\b(?!\s*(?:days?|weeks?|hours?))(?:,?\s+(\d{4})\b)?", text)
     if m and 1 <= int(m.group(1)) <= 53:
         try:
-            return date.fromisocalendar(today.isocalendar()[0], int(m.group(1)), 1)
+            year = int(m.group(2)) if m.group(2) else today.isocalendar()[0]
+            return date.fromisocalendar(year, int(m.group(1)), 1)
         except ValueError:
             return None
     m = re.search(r"\bweek\s+(?:of|starting|beginning|from|commencing|including|that had|with)\b(.*)", text)
@@ -286,7 +323,7 @@ def horizon_hours(text: str) -> int | None:
     rates ("250 jobs a day") are not horizons."""
     t = re.sub(rf"{NUMBER}\s*jobs?\s*(?:per|a|an|each|every|/)\s*day", " ", text.lower())
     t = re.sub(r"persistence-?\d+h?|\d+h persistence", " ", t)
-    if re.search(r"\b(?:tomorrow|next day|day[- ]ahead|over the next day)\b", t) and not DURATION.search(
+    if re.search(r"\b(?:today|tonight|tomorrow|next day|day[- ]ahead|over the next day)\b", t) and not DURATION.search(
             re.sub(r"\b(?:tomorrow|next day|day[- ]ahead)\b", " ", t)):
         return 24
     for m in DURATION.finditer(t):
