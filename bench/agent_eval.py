@@ -83,7 +83,7 @@ def evaluate_offline() -> dict[str, Any]:
     t = time.perf_counter()
     for question, expected in CASES:
         steps = route(question)
-        got = None if steps is None else [name for name, _ in steps]
+        got = [name for name, _ in steps] if steps else None  # no tool: help, a reply or a question back
         exact += got == expected
         first += (got or [None])[0] == (expected or [None])[0]
         if got != expected:

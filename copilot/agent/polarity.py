@@ -100,6 +100,22 @@ def without_negated(text: str) -> str:
     return " ".join(kept)
 
 
+WHAT_IT_DOES = {
+    "simulate": "Simulate stores a new synthetic fleet (jobs, grid, prices, telemetry) in the ledger; nothing "
+                "already stored changes.",
+    "plan": "Plan stores new recommendations under the active policy; nothing runs until they are executed.",
+    "execute": "Execute approves and applies a plan's proposed recommendations in the simulator; each job is "
+               "executed once, and an execution cannot be undone.",
+    "verify": "Verify recomputes each executed recommendation's saving on realised data against the schedule as "
+              "submitted; it can be run again later and stores each saving once.",
+    "mint": "Mint issues the verified lower bound of one verification as tokens after the required approvals; "
+            "a mint cannot be reversed, only retired.",
+}
+"""What each write does, for answers to questions about it (no figures)."""
+_EXAMPLE = {"simulate": "simulate 30 days", "plan": "plan the next 3 days", "execute": "execute the latest plan",
+            "verify": "verify the latest plan", "mint": "mint verification <id>"}
+
+
 def declined(text: str, dropped: list[str]) -> str:
     """What the copilot says when it ran no write tool because of the request's polarity."""
     if _UNDO.search(text):
@@ -110,7 +126,8 @@ def declined(text: str, dropped: list[str]) -> str:
         if not tools:
             return ("Nothing was run: that asks what a change would do, and I only report what the tools "
                     "computed. Ask me to plan (with the setting you want) when you want the figures.")
-        return (f"Nothing was run: you asked about {', '.join(tools)} without asking me to do it. Ask "
-                f"plainly (e.g. \"{tools[0]} the plan\") when you want it done; writes that apply or mint "
+        what = " ".join(WHAT_IT_DOES[t] for t in tools)
+        return (f"Nothing was run: you asked about {', '.join(tools)} without asking me to do it. {what} Ask "
+                f"plainly (e.g. \"{_EXAMPLE[tools[0]]}\") when you want it done; writes that apply or mint "
                 f"also wait for an authorised person's approval.")
     return f"As asked, I did not run {', '.join(dropped)}."

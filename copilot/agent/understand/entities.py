@@ -22,7 +22,8 @@ _NOT_A_TEAM_NAME = (r"(?:report|reports|summary|summaries|emissions?|members?|na
                     r"emit|in|on|at|for|of|to|and|or|which|whose|each|entire|whole|single|best|worst|top|"
                     r"greenest|biggest|largest|every|my|our|your|their|a|an|the|this|that|what|new|own|same|scorecard|update|"
                     r"updates|digest|recap|overview|numbers|stats|performance|ranking|rankings|results|whole|"
-                    r"entire|data-science|weekly|monthly|per-team|cross)")
+                    r"entire|data-science|weekly|monthly|per-team|cross|please|pls|thanks|thx|now|only|too|also|again|instead|"
+                    r"then|today|yesterday|last|this|next|first|wise|level|wide|members|spend|size|total|totals)")
 _NOUNS_AFTER = (r"data|centres?|centers?|lakes?|pipelines?|sets?|science|warehouse|base|points?|"
                 r"quality|purposes?|projects?|papers?|traffic|servers?|services?|apps?|pages?|sites?|requests?|"
                 r"clusters?|tiers?|layers?|engineering|infra|ops|teams?|folks|people|group|squad|org|nodes?|"
@@ -240,9 +241,11 @@ def group_by(text: str) -> str | None:
         return "hour"
     if re.search(r"\bdaily\b|\bday by day\b|\bday-by-day\b|\beach day\b", text):
         return "day"
-    if re.search(r"\bwhich regions?\b|\bregions?\s+(?:emit|produce|pollute)|\bmost\b.*\bregions?\b|\bregional\b", text):
+    if re.search(r"\bwhich regions?\b|\bregions?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b|\bmost\b.*\bregions?\b"
+                 r"|\bregional\b", text):
         return "region"
-    if re.search(r"\bwhich teams?\b|\bteams?\s+(?:emit|produce|pollute)|\bmost\b.*\bteams?\b|\bleaderboard\b", text):
+    if re.search(r"\bwhich teams?\b|\bteams?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b|\bmost\b.*\bteams\b"
+                 r"|\bleaderboard\b", text):
         return "team"
     return None
 

@@ -97,6 +97,9 @@ def _known(regions: list[str]) -> str:
 _PRICE = re.compile(r"(?:\$|usd\s*)?\d[\d.,]*\s*(?:\$|usd|dollars?)?\s*(?:/|per|a|an)\s*(?:metric\s+)?"
                     r"(?:tonnes?|tons?|t|kg)"
                     r"(?:\s*(?:of\s+)?co2e?)?\b")
+_GOAL = re.compile(r"\b(?:cut|reduce|lower|decrease|minimi[sz]e|shrink|curb|bring down)\s+(?:our |the |fleet )?"
+                   r"(?:emissions|carbon|co2e?|footprint)\b")
+"""A goal ("... to cut emissions"), not a request for emission figures."""
 _BACKGROUND = re.compile(r"^(?:after|once|since|as|because|given|now that|following|having)\b[^,;.\u2014]*[,;.\u2014]")
 """A leading clause that gives context ("after reviewing the evidence with compliance, ...")."""
 
@@ -109,6 +112,7 @@ def _focus(t: str) -> str:
     """``t`` with what asks for no tool blanked out (same length): prices ("$80 per t co2" is an
     argument, not emissions) and a leading context clause ("after reviewing the evidence, mint X")."""
     t = _PRICE.sub(lambda m: " " * len(m.group(0)), t)
+    t = _GOAL.sub(lambda m: " " * len(m.group(0)), t)
     background = _BACKGROUND.match(t)
     if background and _cues_in(t[background.end():]):
         t = " " * background.end() + t[background.end():]
