@@ -28,7 +28,7 @@ _NOUNS_AFTER = (r"data|centres?|centers?|lakes?|pipelines?|sets?|science|warehou
                 r"quality|purposes?|projects?|papers?|traffic|servers?|services?|apps?|pages?|sites?|requests?|"
                 r"clusters?|tiers?|layers?|engineering|infra|ops|teams?|folks|people|group|squad|org|nodes?|"
                 r"gpus?|cpus?|instances?|usage|intensity|to|with|about|is|are|was|were|grid|mix")
-_WORDS_BEFORE = ("(?:the|some|more|enough|any|with|without|no|synthetic|realised|realized|actual|test|telemetry|"
+_WORDS_BEFORE = ("(?:the|some|more|enough|any|without|no|synthetic|realised|realized|actual|test|telemetry|"
                  "grid|real|metered|historical|latest|new|fake|mock|dummy|raw|our|my|your|this|that|training|input|"
                  "big|open|public|private|customer|user|personal|sensitive|all|good|bad|more|less|"
                  "outdated|old|fresh|past|current|clean|enough|carbon|energy|power|price|intensity|weather|usage)")
@@ -241,8 +241,8 @@ def group_by(text: str) -> str | None:
         return "hour"
     if re.search(r"\bdaily\b|\bday by day\b|\bday-by-day\b|\beach day\b", text):
         return "day"
-    if re.search(r"\bwhich regions?\b|\bregions?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b|\bmost\b.*\bregions?\b"
-                 r"|\bregional\b", text):
+    if re.search(r"\bwhich regions?\b|\bregions?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b"
+                 r"|\bmost\b.*\bregions?\b|\bregional\b", text):
         return "region"
     if re.search(r"\bwhich teams?\b|\bteams?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b|\bmost\b.*\bteams\b"
                  r"|\bleaderboard\b", text):

@@ -68,6 +68,7 @@ STRONG: dict[str, str] = {
         r"\bhow (?:clean|dirty|green) will\b",
     ),
     "plan": _any(
+        r"\b(?:greener|cleaner|better|optimi[sz]ed|carbon-aware|lower-carbon) schedule\b",
         r"\b(?:re-?)?plan(?:s|ning)?\b",
         r"\bplanner\b",
         r"\boptimi[sz]\w*",
@@ -89,6 +90,10 @@ STRONG: dict[str, str] = {
         r"\bbetter (?:slots|placements|times|regions|schedule)\b",
     ),
     "recommendations": _any(
+        r"\b(?:pending|open|outstanding)\b.{0,20}\b(?:in|from|of) (?:the |this |latest )?plan\b",
+        r"\bwhat'?s (?:pending|open|outstanding)\b",
+        r"\bwhat did (?:the|this|that|latest|our) (?:plan|planner) "
+        r"(?:decide|do|say|suggest|propose|choose|pick|change)\b",
         r"\b(?:whatever|what) the (?:planner|plan) (?:came up with|suggested|proposed|produced|found)\b",
         r"\brecommend\w*",
         r"\brecs?\b",
@@ -231,6 +236,10 @@ STRONG: dict[str, str] = {
         r"|blackout|deferral limit|residency|approval rule|two-person rule)\b",
     ),
     "summary": _any(
+        r"\bhow (?:did|is|are|was|were|'s)\b.{0,30}\b(?:do|doing|perform\w*|fare|fared|go|going)\b.{0,20}"
+        r"\b(?:w\d{1,2}|week)",
+        r"\bwhat happened\b.{0,30}\b(?:this|last) week\b",
+        r"\bwhat happened (?:with|to|for)\b",
         r"\bsummar(?:y|ies|ise|ize)\b",
         r"\bdigest\b",
         r"\brecap\b",
@@ -255,6 +264,9 @@ STRONG: dict[str, str] = {
         r"\bweek[- ](?:over|on)[- ]week\b",
     ),
     "mint": _any(
+        r"\b(?:get|earn|receive|claim) (?:the |our )?(?:\w+ )?tokens?\b",
+        r"\bconvert\b.{0,40}\binto (?:tokens?|kgco2esave|kwhsave)\b",
+        r"\binto (?:kgco2esave|kwhsave)\b",
         r"\bmint\b",
         r"\bissue (?:the )?(?:kgco2esave|kwhsave)\b",
         r"\bminting\b",
@@ -266,6 +278,8 @@ STRONG: dict[str, str] = {
         r"\bcreate (?:the )?(?:\w+ )?tokens?\b",
     ),
     "emissions": _any(
+        r"\bwhole (?:fleet|estate)\b",
+        r"\bgrand total\b",
         r"\bemissions?\b",
         r"\bemit\w*",
         r"\bfootprint\b",
@@ -303,6 +317,8 @@ WEAK: dict[str, str] = {
         r"\brealized savings\b",
     ),
     "emissions": _any(
+        r"\bwhole (?:fleet|estate)\b",
+        r"\bgrand total\b",
         r"\bcarbon\b",
         r"\bkwh\b",
         r"\benergy\b",
@@ -310,6 +326,10 @@ WEAK: dict[str, str] = {
         r"\bpollut\w+",
     ),
     "summary": _any(
+        r"\bhow (?:did|is|are|was|were|'s)\b.{0,30}\b(?:do|doing|perform\w*|fare|fared|go|going)\b.{0,20}"
+        r"\b(?:w\d{1,2}|week)",
+        r"\bwhat happened\b.{0,30}\b(?:this|last) week\b",
+        r"\bwhat happened (?:with|to|for)\b",
         r"\breport\b",
         r"\bweekly\b",
         r"\bweek (?:of|starting|beginning|commencing)\b",
