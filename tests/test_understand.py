@@ -230,3 +230,24 @@ def test_the_offline_router_says_what_it_did_not_run() -> None:
     history += [first, ToolMessage('{"active": false, "note": "no active policy"}',
                                    tool_call_id=first.tool_calls[0]["id"])]
     assert "did not run plan" in str(_router_turn(router, history).content)
+
+
+def test_the_chat_reads_against_the_ledgers_teams_and_the_end_of_its_history(ledger: Any) -> None:
+    from copilot.services.fleet import chat_context, run_simulation
+    from tools.simulate import SimulationConfig
+
+    run_simulation(ledger, SimulationConfig(days=3, seed=7, jobs_per_day=200), telemetry=False)
+    jobs = ledger.load_jobs(ledger.latest_run()["run_id"])
+    last_start = max(jobs["start_utc"]).to_pydatetime()
+    now, teams = chat_context(ledger, machine_now=datetime(2027, 6, 1, tzinfo=UTC))
+    assert teams == tuple(sorted(set(jobs["team"])))
+    assert now == last_start  # the machine clock is past the history: "yesterday" means its end
+    early = datetime(2000, 1, 1, tzinfo=UTC)
+    assert chat_context(ledger, machine_now=early)[0] == early  # a clock inside the history is kept
+
+
+def test_an_empty_ledger_gives_the_machine_clock_and_no_teams(ledger: Any) -> None:
+    from copilot.services.fleet import chat_context
+
+    moment = datetime(2026, 5, 5, 5, tzinfo=UTC)
+    assert chat_context(ledger, machine_now=moment) == (moment, ())
