@@ -85,6 +85,11 @@ class PolicyReport(BaseModel):
         """True when every sentence was understood."""
         return not self.unrecognised
 
+    @property
+    def llm_clauses(self) -> list[Clause]:
+        """Clauses only the LLM read (the parser could not): a person must confirm them explicitly."""
+        return [c for c in self.clauses if c.via == "llm"]
+
 
 # -- input checks -------------------------------------------------------------------------------
 def check_policy_text(text: str, source: str = "policy text") -> str:
