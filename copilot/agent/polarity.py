@@ -43,8 +43,14 @@ _POLITE = re.compile(r"\b(?:i|we) would (?:like|love|appreciate)|\b(?:i|we)'d (?
 """Politeness that uses "would" without asking a hypothetical ("I would like you to plan ...")."""
 
 
+_READ_QUESTION = re.compile(r"\bwhat (?:does|do) (?:the |our |this )?(?:active |current |governance )*"
+                            r"(?:policy|policies"
+                            r"|rules?|constraints?|document)\b", re.I)
+"""Asking what a document says is a read ("what does our policy say about minting?")."""
+
+
 def _hypothetical(text: str) -> bool:
-    return bool(_HYPOTHETICAL.search(_POLITE.sub(" ", text)))
+    return bool(_HYPOTHETICAL.search(_READ_QUESTION.sub(" ", _POLITE.sub(" ", text))))
 _UNDO = re.compile(r"\b(?:undo|revert|roll ?back|reverse|delete|remove|unmint|un-mint|erase|wipe)\b", re.I)
 _CLAUSES = re.compile(r"[.;!?,]|\b(?:but|just|then|only|instead)\b", re.I)
 
@@ -59,14 +65,34 @@ def forbidden_writes(text: str) -> set[str]:
             continue
         for span in _SUBORDINATE.finditer(clause):  # "before anyone approves minting": not a request to mint
             out |= {tool for tool, words in _WRITE_WORDS.items() if re.search(rf"\b(?:{words})", span.group(0), re.I)}
-        clause = _SUBORDINATE.sub(" ", clause)
-        if not _NEGATION.search(_NOT_A_NEGATION.sub(" ", clause)):
+        clause = _NOT_A_NEGATION.sub(" ", _SUBORDINATE.sub(" ", clause))
+        if not _NEGATION.search(clause):
             continue
-        named = {tool for tool, words in _WRITE_WORDS.items() if re.search(rf"\b(?:{words})", clause, re.I)}
+        named = _negated_writes(clause)
         if named:
             out |= named
-        elif re.search(r"\b(?:anything|any changes?|a thing)\b", clause, re.I):
+        elif re.search(r"\b(?:anything|any changes?|a thing)\b", clause, re.I) and not any(
+                re.search(rf"\b(?:{words})", clause, re.I) for words in _WRITE_WORDS.values()):
             out |= set(WRITE_TOOLS)  # "don't change anything"
+    return out
+
+
+_NEGATED_PASSIVE = re.compile(r"\b(?:nothing|no \w+)\s+(?:should|must|may|can|will)\s+(?:be\s+)?$", re.I)
+
+
+def _negated_writes(clause: str) -> set[str]:
+    """Write tools a negation in ``clause`` governs: the negation comes at most four words before
+    the tool's word ("don't make a new plan", "no need to simulate"), or the word is followed by a
+    negated passive ("nothing should be executed"). "Plan with no carbon price" negates the price."""
+    out: set[str] = set()
+    for tool, words in _WRITE_WORDS.items():
+        for m in re.finditer(rf"\b(?:{words})\w*", clause, re.I):
+            before = clause[:m.start()]
+            negated_before = _NEGATION.search(" ".join(before.split()[-5:]))
+            negated_after = re.match(r"\s+(?:nothing|not|no)\b", clause[m.end():], re.I)
+            passive = _NEGATED_PASSIVE.search(before)
+            if negated_before or negated_after or passive:
+                out.add(tool)
     return out
 
 

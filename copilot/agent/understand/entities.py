@@ -64,6 +64,12 @@ def find_teams(text: str, known: tuple[str, ...]) -> TeamMentions:
                     hits.append((m.start(), team))
         else:
             hits.extend((m.start(), team) for m in re.finditer(bare, text))
+    if not hits:  # "reserch": one typo away from a team the ledger knows (names of five letters or more)
+        from copilot.agent.understand.words import one_typo_apart
+
+        for m in re.finditer(r"[a-z][a-z-]{4,}", text):
+            hits.extend((m.start(), team) for team in known
+                        if len(team) >= 5 and one_typo_apart(m.group(0), team.lower()))
     seen: set[str] = set()
     for _, team in sorted(hits):
         if team not in seen:
@@ -194,7 +200,7 @@ def rec_kind(text: str) -> str | None:
     """A recommendation kind (shift, rightsize, power_cap) a list request filters on."""
     if re.search(r"right[- ]?siz|downsiz|over-?sized|over-?provision", text):
         return "rightsize"
-    if re.search(r"power[- ]?cap|capping|\bcapped\b|power limit", text):
+    if re.search(r"power[- _]?cap|capping|\bcapped\b|power limit", text):
         return "power_cap"
     if re.search(r"\bshifts?\b|\bshifting\b|\btime[- ]shift|\bmoves\b|\brelocat|\bdeferr?al", text):
         return "shift"
@@ -203,7 +209,7 @@ def rec_kind(text: str) -> str | None:
 
 def solver(text: str) -> str | None:
     """Exact (MILP via HiGHS) or greedy planner, when named."""
-    if re.search(r"\b(?:exact|optimal|milp|mip|highs|integer program|optimum)\b", text):
+    if re.search(r"\b(?:exact|exct|optimal|milp|mip|highs|integer program|optimum)\b", text):
         return "exact"
     if re.search(r"\b(?:greedy|heuristic|fast solver|quick solver)\b", text):
         return "greedy"
@@ -224,16 +230,30 @@ def forecast_model(text: str) -> str | None:
                  r"|yesterday'?s values|persistence",
                  text):
         return "persistence-24h"
-    if re.search(r"\bauto(?:matic)?\s+model\b|\bmodel\s*(?:=|:)?\s*auto\b|\bbest model\b", text):
+    if re.search(r"\bauto(?:matic)?\s+model\b|\bmodel\s*(?:=|:)?\s*auto\b|\bbest model\b|\bauto\b", text):
         return "auto"
     return None
 
 
+def forecast_models(text: str) -> list[str]:
+    """Every forecaster named, in order ("compare ridge vs persistence-24h" -> two)."""
+    parts = re.split(r"\b(?:vs\.?|versus|against|compared (?:to|with)|and|or)\b|,", text)
+    found = [m for m in (forecast_model(p) for p in parts) if m]
+    found = list(dict.fromkeys(found))
+    if len(found) > 1:
+        return found
+    one = forecast_model(text)
+    return [one] if one else []
+
+
 def group_by(text: str) -> str | None:
     """How an emissions breakdown is grouped (team, region, day, hour)."""
-    m = re.search(r"\b(?:by|per|for each|each|across|split by|broken down by|grouped by)[\s-]+(team|region|day|hour|"
-                  r"teams|regions|days|hours|hr|hrs|zone|zones|cloud region|date)\b"
-                  r"|\b(team|region|day|hour)(?:\s+split\b|[- ]wise\b|[- ]by[- ](?:team|region|day|hour)\b)", text)
+    matches = list(re.finditer(
+        r"\b(?:by|per|for each|each|across|split by|broken down by|grouped by)[\s-]+(team|region|day|hour|"
+        r"teams|regions|days|hours|hr|hrs|zone|zones|cloud region|date)\b"
+        r"|\b(team|region|day|hour)(?:\s+split\b|[- ]wise\b|[- ]by[- ](?:team|region|day|hour)\b)", text))
+    corrected = re.search(r"\b(?:no wait|actually|sorry|i mean|rather|scratch that|make that)\b", text)
+    m = (matches[-1] if corrected else matches[0]) if matches else None
     if m:
         word = (m.group(1) or m.group(2)).rstrip("s")
         return {"zone": "region", "cloud region": "region", "date": "day", "hr": "hour"}.get(word, word)
@@ -252,8 +272,8 @@ def group_by(text: str) -> str | None:
 
 def account_profile(text: str) -> str | None:
     """The power profile an accounting request names ("with GCP's methodology", "azure profile")."""
-    m = re.search(r"\b(aws|gcp|azure|seed)(?:'s)?\b.{0,25}\b(?:profile|power model|methodology|method|coefficients|"
-                  r"numbers|factors)\b|\b(?:profile|power model|methodology|method)\b.{0,15}"
+    m = re.search(r"\b(aws|gcp|azure|seed|auto)(?:'s)?\b.{0,25}\b(?:profile|power model|methodology|method"
+                  r"|coefficients|numbers|factors)\b|\b(?:profile|power model|methodology|method)\b.{0,15}"
                   r"\b(aws|gcp|azure|seed|auto)\b", text)
     if m:
         return m.group(1) or m.group(2)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 REFERENCED_PLAN = re.compile(
+    r"(?<!\bdo )(?<!\brun )(?<!\bmake )(?<!\bredo )"
     r"\b(?:the|this|that|latest|last|my|our|current|existing|executed|same|previous|its|whole)\s+plan'?s?\b"
     r"|\bplan\s+(?:id\s+)?[0-9a-f]{6,16}\b|\b[0-9a-f]{16}\s+plan\b|\bunder the plan\b"
     r"|(?<!run )(?<!use )(?<!start )\b(?:the|our|a|its) planner(?! (?:for|over|on))\b")
@@ -50,6 +51,7 @@ STRONG: dict[str, str] = {
         r"\bpredict\w*",
         r"\bday[- ]ahead\b",
         r"\bgoing to look like\b",
+        r"\bhow (?:dirty|clean|green|carbon[- ]intensive) (?:is|will) the grid\b",
         r"\bwill\b.{0,30}\bbe\b.{0,20}\b(?:tomorrow|tonight|next)\b",
         r"\b(?:greenest|cleanest|dirtiest|best|lowest[- ]carbon|lowest|greener|cleaner)\s+(?:hours?|times?"
         r"|windows?|slots?|moments?)\b",
@@ -68,6 +70,7 @@ STRONG: dict[str, str] = {
         r"\bhow (?:clean|dirty|green) will\b",
     ),
     "plan": _any(
+        r"\bpln\b",
         r"\b(?:greener|cleaner|better|optimi[sz]ed|carbon-aware|lower-carbon) schedule\b",
         r"\b(?:re-?)?plan(?:s|ning)?\b",
         r"\bplanner\b",
@@ -95,7 +98,9 @@ STRONG: dict[str, str] = {
         r"\bwhat did (?:the|this|that|latest|our) (?:plan|planner) "
         r"(?:decide|do|say|suggest|propose|choose|pick|change)\b",
         r"\b(?:whatever|what) the (?:planner|plan) (?:came up with|suggested|proposed|produced|found)\b",
-        r"\brecommend\w*",
+        r"\brecommend(?:ation)?s?\b",
+        r"\bflagged\b",
+        r"\bcandidates?\b",
         r"\brecs?\b",
         r"\bsuggestions?\b",
         r"\bproposals?\b",
@@ -126,6 +131,7 @@ STRONG: dict[str, str] = {
     "execute": _any(
         r"\bexecut(?:e|ing)\b",
         r"\bexec\b",
+        r"\bpush\b.{0,25}\blive\b",
         r"\bship (?:plan|the plan|the changes)\b",
         r"\brun (?:plan )?[0-9a-f]{16}\b",
         r"\b(?:apply|applying|implement|implementing)\b(?! to\b)(?=\s*(?:$|[.!,]|the\b|this\b|that\b|these\b"
@@ -152,6 +158,7 @@ STRONG: dict[str, str] = {
     "verify": _any(
         r"\b(?:do|run|perform|start|kick off) (?:the |a )?verifications?\b",
         r"\bdeliver(?:ed)? (?:the )?savings\b",
+        r"\b(?:actually|really) deliver\w*",
         r"\bsavings\b.{0,20}\b(?:delivered|materiali[sz]ed|achieved)\b",
         r"\bverif(?:y|ying)\b",
         r"\brun (?:a |the )?verifications?\b",
@@ -168,6 +175,7 @@ STRONG: dict[str, str] = {
         r"\b(?:confirm|audit|measure|check) (?:the |our )?savings\b",
     ),
     "evidence": _any(
+        r"^ev\b",
         r"\bevidence\b",
         r"\bproof\b",
         r"\bwhat backs\b",
@@ -185,6 +193,7 @@ STRONG: dict[str, str] = {
         r"\bwhat we hold\b",
         r"\bwhat(?:'s| has) been minted\b",
         r"\btokens? bal\b",
+        r"\bbal\b",
         r"\baddrs\b",
         r"\bbalances?\b",
         r"\bwallets?\b",
@@ -236,6 +245,7 @@ STRONG: dict[str, str] = {
         r"|blackout|deferral limit|residency|approval rule|two-person rule)\b",
     ),
     "summary": _any(
+        r"^sum\b",
         r"\bhow (?:did|is|are|was|were|'s)\b.{0,30}\b(?:do|doing|perform\w*|fare|fared|go|going)\b.{0,20}"
         r"\b(?:w\d{1,2}|week)",
         r"\bwhat happened\b.{0,30}\b(?:this|last) week\b",
@@ -279,6 +289,8 @@ STRONG: dict[str, str] = {
     ),
     "emissions": _any(
         r"\bwhole (?:fleet|estate)\b",
+        r"^em\b",
+        r"\bacct\b",
         r"\bgrand total\b",
         r"\bemissions?\b",
         r"\bemit\w*",
@@ -318,6 +330,8 @@ WEAK: dict[str, str] = {
     ),
     "emissions": _any(
         r"\bwhole (?:fleet|estate)\b",
+        r"^em\b",
+        r"\bacct\b",
         r"\bgrand total\b",
         r"\bcarbon\b",
         r"\bkwh\b",
@@ -326,6 +340,7 @@ WEAK: dict[str, str] = {
         r"\bpollut\w+",
     ),
     "summary": _any(
+        r"^sum\b",
         r"\bhow (?:did|is|are|was|were|'s)\b.{0,30}\b(?:do|doing|perform\w*|fare|fared|go|going)\b.{0,20}"
         r"\b(?:w\d{1,2}|week)",
         r"\bwhat happened\b.{0,30}\b(?:this|last) week\b",
@@ -339,31 +354,42 @@ WEAK: dict[str, str] = {
 }
 
 OUT_OF_SCOPE: tuple[tuple[str, str], ...] = (
-    (r"\b(?:retire|burn)\b.{0,40}\btokens?\b|\bretire\b",
+    (r"\b(?:retire|burn)\b[^.?!]{0,40}\btokens?\b|\bretire\b",
      "Retiring (burning) tokens is not a chat action: an approver retires them with `app.py retire --as NAME` "
      "or in the Tokens tab of the UI, with a reason."),
-    (r"\b(?:add|create|remove|delete|invite|register|make)\b.{0,40}"
+    (r"\b(?:add|create|remove|delete|invite|register|make)\b[^.?!]{0,40}"
      r"\b(?:users?|approvers?|admins?|operators?|viewers?)\b|\bpassword\b",
      "People and roles are managed by an admin with `app.py users add|remove|passwd`, not from chat."),
-    (r"\b(?:activate|confirm|enable|deactivate|disable|load|upload|install|switch to)\b.{0,40}\bpolic",
+    (r"\b(?:activate|confirm|enable|deactivate|disable|load|upload|install|switch to)\b[^.?!]{0,40}\bpolic",
      "Policies are loaded with `app.py policy load FILE` and activated by an admin with `app.py policy confirm` "
      "(or the Policies tab); I can only show the active one."),
-    (r"\b(?:cancel|reject|discard|abandon|decline)\b.{0,30}\b(?:plan|recommendations?|recs?)\b",
+    (r"\b(?:cancel|reject|discard|abandon|decline)\b[^.?!]{0,30}\b(?:plan|recommendations?|recs?)\b",
      "Rejecting a plan's recommendations is a person's decision: use `app.py reject --as NAME` or the "
      "approval buttons in the UI. Nothing was run."),
-    (r"\b(?:re-?train|fit|tune)\b.{0,40}\b(?:forecast\w*|model|lstm|ridge)\b",
+    (r"\b(?:re-?train|fit|tune)\b[^.?!]{0,40}\b(?:forecast\w*|model|lstm|ridge)\b",
      "Training forecasters is not a chat tool: run `app.py train` (it compares the model with the "
      "persistence baselines and stores it under models/)."),
-    (r"\b(?:shut ?down|turn off|power off|stop|kill|scale (?:up|down)|reboot|restart)\b.{0,40}\b(?:clusters?|nodes?|"
-     r"servers?|instances?|machines?)\b",
+    (r"\b(?:shut ?down|turn off|power off|stop|kill|scale (?:up|down)|reboot|restart)\b[^.?!]{0,40}"
+     r"\b(?:clusters?|nodes?|servers?|instances?|machines?)\b",
      "I do not control clusters: plans are executed in the simulator, and tickets describe the changes for "
      "your operators."),
-    (r"\b(?:transfer|send|give|move)\b.{0,30}\btokens?\b",
+    (r"\b(?:transfer|send|give|move)\b[^.?!]{0,30}\btokens?\b",
      "Tokens are not transferred from chat: they are minted to the configured holder for verified savings "
      "and retired by an approver."),
-    (r"\b(?:change|edit|update|modify|rewrite|amend|set|relax|loosen|tighten)\b.{0,30}\bpolic",
+    (r"\b(?:change|edit|update|modify|rewrite|amend|set|relax|loosen|tighten)\b[^.?!]{0,30}\bpolic",
      "Policies are changed by editing the policy document and loading it with `app.py policy load FILE`; an "
      "admin activates it (`app.py policy confirm`). I only show the active one."),
+    (r"\b(?:book|record|recognise|recognize)\b[^.?!]{0,40}\bas (?:revenue|income|profit|an asset)\b|\brevenue\b",
+     "Financial bookkeeping is outside what I do: savings are recorded as verifications and tokens, not as "
+     "revenue."),
+    (r"\b(?:annual|yearly|quarterly|esg|csrd|cdp|secr)\b[^.?!]{0,20}\breports?\b",
+     "I don't write annual or regulatory reports; I can give weekly team summaries and the emissions and "
+     "verified savings they would draw on."),
+    (r"\bschedule (?:a |an )?(?:meeting|call|sync|standup|review|demo|1:1)\b|\b(?:my|our|the|a) calendar\b"
+     r"|\bcalendar (?:invite|event|entry)\b",
+     "I don't manage calendars; I plan compute jobs."),
+    (r"\bexport\b[^.?!]{0,40}\b(?:to|as|into)\b[^.?!]{0,20}\b(?:parquet|csv|s3|excel|xlsx|json|bigquery|sheets?)\b",
+     "Exports are not a chat action: `app.py report` writes charts, and the ledger is a SQLite file you can query."),
     (r"\bweather\b|\bhaiku\b|\bpoem\b|\bjoke\b|\bsong\b|\b(?:price|value) of (?:eth|ether|bitcoin|btc|gold|a stock)\b"
      r"|\bstock price\b|\bexchange rate\b",
      "That is outside what I do: I measure, plan, verify and mint compute-fleet carbon savings."),

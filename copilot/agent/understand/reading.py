@@ -45,7 +45,10 @@ from tools.regions import REGIONS
 DEFAULT_TEAMS = ("ml", "data", "web", "platform", "research")
 """Teams assumed when the ledger holds none yet (the simulator's)."""
 
-SUPPOSE = re.compile(r"\b(?:what if|suppose|supposing|imagine|hypothetically|say we)\b")
+SUPPOSE = re.compile(r"\b(?:what if|suppose|supposing|imagine|hypothetically|say we)\b"
+                     r"|\bwhat would\b.{0,40}\bif\b"
+                     r"|\bif (?:we|i|everything|all|our)\b.{0,60}\bwould\b"
+                     r"|\bwould\b.{0,60}\bif (?:we|i|everything|all)\b")
 """A question about a change of setting (never a request to run anything)."""
 READ_CUES = ("emissions", "forecast", "recommendations", "evidence", "balances", "policy", "summary")
 READ_TOOLS = ("account", "emissions", "forecast", "recommendations", "evidence", "balances", "policy", "summary")
@@ -100,8 +103,17 @@ _PRICE = re.compile(r"(?:\$|usd\s*)?\d[\d.,]*\s*(?:\$|usd|dollars?)?\s*(?:/|per|
 _GOAL = re.compile(r"\b(?:cut|reduce|lower|decrease|minimi[sz]e|shrink|curb|bring down)\s+(?:our |the |fleet )?"
                    r"(?:emissions|carbon|co2e?|footprint)\b")
 """A goal ("... to cut emissions"), not a request for emission figures."""
+_TOPIC = re.compile(r"\b(?:about|regarding|concerning) (?:the |our )?(?:minting|mints|execution|executing|verification"
+                    r"|verifying|planning|simulation|simulating)\b(?!\s+[0-9a-f]{16})")
+"""A write named as a topic ("what does the policy say about minting?")."""
 _BACKGROUND = re.compile(r"^(?:after|once|since|as|because|given|now that|following|having)\b[^,;.\u2014]*[,;.\u2014]")
 """A leading clause that gives context ("after reviewing the evidence with compliance, ...")."""
+
+
+def _strong_cues(t: str) -> list[str]:
+    """Tools whose strong cue is in ``t``."""
+    focus = _focus(t)
+    return [tool for tool, p in STRONG.items() if re.search(p, focus)]
 
 
 def _cues_in(t: str) -> bool:
@@ -113,6 +125,7 @@ def _focus(t: str) -> str:
     argument, not emissions) and a leading context clause ("after reviewing the evidence, mint X")."""
     t = _PRICE.sub(lambda m: " " * len(m.group(0)), t)
     t = _GOAL.sub(lambda m: " " * len(m.group(0)), t)
+    t = _TOPIC.sub(lambda m: " " * len(m.group(0)), t)
     background = _BACKGROUND.match(t)
     if background and _cues_in(t[background.end():]):
         t = " " * background.end() + t[background.end():]
@@ -184,6 +197,7 @@ def _resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
         ("mint", {"verify"}, not re.search(STRONG["verify"], t)),
         ("simulate", {"forecast", "emissions"}, not explicit_forecast and not explicit_emissions),
         ("plan", {"forecast"}, not explicit_forecast),
+        ("recommendations", {"balances"}, True),
         ("recommendations", {"policy"}, not re.search(r"\bpolic(?:y|ies)\b", t)),
         ("policy", {"mint", "execute"},
          bool(re.search(r"\bwho (?:can|may|is allowed to|are allowed to) approve\b|\bapprovers?\b", t))),
@@ -279,7 +293,9 @@ def _emissions_args(seg: str, world: World) -> tuple[str, dict[str, Any]]:
     if group:
         args["group_by"] = group
     if not args:
-        profile = ent.account_profile(seg)
+        profile = ent.account_profile(seg) or (
+            provider.group(1) if (provider := re.search(r"\b(aws|gcp|azure)\b", seg)) and not find_places(seg).regions
+            else None)
         return "account", ({"profile": profile} if profile else {})
     args.setdefault("group_by", "region" if teams else "team")
     return "emissions", args
@@ -300,10 +316,14 @@ def _forecast_args(seg: str, world: World, whole: str) -> list[dict[str, Any]]:
         bare = re.search(r"(?<![\w.-])(\d{1,3})\s*$", seg.rstrip("?!. "))  # "fcst erco 24"
         if bare and 1 <= int(bare.group(1)) <= MAX_FORECAST_H:
             args["hours"] = int(bare.group(1))
-    model = ent.forecast_model(seg)
-    if model:
-        args["model"] = model
-    return [{"region": r, **args} for r in regions]
+    unsupported = re.search(r"\b(transformer|xgboost|arima|sarima|prophet|lightgbm|gbm|random forest|gpt\w*|llm)\b",
+                            seg)
+    if unsupported:
+        raise _AskError(f"There is no {unsupported.group(1)} forecaster here; the models are auto, ridge, "
+                        f"persistence-24h, persistence-168h and lstm. Which one?")
+    models = ent.forecast_models(seg)
+    return [{"region": region, **args} | ({"model": model} if model else {})
+            for region in regions for model in (models or [""])]
 
 
 def _plan_args(seg: str) -> dict[str, Any]:
@@ -373,6 +393,12 @@ def _summary_args(seg: str, world: World) -> list[dict[str, Any]]:
     if week:
         args["week"] = week
     teams = _teams(seg, world)
+    weeks = re.findall(r"(?<![\w-])(?:(\d{4})-?)?w(?:eek\s*|k\s*)?(\d{1,2})\b(?!\s*(?:days?|hours?))", seg)
+    if len(weeks) > 1:
+        year = world.now.isocalendar()[0]
+        named = [f"{y or year}-W{int(w):02d}" for y, w in weeks if 1 <= int(w) <= 53]
+        who: list[str | None] = list(teams) or [None]
+        return [{"week": w} | ({"team": team} if team else {}) for w in named for team in who]
     return [args | {"team": team} for team in teams] or [args]
 
 
@@ -398,7 +424,11 @@ def _calls_for(tool: str, seg: str, whole: str, world: World, carried: dict[str,
     if tool == "simulate":
         return [Call("simulate", _simulate_args(seg))]
     if tool == "recommendations":
-        return [Call("recommendations", _recommendation_args(seg, world))]
+        args = _recommendation_args(seg, world)
+        if "plan_id" not in args and carried.get("plan_id") and re.search(r"\b(?:it|its|them|that plan|this plan)\b",
+                                                                         seg):
+            args = {"plan_id": carried["plan_id"]} | args  # "execute plan X, then show me its recs"
+        return [Call("recommendations", args)]
     if tool == "summary":
         return [Call("summary", a) for a in _summary_args(seg, world)]
     if tool in ("execute", "verify"):
@@ -525,6 +555,11 @@ def _read(t: str, text: str, world: World, previous: Reading | None, forbidden: 
         for tool, seg in _segments(t, cues):
             if tool in forbidden:
                 calls.append(Call(tool, {}))  # dropped below; its arguments do not matter
+                continue
+            repeat = re.search(r"\b(?:then|and)\s+(?:then\s+)?(?:another|one more|a second)\b", seg)
+            if repeat and tool in ("plan", "forecast", "simulate"):  # "a plan at 0, and then another at 150 USD/t"
+                calls.extend(_calls_for(tool, seg[:repeat.start()], t, world, carried))
+                calls.extend(_calls_for(tool, seg[repeat.start():], t, world, carried))
                 continue
             calls.extend(_calls_for(tool, seg, t, world, carried))
     except _AskError as ask:

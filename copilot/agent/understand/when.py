@@ -175,6 +175,25 @@ def _weekday_before(today: date, weekday: int, *, strictly: bool) -> date:
     return today - timedelta(days=back)
 
 
+def _quarter(t: str, today: date) -> DayRange | None:
+    """A calendar quarter: "Q4 2025", "q1", "last quarter", "this quarter"."""
+    current = (today.month - 1) // 3 + 1
+    m = re.search(r"\bq([1-4])(?:\s*(?:of\s+)?'?(\d{4}|\d{2}))?\b", t)
+    if m:
+        q = int(m.group(1))
+        year = int(m.group(2)) if m.group(2) else (today.year if q <= current else today.year - 1)
+        year += 2000 if year < 100 else 0
+    elif re.search(r"\b(?:last|previous|past)\s+quarter\b", t):
+        q, year = (current - 1, today.year) if current > 1 else (4, today.year - 1)
+    elif re.search(r"\bthis quarter\b|\bquarter to date\b", t):
+        q, year = current, today.year
+    else:
+        return None
+    start = date(year, 3 * q - 2, 1)
+    end = (date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)) - timedelta(days=1)
+    return DayRange(start, min(end, today) if start <= today <= end else end)
+
+
 def _relative_day(t: str, today: date) -> date | None:
     """today, yesterday, the day before yesterday."""
     if re.search(r"\bday before yesterday\b", t):
@@ -233,6 +252,14 @@ def day_range(text: str, now: datetime) -> DayRange | None:
         return DayRange(end.replace(day=1), end)
     if re.search(r"\bthis month\b|\bmonth to date\b", t):
         return DayRange(today.replace(day=1), today)
+    quarter = _quarter(t, today)
+    if quarter:
+        return quarter
+    m = re.search(r"\b(?:calendar year|year|fy|in|for|during)\s+(20\d{2})\b(?![-/]\d)(?!\s*-?w\d)", t)
+    if m and not re.search(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}\s+{m.group(1)}"
+                           rf"|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{m.group(1)}|{MONTH}\s+{m.group(1)}", t):
+        year = int(m.group(1))
+        return DayRange(date(year, 1, 1), min(date(year, 12, 31), today))
     m = re.search(rf"\b(since|from)\s+(?:last\s+)?({WEEKDAY})\b", t)
     if m:
         return DayRange(_weekday_before(today, _WEEKDAYS[m.group(2)], strictly=False), None)
@@ -255,9 +282,10 @@ def day_range(text: str, now: datetime) -> DayRange | None:
                         else week + timedelta(days=6))
     dates = _dates(t, today)
     if not dates:
-        m = re.search(rf"\b(?:in|during|for|of|over)\s+({MONTH})(?:\s+(\d{{4}}))?\b(?!\s*\d)", t)
-        if m and m.group(1).rstrip(".") not in ("may", "mar"):
-            month = _MONTHS[m.group(1).rstrip(".")]
+        m = re.search(rf"\b(?:in|during|for|of|over)\s+({MONTH})(?:\s+(\d{{4}}))?\b(?!\s*\d)|\b({MONTH})'s\b", t)
+        name = (m.group(1) or m.group(3) or "").rstrip(".") if m else ""
+        if m and name not in ("may", "mar"):
+            month = _MONTHS[name]
             year = int(m.group(2)) if m.group(2) else (today.year if month <= today.month else today.year - 1)
             last = calendar.monthrange(year, month)[1]
             return DayRange(date(year, month, 1), min(date(year, month, last), today) if year == today.year
@@ -289,6 +317,8 @@ def _explicit_week(text: str, today: date) -> date | None:
     if m and 1 <= int(m.group(1)) <= 53:
         try:
             year = int(m.group(2)) if m.group(2) else today.isocalendar()[0]
+            if not m.group(2) and int(m.group(1)) > today.isocalendar()[1]:
+                year -= 1  # a week still to come this year means last year's (history is in the past)
             return date.fromisocalendar(year, int(m.group(1)), 1)
         except ValueError:
             return None

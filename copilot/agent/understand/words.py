@@ -22,7 +22,10 @@ VOCABULARY: tuple[str, ...] = (
     "schedules", "scheduled", "emitting", "predicted", "prediction", "predictions", "simulated", "simulator",
     "execution", "executions", "verifications", "recommend", "recommended", "balanced", "sustainable", "urgent",
     "months", "hours", "weekend", "account", "accounts", "evidences", "policys", "regional", "region's",
-    "wallet", "wallets", "tokenise", "tokenize", "supply", "deployed", "contract", "contracts")
+    "wallet", "wallets", "tokenise", "tokenize", "supply", "deployed", "contract", "contracts",
+    # places (typos in them are common: "califronia", "stokholm")
+    "stockholm", "dublin", "mumbai", "frankfurt", "california", "texas", "virginia", "oregon", "ireland",
+    "sweden", "germany", "france", "london", "paris", "boston", "india", "britain", "england")
 VOCABULARY += tuple(str(s) for s in RecStatus)  # the recommendation statuses, from their one definition
 _VOCAB = set(VOCABULARY)
 
@@ -76,6 +79,12 @@ _MIN_LENGTH = {"swap": 4, "drop": 5, "extra": 6, "sub": 7}
 too often ("plant" is not "plans", "mine" is not "mint")."""
 
 
+def one_typo_apart(word: str, target: str) -> bool:
+    """Whether ``word`` is ``target`` with one typo (same first letter, long enough for its kind)."""
+    kind = _edit_kind(word, target)
+    return bool(kind) and word[0] == target[0] and len(word) >= _MIN_LENGTH[kind or "sub"]
+
+
 def repair(word: str) -> str:
     """``word`` or the vocabulary word one typo away ("forcast" -> "forecast", "mnit" -> "mint")."""
     if word in _VOCAB or len(word) < 4 or not word.isalpha():
@@ -90,5 +99,6 @@ def repair(word: str) -> str:
 def normalise(text: str) -> str:
     """Lower case, plain quotes and dashes, single spaces, typos repaired word by word."""
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", " - ")
+    t = re.sub(r"(?<!\w)--?([a-z]+)\b", r"\1", t)  # CLI-style flags: "--by region --from 2026-01-01"
     t = re.sub(r"\s+", " ", t).strip()
     return re.sub(r"[a-z]+", lambda m: repair(m.group(0)), t)
