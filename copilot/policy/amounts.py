@@ -40,7 +40,7 @@ from copilot.policy.values import (
 
 __all__ = ["AMOUNTS"]
 
-_CUR = r"usd|us\s*\$|\$|dollars?|us\s+dollars?|eur|euros?|€|gbp|£|pounds?"
+_CUR = r"usd|us\s*\$|\$|dollars?|us\s+dollars?|(?:us\s+)?cents?|¢|eur|euros?|€|gbp|£|pounds?"
 
 
 def _carbon_price(m: re.Match[str]) -> Interpretation:
@@ -57,9 +57,9 @@ def _budget(m: re.Match[str]) -> Interpretation:
                            PolicyItem("carbon_budget_period", per)), ton_warnings(m))
 
 
-_PSUBJ = r"""(?:the\s+)?(?:(?:cluster|fleet|site|data\s*cent(?:er|re)|total|overall|maximum|max|peak|fleet-wide)
-             (?:'s)?\s+)*
-             (?:(?:power|electricity|electrical)(?:\s+(?:draw|use|usage|consumption|demand|load))?|draw|load)"""
+_PSUBJ = r"""(?:the\s+|our\s+)?(?:(?:cluster|fleet|site|data\s*cent(?:er|re)|total|overall|maximum|max|peak|fleet-wide
+             |aggregate|combined)(?:'s)?\s+)*
+             (?:(?:power|electricity|electrical)(?:\s+(?:draw|use|usage|consumption|demand|load))?|draw|load|demand)"""
 _WHOLE = r"(?:the\s+)?(?:cluster|fleet|site|data\s*cent(?:er|re))"
 _PTAIL = r"(?:\s+(?:at\s+any\s+(?:time|moment|point)|in\s+total|overall|across\s+the\s+(?:cluster|fleet|site)))*"
 _BELOW = r"(?:below|under|within|at\s+or\s+below|no\s+more\s+than|at\s+most|less\s+than)"
@@ -69,13 +69,15 @@ _BUDGET = r"(?:budget|cap|limit|allowance|ceiling)"
 AMOUNTS: tuple[Recogniser, ...] = (
     Recogniser("the carbon price", rx(
         rf"""(?:(?:we\s+)?(?:use|apply|assume|set)\s+)?(?:the\s+|an?\s+|our\s+)?(?:internal\s+|shadow\s+)?
-             carbon\s+price(?:{IS}|\s+(?:to|at)\s+){PRICE}""",
+             carbon\s+(?:price|fee|charge|levy)(?:{IS}|\s+(?:to|at)\s+){PRICE}""",
+        rf"(?:carbon\s+(?:is\s+)?)?priced\s+(?:internally\s+)?at\s+{PRICE}",
         rf"(?:we\s+)?price\s+carbon\s+at\s+{PRICE}",
         rf"carbon\s+(?:is\s+(?:priced|valued|costed)\s+at|costs)\s+{PRICE}",
         rf"(?:we\s+)?use\s+{PRICE}\s+as\s+(?:the|our)\s+(?:internal\s+|shadow\s+)?carbon\s+price",
         rf"{PRICE}\s+(?:is\s+(?:the|our)\s+)?(?:internal\s+|shadow\s+)?carbon\s+price",
-        rf"""(?:an?\s+|the\s+|our\s+)?(?:internal\s+|shadow\s+)?carbon\s+price\s+of\s+{PRICE}\s+
-             (?:applies|is\s+used|shall\s+apply|will\s+apply|is\s+applied)""",
+        rf"""(?:an?\s+|the\s+|our\s+)?(?:internal\s+|shadow\s+)?carbon\s+(?:price|fee|charge|levy)\s+of\s+{PRICE}\s+
+             (?:applies|is\s+used|shall\s+apply|will\s+apply|is\s+applied|(?:shall|will|must|is\s+to)\s+be\s+(?:applied|used))
+             (?:\s+(?:to|in|for)\s+(?:all\s+)?(?:scheduling|planning|placement)(?:\s+decisions)?)?""",
         rf"""(?:(?:we\s+)?(?:use|apply|assume|set)\s+)?(?:the\s+|an?\s+|our\s+)?(?:internal\s+|shadow\s+)?
              (?:price\s+(?:on|of|for)\s+carbon|(?:internal|shadow)\s+price)(?:{IS}|\s+(?:to|at)\s+){PRICE}""",
         rf"""(?P<one>each|every|one|a|per|1)\s+(?:metric\s+)?(?P<mu>tonnes?|tons?|t|kilograms?|kg)
@@ -92,7 +94,7 @@ AMOUNTS: tuple[Recogniser, ...] = (
         rf"(?:{_PSUBJ}|{_WHOLE})\s+{NEGATED}\s+(?:exceed|go\s+above|rise\s+above|be\s+(?:more\s+than|above)){_PTAIL}\s+{POWER}{_PTAIL}",
         rf"{_WHOLE}\s+{NEGATED}\s+(?:draw|use|consume)\s+more\s+than\s+{POWER}{_PTAIL}",
         rf"{_PSUBJ}\s+{MODAL}\s+(?:always\s+)?(?:stay|remain|be\s+kept|be)\s+{_BELOW}\s+{POWER}{_PTAIL}",
-        rf"{_PSUBJ}\s+(?:is|are|{MODAL}\s+be)\s+(?:capped|limited)\s+(?:at|to)\s+{POWER}{_PTAIL}",
+        rf"(?:{_PSUBJ}|{_WHOLE})\s+(?:is|are|{MODAL}\s+be)\s+(?:capped|limited)\s+(?:at|to)\s+{POWER}{_PTAIL}",
         rf"""(?:never|do\s+not|don't)\s+exceed\s+{POWER}(?:\s+of\s+(?:total\s+)?(?:power|(?:power\s+)?(?:draw|consumption|load)))?
              {_PTAIL}""",
         rf"cap\s+(?:the\s+)?(?:(?:cluster|fleet|total)(?:'s)?\s+)?power(?:\s+draw)?\s+at\s+{POWER}",
@@ -105,14 +107,15 @@ AMOUNTS: tuple[Recogniser, ...] = (
     ), _power, re.compile(r"\bpower\b|\d\s*(?:kw|mw|gw)\b|\bdraw\b", re.I), "The cluster power cap is 500 kW."),
     Recogniser("the carbon budget", rx(
         rf"""(?:the\s+|our\s+)?(?P<adj>daily|weekly|monthly|yearly|annual|quarterly)\s+
-             (?:carbon\s+|emissions?\s+|co2e?\s+)?{_BUDGET}{IS}{MASS}""",
+             (?:carbon\s+|emissions?\s+|co2e?\s+)?{_BUDGET}(?:\s+(?:for|of)\s+(?:the|our)\s+(?:fleet|cluster|company))?
+             (?:{IS}|\s+){MASS}""",
         rf"""(?:the\s+|our\s+)?(?:(?:fleet|cluster|company|organi[sz]ation)(?:'s)?\s+)?
              (?:carbon|emissions?|co2e?|carbon\s+emissions?|ghg)\s+{_BUDGET}{IS}{MASS}{PERIOD}""",
         rf"{_ESUBJ}\s+{MODAL}\s+(?:stay|remain|be\s+kept|be)\s+{_BELOW}\s+{MASS}{PERIOD}",
         rf"""(?:the\s+|our\s+)?(?P<adj>daily|weekly|monthly)\s+(?:carbon\s+|co2e?\s+)?emissions\s+
              (?:{MODAL}\s+(?:stay|remain|be\s+kept|be)\s+{_BELOW}|{NEGATED}\s+exceed|(?:are|is|{MODAL}\s+be)\s+
              (?:capped|limited)\s+(?:at|to))\s+{MASS}""",
-        rf"""(?:the\s+)?(?:fleet|cluster|company)\s+(?:may|can|must|shall)\s+(?:only\s+)?emit\s+
+        rf"""(?:the\s+|our\s+)?(?:fleet|cluster|company)\s+(?:may|can|must|shall)\s+(?:only\s+)?emit\s+
              (?:at\s+most|no\s+more\s+than|up\s+to|less\s+than)\s+{MASS}{PERIOD}""",
         rf"{_ESUBJ}\s+{NEGATED}\s+exceed\s+{MASS}{PERIOD}",
         rf"{_ESUBJ}\s+(?:are|is|{MODAL}\s+be)\s+(?:capped|limited)\s+(?:at|to)\s+{MASS}{PERIOD}",

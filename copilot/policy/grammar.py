@@ -10,7 +10,7 @@ from copilot.policy.values import Interpretation
 
 Builder = Callable[[re.Match[str]], Interpretation]
 
-IS = r"""(?:\s*[:=]\s*
+IS = r"""(?:\s*[:=]\s*|\s+-\s+
           |\s+(?:is(?:\s+set)?(?:\s+(?:at|to))?|of|must\s+be|shall\s+be|will\s+be|should\s+be|equals|amounts\s+to)\s+)"""
 NEVER_VERB = r"(?:never|do\s+not|don't|must\s+not|may\s+not|shall\s+not|cannot|should\s+not|will\s+not)"
 MODAL = r"(?:must|shall|should|may|will|can)"

@@ -27,7 +27,7 @@ INSTRUCTION = re.compile(r"""
   | \b(?:the\s+)?user\s+(?:says|wants|asks|tells)\b
   | \bnote\s+to\s+(?:the\s+)?(?:ai|llm|model|assistant|parser|bot|system|reader\s+model)
   | \b(?:the|this|any)\s+(?:ai|llm|language\s+model|assistant|chatbot|bot)\b
-  | (?<![\w.@+-])[a-z]+_[a-z0-9]+(?:_[a-z0-9]+)*(?![\w@.+-])
+  | (?<![\w.@+/-])[a-z]+_[a-z0-9]+(?:_[a-z0-9]+)*(?![\w@.+-])
   | \b(?:clear|wipe|delete|remove|drop|lift)\s+(?:all|every|each|the|any)\s+(?:\w+\s+)?
       (?:rules?|constraints?|windows?|limits?|policies|approvers?)\b
   | \bmint\s+(?:[\d$]|all\b|any\b|more\b|new\b|tokens?\b|the\b|some\b|it\b|them\b)

@@ -25,7 +25,7 @@ PEOPLE = (r"(?P<k>\d|two|three|four|five|both)\s+(?:different\s+|distinct\s+|sep
           r"(?:approvers?|approvals|people|persons|signatures|sign[- ]?offs|admins|reviewers"
           r"|(?P<them>of\s+(?:them|these|those)(?:\s+people)?))")
 _QUANT = rf"(?P<n>{NUM})\s*(?P<u>kwh|mwh|kgco2e?|kg\s*co2e?|kg|t\s*co2e?|tco2e?|tonnes?(?:\s+(?:of\s+)?co2e?)?)\b"
-_ABOVE = r"(?:above|over|exceeding|larger\s+than|greater\s+than|more\s+than|bigger\s+than|of\s+more\s+than)"
+_ABOVE = r"(?:above|over|exceeding|larger\s+than|greater\s+than|more\s+than|bigger\s+than|of\s+more\s+than|>)"
 _JOINTLY = re.compile(r"\s*,?\s*\b(?:together|jointly|both|all\s+together|in\s+agreement)\b\s*", re.I)
 _BOTH_LEAD = re.compile(r"^\s*(?:both|all\s+of|each\s+of)\s+", re.I)
 _MINTS = r"(?:token\s+)?(?:mints?|minting|mint\s+requests?|token\s+mints|the\s+minting\s+of\s+tokens)"
@@ -53,6 +53,15 @@ def _approvers(m: re.Match[str]) -> Interpretation:
     counted = re.fullmatch(rf"(?:at\s+least\s+)?{PEOPLE}\W*", raw.strip(), re.I)
     if counted:  # "... must be approved by two people": a count, not names
         return quorum(counted)
+    some = re.fullmatch(r"(?:at\s+least\s+)?(?P<k>\d|two|three|four|five)\s+of\s+"
+                        r"(?:the\s+following|these(?:\s+people)?)\s*:?\s*(?P<names>.+)", raw.strip(), re.I)
+    if some:  # "two of the following: ivan, judy, karl": the list and how many of them
+        names = parse_names(some["names"])
+        k = quorum(some).items[0].value["approvers"]
+        if k > len(names):
+            raise SentenceError(f"asks for {k} approvers but names only {len(names)}")
+        return Interpretation((PolicyItem("mint_approvers", names), PolicyItem("mint_quorum", {"approvers": k})),
+                              (f"read as: any {k} of the {len(names)} listed people must approve each mint",))
     jointly = bool(_JOINTLY.search(raw) or _BOTH_LEAD.search(raw))
     names = parse_names(_BOTH_LEAD.sub("", _JOINTLY.sub(" ", raw)).strip())
     if jointly:
@@ -100,7 +109,11 @@ MINTS: tuple[Recogniser, ...] = (
         rf"""(?:dual|double|two-person|two-party)\s+(?:approval|sign[- ]?off|control)\s+(?:is\s+)?
              (?:required|needed|applies)\s+
              (?:for|to)\s+(?:all\s+|every\s+|any\s+|each\s+)?{_MINTS}(?:\s+{_ABOVE}\s+{_QUANT})?(?P<k>)""",
-        rf"""(?:a\s+)?(?:two|four|2|4)[- ](?:person|eyes|man)\s+(?:rule|principle|approval|check)\s+
+        rf"""(?:the\s+)?mint(?:ing)?\s+quorum\s*(?::|\s-|\s+is)\s*(?:at\s+least\s+)?{PEOPLE}
+             (?:\s+(?:for|on)\s+(?:all\s+|every\s+|each\s+|any\s+)?{_MINTS}(?:\s+{_ABOVE}\s+{_QUANT})?)?""",
+        rf"""(?:(?:large|big)\s+)?{_MINTS}\s*\(\s*{_ABOVE}\s+{_QUANT}\s*\)\s+(?:requires?|needs?|must\s+have)\s+
+             (?:dual|double|two-person|two-party)\s+(?:approval|sign[- ]?off|control)(?P<k>)""",
+        rf"""(?:a\s+|the\s+)?(?:two|four|2|4)[- ](?:person|eyes|man)\s+(?:rule|principle|approval|check)\s+
              (?:applies\s+to|for|on)\s+
              (?:every\s+|all\s+|each\s+|any\s+)?{_MINTS}(?:\s+{_ABOVE}\s+{_QUANT})?(?P<k>)""",
     ), quorum, re.compile(r"approv|\bmint|two[- ]person|four[- ]eyes", re.I),

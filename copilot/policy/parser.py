@@ -70,12 +70,13 @@ _MOVEDS = rf"{_MOVED}(?:\s*(?:,|or|and|nor)\s+{_MOVED})*{_IN_TIME_OR_REGION}"
 _MOVE = r"(?:move|defer|delay|shift|relocate|reschedule|postpone|touch|migrate)"
 _NEVER = r"""(?:are\s+never|are\s+not|will\s+never\s+be|will\s+not\s+be|cannot\s+be|can't\s+be|must\s+never\s+be
               |(?:must|may|shall|should|can)\s+(?:never|not)\s+be)"""
-_URGENT = r"(?:all\s+)?urgent\s+(?:jobs|workloads|work|tasks)"
+_URGENT = (r"(?:all\s+)?(?:urgent\s+(?:jobs|workloads|work|tasks)"
+           r"|(?:jobs|workloads|tasks)\s+(?:classified|marked|flagged|tagged|labell?ed)\s+(?:as\s+)?urgent)")
 _MOD = r"(?:must|shall|should|may|will|can)"
-_LIKE = (r"(?:\s+(?:too|as\s+well|like\s+(?:any\s+|all\s+)?other\s+\w+"
+_LIKE = (r"(?:\s+(?:too|as\s+well|(?:just\s+)?like\s+(?:any\s+|all\s+)?other\s+\w+"
          r"|to\s+(?:another|a\s+different|any\s+allowed)\s+region))?")
 _CAT = r"(?P<cat>urgent|balanced|sustainable)"
-_CAT_SUBJ = rf"(?:an?\s+|all\s+|every\s+|each\s+)?{_CAT}\s+(?:jobs?|workloads?|work|tasks?)"
+_CAT_SUBJ = rf"(?:an?\s+|all\s+|every\s+|each\s+)?{_CAT}(?:[- ]category)?\s+(?:jobs?|workloads?|work|tasks?)"
 _AT_MOST = r"""(?:at\s+most|up\s+to|no\s+more\s+than|not\s+more\s+than|no\s+longer\s+than
                 |a\s+maximum\s+of|max(?:imum)?)"""
 _DEFERRED = r"""(?:deferred|delayed|postponed|held(?:\s+back)?|shifted(?:\s+in\s+time)?|moved\s+in\s+time|pushed\s+back
@@ -83,7 +84,8 @@ _DEFERRED = r"""(?:deferred|delayed|postponed|held(?:\s+back)?|shifted(?:\s+in\s
 _TAIL = r"""(?:\s+(?:after|from)\s+(?:their\s+|its\s+)?
                (?:submission|submit(?:\s+time)?|(?:being\s+|they\s+are\s+)?submitted))?
             (?:\s+(?:for|to\s+(?:wait\s+for|get|catch|find|use))\s+(?:cleaner|greener|low(?:er)?[- ]carbon|cheaper)
-               \s+(?:power|energy|electricity|hours|grid\s+power|slots))?"""
+               \s+(?:power|energy|electricity|hours|grid\s+power|slots))?
+            (?:\s+before\s+(?:(?:it|they)\s+(?:must\s+be|is|are)\s+started|(?:being\s+)?start(?:ed|ing)))?"""
 
 
 def _urgent_fixed(_: re.Match[str]) -> Interpretation:
@@ -107,7 +109,7 @@ def _deferral_list(m: re.Match[str]) -> Interpretation:
     """'Deferral limits: balanced 3 h, sustainable 24 h'."""
     items = list(_LIMIT_ITEM.finditer(m["list"]))
     rest = _LIMIT_ITEM.sub("", m["list"])
-    if not items or re.sub(r"[\s,;]|\band\b", "", rest, flags=re.I):
+    if not items or re.sub(r"[\s,;/|]|\band\b", "", rest, flags=re.I):
         raise SentenceError("cannot read the list of deferral limits; write e.g. 'Deferral limits: balanced 3 h, "
                             "sustainable 24 h'", "unrecognised")
     return Interpretation(tuple(PolicyItem("max_deferral_h_by_category", hours(i), i["cat"].lower()) for i in items))
@@ -121,7 +123,12 @@ RECOGNISERS: tuple[Recogniser, ...] = (
              (?:be\s+)?{_DEFERRED}\s+(?:by\s+|for\s+)?(?:more|longer)\s+than\s+{DURATION}{_TAIL}""",
         rf"""(?:do\s+not|don't|never)\s+(?:delay|defer|postpone|hold(?:\s+back)?)\s+{_CAT_SUBJ}\s+
              (?:by\s+|for\s+)?(?:more|longer)\s+than\s+{DURATION}{_TAIL}""",
-        rf"""(?:the\s+)?max(?:imum)?\s+(?:deferral|delay|wait)(?:\s+time)?\s+(?:for|of)\s+{_CAT_SUBJ}
+        rf"""no\s+{_CAT}\s+(?:jobs?|workloads?|tasks?)\s+(?:may|can|shall|should|will)\s+be\s+{_DEFERRED}\s+
+             (?:by\s+|for\s+)?(?:more|longer)\s+than\s+{DURATION}{_TAIL}""",
+        rf"""(?:the\s+)?max(?:imum)?\s+(?:deferral|delay|wait)\s*\(\s*{_CAT}(?:\s+(?:jobs|workloads))?\s*\)\s*
+             (?::|=|\s-)\s*{DURATION}""",
+        rf"""(?:the\s+)?max(?:imum)?\s+(?:(?:permissible|permitted|allowed)\s+)?(?:deferral|delay|wait)(?:\s+time)?\s+
+             (?:for|of)\s+{_CAT_SUBJ}
              (?:{IS}|\s+(?:shall|must|may|should|will)\s+not\s+exceed\s+){DURATION}""",
         rf"(?P<cat>balanced|sustainable)\s+(?:jobs|workloads|work|tasks)\s+{_NEVER}\s+(?:deferred|delayed|postponed)",
         rf"""(?:(?:we|the\s+(?:planner|scheduler))\s+(?:may|can)\s+)?(?:delay|defer|postpone|hold(?:\s+back)?|shift)\s+{_CAT_SUBJ}\s+
@@ -163,6 +170,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         rf"{_URGENT}\s+(?:may|can)\s+(?:also\s+)?be\s+{_MOVEDS}{_LIKE}",
         rf"""{_URGENT}\s+(?:are|is)\s+(?:also\s+)?(?:eligible\s+for|subject\s+to)\s+(?:carbon[- ]aware\s+)?
              shifting{_LIKE}""",
+        rf"""(?:the\s+)?(?:planner|scheduler|optimi[sz]er)\s+(?:may|can|is\s+(?:permitted|allowed)\s+to)\s+(?:also\s+)?
+             {_MOVE}(?:\s*(?:,|or|and)\s+{_MOVE})*\s+{_URGENT}{_IN_TIME_OR_REGION}{_LIKE}""",
     ), _urgent_movable),
     *AMOUNTS,
     *MINTS,
@@ -170,8 +179,13 @@ RECOGNISERS: tuple[Recogniser, ...] = (
 _RESIDENCY_HINT = re.compile(r"\bteams?\b|\bregions?\b|\b[a-z]{2}-[a-z]+-\d\b", re.I)
 _RESIDENCY_EXAMPLE = "Team data may only run in eu-west-1 and eu-north-1."
 _BLACKOUT_HINT = re.compile(r"blackout|freeze|maintenance\s+window|\bno\s+jobs?\b|\d{4}-\d{2}-\d{2}", re.I)
-_PARTS = re.compile(r"\s*;\s*(?:and\s+)?|\s*,\s+(?:and|but|while|whereas)\s+", re.I)
-_ELLIPSIS = re.compile(rf"{_CAT_SUBJ}\s+(?:(?:by|for)\s+)?{_AT_MOST}\s+{DURATION}{_TAIL}", re.I | re.X)
+_PARTS = (re.compile(r"\s*;\s*(?:and\s+)?|\s*,\s+(?:and|but|while|whereas)\s+|\s+whereas\s+", re.I),
+          re.compile(r"\s*;\s*(?:and\s+)?|\s*,\s+(?:(?:and|but|while|whereas)\s+)?", re.I),
+          re.compile(r"\s*;\s*(?:and\s+)?|\s*,?\s+(?:and|while|whereas)\s+", re.I))
+_ELLIPSIS = re.compile(rf"""(?:an?\s+|all\s+|every\s+|each\s+)?{_CAT}(?:\s+(?:jobs?|workloads?|work|tasks?|ones))?
+                           \s+(?:(?:must|may|can|shall)\s+)?
+                           (?:(?:be\s+)?(?:deferred|delayed|held\s+back|wait)\s+)?
+                           (?:(?:by|for)\s+)?{_AT_MOST}\s+{DURATION}{_TAIL}""", re.I | re.X)
 
 
 def _unrecognised(norm: str) -> SentenceError:
@@ -211,9 +225,18 @@ def _single(text: str, teams: Collection[str]) -> Interpretation | None:
 
 
 def _compound(text: str, teams: Collection[str]) -> Interpretation | None:
-    """Several constraints joined by ';' or ', and': every part must be read (a deferral part may leave
-    out its verb: '...; sustainable jobs by at most 48 hours'), else None."""
-    parts = [p for p in _PARTS.split(text) if p.strip()]
+    """Several constraints joined by ';', ', and', ', whereas', ',' or 'and': every part must be read (a
+    deferral part may leave out its verb and noun: '...; sustainable ones for up to 48 hours'), else None.
+    The splits are tried from the most to the least explicit."""
+    for splitter in _PARTS:
+        found = _parts(text, splitter, teams)
+        if found is not None:
+            return found
+    return None
+
+
+def _parts(text: str, splitter: re.Pattern[str], teams: Collection[str]) -> Interpretation | None:
+    parts = [p for p in splitter.split(text) if p.strip()]
     if len(parts) < 2:
         return None
     readings: list[Interpretation] = []
@@ -245,7 +268,12 @@ def interpret_sentence(norm: str, teams: Collection[str] = KNOWN_TEAMS) -> Inter
     if is_instruction(norm):
         raise SentenceError(INSTRUCTION_REASON, "instruction")
     text = canonical(norm)
-    reading = _single(text, teams)
+    try:
+        reading = _single(text, teams)
+    except SentenceError as exc:  # read as one constraint it is malformed: maybe it is several
+        reading = _compound(text, teams)
+        if reading is None:
+            raise exc from None
     if reading is None:
         reading = _compound(text, teams)
     label = _LABEL.fullmatch(text)

@@ -30,14 +30,15 @@ from tools.regions import REGIONS
 __all__ = ["residency"]
 
 _NAME = r"[a-z0-9][\w.-]*"
-_NOUN = r"(?:jobs|job|data|workloads|workload|work|training(?:\s+jobs)?|pipelines|tasks|services|compute)"
+_NOUN = r"""(?:jobs|job|data|workloads|workload|work|training(?:\s+jobs)?|pipelines|tasks|services|compute|computations?
+            |processing|runs|batch\s+jobs)"""
 _WHAT = rf"(?:\s+{_NOUN})?"
 _RX = re.I | re.X
 _TEAM_SUBJECTS = tuple(re.compile(p, _RX) for p in (
     rf"(?:the\s+)?team\s+(?P<team>{_NAME})(?:'s)?{_WHAT}\s+(?P<rest>.+)",
     rf"(?:the\s+)?(?P<team>{_NAME})\s+team(?:'s)?{_WHAT}\s+(?P<rest>.+)",
     rf"(?:the\s+)?(?P<team>[a-z0-9][\w.]*)-team(?:'s)?{_WHAT}\s+(?P<rest>.+)",
-    rf"""(?:all\s+)?(?:the\s+)?{_NOUN}\s+(?:of|from|for|owned\s+by|belonging\s+to|by|run\s+by)\s+
+    rf"""(?:all\s+)?(?:the\s+)?{_NOUN}\s+(?:of|from|for|owned\s+by|belonging\s+to|by|run\s+by|submitted\s+by|launched\s+by)\s+
          (?:the\s+)?(?:team\s+(?P<team>{_NAME})|(?P<team2>{_NAME})\s+team)\s+(?P<rest>.+)""",
     rf"(?:all\s+)?(?:the\s+)?(?P<bare>{_NAME})(?:'s)?\s+{_NOUN}\s+(?P<rest>.+)",
     rf"(?P<bare>{_NAME})\s+(?P<rest>(?:may|must|shall|can|is|are|will|should|never)\b.+)",
@@ -52,17 +53,19 @@ _DEFAULT_SUBJECT = re.compile(r"""
       |unless\s+a\s+team\s+is\s+(?:listed|named|mentioned)(?:\s+(?:above|here|in\s+this\s+(?:section|policy|document)))?
          \s*,\s*its\s+(?:jobs|data|workloads|work)
     )\s+(?P<rest>.+)""", _RX)
-_FLEET_SUBJECT = re.compile(r"""(?:all|every)\s+(?:jobs?|workloads?)
+_FLEET_SUBJECT = re.compile(r"""(?:(?:all|every)\s+|unless\s+otherwise\s+(?:specified|stated|noted)\s*,\s*(?:all\s+)?)
+    (?:jobs?|workloads?)
     (?:\s*,\s*(?:whatever|regardless\s+of|irrespective\s+of)\s+(?:the\s+|their\s+)?team\s*,)?\s+(?P<rest>.+)""", _RX)
 _MODAL = r"""(?:may|can|must|shall|should|will|need\s+to|needs\s+to|have\s+to|has\s+to|(?:is|are)\s+to
              |(?:is|are)\s+(?:only\s+)?(?:allowed|permitted)\s+to)"""
 _ADV = r"(?:at\s+all\s+times|always|exclusively|solely|only|strictly)"
-_VERB = r"""(?:run|runs|execute|stay|stays|remain|remains|live|reside|operate|process|store|host
+_VERB = r"""(?:run|runs|execute|stay|stays|remain|remains|live|reside|operate|process|store|host|take\s+place
             |be\s+(?:run|placed|scheduled|processed|stored|kept|hosted|located|executed))"""
 _PREDICATES = tuple(re.compile(p, _RX) for p in (
     rf"""(?:{_MODAL}\s+)?(?:{_ADV}\s+)*{_VERB}(?:\s+(?:(?:its|their)\s+)?(?:jobs|workloads|data|work))?
          (?:\s+{_ADV})*\s+(?:in|on|within|inside)\s+(?P<regions>.+)""",
     rf"{_MODAL}\s+(?:{_ADV}\s+)*use\s+(?P<regions>.+)",
+    r"defaults?\s+to\s+(?P<regions>.+)",
     rf"""{_MODAL}\s+(?:{_ADV}\s+)*keep\s+(?:its|their|all|the)(?:\s+(?:its|their))?\s+(?:jobs|data|workloads|work)\s+
          (?:in|within|inside)\s+(?P<regions>.+)""",
     rf"(?:(?:is|are)|{_MODAL}\s+be)\s+(?:{_ADV}\s+)*(?:restricted|limited|confined|pinned)\s+to\s+(?P<regions>.+)",
@@ -79,12 +82,19 @@ _TERSE = (
                    (?:team\s+(?P<team>{_NAME})|(?P<team2>{_NAME})\s+team)(?:'s)?{_WHAT}""", _RX),
     re.compile(rf"""(?:the\s+)?(?:allowed|permitted|approved)\s+regions\s+(?:for|of)\s+(?:the\s+)?
                    (?:team\s+(?P<team>{_NAME})|(?P<team2>{_NAME})\s+team)\s*(?::|are|is)\s*(?P<regions>.+)""", _RX),
+    re.compile(rf"""(?:(?:data\s+)?residency|(?:allowed|permitted|approved)\s+regions|regions)\s*
+                   (?:\(\s*(?:the\s+)?(?:team\s+(?P<team>{_NAME})|(?P<team2>{_NAME})(?:\s+team)?)\s*\)|\s-\s+(?P<team3>{_NAME}))
+                   \s*:\s*(?P<regions>.+)""", _RX),
 )
+# "Platform: US regions only." - a known team's name alone, then a colon
+_BARE_TERSE = re.compile(rf"(?:the\s+)?(?P<team>{_NAME})\s*(?::|\s-)\s*(?P<regions>.+)", _RX)
 _RESERVED = {"the", "a", "an", "all", "any", "every", "each", "other", "this", "that", "our", "no", "urgent",
              "balanced", "sustainable", "new", "these", "those", "some", "batch", "gpu", "cpu"}
 _FREE = re.compile(r"anywhere|everywhere|(?:is|are)\s+(?:unrestricted|not\s+restricted)"
                    r"|(?:has|have)\s+no\s+(?:region(?:al)?\s+)?restrictions?", re.I)
-_DEFAULT_TERSE = re.compile(r"(?:all\s+)?(?:other|remaining)\s+teams\s*:\s*(?P<regions>.+)", re.I)
+_DEFAULT_TERSE = re.compile(r"""(?:(?:all\s+)?(?:other|remaining)\s+teams
+                                |(?:the\s+)?default\s+(?:allowed\s+|permitted\s+)?regions?)\s*(?::|\s-)\s*(?P<regions>.+)""",
+                            _RX)
 _TRAILER = re.compile(r"\s*,?\s*(?:at\s+all\s+times|always|without\s+exception)$", re.I)
 
 
@@ -125,11 +135,15 @@ def residency(norm: str, teams: Collection[str]) -> Interpretation | None:
         m = rx.fullmatch(norm)
         if m:
             regions = parse_regions(m["regions"])
-            named = _team(m["team"] or m["team2"], teams)
+            named = _team(m["team"] or m["team2"] or m.groupdict().get("team3") or "", teams)
             return one("allowed_regions_by_team", sorted(REGIONS) if regions is None else regions, named)
     terse = _DEFAULT_TERSE.fullmatch(norm)
     if terse:
         return one("default_allowed_regions", parse_regions(terse["regions"]))
+    bare = _BARE_TERSE.fullmatch(norm)
+    if bare and bare["team"].lower() in teams:
+        regions = parse_regions(bare["regions"])
+        return one("allowed_regions_by_team", sorted(REGIONS) if regions is None else regions, bare["team"].lower())
     subject = _subject(norm, teams)
     pred = subject and next((m for rx in _PREDICATES if (m := rx.fullmatch(subject[1]))), None)
     if not subject or not pred:

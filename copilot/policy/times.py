@@ -72,6 +72,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Z", re.compile(rf"\b(?P<fixed>(?i:{_ALT}))\b")),
     ("Z", re.compile(rf"\b(?P<fixed>{_ABBR})\b(?:\s+(?i:time)\b)?")),
     ("Z", re.compile(r"\b(?P<civabbr>ET|PT|CT|MT)\b(?:\s+(?i:time)\b)?")),
+    ("Z", re.compile(r"(?<=[\dmM.]\s)(?P<civil>Eastern|Pacific|Mountain)\b"
+                     r"(?!\s+(?:Europe|European|Standard|Daylight))")),
     ("Z", re.compile(r"\b(?:utc|gmt)\s*(?P<sign>[-+])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", re.I)),
     ("Z", re.compile(r"\b(?P<utc>(?i:utc|gmt)|Z(?=\W*$))\b")),
     ("Z", re.compile(r"(?<=\d\s)(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})\b")),
@@ -84,6 +86,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("T", re.compile(r"\b(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?"
                      r"(?:(?<=\d)(?P<off>Z\b|\+\d{2}:?\d{2}\b))?", re.I)),
     ("T", re.compile(r"\b(?P<h>\d{1,2})\s*(?P<ap>[ap])\.?\s?m\b\.?", re.I)),
+    # "from 7 to 9 a.m.": the start takes the end's a.m./p.m. (only when it is the earlier hour)
+    ("T", re.compile(r"(?<![\d:.])\b(?P<h>\d{1,2})"
+                     r"(?=\s*(?:-|to|until|till)\s*(?P<h2>\d{1,2})(?::\d{2})?\s*(?P<ap>[ap])\.?\s?m\b)", re.I)),
     ("T", re.compile(r"\b(?P<word>noon|midday|midnight)\b", re.I)),
     ("W", re.compile(rf"""\b(?:(?P<all>every\s+day|each\s+day|daily|every\s+night|each\s+night|nightly)
                        |(?:on\s+|every\s+|each\s+|at\s+)?(?P<wd>weekdays|week\s*days|working\s+days|business\s+days
@@ -170,6 +175,8 @@ def _time(m: re.Match[str]) -> tuple[int, int]:
     if g.get("word"):
         return (12, 0) if g["word"].lower() in ("noon", "midday") else (0, 0)
     h, mi = int(g["h"]), int(g.get("m") or 0)
+    if g.get("h2") and not h < int(g["h2"]) <= 12:
+        raise SentenceError(f"cannot tell whether {h} is a.m. or p.m.; write both times with a.m./p.m.")
     if g.get("ap"):
         if not 1 <= h <= 12:
             raise SentenceError(f"{m.group(0)!r} is not a valid time")
@@ -310,14 +317,20 @@ def read_windows(text: str) -> Windows:
     if not dates:
         raise SentenceError("the window has no date; write e.g. '2026-03-01 00:00 to 06:00 UTC', or name the "
                             "days of the week for a recurring window")
+    next_day = _NEXT_DAY.search(text)
     for a, b in pairs:
         start = _instant(text, a, ts, dates, shared, None)
         end = _instant(text, b, ts, dates, shared, _attached(text, a, ts, "D"))
+        if next_day and end <= start and len(dates) == 1:  # "until 08:00 GMT the following morning"
+            end += timedelta(days=1)
         if end <= start:
             raise SentenceError(f"the window ends ({end:%Y-%m-%d %H:%M} UTC) before it starts "
                                 f"({start:%Y-%m-%d %H:%M} UTC)")
         out.one_off.append((start, end))
     return out
+
+
+_NEXT_DAY = re.compile(r"\b(?:the\s+)?(?:following|next)\s+(?:morning|day)\b", re.I)
 
 
 def _instant(text: str, t: Token, ts: list[Token], dates: list[Token],

@@ -5,7 +5,7 @@ Shared by the sentence parser (``copilot.policy.parser``) and the checks of LLM 
 ``SentenceError`` with a message naming the value at fault.
 
 Units: durations in min|h|d|w (-> hours); masses in g|kg|t|tonne (a plain "ton" is read as a
-metric tonne, with a warning) (-> kgCO2e); carbon prices in USD per g|kg|t (-> USD per tonne);
+metric tonne, with a warning) (-> kgCO2e); carbon prices in USD (or US cents) per g|kg|t (-> USD per tonne);
 power in W|kW|MW|GW (-> kW). Numbers may use 1,000 separators and exponents; durations also
 accept a/an/one..twelve. Negative and non-finite numbers are refused.
 """
@@ -64,8 +64,9 @@ _WORDS = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
 _T_UNIT = r"(?P<tu>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w)\b"
 _CO2 = r"(?:\s*(?:of\s+)?(?:co2-?eq(?:uivalent)?|co2e?|co₂e?|carbon(?:\s+dioxide)?)(?:\s+equivalents?)?)?"
 _M_UNIT = rf"(?:metric\s+)?(?P<mu>tonnes?|tons?|t|kilogrammes?|kilograms?|kg|grams?|g){_CO2}\b"
-_CUR = r"usd|us\s*\$|\$|dollars?|us\s+dollars?|eur|euros?|€|gbp|£|pounds?"
+_CUR = r"usd|us\s*\$|\$|dollars?|us\s+dollars?|(?:us\s+)?cents?|¢|eur|euros?|€|gbp|£|pounds?"
 _USD = {"usd", "us$", "$", "dollar", "dollars", "usdollar", "usdollars"}
+_CENTS = {"cent", "cents", "uscent", "uscents", "¢"}
 
 DURATION = rf"(?P<n>{NUM}|{_WORDS})\s*{_T_UNIT}"
 MASS = rf"(?P<n>{NUM})\s*{_M_UNIT}"
@@ -120,10 +121,13 @@ def usd_per_tonne(m: re.Match[str]) -> float:
     currencies = {c.lower().replace(" ", "") for c in (m["c1"], m["c2"]) if c}
     if not currencies:
         raise SentenceError("carbon price has no currency; write e.g. '120 USD per tonne'")
-    other = sorted(currencies - _USD)
+    other = sorted(currencies - _USD - _CENTS)
     if other:
         raise SentenceError(f"carbon price must be in USD (got {other[0]!r}); convert it first")
-    return round(number(m["n"], "carbon price") / _kg_per(m["mu"]) * 1000.0, 9)
+    if currencies & _CENTS and currencies - _CENTS:
+        raise SentenceError("carbon price gives both dollars and cents; write one amount, e.g. '0.05 USD per kg'")
+    scale = 0.01 if currencies & _CENTS else 1.0
+    return round(number(m["n"], "carbon price") * scale / _kg_per(m["mu"]) * 1000.0, 9)
 
 
 def kilowatts(m: re.Match[str]) -> float:
@@ -157,7 +161,7 @@ _ANY_REGION = re.compile(r"(?:any|all)\s+(?:of\s+the\s+)?regions?(?:\s+at\s+all)
                          re.I)
 _FILLER = {"the", "eu", "european", "us", "usa", "american", "regions", "region", "zones", "zone",
            "grid", "aws", "gcp", "azure", "cloud", "and", "or", "of", "following", "either", "both",
-           "only", "in", ",", ":", "/", "&", "+", "(", ")", "-", ";"}
+           "only", "in", ",", ":", "/", "&", "+", "(", ")", "-", ";", "any"}
 
 
 def check_regions(names: list[str]) -> list[str]:

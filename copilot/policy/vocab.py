@@ -3,7 +3,8 @@
 ``canonical`` rewrites what people write into the form the recognisers match, without changing
 what the sentence says: numbers in words become digits ("one hundred" -> 100, "one and a half
 megawatts" -> 1.5 megawatts, "a day and a half" -> 1.5 day, "half a tonne" -> 0.5 tonne, "four
-(4)" -> 4) and a leading purpose phrase ("For scheduling decisions, ...") is dropped.
+(4)" -> 4) and a leading purpose or justification phrase ("For scheduling decisions, ...", "For
+cost-benefit purposes, ...", "Due to contractual obligations, ...") is dropped.
 
 ``REGION_ALIASES`` maps place names to the regions of ``tools.regions.REGIONS`` that lie there:
 a country or union to every region (cloud region or grid zone) whose country is in it, a city or
@@ -82,7 +83,9 @@ _FRACTIONS = (
      lambda m: m[1] if float(m[1]) == float(m[2]) else m.group(0)),
 )
 _PURPOSE = re.compile(r"^(?:for\s+(?:the\s+purposes?\s+of\s+)?(?:planning|scheduling|accounting|internal|all)"
-                      r"(?:\s+(?:decisions|purposes|calculations))?|in\s+(?:planning|scheduling))\s*,\s*", re.I)
+                      r"(?:\s+(?:decisions|purposes|calculations))?|in\s+(?:planning|scheduling)"
+                      r"|for\s+(?:[\w-]+\s+){1,3}?purposes"  # "For cost-benefit purposes,"
+                      r"|(?:due|owing)\s+to\s+[^,;:()]{3,80}?|because\s+of\s+[^,;:()]{3,80}?)\s*,\s*", re.I)
 
 
 def canonical(norm: str) -> str:

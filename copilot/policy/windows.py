@@ -22,7 +22,7 @@ from copilot.policy.vocab import alias_pattern
 
 __all__ = ["blackout"]
 
-_JOBS = r"(?:batch\s+)?(?:jobs?|workloads?|work|compute)"
+_JOBS = r"(?:batch\s+)?(?:jobs?|workloads?|work|compute|computations?|processing|tasks?)"
 _TRIGGERS = re.compile(rf"""
     \bno\s+(?:new\s+)?{_JOBS}\s+(?:may|can|shall|must|will|should|are\s+(?:allowed|permitted)\s+to)\s+(?:be\s+)?
         (?:run|ran|started|start|executed|execute|scheduled|placed|launched)\b
@@ -30,13 +30,16 @@ _TRIGGERS = re.compile(rf"""
   | \b(?:do\s+not|don't|never)\s+(?:run|schedule|start|place|launch)\s+(?:any\s+)?(?:new\s+)?{_JOBS}\b
   | \b{_JOBS}\s+(?:must|may|shall|can)\s*(?:not|never)\s+(?:be\s+)?(?:run|started|scheduled|placed|launched)\b
   | \bno\s+(?:new\s+)?{_JOBS}\b(?=\s+(?:in|on|during|between|from|anywhere|across|at|for)\b|\s*$)
+  | \b(?:is|are|will\s+be|shall\s+be)\s+
+       (?:suspended|paused|halted|prohibited|forbidden|banned|not\s+(?:allowed|permitted))\b
   | \b(?:is|are|will\s+be)\s+(?:blacked\s+out|closed\s+(?:to|for)\s+(?:new\s+|all\s+)?(?:{_JOBS}|maintenance)
        |off[- ]limits(?:\s+(?:to|for)\s+{_JOBS})?|unavailable(?:\s+(?:to|for)\s+(?:new\s+)?{_JOBS})?)
   | \b(?:is|are|shall\s+be|will\s+be|must\s+be)\s+(?:under|in)\s+(?:a\s+)?blackout\b
   | \b(?:is|are|will\s+be|shall\s+be)\s+frozen\b
   | \b(?:is|are)\s+(?:a|an|our)\s+(?:blackout|maintenance|freeze|change\s+freeze)\s+(?:windows?|periods?)\b
-  | ^\s*(?:there\s+(?:is|are|will\s+be)\s+)?(?:a\s+|an\s+|(?P<count>\d+)\s+)?(?:(?:scheduled|planned)\s+)?
-        (?:blackouts?|blackout\s+(?:windows?|periods?)|(?:maintenance|change)\s+(?:freezes?|windows?|blackouts?))
+  | ^\s*(?:there\s+(?:is|are|will\s+be)\s+)?(?:a\s+|an\s+|(?P<count>\d+)\s+)?
+        (?:(?:scheduled|planned|recurring|weekly|standing|fleet-?wide|global)\s+)*
+        (?:blackouts?|blackout\s+(?:windows?|periods?)|freezes?|outages?|(?:maintenance|change)\s+(?:freezes?|windows?|blackouts?))
         (?:\s+(?:is|applies|apply|runs|holds))?\s*:?
 """, re.I | re.X)
 _NOTE = re.compile(r"\(\s*(?P<note>[^()]*?)\s*\)")
@@ -48,7 +51,12 @@ _ALIAS = alias_pattern()
 _GLUE = {"between", "from", "and", "to", "until", "till", "through", "thru", "on", "at", "in", "for", "of",
          "the", "a", "an", "time", "zone", "zones", "region", "regions", "grid", "local", "inclusive",
          "both", "each", "every", "t", "scheduled", "planned", "maintenance", "window", "windows", "-", "–",
-         ",", ":", ";", "&", "/", "is", "are", "there", "as", "well", "also", "or"}
+         ",", ":", ";", "&", "/", "is", "are", "there", "as", "well", "also", "or", "shall", "be", "will",
+         "jobs", "job", "compute", "processing", "fleet", "fleet-wide", "fleetwide", "all", "any", "kind", "entire",
+         "whole", "affecting", "across", "standing", "recurring", "weekly", "during", "which", "that", "this",
+         "period", "following", "next", "morning", "day", "evening", "night", "here", "it"}
+_REASON = re.compile(r"\b(?:owing\s+to|due\s+to|because\s+of|on\s+account\s+of|for)\s+(?P<why>[a-z][a-z\s'-]*?)"
+                     r"\s*(?=[,;.]|$)", re.I)
 _NOT_GLUE = re.compile(r"\b(?:not|never|no|unless|except|only|if|when|whenever|sustainable|balanced|urgent|"
                        r"team|teams|may|should|could|might|preferably|ideally|try)\b", re.I)
 
@@ -93,12 +101,18 @@ def blackout(norm: str) -> Interpretation | None:
     anywhere = _ANYWHERE.search(rest)
     if anywhere:
         rest = rest[:anywhere.start()] + " " * (anywhere.end() - anywhere.start()) + rest[anywhere.end():]
+    rest = re.sub(rf"({_REGION.pattern}|{_ALIAS.pattern})\s+only\b", lambda m: m.group(1) + " " * 5, rest)
     named = [m.group(0) for rx in (_REGION, _ALIAS) for m in rx.finditer(rest)]
     if named:
         if anywhere:
             raise SentenceError("the blackout names regions and also says 'any region'")
         regions = parse_regions(", ".join(named))
         rest = _ALIAS.sub(" ", _REGION.sub(" ", rest))
+    for m in reversed(list(_REASON.finditer(rest))):  # "owing to scheduled maintenance", "for patching"
+        why = " ".join(w for w in m["why"].split() if w.lower() not in _GLUE)
+        if why and not _NOT_GLUE.search(m["why"]) and len(m["why"].split()) <= 6:
+            notes.append(why)
+            rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
     stray = [w for w in re.findall(r"[\w'.-]+|[^\s\w]", rest) if w.lower() not in _GLUE]
     coded = [w for w in stray if re.fullmatch(r"[a-z]+(?:-[a-z]+)*-\d+[a-z]?", w, re.I)]
     if coded:
