@@ -251,3 +251,10 @@ def test_an_empty_ledger_gives_the_machine_clock_and_no_teams(ledger: Any) -> No
 
     moment = datetime(2026, 5, 5, 5, tzinfo=UTC)
     assert chat_context(ledger, machine_now=moment) == (moment, ())
+
+
+def test_minting_the_verified_savings_verifies_first_to_name_the_verification() -> None:
+    reading = understand("mint the verified savings", WORLD)
+    assert [c.tool for c in reading.calls] == ["verify", "mint"]
+    assert calls("verify plan 00ff00ff00ff00ff, then mint the savings")[0] == (
+        "verify", {"plan_id": "00ff00ff00ff00ff"})

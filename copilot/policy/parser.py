@@ -56,6 +56,7 @@ from copilot.policy.grammar import IS, Recogniser, rx
 from copilot.policy.instructions import IMPERATIVE, INSTRUCTION_REASON, is_instruction
 from copilot.policy.mints import MINTS
 from copilot.policy.residency import residency
+from copilot.policy.residency_slots import residency_by_slots
 from copilot.policy.sentences import Sentence, normalise, split_sentences
 from copilot.policy.values import DURATION, Interpretation, PolicyItem, SentenceError, hours, one
 from copilot.policy.vocab import KNOWN_TEAMS, canonical
@@ -221,7 +222,7 @@ def _single(text: str, teams: Collection[str]) -> Interpretation | None:
             m = pattern.fullmatch(text)
             if m:
                 return rec.build(m)
-    return None
+    return residency_by_slots(text, teams)
 
 
 def _compound(text: str, teams: Collection[str]) -> Interpretation | None:

@@ -196,6 +196,16 @@ def _named(segment: str) -> tuple[list[str], list[str]]:
     return codes, places
 
 
+def regions_mentioned(text: str) -> tuple[list[str], list[str]]:
+    """(region codes, regions of the places) mentioned anywhere in ``text``, in order; other words are
+    ignored (for reading a sentence by its parts, not a region list)."""
+    found = sorted((m.start(), m.group(0)) for rx in (_CLOUD_SHAPE, _GRID) for m in rx.finditer(text))
+    codes = [name.lower() if name.lower() in REGIONS else name for _, name in found]
+    rest = _GRID.sub(" ", _CLOUD_SHAPE.sub(" ", text))
+    places = [r for m in _ALIAS.finditer(rest) for r in REGION_ALIASES[m.group(0).lower()]]
+    return codes, places
+
+
 def parse_regions(segment: str) -> list[str] | None:
     """Regions named in ``segment`` (None for "any region"); unknown names or stray words raise.
 

@@ -439,6 +439,8 @@ def _calls_for(tool: str, seg: str, whole: str, world: World, carried: dict[str,
         pid = pid or carried.get("plan_id")
         if pid:
             carried["plan_id"] = pid
+        if tool == "verify":
+            carried["verified"] = True
         return [Call(tool, {"plan_id": pid} if pid else {})]
     if tool == "evidence":
         return [Call("evidence", {"verification_id": _id_for(seg, whole, "verification")})]
@@ -452,7 +454,10 @@ def _calls_for(tool: str, seg: str, whole: str, world: World, carried: dict[str,
         if ids:
             return [Call("mint", {"verification_id": ids[0][1]})]
         if re.search(r"\bverified\b|\bsavings?\b", whole):
-            return [Call("mint", {"verification_id": LATEST_VERIFICATION})]
+            # "mint the verified savings": verify (idempotent) names the largest mintable verification
+            first = [] if carried.get("verified") else [Call("verify", {"plan_id": carried["plan_id"]}
+                                                               if carried.get("plan_id") else {})]
+            return [*first, Call("mint", {"verification_id": LATEST_VERIFICATION})]
         _id_for(seg, whole, "verification")
     return [Call(tool, {})]
 
