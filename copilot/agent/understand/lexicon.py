@@ -329,22 +329,12 @@ WEAK: dict[str, str] = {
         r"\brealized savings\b",
     ),
     "emissions": _any(
-        r"\bwhole (?:fleet|estate)\b",
-        r"^em\b",
-        r"\bacct\b",
-        r"\bgrand total\b",
         r"\bcarbon\b",
         r"\bkwh\b",
         r"\benergy\b",
-        r"\bpolluti\w+",
         r"\bpollut\w+",
     ),
     "summary": _any(
-        r"^sum\b",
-        r"\bhow (?:did|is|are|was|were|'s)\b.{0,30}\b(?:do|doing|perform\w*|fare|fared|go|going)\b.{0,20}"
-        r"\b(?:w\d{1,2}|week)",
-        r"\bwhat happened\b.{0,30}\b(?:this|last) week\b",
-        r"\bwhat happened (?:with|to|for)\b",
         r"\breport\b",
         r"\bweekly\b",
         r"\bweek (?:of|starting|beginning|commencing)\b",

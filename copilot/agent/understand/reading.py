@@ -326,38 +326,32 @@ def _forecast_args(seg: str, world: World, whole: str) -> list[dict[str, Any]]:
             for region in regions for model in (models or [""])]
 
 
-def _plan_args(seg: str) -> dict[str, Any]:
-    args: dict[str, Any] = {}
-    solver = ent.solver(seg)
-    if solver:
-        args["solver"] = solver
+def _days(seg: str, most: int, too_long: str) -> dict[str, Any]:
+    """``{"days": N}`` from a horizon in ``seg`` (hours round up to whole days), or a question back."""
     hours = horizon_hours(seg)
-    if hours is not None:
-        days = math.ceil(hours / 24)
-        if days > MAX_PLAN_DAYS:
-            raise _AskError(f"I plan at most {MAX_PLAN_DAYS} days at a time; how many days should I plan?")
-        args["days"] = max(1, days)
-    price = ent.carbon_price(seg)
-    if price is not None:
-        args["carbon_price_usd_per_t"] = price
-    return args
+    if hours is None:
+        return {}
+    days = math.ceil(hours / 24)
+    if days > most:
+        raise _AskError(too_long)
+    return {"days": max(1, days)}
+
+
+def _set(args: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    return args | ({key: value} if value is not None else {})
+
+
+def _plan_args(seg: str) -> dict[str, Any]:
+    args = _set({}, "solver", ent.solver(seg))
+    args |= _days(seg, MAX_PLAN_DAYS, f"I plan at most {MAX_PLAN_DAYS} days at a time; how many days should I plan?")
+    return _set(args, "carbon_price_usd_per_t", ent.carbon_price(seg))
 
 
 def _simulate_args(seg: str) -> dict[str, Any]:
-    args: dict[str, Any] = {}
-    rate = ent.jobs_per_day(seg)
-    if rate is not None:
-        args["jobs_per_day"] = rate
-    hours = horizon_hours(seg)
-    if hours is not None:
-        days = math.ceil(hours / 24)
-        if days > MAX_SIM_DAYS:
-            raise _AskError(f"A simulation covers at most {MAX_SIM_DAYS} days; shall I simulate {MAX_SIM_DAYS} days?")
-        args["days"] = max(1, days)
-    seed = ent.seed(seg)
-    if seed is not None:
-        args["seed"] = seed
-    return args
+    args = _set({}, "jobs_per_day", ent.jobs_per_day(seg))
+    args |= _days(seg, MAX_SIM_DAYS, f"A simulation covers at most {MAX_SIM_DAYS} days; shall I simulate "
+                                     f"{MAX_SIM_DAYS} days?")
+    return _set(args, "seed", ent.seed(seg))
 
 
 def _recommendation_args(seg: str, world: World) -> dict[str, Any]:
