@@ -258,3 +258,18 @@ def test_minting_the_verified_savings_verifies_first_to_name_the_verification() 
     assert [c.tool for c in reading.calls] == ["verify", "mint"]
     assert calls("verify plan 00ff00ff00ff00ff, then mint the savings")[0] == (
         "verify", {"plan_id": "00ff00ff00ff00ff"})
+
+
+def test_the_neighbour_fallback_suggests_reads_only_and_only_when_close() -> None:
+    from copilot.agent.understand.neighbours import READ_TOOLS, suggest
+
+    for text in ("please go ahead and do the thing", "zzzz qqqq", "mint it now", "execute everything"):
+        guess = suggest(text)
+        assert guess is None or guess in READ_TOOLS
+    assert suggest("xkcd lorem ipsum dolor") is None  # nothing close enough
+
+
+def test_a_write_is_never_started_by_resemblance() -> None:
+    # no tool word: the fallback may suggest only a read, so nothing here can run a write
+    for text in ("the usual, like last time", "same as before for the batch people", "do the needful"):
+        assert not [c for c in understand(text, WORLD).calls if c.tool in WRITE_TOOLS]

@@ -17,11 +17,12 @@ WRITE_TOOLS = ("simulate", "plan", "execute", "verify", "mint")
 """Tools that change state (the ledger or the chain)."""
 
 _WRITE_WORDS = {
-    "simulate": r"simulat|synthetic|generate|new fleet|fake",
-    "plan": r"(?:re-?)?plan|schedul|optimi[sz]|reschedul|shift",
-    "execute": r"execut|apply|implement|roll(?:ing)? out|carry out|go ahead|run (?:the|it|them)",
-    "verify": r"verif|check (?:the )?savings",
-    "mint": r"mint|tokeni[sz]|issue tokens",
+    "simulate": r"(?:re-?)?simulat|synthetic|generate|new fleet|fake|re-?seed",
+    "plan": r"(?:re-?)?plan|schedul|optimi[sz]|reschedul|shift|placement|defer the batch",
+    "execute": (r"execut|exec\b|(?<!-)apply|implement|roll(?:ing)? out|carry out|go ahead|run (?:the|it|them)|ship|push"
+                r"|go live|enact|changeset|proceed"),
+    "verify": r"verif|check (?:the )?savings|attest|validat|m&v",
+    "mint": r"mint|tokeni[sz]|issue|credits?\b|on[- ]chain|kgco2esave|kwhsave",
 }
 _NEGATION = re.compile(
     r"\b(?:don'?t|do not|does not|doesn'?t|never|no need to|not|without|hold off|stop|skip|avoid|refrain"
@@ -29,10 +30,11 @@ _NEGATION = re.compile(
 _NOT_A_NEGATION = re.compile(r"\b(?:don'?t|do not) (?:forget|hesitate|wait)\b|\bnot sure\b|\bno later than\b", re.I)
 _HYPOTHETICAL = re.compile(
     r"\b(?:should (?:we|i)|shall we|would|what if|what happens|hypothetical(?:ly)?|suppose|imagine"
-    r"|is it (?:safe|worth|ok|okay|wise|a good idea)|are we ready|can (?:i|we) undo|could we"
+    r"|is it (?:safe|worth|ok|okay|wise|a good idea)|are we ready|can (?:i|we) undo|could we|eventually|some ?day"
+    r"|at some point|in the future|down the road"
     r"|what is an?|what's an?|what does|what do|how does|how do(?:es)? .* work|how was|how were|why"
     r"|explain|tell me about|do we need to|(?:if|whether) (?:we|i|you) should|not sure (?:if|whether|about)"
-    r"|wondering (?:if|whether)|thinking about|considering|do (?:i|we) (?:need|have) to|can it be|before (?:i|we) can"
+    r"|wondering (?:if|whether)|thinking about|considering|do (?:i|we) (?:need|have) to|can it be"
     r"|suppose|supposing|imagine|say we)\b|\bif (?:i|we)\b[^.!]*\?", re.I)
 _SUBORDINATE = re.compile(
     r"\b(?:before|until|unless|in case)\b.*?(?=$|[,;:\u2014\u2013]|\s-\s|\b(?:can|could|would) you\b|\bplease\b"

@@ -32,6 +32,14 @@ _WORDS_BEFORE = ("(?:the|some|more|enough|any|without|no|synthetic|realised|real
                  "grid|real|metered|historical|latest|new|fake|mock|dummy|raw|our|my|your|this|that|training|input|"
                  "big|open|public|private|customer|user|personal|sensitive|all|good|bad|more|less|"
                  "outdated|old|fresh|past|current|clean|enough|carbon|energy|power|price|intensity|weather|usage)")
+_NOT_TRAILING_TEAM = (
+    r"(?:approval|board|review|now|today|tonight|yesterday|tomorrow|everyone|everything|all|me|us|them|it|this|that"
+    r"|real|sure|fleet|regions?|days?|hours?|weeks?|months?|years?|teams?|example|instance|reference|comparison"
+    r"|context|info|information|audit|auditors?|cfo|ceo|cto|management|leadership|execs?|executives?|standup|slides?"
+    r"|deck|meeting|report|reporting|compliance|record|records|later|once|good|free|starters|each|every|both|whom"
+    r"|which|what|whatever|anything|something|nothing|mine|yours|ours|planning|minting|verification|verifying"
+    r"|execution|simulation|forecasting|accounting|tokens?|wallet|chain|policy|plan|plans|savings|emissions|grid)")
+"""Words that end "... for X" without naming a team ("for the board", "for approval")."""
 _TEAM_NEXT = r"(?:team|teams|folks|people|group|squad|org|crew|guys)\b"
 
 
@@ -80,6 +88,10 @@ def find_teams(text: str, known: tuple[str, ...]) -> TeamMentions:
         r"\bteam\s+['\"]?([a-z][\w-]*)(?=\s*(?:$|[?.!,;:)'\"]|and\b|last\b|this\b|yesterday\b|today\b|in\b|on\b|"
         r"for\b|by\b|per\b|since\b|from\b|please\b|pls\b))", text)]
     named += [m.group(1) for m in re.finditer(r"\b([a-z][\w-]*)\s+team\b", text)]
+    trailing = re.search(r"\bfor\s+(?:the\s+)?([a-z][a-z-]{2,})\s*[?.!]*$", text)
+    if trailing and not out.teams and trailing.group(1) not in lowered and not re.fullmatch(_NOT_TRAILING_TEAM,
+                                                                                         trailing.group(1)):
+        named.append(trailing.group(1))  # "show emissions for analytics": a team the ledger does not know
     for name in named:
         name = name.strip("'\"")
         if name and name not in lowered and name not in _NOT_TEAMS and name not in out.unknown \
@@ -94,7 +106,8 @@ def find_teams(text: str, known: tuple[str, ...]) -> TeamMentions:
 
 
 HEX_ID = re.compile(r"(?<![0-9a-fx])([0-9a-f]{16})(?![0-9a-f])")
-_SHORT_ID = re.compile(r"\b(?:plan|verification|id|evidence|mint)\s+(?:id\s+)?([0-9a-f]{6,15})\b")
+_SHORT_ID = re.compile(r"\b(?:plan|verification|id|evidence|mint)\s+(?:id\s+)?(?!\d{1,3}[dhw]\b)"
+                       r"([0-9a-f]{3,15})\b")
 
 
 def hex_ids(text: str) -> list[tuple[int, str]]:
@@ -106,7 +119,7 @@ def truncated_id(text: str) -> str | None:
     """An id that is too short to be one (``plan 46e1b799``), to ask for the whole id."""
     for m in _SHORT_ID.finditer(text):
         token = m.group(1)
-        if re.search(r"\d", token) and re.search(r"[a-f]", token):
+        if re.search(r"\d", token) and (re.search(r"[a-f]", token) or len(token) >= 4):
             return token
     return None
 
@@ -227,6 +240,7 @@ def forecast_model(text: str) -> str | None:
                  r"|seasonal naive|week-ago", text):
         return "persistence-168h"
     if re.search(r"persistence-?24|24h? persistence|daily persistence|same[- ]hour[- ]yesterday|day-ago"
+                 r"|yesterday[- ]same[- ]hour|same hour (?:as |of )?yesterday"
                  r"|yesterday'?s values|persistence",
                  text):
         return "persistence-24h"

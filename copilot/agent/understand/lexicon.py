@@ -10,15 +10,16 @@ import re
 
 REFERENCED_PLAN = re.compile(
     r"(?<!\bdo )(?<!\brun )(?<!\bmake )(?<!\bredo )"
-    r"\b(?:the|this|that|latest|last|my|our|current|existing|executed|same|previous|its|whole)\s+plan'?s?\b"
-    r"|\bplan\s+(?:id\s+)?[0-9a-f]{6,16}\b|\b[0-9a-f]{16}\s+plan\b|\bunder the plan\b"
+    r"\b(?:the|this|that|latest|last|my|our|current|existing|executed|same|previous|its|whole)"
+    r"(?:\s+(?:approved|proposed|executed|verified|latest|current|greedy|exact|last))?\s+plan'?s?\b"
+    r"|\bplan\s+(?:id\s+)?(?!\d{1,3}[dhw]\b)[0-9a-f]{3,16}\b|\b[0-9a-f]{16}\s+plan\b|\bunder the plan\b"
     r"|(?<!run )(?<!use )(?<!start )\b(?:the|our|a|its) planner(?! (?:for|over|on))\b")
 """A plan named as a thing (to execute, verify or list), not a request to make one."""
 
 REFERENCED_RUN = re.compile(
     r"\b(?:of|from|for|in|on|since|with|under|about|over)\s+(?:the|this|that|latest|last|current|existing|previous|our"
     r"|my)(?:\s+(?:latest|last|current))?\s+(?:simulation|simulated (?:run|fleet)|"
-    r"sim(?:ulation)? run|run)\b|\bin the simulator\b")
+    r"sim(?:ulation)? run|run|sim|simulator)\b|\bin the simulator\b")
 """A simulation named as a thing (to account or plan on), not a request to run one."""
 
 GENERIC_GO = re.compile(r"\bgo ahead\b|\bdo it\b|\bproceed\b|\bmake it so\b|\blet'?s do (?:it|this)\b|\bship it\b")
@@ -31,6 +32,8 @@ def _any(*alternatives: str) -> str:
 
 STRONG: dict[str, str] = {
     "simulate": _any(
+        r"\bre-?simulat\w*",
+        r"\bseed\s*[=:]?\s*\d+\b",
         r"\bsimulat(?!or)\w*",
         r"\b(?:run|start|re-?run|restart) (?:the |a )?simulator\b",
         r"\bre-?seed\b",
@@ -43,6 +46,10 @@ STRONG: dict[str, str] = {
         r"\btest (?:data|telemetry|fleet)\b",
         r"\bmock (?:fleet|data)\b",
         r"\bdummy (?:fleet|data)\b",
+    ),
+    "account": _any(
+        r"\baccount(?:ing)?\b(?!\s+(?:for|of|name|names|holder)\b)",
+        r"\bacct\b",
     ),
     "forecast": _any(
         r"\bforecast(?:s|ing)?\b",
@@ -70,6 +77,7 @@ STRONG: dict[str, str] = {
         r"\bhow (?:clean|dirty|green) will\b",
     ),
     "plan": _any(
+        r"\bdefer (?:the )?(?:batch|queue|jobs|workloads|flexible)\w*",
         r"\bpln\b",
         r"\b(?:greener|cleaner|better|optimi[sz]ed|carbon-aware|lower-carbon) schedule\b",
         r"\b(?:re-?)?plan(?:s|ning)?\b",
@@ -98,6 +106,8 @@ STRONG: dict[str, str] = {
         r"\bwhat did (?:the|this|that|latest|our) (?:plan|planner) "
         r"(?:decide|do|say|suggest|propose|choose|pick|change)\b",
         r"\b(?:whatever|what) the (?:planner|plan) (?:came up with|suggested|proposed|produced|found)\b",
+        r"\bwhat (?:plan \w+|the plan|this plan|it) (?:wants|would like|intends|proposes|plans) to "
+        r"(?:change|move|do)\b",
         r"\brecommend(?:ation)?s?\b",
         r"\bflagged\b",
         r"\bcandidates?\b",
@@ -130,13 +140,11 @@ STRONG: dict[str, str] = {
     ),
     "execute": _any(
         r"\bexecut(?:e|ing)\b",
-        r"\bexec\b",
+        r"\bexec\b(?! summary)",
         r"\bpush\b.{0,25}\blive\b",
         r"\bship (?:plan|the plan|the changes)\b",
         r"\brun (?:plan )?[0-9a-f]{16}\b",
-        r"\b(?:apply|applying|implement|implementing)\b(?! to\b)(?=\s*(?:$|[.!,]|the\b|this\b|that\b|these\b"
-        r"|those\b|it\b|them\b|all\b|plan\b|recommendations|recs\b|changes\b|[0-9a-f]{16}|now\b|please\b"
-        r"|pls\b|everything\b|our\b|my\b|latest\b))",
+        r"(?<!-)\b(?:apply|applying|implement|implementing)\b(?!\s+(?:to|for|in|on|only|at|during|when|if)\b)",
         r"\broll(?:ing)? (?:it )?out\b",
         r"\bcarry (?:it )?out\b",
         r"\brun the plan\b",
@@ -157,6 +165,8 @@ STRONG: dict[str, str] = {
     ),
     "verify": _any(
         r"\b(?:do|run|perform|start|kick off) (?:the |a )?verifications?\b",
+        r"\battest\w*",
+        r"\bm&v\b|\bmeasurement and verification\b",
         r"\bdeliver(?:ed)? (?:the )?savings\b",
         r"\b(?:actually|really) deliver\w*",
         r"\bsavings\b.{0,20}\b(?:delivered|materiali[sz]ed|achieved)\b",
@@ -175,6 +185,8 @@ STRONG: dict[str, str] = {
         r"\b(?:confirm|audit|measure|check) (?:the |our )?savings\b",
     ),
     "evidence": _any(
+        r"\breceipts?\b",
+        r"\bbacking (?:data|evidence)\b",
         r"^ev\b",
         r"\bevidence\b",
         r"\bproof\b",
@@ -187,7 +199,7 @@ STRONG: dict[str, str] = {
         r"\baudit trail\b",
         r"\bwhat(?:'s| is) behind\b",
         r"\bwhy (?:was|were|is)\b.{0,40}\b(?:accepted|refused|rejected|verified|approved)\b",
-        r"\bverification\s+[0-9a-f]{16}\b",
+        r"\bverification\s+(?:id\s+)?[0-9a-f]{16}\b",
     ),
     "balances": _any(
         r"\bwhat we hold\b",
@@ -274,6 +286,7 @@ STRONG: dict[str, str] = {
         r"\bweek[- ](?:over|on)[- ]week\b",
     ),
     "mint": _any(
+        r"\bissue (?:the |our )?(?:\w+ )?credits?\b",
         r"\b(?:get|earn|receive|claim) (?:the |our )?(?:\w+ )?tokens?\b",
         r"\bconvert\b.{0,40}\binto (?:tokens?|kgco2esave|kwhsave)\b",
         r"\binto (?:kgco2esave|kwhsave)\b",
@@ -283,12 +296,13 @@ STRONG: dict[str, str] = {
         r"\btokeni[sz]e\b",
         r"\bissue (?:the )?(?:\w+ )?tokens?\b",
         r"\bclaim (?:the )?(?:\w+ )?tokens?\b",
-        r"\bput\b.{0,30}\bon[- ]chain\b",
+        r"\bput\b.{0,50}\bon[- ]chain\b",
         r"\binto tokens\b",
         r"\bcreate (?:the )?(?:\w+ )?tokens?\b",
     ),
     "emissions": _any(
         r"\bwhole (?:fleet|estate)\b",
+        r"\bscope[- ](?:1|2|3|one|two|three)\b",
         r"^em\b",
         r"\bacct\b",
         r"\bgrand total\b",
@@ -363,7 +377,9 @@ OUT_OF_SCOPE: tuple[tuple[str, str], ...] = (
      r"\b(?:clusters?|nodes?|servers?|instances?|machines?)\b",
      "I do not control clusters: plans are executed in the simulator, and tickets describe the changes for "
      "your operators."),
-    (r"\b(?:transfer|send|give|move)\b[^.?!]{0,30}\btokens?\b",
+    (r"\b(?:buy|purchase|sell|trade)\b[^.?!]{0,30}\b(?:offsets?|credits?|certificates?|recs)\b",
+     "I don't trade offsets or certificates; tokens here record your own verified savings and are not offsets."),
+    (r"\b(?:transfer|send|give|move)\b[^.?!]{0,30}\b(?:tokens?|kgco2esave|kwhsave|credits?)\b",
      "Tokens are not transferred from chat: they are minted to the configured holder for verified savings "
      "and retired by an approver."),
     (r"\b(?:change|edit|update|modify|rewrite|amend|set|relax|loosen|tighten)\b[^.?!]{0,30}\bpolic",
@@ -372,7 +388,8 @@ OUT_OF_SCOPE: tuple[tuple[str, str], ...] = (
     (r"\b(?:book|record|recognise|recognize)\b[^.?!]{0,40}\bas (?:revenue|income|profit|an asset)\b|\brevenue\b",
      "Financial bookkeeping is outside what I do: savings are recorded as verifications and tokens, not as "
      "revenue."),
-    (r"\b(?:annual|yearly|quarterly|esg|csrd|cdp|secr)\b[^.?!]{0,20}\breports?\b",
+    (r"\b(?:write|prepare|draft|create|produce|generate|compile|file|submit)\b[^.?!]{0,30}"
+     r"\b(?:annual|yearly|quarterly|esg|csrd|cdp|secr)\b[^.?!]{0,20}\breports?\b",
      "I don't write annual or regulatory reports; I can give weekly team summaries and the emissions and "
      "verified savings they would draw on."),
     (r"\bschedule (?:a |an )?(?:meeting|call|sync|standup|review|demo|1:1)\b|\b(?:my|our|the|a) calendar\b"

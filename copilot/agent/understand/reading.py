@@ -37,6 +37,7 @@ from copilot.agent.understand.lexicon import (
     STRONG,
     WEAK,
 )
+from copilot.agent.understand.neighbours import suggest
 from copilot.agent.understand.places import find_places
 from copilot.agent.understand.when import day_range, horizon_hours, week_of
 from copilot.agent.understand.words import normalise
@@ -106,6 +107,8 @@ _GOAL = re.compile(r"\b(?:cut|reduce|lower|decrease|minimi[sz]e|shrink|curb|brin
 _TOPIC = re.compile(r"\b(?:about|regarding|concerning) (?:the |our )?(?:minting|mints|execution|executing|verification"
                     r"|verifying|planning|simulation|simulating)\b(?!\s+[0-9a-f]{16})")
 """A write named as a topic ("what does the policy say about minting?")."""
+_UNDO = re.compile(r"\b(?:undo|revert|roll ?back|delete|unmint|un-mint|erase|wipe|purge)\b")
+"""Requests to take back what the append-only ledger and chain keep (no tool can)."""
 _BACKGROUND = re.compile(r"^(?:after|once|since|as|because|given|now that|following|having)\b[^,;.\u2014]*[,;.\u2014]")
 """A leading clause that gives context ("after reviewing the evidence with compliance, ...")."""
 
@@ -151,7 +154,8 @@ def _cues(t: str) -> list[tuple[int, str]]:
     return sorted((pos, tool) for tool, pos in found.items())
 
 
-_STRONG_BREAK = re.compile(r"[;.!?]|,\s*(?:and\s+)?(?:then|plus|also)\b|\bthen\b|\bplus\b|\bas well as\b|\band also\b")
+_STRONG_BREAK = re.compile(r"[;!?+]|\.(?=\s|$)|,\s*(?:and\s+)?(?:then|plus|also)\b|\bthen\b|\bplus\b|\bas well as\b"
+                           r"|\band also\b")
 """What separates two requests in one message (a plain "and" may join a verb and its object)."""
 
 
@@ -176,10 +180,11 @@ def _resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
                                r"polic", t))
     listing = re.search(r"\b(?:show|list|see|display|which|what|view|give me|pull up)\b", t)
     rules: list[tuple[str, set[str], bool]] = [
-        ("evidence", {"verify"}, has_id or "verify" not in tools),
+        ("emissions", {"account"}, True),  # one emissions request: totals or a breakdown, by its arguments
+        ("evidence", {"verify"}, "verify" not in tools or (has_id and not re.search(r"\bverif(?:y|ying)\b", t))),
         ("emissions", {"summary"},
          bool(re.search(r"\bregions?\b", t)) and not re.search(r"\bsummar|\breport|\brecap", t)),
-        ("summary", {"emissions", "forecast", "recommendations"}, True),
+        ("summary", {"emissions", "forecast"}, True),
         ("forecast", {"emissions"}, not re.search(r"\bemissions?\b|\bemit", t)),
         ("policy", {"plan"}, in_policy or not literal_plan),
         ("policy", {"forecast", "emissions", "balances"}, in_policy),
@@ -219,7 +224,7 @@ def _resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
     return [(p, tool) for p, tool in cues if tool not in drop]
 
 
-_SEGMENT_BREAK = re.compile(r"[,;:.!?]|\s-\s|\bthen\b|\band\b|\bbut\b|\balso\b|\bplus\b")
+_SEGMENT_BREAK = re.compile(r"[,;:!?+]|\.(?=\s|$)|\s-\s|\bthen\b|\band\b|\bbut\b|\balso\b|\bplus\b")
 
 
 def _cue_end(t: str, pos: int, tool: str) -> int:
@@ -277,6 +282,11 @@ def _regions(seg: str) -> list[str]:
 
 
 def _emissions_args(seg: str, world: World) -> tuple[str, dict[str, Any]]:
+    unsupported = re.search(r"\b(partition|namespace|project|node pool|queue|user|customer|cost cent(?:er|re))s?\b",
+                            seg)
+    if unsupported:
+        raise _AskError(f"Emissions are broken down by team, region, day or hour; I cannot filter by "
+                        f"{unsupported.group(1)}. Which team or region do you mean?")
     args: dict[str, Any] = {}
     teams, regions = _teams(seg, world), _regions(seg)
     group = ent.group_by(seg)
@@ -407,6 +417,9 @@ def _id_for(seg: str, whole: str, what: str) -> str:
 
 
 def _calls_for(tool: str, seg: str, whole: str, world: World, carried: dict[str, Any]) -> list[Call]:
+    if tool == "account":
+        profile = ent.account_profile(seg)
+        return [Call("account", {"profile": profile} if profile else {})]
     if tool == "emissions":
         asked = normalise(without_negated(seg)) if re.search(r"\b(?:don'?t|do not|no need|not)\b", seg) else seg
         name, args = _emissions_args(asked or seg, world)
@@ -540,6 +553,12 @@ def _read(t: str, text: str, world: World, previous: Reading | None, forbidden: 
             return _clarify(str(ask))
         if found is not None:
             return found
+        guess = None if is_hypothetical(text) else suggest(t)  # closest labelled examples (read tools only)
+        if guess:
+            try:
+                return Reading(calls=_calls_for(guess, t, t, world, {}))
+            except _AskError as ask:
+                return _clarify(str(ask))
         if re.search(r"\bundo\b|\brevert\b|\broll ?back\b|\bdelete\b|\bunmint\b|\berase\b|\bwipe\b", t):
             return Reading(reply=declined(text, ["anything"]), kind="declined")
         return Reading(kind="help")
@@ -582,6 +601,8 @@ def understand(text: str, world: World | None = None, previous: Reading | None =
     t = normalise(text)
     if not t:
         return Reading(kind="help")
+    if _UNDO.search(t):
+        return Reading(reply=declined(text, ["anything"]), kind="declined")
     if SMALL_TALK.match(t) and not _cues(t):
         return Reading(reply="Hello! Ask me about emissions, forecasts, plans, verifications, tokens or the "
                              "policy, or ask me to plan, execute, verify or mint.", kind="small_talk")

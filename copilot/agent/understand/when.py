@@ -242,6 +242,9 @@ def day_range(text: str, now: datetime) -> DayRange | None:
         n = int(number_value(m.group(1)) or 0) * (7 if m.group(2).startswith("week") else 1)
         if n > 0:
             return DayRange(today - timedelta(days=n), today - timedelta(days=1))
+    if re.search(r"\bweek before last\b", t):
+        start = _monday(today) - timedelta(days=14)
+        return DayRange(start, start + timedelta(days=6))
     if re.search(r"\b(?:last|previous|past)\s+week\b|\bweek before\b", t):
         start = _monday(today) - timedelta(days=7)
         return DayRange(start, start + timedelta(days=6))
@@ -255,7 +258,7 @@ def day_range(text: str, now: datetime) -> DayRange | None:
     quarter = _quarter(t, today)
     if quarter:
         return quarter
-    m = re.search(r"\b(?:calendar year|year|fy|in|for|during)\s+(20\d{2})\b(?![-/]\d)(?!\s*-?w\d)", t)
+    m = re.search(r"\b(?:calendar year|calendar|year|fy|in|for|during|of)\s+(20\d{2})\b(?![-/]\d)(?!\s*-?w\d)", t)
     if m and not re.search(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}\s+{m.group(1)}"
                            rf"|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{m.group(1)}|{MONTH}\s+{m.group(1)}", t):
         year = int(m.group(1))
@@ -341,6 +344,8 @@ def week_of(text: str, now: datetime) -> str | None:
         return iso_week(today)
     if re.search(r"\b(?:last|previous|past)\s+week\b|\blast week's\b", text):
         return iso_week(today - timedelta(days=7))
+    if re.search(r"\b(?:the\s+)?week before last\b", text):
+        return iso_week(today - timedelta(days=14))
     m = re.search(rf"\b({NUMBER})\s+weeks?\s+ago\b", text)
     if m:
         return iso_week(today - timedelta(days=7 * int(number_value(m.group(1)) or 0)))

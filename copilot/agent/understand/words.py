@@ -96,9 +96,22 @@ def repair(word: str) -> str:
     return word
 
 
+ABBREVIATIONS = {
+    "wk": "week", "wks": "weeks", "yday": "yesterday", "ystd": "yesterday", "tmrw": "tomorrow", "tmr": "tomorrow",
+    "2moro": "tomorrow", "tdy": "today", "mo": "month", "mth": "month", "verif": "verification",
+    "verifs": "verifications", "emiss": "emissions", "rec": "recommendation", "reccs": "recommendations",
+    "asap": "now", "w/": "with", "w/o": "without", "b/c": "because", "reqs": "requests", "pls": "please",
+    "plz": "please", "thx": "thanks", "approx": "about", "recomendations": "recommendations",
+    "reccomendations": "recommendations", "recomendation": "recommendation", "reccomendation": "recommendation",
+}
+"""Short forms people type, expanded before anything else reads the text."""
+
+
 def normalise(text: str) -> str:
     """Lower case, plain quotes and dashes, single spaces, typos repaired word by word."""
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", " - ")
     t = re.sub(r"(?<!\w)--?([a-z]+)\b", r"\1", t)  # CLI-style flags: "--by region --from 2026-01-01"
+    t = re.sub(r"\bexec summary\b", "executive summary", t)
+    t = re.sub(r"(?<![\w/-])([a-z0-9/]+)(?![\w/-])", lambda m: ABBREVIATIONS.get(m.group(1), m.group(1)), t)
     t = re.sub(r"\s+", " ", t).strip()
     return re.sub(r"[a-z]+", lambda m: repair(m.group(0)), t)
