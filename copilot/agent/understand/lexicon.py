@@ -34,10 +34,12 @@ STRONG: dict[str, str] = {
     "simulate": _any(
         r"\bre-?simulat\w*",
         r"\bseed\s*[=:]?\s*\d+\b",
-        r"\bsimulat(?!or)\w*",
+        r"\bsimulat(?!or|ed\b)\w*",
         r"\b(?:run|start|re-?run|restart) (?:the |a )?simulator\b",
         r"\bre-?seed\b",
-        r"\bsynthetic\b",
+        r"\b(?:generate|create|make|build|need|want|give me|spin up|produce|populate)\b.{0,25}\bsynthetic\b",
+        r"\b(?:synthetic|simulated) (?:fleet|data|jobs|telemetry)\b.{0,20}\b(?:for|of|over|covering)\b.{0,15}"
+        r"\b(?:days?|weeks?|months?|years?)\b",
         r"\bsim\b",
         r"\bfake (?:cloud|fleet|data)\b",
         r"\bnew fleet\b",
