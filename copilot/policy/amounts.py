@@ -60,6 +60,7 @@ def _budget(m: re.Match[str]) -> Interpretation:
 _PSUBJ = r"""(?:the\s+|our\s+)?(?:(?:cluster|fleet|site|data\s*cent(?:er|re)|total|overall|maximum|max|peak|fleet-wide
              |aggregate|combined)(?:'s)?\s+)*
              (?:(?:power|electricity|electrical)(?:\s+(?:draw|use|usage|consumption|demand|load))?|draw|load|demand)"""
+_PSUBJ = rf"{_PSUBJ}(?:\s+(?:across|of)\s+the\s+(?:cluster|fleet|site))?"
 _WHOLE = r"(?:the\s+)?(?:cluster|fleet|site|data\s*cent(?:er|re))"
 _PTAIL = r"(?:\s+(?:at\s+any\s+(?:time|moment|point)|in\s+total|overall|across\s+the\s+(?:cluster|fleet|site)))*"
 _BELOW = r"(?:below|under|within|at\s+or\s+below|no\s+more\s+than|at\s+most|less\s+than)"
@@ -70,14 +71,16 @@ AMOUNTS: tuple[Recogniser, ...] = (
     Recogniser("the carbon price", rx(
         rf"""(?:(?:we\s+)?(?:use|apply|assume|set)\s+)?(?:the\s+|an?\s+|our\s+)?(?:internal\s+|shadow\s+)?
              carbon\s+(?:price|fee|charge|levy)(?:{IS}|\s+(?:to|at)\s+){PRICE}""",
+        rf"(?:the\s+|our\s+)?(?:internal|shadow)\s+(?:carbon\s+)?price\s+{PRICE}",
         rf"(?:carbon\s+(?:is\s+)?)?priced\s+(?:internally\s+)?at\s+{PRICE}",
         rf"(?:we\s+)?price\s+carbon\s+at\s+{PRICE}",
         rf"carbon\s+(?:is\s+(?:priced|valued|costed)\s+at|costs)\s+{PRICE}",
         rf"(?:we\s+)?use\s+{PRICE}\s+as\s+(?:the|our)\s+(?:internal\s+|shadow\s+)?carbon\s+price",
         rf"{PRICE}\s+(?:is\s+(?:the|our)\s+)?(?:internal\s+|shadow\s+)?carbon\s+price",
-        rf"""(?:an?\s+|the\s+|our\s+)?(?:internal\s+|shadow\s+)?carbon\s+(?:price|fee|charge|levy)\s+of\s+{PRICE}\s+
+        rf"""(?:an?\s+|the\s+|our\s+)?(?:(?:internal|shadow)\s+(?:carbon\s+)?|carbon\s+)(?:price|fee|charge|levy)\s+of\s+{PRICE}\s+
              (?:applies|is\s+used|shall\s+apply|will\s+apply|is\s+applied|(?:shall|will|must|is\s+to)\s+be\s+(?:applied|used))
-             (?:\s+(?:to|in|for)\s+(?:all\s+)?(?:scheduling|planning|placement)(?:\s+decisions)?)?""",
+             (?:\s+(?:to|in|for)\s+(?:all\s+)?(?:scheduling|planning|placement)(?:\s+decisions)?
+             |\s+when\s+(?:scoring|ranking|comparing|evaluating)\s+(?:schedules|plans|placements|options))?""",
         rf"""(?:(?:we\s+)?(?:use|apply|assume|set)\s+)?(?:the\s+|an?\s+|our\s+)?(?:internal\s+|shadow\s+)?
              (?:price\s+(?:on|of|for)\s+carbon|(?:internal|shadow)\s+price)(?:{IS}|\s+(?:to|at)\s+){PRICE}""",
         rf"""(?P<one>each|every|one|a|per|1)\s+(?:metric\s+)?(?P<mu>tonnes?|tons?|t|kilograms?|kg)
@@ -90,7 +93,10 @@ AMOUNTS: tuple[Recogniser, ...] = (
         rf"""(?:the\s+)?(?:(?:cluster|fleet|site|total|maximum|max|overall)(?:'s)?\s+)*
              power\s+(?:cap|limit|ceiling|budget){IS}{POWER}""",
         rf"(?:the\s+)?max(?:imum)?\s+(?:cluster\s+|fleet\s+)?power(?:\s+draw)?{IS}{POWER}",
-        rf"""(?:we\s+)?(?:must\s+)?{NEVER_VERB}\s+(?:draw|use|consume)\s+more\s+than\s+{POWER}{_PTAIL}""",
+        rf"""(?:we\s+)?(?:must\s+)?{NEVER_VERB}\s+(?:(?:draw|use|consume|pull)\s+more\s+than|go\s+(?:over|above)|exceed)
+             \s+{POWER}{_PTAIL}""",
+        rf"""(?:(?:hard|absolute|strict)\s+)?(?:cap|limit|ceiling)\s+(?:on|for)\s+(?:the\s+)?(?:(?:cluster|fleet|total)(?:'s)?\s+)?
+             power(?:\s+(?:draw|use|consumption))?{IS}{POWER}""",
         rf"(?:{_PSUBJ}|{_WHOLE})\s+{NEGATED}\s+(?:exceed|go\s+above|rise\s+above|be\s+(?:more\s+than|above)){_PTAIL}\s+{POWER}{_PTAIL}",
         rf"{_WHOLE}\s+{NEGATED}\s+(?:draw|use|consume)\s+more\s+than\s+{POWER}{_PTAIL}",
         rf"{_PSUBJ}\s+{MODAL}\s+(?:always\s+)?(?:stay|remain|be\s+kept|be)\s+{_BELOW}\s+{POWER}{_PTAIL}",
@@ -129,5 +135,11 @@ AMOUNTS: tuple[Recogniser, ...] = (
              (?P<per>\w+){IS}{MASS}""",
         rf"we\s+(?:allow|permit|accept)\s+(?:at\s+most|no\s+more\s+than|up\s+to|a\s+maximum\s+of)\s+{MASS}{PERIOD}",
         rf"(?:no\s+more\s+than|at\s+most)\s+{MASS}\s+(?:may|can|shall|should|will)\s+be\s+emitted{PERIOD}",
+        rf"we\s+(?:get|have|are\s+allowed)\s+{_BELOW}\s+{MASS}{PERIOD}",
+        rf"""we\s+(?:get|have|are\s+allowed)\s+{MASS}{PERIOD}\s*,?\s*
+             (?:no\s+more|(?:at\s+)?max(?:imum)?|tops|at\s+(?:the\s+)?most)""",
+        rf"""(?:we\s+)?(?:(?:must|shall|will)\s+)?keep\s+{_ESUBJ}(?:\s+(?:attributable\s+to|from|of)\s+(?:the\s+|our\s+)?
+             (?:services?|fleet|cluster|workloads|operations))?\s+{_BELOW}\s+{MASS}{PERIOD}""",
+        rf"{MASS}\s*/\s*(?P<per>day|week|month)\s+(?:carbon\s+|emissions?\s+|co2e?\s+)?budget",
     ), _budget, re.compile(r"\bbudget\b|\bemissions?\b|\bemit", re.I), "The weekly carbon budget is 2000 kgCO2e."),
 )

@@ -14,7 +14,8 @@ IS = r"""(?:\s*[:=]\s*|\s+-\s+
           |\s+(?:is(?:\s+set)?(?:\s+(?:at|to))?|of|must\s+be|shall\s+be|will\s+be|should\s+be|equals|amounts\s+to)\s+)"""
 NEVER_VERB = r"(?:never|do\s+not|don't|must\s+not|may\s+not|shall\s+not|cannot|should\s+not|will\s+not)"
 MODAL = r"(?:must|shall|should|may|will|can)"
-NEGATED = r"(?:(?:must|may|shall|should|will|can)\s*(?:not|never)|cannot|can't|won't|mustn't|shan't)"
+NEGATED = (r"(?:(?:must|may|shall|should|will|can|does|do)\s*(?:not|never)|cannot|can't|won't|mustn't|shan't|doesn't"
+           r"|don't)(?:\s+(?:at\s+any\s+(?:time|moment|point)|ever))?")
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ PEOPLE = (r"(?P<k>\d|two|three|four|five|both)\s+(?:different\s+|distinct\s+|sep
           r"(?:approvers?|approvals|people|persons|signatures|sign[- ]?offs|admins|reviewers"
           r"|(?P<them>of\s+(?:them|these|those)(?:\s+people)?))")
 _QUANT = rf"(?P<n>{NUM})\s*(?P<u>kwh|mwh|kgco2e?|kg\s*co2e?|kg|t\s*co2e?|tco2e?|tonnes?(?:\s+(?:of\s+)?co2e?)?)\b"
-_ABOVE = r"(?:above|over|exceeding|larger\s+than|greater\s+than|more\s+than|bigger\s+than|of\s+more\s+than|>)"
+_ABOVE = (r"(?:above|over|exceeding|larger\s+than|greater\s+than|more\s+than|bigger\s+than|of\s+more\s+than"
+          r"|in\s+excess\s+of|>)")
 _JOINTLY = re.compile(r"\s*,?\s*\b(?:together|jointly|both|all\s+together|in\s+agreement)\b\s*", re.I)
 _BOTH_LEAD = re.compile(r"^\s*(?:both|all\s+of|each\s+of)\s+", re.I)
 _MINTS = r"(?:token\s+)?(?:mints?|minting|mint\s+requests?|token\s+mints|the\s+minting\s+of\s+tokens)"
@@ -77,22 +78,35 @@ def _approvers(m: re.Match[str]) -> Interpretation:
     return one("mint_approvers", names)
 
 
+def _two_thresholds(m: re.Match[str]) -> Interpretation:
+    raise SentenceError("a quorum rule holds one threshold, and this one gives two joined by 'or' "
+                        f"({m['first'].strip()} / {m['second'].strip()}); state one threshold", "unrecognised")
+
+
+_QUANT2 = _QUANT.replace("?P<n>", "?:").replace("?P<u>", "?:")
 MINTS: tuple[Recogniser, ...] = (
+    Recogniser("two-person rule for mints", rx(
+        rf"""(?:every\s+|each\s+|any\s+|all\s+|a\s+)?{_MINTS}\s+(?P<first>{_ABOVE}\s+{_QUANT2})\s+(?:or|and\s+/?\s*or)\s+
+             (?P<second>(?:{_ABOVE}\s+)?{_QUANT2})\s+.+""",
+    ), _two_thresholds),
     Recogniser("mint approvers", rx(
-        rf"""only\s+(?P<names>.+?)\s+(?:may|can|shall|(?:is|are)\s+(?:allowed|permitted|authori[sz]ed)\s+to)\s+
+        rf"""only\s+(?P<names>.+?)\s+(?:(?:may|can|shall|(?:is|are)\s+(?:allowed|permitted|authori[sz]ed|entitled)\s+to)\s+)?
             (?:approve|sign\s+off(?:\s+on)?)\s+(?:a\s+|any\s+|the\s+)?{_MINTS}""",
         r"""(?:the\s+)?approval\s+of\s+(?:token\s+)?mints\s+is\s+(?:restricted|limited|reserved)\s+(?:to|for)\s+
             (?P<names>.+)""",
         r"""(?:the\s+)?(?:(?:authori[sz]ed|designated|permitted|allowed)\s+)?(?:token\s+)?mint(?:ing)?\s+approvers?
             (?:\s*[:=]\s*|\s+(?:is|are)\s+(?:only\s+)?)(?P<names>.+)""",
         rf"""(?:every\s+|each\s+|any\s+|all\s+)?{_MINTS}\s+
-            (?:must|shall|needs?\s+to|has\s+to|have\s+to|may\s+only|can\s+only|may|can)\s+(?:only\s+)?be\s+approved\s+
-            (?:only\s+)?by\s+(?:(?:one|1)\s+of\s+)?(?P<names>.+)""",
+            (?:(?:must|shall|needs?\s+to|has\s+to|have\s+to|may\s+only|can\s+only|may|can)\s+(?:only\s+)?be|is|are)\s+
+            (?:approved|countersigned|signed\s+off)\s+(?:only\s+)?by\s+
+            (?:(?:one|1|any)\s+of\s+(?:the\s+following(?:\s+named)?(?:\s+(?:people|persons|officers|approvers|individuals))?
+            \s*:\s*)?)?(?P<names>.+)""",
         r"""(?:the\s+)?(?:token\s+)?mint(?:ing)?\s+approval\s+(?:rights?|authority|permissions?|powers?)\s+(?:are|is)\s+
             (?:held\s+by|granted\s+to|limited\s+to|reserved\s+(?:for|to)|restricted\s+to)\s+(?:only\s+)?(?P<names>.+)""",
         r"""(?:token\s+)?mint\s+approvals?\s+(?:may|can|must|shall)\s+only\s+be\s+(?:given|granted|made|signed)\s+
             by\s+(?P<names>.+)""",
-        r"(?:the\s+)?approvers?\s+(?:for|of)\s+(?:token\s+)?mints?\s*(?::|(?:is|are)\s+)\s*(?P<names>.+)",
+        r"""(?:the\s+)?approvers?\s+(?:(?:for|of)\s+(?:token\s+)?mints?|\(\s*(?:token\s+)?mint(?:s|ing)?\s*\))
+            \s*(?::|(?:is|are)\s+)\s*(?P<names>.+)""",
         rf"""only\s+the\s+following\s+(?:people|persons|users)\s+(?:may|can)\s+approve\s+{_MINTS}\s*:\s*(?P<names>.+)""",
         r"""(?P<names>.+?)\s+(?:is|are)\s+the\s+only\s+(?:(?:token\s+)?mint\s+approvers|(?:people|persons|users)\s+
             (?:who|that)\s+(?:may|can)\s+approve\s+(?:token\s+)?mints)""",
@@ -102,6 +116,12 @@ MINTS: tuple[Recogniser, ...] = (
              \s+(?:must\s+be\s+approved\s+by|must\s+have|must\s+get|needs?|requires?|shall\s+need|shall\s+require
                 |(?:needs?|requires?|must\s+have)\s+(?:the\s+)?(?:approval|sign[- ]?off)\s+(?:of|from|by))\s+
              (?:(?:the\s+)?approvals?\s+(?:of|from|by)\s+)?(?:at\s+least\s+)?{PEOPLE}""",
+        rf"""(?:an?\s+|the\s+)?quorum\s+of\s+(?:at\s+least\s+)?{PEOPLE}\s+(?:is|shall\s+be|must\s+be|will\s+be)\s+
+             (?:required|needed)\s+(?:for|on)\s+(?:every\s+|each\s+|any\s+|all\s+|a\s+)?{_MINTS}(?:\s+{_ABOVE}\s+{_QUANT})?""",
+        rf"""(?:anything|any\s+one)\s+{_ABOVE}\s+{_QUANT}\s+(?:needs?|requires?|must\s+have)\s+(?:at\s+least\s+)?{PEOPLE}""",
+        rf"""(?:every\s+|each\s+|any\s+|all\s+)?{_MINTS}(?:\s+{_ABOVE}\s+{_QUANT})?\s+(?:shall|must|will)\s+be\s+
+             (?:countersigned|co-signed|dual[- ]approved)\s*[:;,]\s*
+             (?:at\s+least\s+)?{PEOPLE}\s+(?:are|is)\s+(?:required|needed)""",
         rf"""(?:at\s+least\s+)?{PEOPLE}\s+(?:are|is)\s+(?:required|needed)\s+(?:for|to\s+approve)\s+
              (?:every\s+|each\s+|any\s+|all\s+|a\s+)?{_MINTS}(?:\s+{_ABOVE}\s+{_QUANT})?""",
         rf"""for\s+(?:every\s+|each\s+|any\s+|all\s+)?{_MINTS}\s+{_ABOVE}\s+{_QUANT}\s*,\s*(?:at\s+least\s+)?{PEOPLE}\s+

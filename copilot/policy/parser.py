@@ -40,6 +40,9 @@ its module's docstring):
     quorum        Mints above 500 kWh need two approvers.  |  A four-eyes rule applies to mints over 250 kgCO2e.
                                                                                            -> ``mints``
 
+Document framing (section numbers, "TL;DR:", "Going forward, please make sure that", "The Provider
+shall ensure that", FAQ pairs, flattened table rows) is removed first by ``copilot.policy.framing``.
+
 Sentences that address the system ("ignore the policy", "as the admin ...", "approve all mints",
 "note to the AI ...", "set max_power_kw to ...") are refused before any pattern is tried
 (``copilot.policy.instructions``), so a policy document can only ever describe constraints,
@@ -52,6 +55,7 @@ import re
 from collections.abc import Collection
 
 from copilot.policy.amounts import AMOUNTS
+from copilot.policy.framing import unframe
 from copilot.policy.grammar import IS, Recogniser, rx
 from copilot.policy.instructions import IMPERATIVE, INSTRUCTION_REASON, is_instruction
 from copilot.policy.mints import MINTS
@@ -66,14 +70,17 @@ __all__ = ["INSTRUCTION_REASON", "RECOGNISERS", "Interpretation", "PolicyItem", 
            "interpret_sentence", "is_instruction", "normalise", "split_sentences"]
 
 _MOVED = r"(?:moved|deferred|delayed|shifted|relocated|rescheduled|postponed|touched|migrated)"
-_IN_TIME_OR_REGION = r"(?:\s+(?:in\s+)?(?:time|region|space)(?:\s+(?:or|and|nor)\s+(?:in\s+)?(?:time|region|space))?)?"
+_WHERE_WHEN = r"(?:time|region|space|location|place)"
+_IN_TIME_OR_REGION = rf"(?:\s+(?:in\s+)?{_WHERE_WHEN}(?:\s+(?:or|and|nor)\s+(?:in\s+)?{_WHERE_WHEN})?)?"
 _MOVEDS = rf"{_MOVED}(?:\s*(?:,|or|and|nor)\s+{_MOVED})*{_IN_TIME_OR_REGION}"
 _MOVE = r"(?:move|defer|delay|shift|relocate|reschedule|postpone|touch|migrate)"
 _NEVER = r"""(?:are\s+never|are\s+not|will\s+never\s+be|will\s+not\s+be|cannot\s+be|can't\s+be|must\s+never\s+be
               |(?:must|may|shall|should|can)\s+(?:never|not)\s+be)"""
-_URGENT = (r"(?:all\s+)?(?:urgent\s+(?:jobs|workloads|work|tasks)"
+_URGENT = (r"(?:all\s+|any\s+)?(?:urgent\s+(?:jobs?|workloads?|work|tasks?|stuff|things)"
            r"|(?:jobs|workloads|tasks)\s+(?:classified|marked|flagged|tagged|labell?ed)\s+(?:as\s+)?urgent)")
 _MOD = r"(?:must|shall|should|may|will|can)"
+_FIX = rf"""(?:(?:(?:must|shall|will)\s+)?(?:always\s+)?(?:be\s+)?(?:run|start|execute|executed|started)\s+immediately
+              |{_NEVER}\s+{_MOVEDS})"""
 _LIKE = (r"(?:\s+(?:too|as\s+well|(?:just\s+)?like\s+(?:any\s+|all\s+)?other\s+\w+"
          r"|to\s+(?:another|a\s+different|any\s+allowed)\s+region))?")
 _CAT = r"(?P<cat>urgent|balanced|sustainable)"
@@ -84,8 +91,9 @@ _DEFERRED = r"""(?:deferred|delayed|postponed|held(?:\s+back)?|shifted(?:\s+in\s
                  |wait|slip|be\s+held(?:\s+back)?)"""
 _TAIL = r"""(?:\s+(?:after|from)\s+(?:their\s+|its\s+)?
                (?:submission|submit(?:\s+time)?|(?:being\s+|they\s+are\s+)?submitted))?
-            (?:\s+(?:for|to\s+(?:wait\s+for|get|catch|find|use))\s+(?:cleaner|greener|low(?:er)?[- ]carbon|cheaper)
-               \s+(?:power|energy|electricity|hours|grid\s+power|slots))?
+            (?:\s+(?:for|to\s+(?:wait\s+for|get|catch|find|use))\s+(?:an?\s+|the\s+)?
+               (?:cleaner|greener|low(?:er)?[- ]carbon|cheaper)\s+
+               (?:power|energy|electricity|hours?|grid\s+power|slots?|windows?))?
             (?:\s+before\s+(?:(?:it|they)\s+(?:must\s+be|is|are)\s+started|(?:being\s+)?start(?:ed|ing)))?"""
 
 
@@ -107,9 +115,16 @@ _LIMIT_ITEM = re.compile(rf"{_CAT}(?:\s+(?:jobs|workloads|work))?\s*(?:[:=]\s*|\
 
 
 def _deferral_list(m: re.Match[str]) -> Interpretation:
-    """'Deferral limits: balanced 3 h, sustainable 24 h'."""
-    items = list(_LIMIT_ITEM.finditer(m["list"]))
-    rest = _LIMIT_ITEM.sub("", m["list"])
+    """'Deferral limits: balanced 3 h, sustainable 24 h'; 'Deferral caps (h): urgent 0 / balanced 8'."""
+    listed = m["list"]
+    if m.groupdict().get("unit"):  # the unit in the header applies to every bare number
+        if re.search(r"\d\s*[a-z]", listed, re.I):
+            raise SentenceError(f"the header gives the unit ({m['unit']}) and an item gives its own; write one unit",
+                                "unrecognised")
+        listed = re.sub(rf"(\b{_CAT}\b\s*(?:[:=]\s*)?)(\d+(?:\.\d+)?)(?!\s*[a-z\d.])",
+                        lambda x: f"{x[1]}{x[3]} {m['unit']}", listed, flags=re.I)
+    items = list(_LIMIT_ITEM.finditer(listed))
+    rest = _LIMIT_ITEM.sub("", listed)
     if not items or re.sub(r"[\s,;/|]|\band\b", "", rest, flags=re.I):
         raise SentenceError("cannot read the list of deferral limits; write e.g. 'Deferral limits: balanced 3 h, "
                             "sustainable 24 h'", "unrecognised")
@@ -120,7 +135,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("deferral", rx(
         rf"""{_CAT_SUBJ}\s+(?:may|can|must|shall|should|will)\s+(?:only\s+)?(?:be\s+)?{_DEFERRED}\s+
              (?:by\s+|for\s+)?{_AT_MOST}\s+{DURATION}{_TAIL}""",
-        rf"""{_CAT_SUBJ}\s+(?:(?:must|may|shall|should|can)\s*(?:not|never)|cannot)\s+
+        rf"""{_CAT_SUBJ}\s+(?:(?:must|may|shall|should|can)\s*(?:not|never)|cannot|(?:are|is)\s+(?:never|not))\s+
              (?:be\s+)?{_DEFERRED}\s+(?:by\s+|for\s+)?(?:more|longer)\s+than\s+{DURATION}{_TAIL}""",
         rf"""(?:do\s+not|don't|never)\s+(?:delay|defer|postpone|hold(?:\s+back)?)\s+{_CAT_SUBJ}\s+
              (?:by\s+|for\s+)?(?:more|longer)\s+than\s+{DURATION}{_TAIL}""",
@@ -138,6 +153,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
              of\s+(?:at\s+most\s+|up\s+to\s+)?{DURATION}""",
         rf"""(?:the\s+)?(?:max(?:imum)?\s+)?(?:deferral|delay|wait)(?:\s+(?:window|time|limit|cap))?\s+(?:for|of)\s+{_CAT_SUBJ}
              (?:{IS}|\s+(?:is|are|{_MOD}\s+be)\s+(?:capped|limited)\s+(?:at|to)\s+){DURATION}""",
+        rf"""{_CAT_SUBJ}\s+(?:get|gets|have|has|(?:are|is)\s+(?:given|allowed))\s+{_AT_MOST}\s+{DURATION}\s+(?:of\s+)?
+             (?:slack|leeway|delay|deferral|waiting(?:\s+time)?|wait(?:ing)?\s+time)""",
         rf"""{_CAT_SUBJ}\s+(?:must|shall|should|will)\s+(?:start|begin|run)\s+(?:within|no\s+later\s+than)\s+{DURATION}\s+
              (?:of|after|from)\s+(?:their\s+|its\s+)?(?:submission|submit(?:\s+time)?|(?:being\s+|they\s+are\s+)?submitted)""",
         rf"""{_CAT_SUBJ}\s+(?:may|can)\s+(?:start|begin)\s+{_AT_MOST}\s+{DURATION}\s+(?:after|from)\s+(?:their\s+|its\s+)?
@@ -145,12 +162,19 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ), _deferral, re.compile(r"\b(?:defer|delay|wait|postpone|hold|slip)", re.I),
         "Balanced jobs may be deferred by at most 4 hours."),
     Recogniser("deferral", rx(
-        r"(?:the\s+)?(?:max(?:imum)?\s+)?(?:deferral|delay|wait)s?(?:\s+(?:limits?|caps?))?\s*(?::|\s-)\s*(?P<list>.+)",
+        r"""(?:the\s+)?(?:max(?:imum)?\s+)?(?:deferral|delay|wait)s?(?:\s+(?:limits?|caps?))?
+            (?:\s*\(\s*(?P<unit>h|hours?|d|days?|min(?:utes)?)\s*\))?\s*(?::|\s-)\s*(?P<list>.+)""",
         rf"""(?P<list>{_CAT}(?:\s+(?:jobs|workloads|work))?\s*:\s*(?:max(?:imum)?|at\s+most|up\s+to)\s+{DURATION})
              (?:\s+(?:of\s+)?(?:delay|deferral|wait))?""",
     ), _deferral_list),
     Recogniser("urgent jobs", rx(
         rf"{_URGENT}\s+{_NEVER}\s+{_MOVEDS}",
+        rf"{_URGENT}\s+{_FIX}(?:\s*,?\s*(?:and|,)\s+{_FIX})+",
+        rf"""{_URGENT}\s+(?:never|(?:do|does)\s+not|don't|doesn't)\s+(?:get\s+{_MOVED}|{_MOVE}s?)
+             (?:\s*(?:,|or|and|nor)\s+(?:get\s+)?(?:{_MOVED}|{_MOVE}s?))*{_IN_TIME_OR_REGION}""",
+        rf"""urgent(?:\s+(?:jobs|workloads|work))?\s*(?:[:=]|\s-)\s*
+             (?:(?:never|not)\s+{_MOVED}(?:\s*(?:,|or|and|nor)\s*(?:never\s+|not\s+)?{_MOVED})*{_IN_TIME_OR_REGION}
+             |(?:pinned|fixed|locked)(?:\s*\(\s*no\s+{_WHERE_WHEN}(?:\s+or\s+{_WHERE_WHEN})?\s+changes?\s*\))?)""",
         rf"""(?:never|do\s+not|don't)\s+{_MOVE}(?:\s*(?:,|or|and|nor)\s+{_MOVE})*\s+{_URGENT}{_IN_TIME_OR_REGION}""",
         rf"""{_URGENT}\s+(?:(?:must|shall|will)\s+)?(?:always\s+)?(?:run|start|execute)\s+
              (?:immediately|as\s+submitted|(?:where\s+and\s+when|when\s+and\s+where)\s+(?:they\s+)?(?:were|are)\s+
@@ -161,14 +185,14 @@ RECOGNISERS: tuple[Recogniser, ...] = (
              (?:original\s+|submitted\s+)?(?:time\s+and\s+(?:region|place)|region\s+and\s+(?:start\s+)?time|place))?""",
         rf"""{_URGENT}\s+(?:are|is)\s+(?:never|not)\s+eligible\s+for\s+(?:any\s+)?(?:carbon[- ]aware\s+)?
              (?:shifting|moving|rescheduling|relocation|deferral|time\s+or\s+region\s+shifting)""",
-        rf"""(?:the\s+)?(?:planner|scheduler|optimi[sz]er)\s+(?:must|shall|may|should|will)\s+(?:never|not)\s+
+        rf"""(?:(?:the\s+)?(?:planner|scheduler|optimi[sz]er)|we)\s+(?:must|shall|may|should|will)\s+(?:never|not)\s+
              {_MOVE}(?:\s*(?:,|or|and|nor)\s+{_MOVE})*\s+{_URGENT}{_IN_TIME_OR_REGION}""",
         rf"""{_URGENT}\s+(?:(?:must|shall|will)\s+)?(?:always\s+)?(?:stay|remain|run|keep)\s+
              (?:(?:where\s+and\s+when|when\s+and\s+where)\s+(?:they\s+)?(?:were|are)\s+submitted
              |(?:in\s+)?their\s+(?:submitted|original)\s+(?:region\s+and\s+(?:start\s+)?time|time\s+and\s+region))""",
     ), _urgent_fixed, re.compile(r"\burgent\b", re.I), "Urgent jobs are never moved."),
     Recogniser("urgent jobs", rx(
-        rf"{_URGENT}\s+(?:may|can)\s+(?:also\s+)?be\s+{_MOVEDS}{_LIKE}",
+        rf"{_URGENT}\s+(?:may|can)\s+(?:also\s+|now\s+)?be\s+{_MOVEDS}{_LIKE}",
         rf"""{_URGENT}\s+(?:are|is)\s+(?:also\s+)?(?:eligible\s+for|subject\s+to)\s+(?:carbon[- ]aware\s+)?
              shifting{_LIKE}""",
         rf"""(?:the\s+)?(?:planner|scheduler|optimi[sz]er)\s+(?:may|can|is\s+(?:permitted|allowed)\s+to)\s+(?:also\s+)?
@@ -268,7 +292,7 @@ def interpret_sentence(norm: str, teams: Collection[str] = KNOWN_TEAMS) -> Inter
     """
     if is_instruction(norm):
         raise SentenceError(INSTRUCTION_REASON, "instruction")
-    text = canonical(norm)
+    text = canonical(unframe(canonical(norm)))
     try:
         reading = _single(text, teams)
     except SentenceError as exc:  # read as one constraint it is malformed: maybe it is several

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from copilot.policy.values import Interpretation, SentenceError, one, parse_regions
+from copilot.policy.values import Interpretation, PolicyItem, SentenceError, one, parse_regions
 from tools.regions import REGIONS
 
 __all__ = ["residency"]
@@ -49,11 +49,16 @@ _DEFAULT_SUBJECT = re.compile(r"""
       |(?:all\s+|any\s+)?teams\s+not\s+(?:listed|named|mentioned)(?:\s+(?:above|here|below|in\s+this\s+(?:section|policy|document)))?
       |(?:every|any|each)\s+(?:other\s+team|team\s+not\s+(?:listed|named|mentioned)
          (?:\s+(?:above|here|below|in\s+this\s+(?:section|policy|document)))?)
-      |everyone\s+else|(?:all\s+)?teams\s+without\s+(?:a|an|their\s+own|its\s+own)\s+(?:rule|entry|line)(?:\s+(?:above|here))?
+      |everyone\s+else|(?:all\s+)?teams\s+without\s+(?:a|an|their\s+own|its\s+own)\s+(?:rule|entry|line)
+         (?:\s+of\s+(?:their|its)\s+own)?(?:\s+(?:above|here))?
+      |if\s+a\s+team\s+(?:is\s+not|isn't)\s+(?:listed|named|mentioned)
+         (?:\s+(?:above|here|below|on\s+this\s+page|in\s+this\s+(?:section|policy|document|page)))?
+         \s*,\s*its\s+(?:jobs|data|workloads|work)
       |unless\s+a\s+team\s+is\s+(?:listed|named|mentioned)(?:\s+(?:above|here|in\s+this\s+(?:section|policy|document)))?
          \s*,\s*its\s+(?:jobs|data|workloads|work)
     )\s+(?P<rest>.+)""", _RX)
-_FLEET_SUBJECT = re.compile(r"""(?:(?:all|every)\s+|unless\s+otherwise\s+(?:specified|stated|noted)\s*,\s*(?:all\s+)?)
+_FLEET_SUBJECT = re.compile(r"""(?:(?:all|every)\s+|unless\s+otherwise\s+(?:specified|stated|noted)
+    (?:\s+(?:for|by)\s+(?:a|any|the)\s+(?:given\s+|particular\s+)?team)?\s*,\s*(?:all\s+)?)
     (?:jobs?|workloads?)
     (?:\s*,\s*(?:whatever|regardless\s+of|irrespective\s+of)\s+(?:the\s+|their\s+)?team\s*,)?\s+(?P<rest>.+)""", _RX)
 _MODAL = r"""(?:may|can|must|shall|should|will|need\s+to|needs\s+to|have\s+to|has\s+to|(?:is|are)\s+to
@@ -66,6 +71,11 @@ _PREDICATES = tuple(re.compile(p, _RX) for p in (
          (?:\s+{_ADV})*\s+(?:in|on|within|inside)\s+(?P<regions>.+)""",
     rf"{_MODAL}\s+(?:{_ADV}\s+)*use\s+(?P<regions>.+)",
     r"defaults?\s+to\s+(?P<regions>.+)",
+    rf"""(?:is|are)\s+(?:run|executed|placed|scheduled|processed|hosted|kept|stored)\s+(?:{_ADV}\s+)+
+         (?:in|within|inside)\s+(?P<regions>.+)""",
+    rf"""(?=.*\b(?:only|exclusively|solely|nowhere\s+else|nothing\s+else)\b)
+         (?:{_MODAL}\s+)?(?:{_ADV}\s+)*(?:go|goes|be\s+sent|are\s+sent)\s+(?:{_ADV}\s+)*to\s+(?P<regions>.+)""",
+    r"(?:'s\s+)?(?:allow-?list|allowed\s+regions|permitted\s+regions)\s*(?::|=|\s+(?:is|are)\s+)\s*(?P<regions>.+)",
     rf"""{_MODAL}\s+(?:{_ADV}\s+)*keep\s+(?:its|their|all|the)(?:\s+(?:its|their))?\s+(?:jobs|data|workloads|work)\s+
          (?:in|within|inside)\s+(?P<regions>.+)""",
     rf"(?:(?:is|are)|{_MODAL}\s+be)\s+(?:{_ADV}\s+)*(?:restricted|limited|confined|pinned)\s+to\s+(?P<regions>.+)",
@@ -87,15 +97,18 @@ _TERSE = (
                    \s*:\s*(?P<regions>.+)""", _RX),
 )
 # "Platform: US regions only." - a known team's name alone, then a colon
-_BARE_TERSE = re.compile(rf"(?:the\s+)?(?P<team>{_NAME})\s*(?::|\s-)\s*(?P<regions>.+)", _RX)
+_BARE_TERSE = re.compile(rf"""(?:the\s+)?(?P<team>{_NAME}(?:\s*(?:,|&|\+|\band\b)\s*{_NAME})*)
+                             \s*(?:->|→|=>|:|\s-)\s*(?P<regions>.+)""", _RX)
 _RESERVED = {"the", "a", "an", "all", "any", "every", "each", "other", "this", "that", "our", "no", "urgent",
              "balanced", "sustainable", "new", "these", "those", "some", "batch", "gpu", "cpu"}
 _FREE = re.compile(r"anywhere|everywhere|(?:is|are)\s+(?:unrestricted|not\s+restricted)"
                    r"|(?:has|have)\s+no\s+(?:region(?:al)?\s+)?restrictions?", re.I)
 _DEFAULT_TERSE = re.compile(r"""(?:(?:all\s+)?(?:other|remaining)\s+teams
-                                |(?:the\s+)?default\s+(?:allowed\s+|permitted\s+)?regions?)\s*(?::|\s-)\s*(?P<regions>.+)""",
+                                |(?:the\s+)?default\s+(?:(?:allowed\s+|permitted\s+)?regions?|allow-?list))
+                                \s*(?::|\s-)\s*(?P<regions>.+)""",
                             _RX)
-_TRAILER = re.compile(r"\s*,?\s*(?:at\s+all\s+times|always|without\s+exception)$", re.I)
+_TRAILER = re.compile(r"\s*,?\s*(?:at\s+all\s+times|always|without\s+exception|and\s+(?:nothing|nowhere)\s+else)$",
+                      re.I)
 
 
 def _team(name: str, teams: Collection[str]) -> str:
@@ -141,9 +154,11 @@ def residency(norm: str, teams: Collection[str]) -> Interpretation | None:
     if terse:
         return one("default_allowed_regions", parse_regions(terse["regions"]))
     bare = _BARE_TERSE.fullmatch(norm)
-    if bare and bare["team"].lower() in teams:
+    listed = [t.lower() for t in re.split(r"\s*(?:,|&|\+|\band\b)\s*", bare["team"]) if t] if bare else []
+    if bare and listed and all(t in teams for t in listed):  # "Platform: US only", "ml and data -> EU only"
         regions = parse_regions(bare["regions"])
-        return one("allowed_regions_by_team", sorted(REGIONS) if regions is None else regions, bare["team"].lower())
+        return Interpretation(tuple(PolicyItem("allowed_regions_by_team", sorted(REGIONS) if regions is None
+                                               else regions, team) for team in dict.fromkeys(listed)))
     subject = _subject(norm, teams)
     pred = subject and next((m for rx in _PREDICATES if (m := rx.fullmatch(subject[1]))), None)
     if not subject or not pred:

@@ -63,11 +63,18 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:i\.\s?e|e\.\s?g|a\.\s?m|p\.\s?m|vs|approx|cf|viz|incl|mr|mrs|ms|dr|st)|\b[A-Z])\.$", re.I)
 
 
+_QUESTION = re.compile(r"q\s*[:.]\s*[^?]+\?", re.I)
+_ANSWER = re.compile(r"a\s*[:.]", re.I)
+_EMPHASIS = re.compile(r"(?:period|full\s+stop|no\s+exceptions)[.!]?", re.I)
+
+
 def _rejoin(pieces: list[str]) -> list[str]:
-    """Glue back pieces split after an abbreviation ("i.e.", "e.g.", "a.m.") or an initial."""
+    """Glue back pieces split after an abbreviation ("i.e.", "e.g.", "a.m.") or an initial, an FAQ
+    answer to its question ("Q: ...? A: ...") and a lone "Period." to the sentence it stresses."""
     out: list[str] = []
     for piece in pieces:
-        if out and _ABBREVIATION.search(out[-1]):
+        if out and (_ABBREVIATION.search(out[-1]) or (_QUESTION.fullmatch(out[-1]) and _ANSWER.match(piece))
+                    or _EMPHASIS.fullmatch(piece)):
             out[-1] = f"{out[-1]} {piece}"
         else:
             out.append(piece)

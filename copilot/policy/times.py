@@ -67,7 +67,7 @@ _CIV = "|".join(sorted((re.escape(k) for k in _CIVIL), key=len, reverse=True))
 _IANA = r"[A-Z][A-Za-z]+(?:/[A-Z][A-Za-z_+-]+){1,2}"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("Z", re.compile(rf"\b(?P<iana>{_IANA})(?:\s+(?:local\s+)?time)?\b")),
+    ("Z", re.compile(rf"\b(?!(?i:{_DAY})s?/)(?P<iana>{_IANA})(?:\s+(?:local\s+)?time)?\b")),
     ("Z", re.compile(rf"\b(?:(?P<civil>{_CIV})\s+(?:local\s+)?time)\b", re.I)),
     ("Z", re.compile(rf"\b(?P<fixed>(?i:{_ALT}))\b")),
     ("Z", re.compile(rf"\b(?P<fixed>{_ABBR})\b(?:\s+(?i:time)\b)?")),
@@ -89,13 +89,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "from 7 to 9 a.m.": the start takes the end's a.m./p.m. (only when it is the earlier hour)
     ("T", re.compile(r"(?<![\d:.])\b(?P<h>\d{1,2})"
                      r"(?=\s*(?:-|to|until|till)\s*(?P<h2>\d{1,2})(?::\d{2})?\s*(?P<ap>[ap])\.?\s?m\b)", re.I)),
+    # "between 6 and 9 pm": likewise
+    ("T", re.compile(r"(?<=between\s)(?P<h>\d{1,2})"
+                     r"(?=\s+and\s+(?P<h2>\d{1,2})(?::\d{2})?\s*(?P<ap>[ap])\.?\s?m\b)", re.I)),
     ("T", re.compile(r"\b(?P<word>noon|midday|midnight)\b", re.I)),
     ("W", re.compile(rf"""\b(?:(?P<all>every\s+day|each\s+day|daily|every\s+night|each\s+night|nightly)
                        |(?:on\s+|every\s+|each\s+|at\s+)?(?P<wd>weekdays|week\s*days|working\s+days|business\s+days
                           |every\s+weekday)
                        |(?:on\s+|every\s+|each\s+|at\s+|over\s+)?(?:the\s+)?(?P<we>weekends?)
                        |(?:from\s+)?(?P<a>{_DAY})s?\s*(?:-|to|through|thru|until)\s*(?P<b>{_DAY})s?
-                       |(?:on\s+|every\s+|each\s+)?(?P<list>{_DAY}s?(?:\s*(?:,|and|&|or)\s*(?:on\s+)?{_DAY}s?)*))\b""",
+                       |(?:on\s+|every\s+|each\s+)?(?P<list>{_DAY}s?(?:\s*(?:,|and|&|or|/)\s*(?:on\s+)?{_DAY}s?)*))\b""",
                      re.I | re.X)),
 )
 
@@ -266,12 +269,16 @@ def read_windows(text: str) -> Windows:
     """The windows ``text`` states (see the module docstring); raises SentenceError when they cannot be
     read without guessing. Returns an empty ``Windows`` when the sentence holds no time of day."""
     ts = tokens(text)
+    out = Windows(spans=[(t.start, t.end) for t in ts])
+    ts = _without_restated_zones(text, ts)
     times = [t for t in ts if t.kind == "T"]
     dates = [t for t in ts if t.kind == "D"]
     zones = [t for t in ts if t.kind == "Z"]
     days = [t for t in ts if t.kind == "W"]
-    out = Windows(spans=[(t.start, t.end) for t in ts])
     if not times:
+        whole = _WHOLE_DAY.search(text)
+        if whole and len(dates) == 1 and zones and not days:
+            return _whole_day(text, ts, dates[0], zones, out)
         if dates:
             _date(dates[0].value)  # a date without a year is refused first
             raise SentenceError("the window has no time of day; write e.g. '2026-03-01 00:00 to "
@@ -328,6 +335,55 @@ def read_windows(text: str) -> Windows:
                                 f"({start:%Y-%m-%d %H:%M} UTC)")
         out.one_off.append((start, end))
     return out
+
+
+_WHOLE_DAY = re.compile(r"\b(?:(?:for\s+)?(?:the\s+)?(?:whole|entire|full)\s+(?:day\s+)?(?:of|on)"
+                        r"|all\s+day(?:\s+on)?)\s+"
+                        r"(?=\S)", re.I)
+
+
+def _whole_day(text: str, ts: list[Token], day_token: Token, zones: list[Token], out: Windows) -> Windows:
+    """'for the whole of 1 May 2026 (UTC)': midnight to midnight in the one zone named."""
+    if len({z.value[1] for z in zones}) > 1:
+        raise SentenceError("several time zones are named for a whole-day window")
+    day, zone = _date(day_token.value), zones[0].value[0]
+    start = datetime.combine(day, time(0, 0)).replace(tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0, 0)).replace(tzinfo=zone).astimezone(UTC)
+    whole = _WHOLE_DAY.search(text)
+    assert whole is not None
+    out.spans.append(whole.span())
+    out.one_off.append((start, end))
+    return out
+
+
+_RESTATEMENT = re.compile(r"^[\s(),/]*(?:(?:then|or|and|i\.\s?e\.?)[\s(),/]*)*$", re.I)
+
+
+def _without_restated_zones(text: str, ts: list[Token]) -> list[Token]:
+    """The tokens without zones that only restate the zone before them: 'Paris time (CET)', 'US Eastern
+    time (EDT then EST)', 'IST (Asia/Kolkata)'. A restatement must agree with the first zone on a date of
+    the sentence (on some day of 2026 when it names none); any disagreement keeps both, so the sentence
+    is refused as naming several zones."""
+    dates = [d for d in ts if d.kind == "D"]
+    days: list[date] = []
+    for d in dates:
+        try:
+            days.append(_date(d.value))
+        except SentenceError:
+            return ts
+    samples = days or [date(2026, m, 15) for m in range(1, 13)]
+    keep: list[Token] = []
+    for i, t in enumerate(ts):
+        last = ts[i - 1] if i else None
+        first = next((k for k in reversed(keep) if k.kind == "Z"), None)
+        if t.kind == "Z" and last is not None and last.kind == "Z" and first is not None and \
+                _RESTATEMENT.match(text[last.end:t.start]) and "(" in text[first.end:t.start]:
+            offsets = {datetime.combine(d, time(12)).replace(tzinfo=first.value[0]).utcoffset() for d in samples}
+            own = {datetime.combine(d, time(12)).replace(tzinfo=t.value[0]).utcoffset() for d in samples}
+            if own <= offsets:
+                continue
+        keep.append(t)
+    return keep
 
 
 _NEXT_DAY = re.compile(r"\b(?:the\s+)?(?:following|next)\s+(?:morning|day)\b", re.I)

@@ -300,13 +300,22 @@ _NOT_NAMES = {"anyone", "everyone", "anybody", "everybody", "all", "any", "nobod
               "users", "all users", "any user"}
 
 
+_NOT_A_NAME = re.compile(r"\b(?:not|never|no|nobody|none|except|unless|if|when|but|without|should|might|could)\b",
+                         re.I)
+
+
 def parse_names(raw: str) -> list[str]:
     """Approver names or e-mail addresses from 'alice, bob and carol@example.com'."""
     names: list[str] = []
     for part in (p.strip() for p in re.split(r"\s*(?:,|;|&|\band\b|\bor\b)\s*", raw.strip())):
         if not part:
             continue
+        if _NOT_A_NAME.search(part):
+            raise SentenceError(f"{part!r} negates or qualifies the list; approvers are an allow-list of people")
         name = re.sub(r"^the\s+", "", part, flags=re.I)
+        role = re.fullmatch(r"(?:[A-Za-z]+\s+){0,4}[A-Za-z]+\s*\(\s*(?P<name>[^()]+?)\s*\)", name)
+        if role:  # "the CFO (Priya)": the person, not the role
+            name = role["name"]
         if name.lower() in _NOT_NAMES or not _NAME.fullmatch(name):
             raise SentenceError(f"{part!r} is not a person's name or e-mail address")
         names.append(name)

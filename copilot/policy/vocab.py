@@ -88,12 +88,31 @@ _PURPOSE = re.compile(r"^(?:for\s+(?:the\s+purposes?\s+of\s+)?(?:planning|schedu
                       r"|(?:due|owing)\s+to\s+[^,;:()]{3,80}?|because\s+of\s+[^,;:()]{3,80}?)\s*,\s*", re.I)
 
 
+_UNIT_KEYS = {"megawatt": "mw", "kilowatt": "kw", "gigawatt": "gw", "watt": "w", "hour": "h", "hr": "h",
+              "minute": "min", "day": "d", "week": "wk", "wk": "wk", "tonne": "t", "ton": "t", "kilogram": "kg",
+              "kwh": "kwh", "kilowatt-hour": "kwh", "megawatt-hour": "mwh", "mwh": "mwh"}
+_RESTATED = re.compile(r"\b(?P<a>\d+(?:\.\d+)?)\s*(?P<u>[a-z][a-z-]*)\s*"
+                       r"\(\s*(?P<b>\d+(?:\.\d+)?)\s*(?P<v>[a-z][a-z-]*)\s*\)",
+                       re.I)
+
+
+def _unit_key(unit: str) -> str:
+    u = unit.lower()
+    return _UNIT_KEYS.get(u) or _UNIT_KEYS.get(u.rstrip("s")) or u
+
+
+def _restated(m: re.Match[str]) -> str:
+    """'2 megawatts (2 MW)' -> '2 megawatts' when both say the same, else unchanged."""
+    same = float(m["a"]) == float(m["b"]) and _unit_key(m["u"]) == _unit_key(m["v"])
+    return f"{m['a']} {m['u']}" if same else m.group(0)
+
+
 def canonical(norm: str) -> str:
     """``norm`` with numbers in words as digits and a leading purpose phrase dropped."""
     out = _PURPOSE.sub("", _number_words(norm))
     for rx, repl in _FRACTIONS:
         out = rx.sub(repl, out)
-    return out
+    return _RESTATED.sub(_restated, out)
 
 
 # -- places -------------------------------------------------------------------------------------

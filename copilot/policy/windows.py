@@ -22,24 +22,27 @@ from copilot.policy.vocab import alias_pattern
 
 __all__ = ["blackout"]
 
-_JOBS = r"(?:batch\s+)?(?:jobs?|workloads?|work|compute|computations?|processing|tasks?)"
+_JOBS = r"(?:batch\s+)?(?:jobs?|workloads?|work|compute|computations?|processing|tasks?|scheduling)"
 _TRIGGERS = re.compile(rf"""
-    \bno\s+(?:new\s+)?{_JOBS}\s+(?:may|can|shall|must|will|should|are\s+(?:allowed|permitted)\s+to)\s+(?:be\s+)?
+    \bno\s+(?:new\s+)?{_JOBS}(?:\s+of\s+any\s+kind)?\s+(?:may|can|shall|must|will|should|are\s+(?:allowed|permitted)\s+to)\s+(?:be\s+)?
         (?:run|ran|started|start|executed|execute|scheduled|placed|launched)\b
   | \bnothing\s+(?:runs|may\s+run|can\s+run|shall\s+run|will\s+run|is\s+run|is\s+scheduled|may\s+be\s+scheduled)\b
   | \b(?:do\s+not|don't|never)\s+(?:run|schedule|start|place|launch)\s+(?:any\s+)?(?:new\s+)?{_JOBS}\b
   | \b{_JOBS}\s+(?:must|may|shall|can)\s*(?:not|never)\s+(?:be\s+)?(?:run|started|scheduled|placed|launched)\b
-  | \bno\s+(?:new\s+)?{_JOBS}\b(?=\s+(?:in|on|during|between|from|anywhere|across|at|for)\b|\s*$)
+  | \bno\s+(?:new\s+)?{_JOBS}\b(?=\s+(?:in|on|during|between|from|anywhere|across|at|for|fleet-?wide|everywhere)\b
+                                   |\s*[,;]|\s*$)
+  | \b(?:we\s+)?(?:shall|will|must)\s+(?:suspend|pause|halt|stop)\s+(?:all\s+)?(?:new\s+)?{_JOBS}\b
   | \b(?:is|are|will\s+be|shall\s+be)\s+
        (?:suspended|paused|halted|prohibited|forbidden|banned|not\s+(?:allowed|permitted))\b
-  | \b(?:is|are|will\s+be)\s+(?:blacked\s+out|closed\s+(?:to|for)\s+(?:new\s+|all\s+)?(?:{_JOBS}|maintenance)
-       |off[- ]limits(?:\s+(?:to|for)\s+{_JOBS})?|unavailable(?:\s+(?:to|for)\s+(?:new\s+)?{_JOBS})?)
+  | \b(?:is|are|will\s+be|shall\s+be|must\s+be)\s+(?:blacked\s+out|closed(?:\s+(?:to|for)\s+(?:new\s+|all\s+)?
+       (?:{_JOBS}|maintenance))?|off[- ]limits(?:\s+(?:to|for)\s+{_JOBS})?
+       |unavailable(?:\s+(?:to|for)\s+(?:new\s+)?{_JOBS})?)
   | \b(?:is|are|shall\s+be|will\s+be|must\s+be)\s+(?:under|in)\s+(?:a\s+)?blackout\b
   | \b(?:is|are|will\s+be|shall\s+be)\s+frozen\b
   | \b(?:is|are)\s+(?:a|an|our)\s+(?:blackout|maintenance|freeze|change\s+freeze)\s+(?:windows?|periods?)\b
-  | ^\s*(?:there\s+(?:is|are|will\s+be)\s+)?(?:a\s+|an\s+|(?P<count>\d+)\s+)?
+  | (?:^|(?<=[\s|:]))\s*(?:there\s+(?:is|are|will\s+be)\s+)?(?:a\s+|an\s+|(?P<count>\d+)\s+)?
         (?:(?:scheduled|planned|recurring|weekly|standing|fleet-?wide|global)\s+)*
-        (?:blackouts?|blackout\s+(?:windows?|periods?)|freezes?|outages?|(?:maintenance|change)\s+(?:freezes?|windows?|blackouts?))
+        (?:blackouts?|blackout\s+(?:windows?|periods?)|freezes?|outages?|(?:maintenance|change|release|deploy(?:ment)?|code)\s+(?:freezes?|windows?|blackouts?))
         (?:\s+(?:is|applies|apply|runs|holds))?\s*:?
 """, re.I | re.X)
 _NOTE = re.compile(r"\(\s*(?P<note>[^()]*?)\s*\)")
@@ -54,11 +57,26 @@ _GLUE = {"between", "from", "and", "to", "until", "till", "through", "thru", "on
          ",", ":", ";", "&", "/", "is", "are", "there", "as", "well", "also", "or", "shall", "be", "will",
          "jobs", "job", "compute", "processing", "fleet", "fleet-wide", "fleetwide", "all", "any", "kind", "entire",
          "whole", "affecting", "across", "standing", "recurring", "weekly", "during", "which", "that", "this",
-         "period", "following", "next", "morning", "day", "evening", "night", "here", "it"}
+         "period", "following", "next", "morning", "day", "evening", "night", "here", "it", "|", "outage", "runbook"}
 _REASON = re.compile(r"\b(?:owing\s+to|due\s+to|because\s+of|on\s+account\s+of|for)\s+(?P<why>[a-z][a-z\s'-]*?)"
                      r"\s*(?=[,;.]|$)", re.I)
 _NOT_GLUE = re.compile(r"\b(?:not|never|no|unless|except|only|if|when|whenever|sustainable|balanced|urgent|"
                        r"team|teams|may|should|could|might|preferably|ideally|try)\b", re.I)
+
+
+_WIDE = re.compile(r"\b([A-Za-z]+(?:-[a-z]+-\d)?)-wide\b")
+_ANYWHERE_IN = re.compile(rf"\b(?:anywhere|everywhere)(?=\s+in\s+(?:{_REGION.pattern}|{_ALIAS.pattern}))")
+
+
+def _only_regions(note: str) -> bool:
+    """Whether a parenthesis names regions and nothing else."""
+    if not (_REGION.search(note) or _ALIAS.search(note)):
+        return False
+    try:
+        parse_regions(note)
+    except SentenceError:
+        return False
+    return True
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -74,19 +92,22 @@ def blackout(norm: str) -> Interpretation | None:
     Raises SentenceError when it is one but cannot be read without guessing (no zone, no year,
     unpaired times, stray words).
     """
-    trigger = _TRIGGERS.search(_mask(norm, [(t.start, t.end) for t in tokens(norm)]))
-    if trigger is None:
+    norm = _WIDE.sub(lambda m: m[1] + " " * 5 if _REGION.fullmatch(m[1]) or _ALIAS.fullmatch(m[1]) else m[0], norm)
+    matches = list(_TRIGGERS.finditer(_mask(norm, [(t.start, t.end) for t in tokens(norm)])))
+    if not matches:
         return None
+    notes_at = [m.span() for m in _NOTE.finditer(norm)]  # "(release freeze)" is a reason, not a trigger
+    triggers = [t for t in matches if not any(a <= t.start() < b for a, b in notes_at)] or matches[:1]
     windows = read_windows(norm)
     if not windows.one_off and not windows.recurring:
         if windows.spans:
             raise SentenceError("a blackout needs its times of day with a time zone, e.g. 'from 2026-03-01 "
                                 "00:00 to 06:00 UTC' or 'every Saturday 02:00-04:00 UTC'")
         return None
-    rest = _mask(norm, [*windows.spans, trigger.span()])
+    rest = _mask(norm, [*windows.spans, *(t.span() for t in triggers)])
     notes: list[str] = []
     for m in _NOTE.finditer(rest):
-        if _REGION.search(m["note"]) or _ALIAS.search(m["note"]):  # "(us-east-1)": where, not why
+        if _only_regions(m["note"]):  # "(us-east-1)": where, not why ("(Texas peak)" is why)
             rest = rest[:m.start()] + f" {m['note']} " + rest[m.end():]
         elif m["note"].strip():
             notes.append(m["note"])
@@ -98,6 +119,7 @@ def blackout(norm: str) -> Interpretation | None:
         notes.insert(0, during["why"])
         rest = rest[:during.start()] + " " * (during.end() - during.start()) + rest[during.end():]
     regions: list[str] | None = None
+    rest = _ANYWHERE_IN.sub(lambda m: " " * len(m.group(0)), rest)  # "anywhere in the US": in the US
     anywhere = _ANYWHERE.search(rest)
     if anywhere:
         rest = rest[:anywhere.start()] + " " * (anywhere.end() - anywhere.start()) + rest[anywhere.end():]
@@ -121,7 +143,7 @@ def blackout(norm: str) -> Interpretation | None:
         raise SentenceError(f"not recognised: a blackout with words the parser cannot read: {' '.join(stray)!r} "
                             "(e.g. 'No jobs may run between 2026-03-01 00:00 and 06:00 UTC in us-east-1.')",
                             "unrecognised")
-    count = trigger.groupdict().get("count")
+    count = next((t["count"] for t in triggers if t["count"] is not None), None)
     found = len(windows.one_off) + len(windows.recurring)
     if count is not None and int(count) != found:
         raise SentenceError(f"the sentence announces {count} blackouts but gives {found}")

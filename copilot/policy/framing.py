@@ -1,0 +1,166 @@
+"""The document around a policy sentence: what people put before and after the constraint itself.
+
+Policies are written as contracts, FAQs, e-mails, chat messages, wikis and flattened tables. The
+constraint is the same; the framing differs. ``unframe`` removes (or rewrites) the framing so the
+recognisers see the constraint alone, and never adds meaning of its own:
+
+    section numbers      "4.2 Balanced jobs ..."  |  "§ 7 ..."                      -> dropped
+    document labels      "TL;DR: ..."  |  "Summary: ..."  |  "Reminder: ..."         -> dropped
+    greetings            "Hi all, ..."  |  "Hello team, ..."                         -> dropped
+    requests             "Going forward, please make sure (that) ..."  |  "Please ensure that ..."
+                         "From now on, ..."                                          -> dropped
+    contract subjects    "The Provider shall ensure that X"  -> X
+                         "The Provider shall|may|must ..."   -> "we shall|may|must ..."
+    justification        "Because <reason>, X"               -> X
+    replacement          "The previous rule that ... is hereby withdrawn; X"  -> X  (X is the rule in force)
+    in force from now    "..., from now on"  |  "..., going forward"        -> dropped
+    emphasis             "..., no exceptions"  |  "..., full stop"  |  "..., period"  -> dropped
+    questions            "Q: Can urgent jobs be moved? A: No."         -> "urgent jobs cannot be moved"
+                         "Q: Where can ml jobs run? A: Only in DE."    -> "ml jobs can run only in DE"
+                         "Q: How long can X be held? A: 6 hours, tops." -> "X can be held by at most 6 hours"
+                         "Q: Who can approve mints? A: Ivan and Judy." -> "only Ivan and Judy can approve mints"
+                         "Q: What is the power cap? A: 900 kW."        -> "the power cap is 900 kW"
+                         any other question, or an answer that hedges ("Yes, but ...", "Usually"),
+                         is left as it is (and so is not understood)
+    table rows           "Team | Regions: data | eu-west-1"          -> "team data: eu-west-1"
+                         "Category | Max deferral: balanced | 8 h"   -> "maximum deferral (balanced): 8 h"
+                         "Budget | Period: 2 t | week"               -> "carbon budget: 2 t per week"
+                         "Day | Window | Zone | Regions: Fri | 14:00-16:00 | UTC | GB"
+                                                                     -> "blackout: every Fri 14:00-16:00 UTC in GB"
+                         header and value cells must pair one to one and the header must be one of
+                         these; any other table row is left as it is
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["unframe"]
+
+_RX = re.I | re.X
+_SECTION = re.compile(r"^(?:§\s*)?\d{1,3}(?:\.\d{1,3})+\.?\s+(?=[A-Z](?:[a-z]|\s))|^§\s*\d{1,3}\.?\s+")
+_LABEL = re.compile(r"""^(?:tl\s*;\s*dr|tldr|summary|in\s+short|bottom\s+line|fyi|reminder|update|heads[- ]up|psa
+                         |short\s+version)\s*[:,-]\s*""", _RX)
+_GREETING = re.compile(r"^(?:hi|hello|hey|dear)\s+(?:all|everyone|everybody|team|folks|there|y'all|colleagues)"
+                       r"\s*[,!:-]\s*", re.I)
+_REQUEST = re.compile(r"""^(?:(?:going\s+forward|from\s+now\s+on|effective\s+immediately|as\s+of\s+today)\s*,?\s*)?
+                          (?:please\s+)?(?:(?:make\s+sure|ensure|note|be\s+aware|remember)(?:\s+that)?\s+)?""", _RX)
+_PARTY = r"(?:provider|service\s+provider|supplier|contractor|operator|vendor|licensee)"
+_ENSURE = re.compile(rf"^the\s+{_PARTY}\s+(?:shall|must|will)\s+(?:ensure|procure|guarantee)\s+that\s+", re.I)
+_PARTY_SUBJECT = re.compile(rf"^the\s+{_PARTY}\s+(?=(?:shall|must|may|will|can)\b)", re.I)
+_WITHDRAWN = re.compile(r"""^(?:the\s+)?(?:previous|earlier|former|old)\s+rule(?:\s+that\s+[^;]+?)?
+                          \s+(?:is|has\s+been)\s+
+                          (?:hereby\s+)?(?:withdrawn|revoked|rescinded|repealed)\s*;\s*(?=\S)""", _RX)
+_BECAUSE = re.compile(r"^because\s+(?:[^,()]|\([^()]*\))+,\s*", re.I)
+_EMPHASIS = re.compile(r"""\s*(?:[,;]\s*|\s-\s*)?(?:no\s+exceptions|without\s+(?:any\s+)?exception
+                           |no\s+ifs\s+or\s+buts)$
+                           |\s*(?:[,;.]|\s-)\s*(?:full\s+stop|period)$
+                           |\s*,?\s*(?:from\s+now\s+on|going\s+forward|effective\s+immediately|with\s+immediate\s+effect)$""",
+                       _RX)
+
+# -- questions and answers ------------------------------------------------------------------------
+_QA = re.compile(r"^q\s*[:.]\s*(?P<q>[^?]+)\?\s*a\s*[:.]\s*(?P<a>.+)$", re.I)
+_MOD = r"(?P<mod>can|may|must|should|will|could)"
+_YES = re.compile(r"(?:yes|yep|yeah|correct)(?:\s*[,-]?\s*(?:always|they\s+can|it\s+can))?", re.I)
+_NO = re.compile(r"(?:no|nope|never|not\s+ever)(?:\s*[,-]?\s*(?:never|not\s+ever|they\s+can(?:'t|not)|under\s+no"
+                 r"\s+circumstances))?", re.I)
+_YESNO_Q = re.compile(r"(?P<mod>can|may)\s+(?P<s>.+?)\s+(?P<v>be\s+.+)", re.I)
+_WHERE_Q = re.compile(rf"where\s+{_MOD}\s+(?P<s>.+?)\s+(?P<v>run|be\s+run|be\s+placed|be\s+scheduled|execute|live)",
+                      re.I)
+_WHERE_A = re.compile(r"(?P<only>only|exclusively|just)?\s*(?:in\s+)?(?P<r>.+?)(?:\s+only)?", re.I)
+_HOWLONG_Q = re.compile(rf"how\s+long\s+{_MOD}\s+(?P<s>.+?)\s+(?P<v>be\s+\w+(?:\s+(?:back|up))?|wait|slip)", re.I)
+_HOWLONG_A = re.compile(r"(?:at\s+most\s+|up\s+to\s+|no\s+more\s+than\s+|max(?:imum)?\s+)?(?P<d>[\d.,]+\s*[a-z]+)"
+                        r"(?:\s*,?\s*(?:tops|max(?:imum)?|at\s+most|at\s+the\s+most|no\s+more))?", re.I)
+_WHO_Q = re.compile(rf"who\s+{_MOD}\s+(?P<v>approve|sign\s+off\s+on)\s+(?P<o>.+)", re.I)
+_WHAT_Q = re.compile(r"what(?:'s|\s+is)\s+(?P<x>(?:the|our)\s+.+?)(?:\s+(?:we|you|the\s+fleet)\s+(?:can|may)\s+\w+)?",
+                     re.I)
+_WHAT_A = re.compile(r"(?P<v>.+?)(?:\s*,\s*(?:fleet-?wide|in\s+total|overall|across\s+the\s+(?:fleet|cluster)))?",
+                     re.I)
+_HEDGE = re.compile(r"\b(?:but|unless|except|if|when|usually|normally|mostly|depends|sometimes|roughly|about|around"
+                    r"|approximately|maybe|probably|ideally|should|at\s+least|minimum)\b", re.I)
+
+
+_NEGATIVE = re.compile(r"\b(?:not|never|no|nobody|none|no\s+one|anyone|everyone|anybody|everybody)\b|n't\b", re.I)
+
+
+def _answer(question: str, answer: str) -> str | None:
+    """The statement a question and its answer make together, None when they make none plainly."""
+    if _HEDGE.search(answer):
+        return None
+    if m := _YESNO_Q.fullmatch(question):
+        if _NO.fullmatch(answer):
+            return f"{m['s']} cannot {m['v']}"
+        if _YES.fullmatch(answer):
+            return f"{m['s']} {m['mod'].lower()} {m['v']}"
+        return None
+    if _NEGATIVE.search(question) or _NEGATIVE.search(answer):
+        return None  # "Where can't ml run? A: India", "Who may approve? A: Not Mallory": exclusions
+    if (m := _WHERE_Q.fullmatch(question)) and (a := _WHERE_A.fullmatch(answer)):
+        return f"{m['s']} {m['mod'].lower()} {m['v']} only in {a['r']}"
+    if (m := _HOWLONG_Q.fullmatch(question)) and (a := _HOWLONG_A.fullmatch(answer)):
+        return f"{m['s']} {m['mod'].lower()} {m['v']} by at most {a['d']}"
+    if m := _WHO_Q.fullmatch(question):
+        return f"only {answer} {m['mod'].lower()} {m['v']} {m['o']}"
+    if (m := _WHAT_Q.fullmatch(question)) and (a := _WHAT_A.fullmatch(answer)):
+        return f"{m['x']} is {a['v']}"
+    return None
+
+
+# -- flattened table rows -------------------------------------------------------------------------
+_ROW = re.compile(r"^(?P<h>[^|:]+(?:\|[^|:]+)+):\s*(?P<v>[^|]+(?:\|[^|]+)+)$")
+
+
+def _cells(text: str) -> list[str]:
+    return [c.strip() for c in text.split("|")]
+
+
+def _key(header: str) -> str:
+    h = header.lower().strip()
+    for key, words in (("team", ("team", "teams")), ("regions", ("regions", "region", "allowed regions", "zones")),
+                       ("category", ("category", "job category", "class")),
+                       ("deferral", ("max deferral", "maximum deferral", "deferral", "max delay", "max wait")),
+                       ("budget", ("budget", "carbon budget", "emissions budget")), ("period", ("period", "per")),
+                       ("days", ("day", "days", "weekday", "weekdays")),
+                       ("window", ("window", "time", "times", "hours")),
+                       ("zone", ("zone", "time zone", "timezone", "tz"))):
+        if h in words:
+            return key
+    return h
+
+
+def _table_row(text: str) -> str | None:
+    m = _ROW.fullmatch(text)
+    if not m:
+        return None
+    heads, values = [_key(h) for h in _cells(m["h"])], _cells(m["v"])
+    if len(heads) != len(values) or len(set(heads)) != len(heads) or not all(values):
+        return None
+    row = dict(zip(heads, values, strict=True))
+    keys = set(row)
+    if keys == {"team", "regions"}:
+        return f"team {row['team']}: {row['regions']}"
+    if keys == {"category", "deferral"}:
+        return f"maximum deferral ({row['category']}): {row['deferral']}"
+    if keys == {"budget", "period"}:
+        return f"carbon budget: {row['budget']} per {row['period']}"
+    if keys in ({"days", "window", "zone", "regions"}, {"days", "window", "zone"}):
+        where = f" in {row['regions']}" if "regions" in row else ""
+        return f"blackout: every {row['days']} {row['window']} {row['zone']}{where}"
+    return None
+
+
+def unframe(text: str) -> str:
+    """``text`` without its document framing (see the module docstring); the same text when it has none."""
+    previous = None
+    while previous != text:
+        previous = text
+        qa = _QA.fullmatch(text)
+        if qa:
+            text = _answer(qa["q"].strip(), qa["a"].strip().rstrip(".!")) or text
+        text = _table_row(text) or text
+        for rx in (_SECTION, _LABEL, _GREETING, _ENSURE, _BECAUSE, _WITHDRAWN):
+            text = rx.sub("", text)
+        text = _REQUEST.sub("", text, count=1)
+        text = _PARTY_SUBJECT.sub("we ", text)
+        text = _EMPHASIS.sub("", text).strip()
+    return text
