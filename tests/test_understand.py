@@ -273,3 +273,28 @@ def test_a_write_is_never_started_by_resemblance() -> None:
     # no tool word: the fallback may suggest only a read, so nothing here can run a write
     for text in ("the usual, like last time", "same as before for the batch people", "do the needful"):
         assert not [c for c in understand(text, WORLD).calls if c.tool in WRITE_TOOLS]
+
+
+@pytest.mark.parametrize("text", [
+    "how much energy did the simulated fleet use on Monday?",
+    "emissions of the rescheduled jobs, by region",
+    "the minting log for this month",
+    "forecast for Paris across a 3 day planning window",
+    "what does our policy say about executing without sign-off?",
+    "is re-planning slow?",
+    "has plan 00ff00ff00ff00ff been executed already?",
+    "show the optimised schedule for research",
+])
+def test_write_words_used_as_nouns_or_topics_run_no_write(text: str) -> None:
+    assert not [c.tool for c in understand(text, WORLD).calls if c.tool in WRITE_TOOLS]
+
+
+@pytest.mark.parametrize("text, tool", [
+    ("greedy plan, 5 days, 60 USD/t", "plan"),
+    ("could you put together a placement plan for the week?", "plan"),
+    ("the plan needs to be executed", "execute"),
+    ("ok so, mint 1111222233334444", "mint"),
+    ("new sim, 10 days", "simulate"),
+])
+def test_write_requests_in_unusual_shapes_still_run(text: str, tool: str) -> None:
+    assert [c.tool for c in understand(text, WORLD).calls] == [tool]

@@ -6,7 +6,7 @@ import re
 
 DEFINE = re.compile(
     r"^(?:so,?\s+|and\s+|ok,?\s+)?(?:(?:can|could) you (?:please )?|please )?(?:"
-    r"(?:explain|tell me)\s+what\b.{1,40}\b(?:means?|is)\b|.*\bmeaning of\b|"
+    r"(?:explain|tell me)\s+what\b.{1,40}\b(?:means?|is|does|do)\b|.*\bmeaning of\b|"
     r".*\b(?:parameter|setting|option|field|flag|knob|column|metric)\b.{0,30}\b(?:doing|do|mean|for)\b|"
     r"(?:is|are)\b.{1,40}\b(?:the same as|the same thing as|different from|like)\b|"
     r"(?:what(?:'s| is| are)|whats)\s+(?:an?)\s+[\w\s%/.-]{1,40}\??$"

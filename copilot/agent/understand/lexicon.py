@@ -32,6 +32,9 @@ def _any(*alternatives: str) -> str:
 
 STRONG: dict[str, str] = {
     "simulate": _any(
+        r"\bfake (?:telemetry|jobs)\b",
+        r"\bre-?roll\b",
+        r"\b(?:put|load|add|create|populate)\b.{0,30}\b(?:simulated|synthetic|fake)\b",
         r"\bre-?simulat\w*",
         r"\bseed\s*[=:]?\s*\d+\b",
         r"\bsimulat(?!or|ed\b)\w*",
@@ -79,6 +82,7 @@ STRONG: dict[str, str] = {
         r"\bhow (?:clean|dirty|green) will\b",
     ),
     "plan": _any(
+        r"\b(?:get|make|create|build|produce|generate|draw up|come up with)\b.{0,25}\b(?:schedule|timetable)\b",
         r"\bdefer (?:the )?(?:batch|queue|jobs|workloads|flexible)\w*",
         r"\bpln\b",
         r"\b(?:greener|cleaner|better|optimi[sz]ed|carbon-aware|lower-carbon) schedule\b",
@@ -103,6 +107,15 @@ STRONG: dict[str, str] = {
         r"\bbetter (?:slots|placements|times|regions|schedule)\b",
     ),
     "recommendations": _any(
+        r"\bwhich jobs did\b",
+        r"\bwhat(?:'s| is) in (?:the |this |that )?(?:latest |current |new |last )?plan\b",
+        r"\bwhich verifications\b",
+        r"\bverifications? (?:passed|failed)\b",
+        r"\b(?:list|show)\b.{0,20}\b(?:shifts|moves|changes|rightsizes|power caps)\b",
+        r"\b(?:were|are|have) (?:the )?savings (?:already |been )*verified\b",
+        r"\bdid (?:we|you|anyone|somebody) (?:already )?(?:execute|apply|verify|mint|run)\b",
+        r"\bhas (?:plan \w+|the plan|this plan|that plan) (?:already )?been (?:executed|verified|minted|applied)\b",
+        r"\bthe (?:executed|approved|proposed|rejected|verified|minted) ones\b",
         r"\b(?:pending|open|outstanding)\b.{0,20}\b(?:in|from|of) (?:the |this |latest )?plan\b",
         r"\bwhat'?s (?:pending|open|outstanding)\b",
         r"\bwhat did (?:the|this|that|latest|our) (?:plan|planner) "
@@ -141,6 +154,8 @@ STRONG: dict[str, str] = {
         r"|relocat\w*)",
     ),
     "execute": _any(
+        r"\bmake (?:plan \w+|it|the plan|this plan) happen\b",
+        r"\bpush\b.{0,60}\binto (?:the )?(?:fleet|production|prod|cluster)\b",
         r"\bexecut(?:e|ing)\b",
         r"\bexec\b(?! summary)",
         r"\bpush\b.{0,25}\blive\b",
@@ -166,6 +181,9 @@ STRONG: dict[str, str] = {
         r"\bapprove\b.{0,20}\b(?:plan|recommendations|recs|changes|schedule)\b",
     ),
     "verify": _any(
+        r"\b(?:check|see|find out) (?:whether|if) (?:the |our )?savings\b",
+        r"\b(?:run|use) the verifier\b",
+        r"\b(?:check|confirm|audit|measure) (?:its|their) savings\b",
         r"\b(?:do|run|perform|start|kick off) (?:the |a )?verifications?\b",
         r"\battest\w*",
         r"\bm&v\b|\bmeasurement and verification\b",
@@ -187,6 +205,9 @@ STRONG: dict[str, str] = {
         r"\b(?:confirm|audit|measure|check) (?:the |our )?savings\b",
     ),
     "evidence": _any(
+        r"\bwhat did the verifier (?:say|find|conclude)\b",
+        r"\bbaseline vs\.? actual\b",
+        r"\bclaimed vs\.? actual\b",
         r"\breceipts?\b",
         r"\bbacking (?:data|evidence)\b",
         r"^ev\b",
@@ -204,6 +225,11 @@ STRONG: dict[str, str] = {
         r"\bverification\s+(?:id\s+)?[0-9a-f]{16}\b",
     ),
     "balances": _any(
+        r"\bmint history\b",
+        r"\bminted (?:token )?totals?\b",
+        r"\b(?:has|have) (?:anything|any|we) (?:been )?minted\b",
+        r"\bminted any\b",
+        r"\bminted yet\b",
         r"\bwhat we hold\b",
         r"\bwhat(?:'s| has) been minted\b",
         r"\btokens? bal\b",
@@ -259,6 +285,7 @@ STRONG: dict[str, str] = {
         r"|blackout|deferral limit|residency|approval rule|two-person rule)\b",
     ),
     "summary": _any(
+        r"\bwhat did (?:the|our) (?:optimi[sz]ation|planning|plan|rescheduling|planner) save\b",
         r"^sum\b",
         r"\bhow (?:did|is|are|was|were|'s)\b.{0,30}\b(?:do|doing|perform\w*|fare|fared|go|going)\b.{0,20}"
         r"\b(?:w\d{1,2}|week)",
@@ -288,6 +315,7 @@ STRONG: dict[str, str] = {
         r"\bweek[- ](?:over|on)[- ]week\b",
     ),
     "mint": _any(
+        r"\bcash in\b",
         r"\bissue (?:the |our )?(?:\w+ )?credits?\b",
         r"\b(?:get|earn|receive|claim) (?:the |our )?(?:\w+ )?tokens?\b",
         r"\bconvert\b.{0,40}\binto (?:tokens?|kgco2esave|kwhsave)\b",
@@ -356,6 +384,12 @@ WEAK: dict[str, str] = {
         r"\bweek (?:of|starting|beginning|commencing)\b",
         r"\bget done\b",
         r"\baccomplish",
+    ),
+    "policy": _any(
+        r"\ballowed\b",
+        r"\bpermitted\b",
+        r"\bforbidden\b",
+        r"\bprohibited\b",
     ),
 }
 

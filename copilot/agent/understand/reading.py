@@ -135,6 +135,59 @@ def _focus(t: str) -> str:
     return t
 
 
+_CLAUSE_START = re.compile(r"[,.;:!?\u2014\u2013(]|\s-\s|\bthen\b|\band\b|\bbut\b|\bso\b")
+_COMMAND_PREFIX = re.compile(
+    r"(?:(?:ok|okay|so|alright|right|now|then|also|and|pls|please|kindly|just|quickly|go ahead and|let'?s|lets"
+    r"|can you|could you|would you|will you|can we|could we|i want you to|i need you to|i'?d like(?: you)? to"
+    r"|i would like(?: that)? you(?: to)?|i would like to|we need to|i want to|i need to|we want to|time to|you can"
+    r"|help me|try to|first|next|finally|don'?t forget to|remember to|make sure to|be sure to|hey|hi|yes|yeah|sure"
+    r"|great|thanks|cool|approved|fresh start|asap|now please|please also|also please|ok then|right then|go"
+    r"|is (?:it )?possible (?:that you|to|for you to)|please to|after that|after)"
+    r"\s*[,!]?\s*)*"
+    r"(?:(?:make|create|draft|build|produce|prepare|come up with|put together|generate|give me|get me|do|run|need"
+    r"|want|start|kick off|launch|trigger|fire off|compute|calculate|find|work out|spin up|set up|populate|load"
+    r"|fill|re-?run|redo)\b\s*(?:(?:me|us|a|an|the|another|new|fresh|some|quick|full|complete|proper|greener"
+    r"|cleaner|better|exact|greedy|optimal|week-long|\d+[- ]?days?|carbon-aware|updated|revised|second|ledger"
+    r"|with|of|simulated|synthetic)\s+){0,4})?")
+"""What may stand before a write tool's word in its clause for the clause to be a command ("please",
+"can you", "go ahead and", "make a new ..."). A write word anywhere else is a noun or a topic ("the
+rescheduled jobs", "how much did the simulation emit", "policy on minting") and runs nothing."""
+_PASSIVE_COMMAND = re.compile(r"\b(?:needs?|has|have|must|should) (?:to )?be (executed|verified|minted|simulated"
+                              r"|planned)\b(?! (?:yet|already))")
+_PARTICIPLE_TOOL = {"exec": "execute", "veri": "verify", "mint": "mint", "simu": "simulate", "plan": "plan"}
+
+
+_QUESTION_START = re.compile(r"^(?:what|which|how|why|when|where|who|whose|did|does|do|is|are|was|were|has|have|had"
+                             r"|will|would|should)\b")
+_READ_WORDS = re.compile(r"\b(?:emissions?|emit\w*|co2e?|carbon|footprint|forecast|intensity|summary|report|policy"
+                         r"|balances?|tokens?|recommendations?|recs|evidence|totals?|show|list|display|tell|explain"
+                         r"|kwh|energy|grid|history|log)\b")
+_DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their|our|my|your|each|every|any|no|last|latest"
+                       r"|previous)$")
+_CREATE = re.compile(r"\b(?:make|create|draft|build|produce|prepare|put together|generate|give|get|do|run|need|want"
+                     r"|start|kick off|launch|trigger|compute|find|spin up|set up|populate|re-?run|redo|have)\b")
+
+
+_PARTICIPLE = re.compile(r"(?:re-?)?(?:schedul|plann|execut|verifi|mint|simulat|optimi[sz]|appli|implement|tokeni[sz]"
+                         r"|shift|deferr|issu|validat|attest)ed\b")
+"""A write verb's past participle ("the rescheduled jobs", "minted"): it names a state, never a request."""
+
+
+def _commanded(t: str, pos: int) -> bool:
+    """Whether the write word at ``pos`` is asked for rather than talked about: it opens its clause
+    after only politeness or a request frame ("please", "can you", "go ahead and", "make a new"), or
+    stands in a short clause with no question word, no word about data to read and no definite
+    article before it ("greedy plan, 7 days" asks; "the mint history", "emissions of the rescheduled
+    jobs" and "how much did the simulation emit" talk about)."""
+    starts = [m.end() for m in _CLAUSE_START.finditer(t, 0, pos)]
+    prefix = t[starts[-1] if starts else 0:pos].strip()
+    if _COMMAND_PREFIX.fullmatch(prefix) is not None:
+        return True
+    if _QUESTION_START.match(prefix) or _READ_WORDS.search(prefix) or len(prefix.split()) > 6:
+        return False
+    return not (_DEFINITE.search(prefix) and not _CREATE.search(prefix))
+
+
 def _cues(t: str) -> list[tuple[int, str]]:
     """(position, tool) of every tool a normalised request asks for, weak cues only where no strong
     cue of another tool is within the same clause."""
@@ -144,9 +197,14 @@ def _cues(t: str) -> list[tuple[int, str]]:
     found: dict[str, int] = {}
     for tool, pattern in STRONG.items():
         text = plan_free if tool == "plan" else run_free if tool == "simulate" else t
-        m = re.search(pattern, text)
-        if m:
-            found[tool] = m.start()
+        for m in re.finditer(pattern, text):
+            if tool in WRITE_TOOLS and _PARTICIPLE.match(text, m.start()):
+                continue  # "the rescheduled jobs", "minted": a past participle names a state, not a request
+            if tool not in WRITE_TOOLS or _commanded(t, m.start()):
+                found[tool] = m.start()
+                break
+    for m in _PASSIVE_COMMAND.finditer(t):  # "the plan needs to be executed"
+        found.setdefault(_PARTICIPLE_TOOL[m.group(1)[:4]], m.start())
     for tool, pattern in WEAK.items():
         m = re.search(pattern, t)
         if m and tool not in found and not found:
@@ -211,7 +269,8 @@ def _resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
         ("verify", {"execute"}, _only_generic_go(t)),
         ("plan", {"execute"}, _only_generic_go(t)),
         ("simulate", {"execute"}, _only_generic_go(t)),
-        ("mint", {"evidence"}, not re.search(r"\bevidence\b|\bproof\b|\bwhat backs\b|\baudit trail\b|\bbehind\b", t)),
+        ("mint", {"evidence"}, not re.search(r"\bevidence\b|\bproof\b|\bwhat backs\b|\baudit trail\b"
+                                             r"|\bwhat'?s behind\b", t)),
     ]
     drop: set[str] = set()
     for winner, losers, condition in rules:
@@ -553,14 +612,14 @@ def _read(t: str, text: str, world: World, previous: Reading | None, forbidden: 
             return _clarify(str(ask))
         if found is not None:
             return found
-        guess = None if is_hypothetical(text) else suggest(t)  # closest labelled examples (read tools only)
+        guess = None if is_hypothetical(text) or forbidden else suggest(t)  # closest labelled examples (reads only)
         if guess:
             try:
                 return Reading(calls=_calls_for(guess, t, t, world, {}))
             except _AskError as ask:
                 return _clarify(str(ask))
-        if re.search(r"\bundo\b|\brevert\b|\broll ?back\b|\bdelete\b|\bunmint\b|\berase\b|\bwipe\b", t):
-            return Reading(reply=declined(text, ["anything"]), kind="declined")
+        if forbidden:  # "no simulations today": a refusal with nothing left to read
+            return Reading(reply=declined(text, sorted(forbidden & named_writes(t)) or ["anything"]), kind="declined")
         return Reading(kind="help")
     named = sorted({tool for _, tool in cues} & forbidden)
     if previous is None and re.fullmatch(r"(?:please\s+|ok\s+|now\s+)*(?:verify|execute|exec|apply|run|mint)\s+"

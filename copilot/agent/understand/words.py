@@ -22,7 +22,9 @@ VOCABULARY: tuple[str, ...] = (
     "schedules", "scheduled", "emitting", "predicted", "prediction", "predictions", "simulated", "simulator",
     "execution", "executions", "verifications", "recommend", "recommended", "balanced", "sustainable", "urgent",
     "months", "hours", "weekend", "account", "accounts", "evidences", "policys", "regional", "region's",
-    "wallet", "wallets", "tokenise", "tokenize", "supply", "deployed", "contract", "contracts",
+    "wallet", "wallets", "tokenise", "tokenize", "supply", "deployed", "contract", "contracts", "verifier",
+    "optimiser", "optimizer", "optimised", "optimized", "scheduler", "rescheduled", "scheduling", "minter",
+    "executor", "planning", "verifies", "verifying", "accounted",
     # places (typos in them are common: "califronia", "stokholm")
     "stockholm", "dublin", "mumbai", "frankfurt", "california", "texas", "virginia", "oregon", "ireland",
     "sweden", "germany", "france", "london", "paris", "boston", "india", "britain", "england")
