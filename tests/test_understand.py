@@ -298,3 +298,20 @@ def test_write_words_used_as_nouns_or_topics_run_no_write(text: str) -> None:
 ])
 def test_write_requests_in_unusual_shapes_still_run(text: str, tool: str) -> None:
     assert [c.tool for c in understand(text, WORLD).calls] == [tool]
+
+
+@pytest.mark.parametrize("text, args", [
+    ("plan 3 days at a hundred and twenty-five dollars a tonne", {"days": 3, "carbon_price_usd_per_t": 125.0}),
+    ("plan with carbon priced at 4.5 cents per kg", {"carbon_price_usd_per_t": 45.0}),
+    ("plan a week, price 0, the quick way", {"days": 7, "carbon_price_usd_per_t": 0.0, "solver": "greedy"}),
+    ("plan: solver=exact days=12", {"solver": "exact", "days": 12}),
+    ("plan for a day and a half with the mixed-integer solver", {"days": 2, "solver": "exact"}),
+])
+def test_plan_arguments_as_people_write_them(text: str, args: dict[str, Any]) -> None:
+    assert calls(text) == [("plan", args)]
+
+
+def test_a_second_run_of_the_same_tool_shares_what_the_first_stated() -> None:
+    assert calls("plan the next 2 days at $40/t greedily, and again with the exact solver") == [
+        ("plan", {"days": 2, "carbon_price_usd_per_t": 40.0, "solver": "greedy"}),
+        ("plan", {"days": 2, "carbon_price_usd_per_t": 40.0, "solver": "exact"})]

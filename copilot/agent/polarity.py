@@ -26,12 +26,13 @@ _WRITE_WORDS = {
 }
 _NEGATION = re.compile(
     r"\b(?:don'?t|do not|does not|doesn'?t|never|no need to|not|without|hold off|stop|skip|avoid|refrain"
-    r"|cancel|instead of|rather than|nothing|no|hold (?:off|on|back|the)|postpone|pause|delay|wait with)\b", re.I)
+    r"|cancel|instead of|rather than|nothing|no|hold (?:off|on|back|the)|postpone|pause|delay|wait with"
+    r"|\w+n't|\w+nt(?= \w+ing\b))\b", re.I)
 _NOT_A_NEGATION = re.compile(r"\b(?:don'?t|do not) (?:forget|hesitate|wait)\b|\bnot sure\b|\bno later than\b", re.I)
 _HYPOTHETICAL = re.compile(
     r"\b(?:should (?:we|i)|shall we|would|what if|what happens|hypothetical(?:ly)?|suppose|imagine"
     r"|is it (?:safe|worth|ok|okay|wise|a good idea)|are we ready|can (?:i|we) undo|could we|eventually|some ?day"
-    r"|at some point|in the future|down the road"
+    r"|at some point|in the future|down the road|later"
     r"|what is an?|what's an?|what does|what do|how does|how do(?:es)? .* work|how was|how were|why"
     r"|explain|tell me about|do we need to|(?:if|whether) (?:we|i|you) should|not sure (?:if|whether|about)"
     r"|wondering (?:if|whether)|thinking about|considering|do (?:i|we) (?:need|have) to|can it be"

@@ -38,7 +38,9 @@ _NOT_TRAILING_TEAM = (
     r"|context|info|information|audit|auditors?|cfo|ceo|cto|management|leadership|execs?|executives?|standup|slides?"
     r"|deck|meeting|report|reporting|compliance|record|records|later|once|good|free|starters|each|every|both|whom"
     r"|which|what|whatever|anything|something|nothing|mine|yours|ours|planning|minting|verification|verifying"
-    r"|execution|simulation|forecasting|accounting|tokens?|wallet|chain|policy|plan|plans|savings|emissions|grid)")
+    r"|execution|simulation|forecasting|accounting|tokens?|wallet|chain|policy|plan|plans|savings|emissions|grid"
+    r"|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun"
+    r"|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|christmas)")
 """Words that end "... for X" without naming a team ("for the board", "for approval")."""
 _TEAM_NEXT = r"(?:team|teams|folks|people|group|squad|org|crew|guys)\b"
 
@@ -133,6 +135,14 @@ def plan_id(text: str) -> str | None:
 def carbon_price(text: str) -> float | None:
     """An internal carbon price in USD per tonne ("$80/tCO2", "150 dollars a tonne", "0.1 USD per kg",
     "zero carbon price")."""
+    cents = re.search(r"(\d+(?:\.\d+)?)\s*(?:us\s*)?(?:cents?|¢)\s*(?:/|per|a|an)\s*(kg|kilo\w*|t|tonnes?|tons?)\b",
+                      text)
+    if cents:
+        per_kg = cents.group(2).startswith("k")
+        return float(cents.group(1)) / 100 * (1000.0 if per_kg else 1.0)
+    if re.search(r"\b(?:priced|price|pricing)\s*(?:at|of|=|:)?\s*(?:zero|0)(?![.\d])|\(price 0\)"
+                 r"|\bignore carbon (?:cost|price)|\bno carbon (?:cost|price)\b", text):
+        return 0.0
     if re.search(r"\b(?:zero|no|without a?)\s+carbon\s+price\b|\bcarbon price (?:of )?(?:zero|0)(?![.\d])", text):
         return 0.0
     money = rf"(?:\$|usd\s*|us\$)?\s*(?P<n>{NUMBER})\s*(?:\$|usd|dollars?|bucks)?"
@@ -148,10 +158,11 @@ def carbon_price(text: str) -> float | None:
         unit = m.group("u")
         factor = 1000.0 if unit.startswith("k") else 1_000_000.0 if unit.startswith("g") else 1.0
         return value * factor
-    stated = re.search(rf"\bcarbon\s+price\s+(?:of|at|=|:)?\s*\$?\s*(?P<n>{NUMBER})\b"
-                       rf"|\bprice\s+carbon\s+at\s+\$?(?P<m>{NUMBER})", text)
+    stated = re.search(rf"\b(?:carbon\s+)?price(?:\s+of\s+carbon)?\s*(?:of|at|=|:)?\s*\$?\s*(?P<n>{NUMBER})\b"
+                       rf"|\b(?:price|priced)\s+carbon\s+at\s+\$?(?P<m>{NUMBER})"
+                       rf"|\bcarbon\s+(?:priced\s+)?at\s+\$?(?P<k>{NUMBER})\b", text)
     if stated:
-        return number_value(stated.group("n") or stated.group("m"))
+        return number_value(stated.group("n") or stated.group("m") or stated.group("k"))
     return None
 
 
@@ -160,6 +171,9 @@ def jobs_per_day(text: str) -> float | None:
     text = re.sub(r"\bseed\s*(?:=|:|of|number)?\s*\d+\b", " ", text)
     m = re.search(r"\bjobs?\s*(?:per|a|an|each|every|/)\s*day\s*(?:=|:|of)?\s*(?P<n>\d[\d.,]*\s*k?)\b"
                   r"|\bjobs?\s+(?P<m>\d[\d.,]*\s*k?)\s*(?:/|per|a|each)\s*day\b", text)
+    daily = re.search(rf"(?P<n>{NUMBER})\s*jobs?\s+(?:daily|every day|each day|a day|per day)\b", text)
+    if daily and not m:
+        return number_value(daily.group("n"))
     if m and m.group("m"):
         return number_value(m.group("m"))
     if not m:
@@ -194,7 +208,8 @@ _STATUSES = (
     ("proposed", r"\bproposed\b|waiting for (?:approval|sign-?off)|awaiting approval|pending|need(?:s)? approval"
                  r"|not (?:yet )?approved|open\b|unapproved|to be approved"),
     ("approved", r"\bapproved\b|waiting to be executed|ready to (?:be )?execut|not yet executed"),
-    ("executed", r"\b(?:got |been |were |was )?executed\b|\bapplied\b|\bimplemented\b"),
+    ("executed", r"\b(?:got |been |were |was )?executed\b|\bapplied\b|\bimplemented\b"
+                 r"|\bdid (?:we|anyone|you) (?:already )?(?:execute|apply)\b"),
     ("rejected", r"\brejected\b|\bdeclined\b|\bturned down\b"),
     ("verified", r"\bverified\b"),
     ("minted", r"\bminted\b"),
@@ -222,9 +237,10 @@ def rec_kind(text: str) -> str | None:
 
 def solver(text: str) -> str | None:
     """Exact (MILP via HiGHS) or greedy planner, when named."""
-    if re.search(r"\b(?:exact|exct|optimal|milp|mip|highs|integer program|optimum)\b", text):
+    if re.search(r"\b(?:exact|exct|optimal|milp|mip|highs|integer program\w*|optimum|mixed[- ]integer|provabl\w*)\b",
+                 text):
         return "exact"
-    if re.search(r"\b(?:greedy|heuristic|fast solver|quick solver)\b", text):
+    if re.search(r"\b(?:greed\w*|heuristic\w*|fast(?:er|est)?|quick(?:er|ly)?|rough)\b", text):
         return "greedy"
     return None
 
@@ -244,7 +260,9 @@ def forecast_model(text: str) -> str | None:
                  r"|yesterday'?s values|persistence",
                  text):
         return "persistence-24h"
-    if re.search(r"\bauto(?:matic)?\s+model\b|\bmodel\s*(?:=|:)?\s*auto\b|\bbest model\b|\bauto\b", text):
+    if re.search(r"\bauto(?:matic)?\s+model\b|\bmodel\s*(?:=|:)?\s*auto\b|\bbest model\b|\bauto\b"
+                 r"|\b(?:let|have) the (?:system|tool|copilot|app) (?:pick|choose|decide)\b|\b(?:whatever|any) model\b",
+                 text):
         return "auto"
     return None
 

@@ -14,7 +14,11 @@ DEFINE = re.compile(
     r"|how (?:does|do|is|are|can)\b.{1,60}\b(?:work|calculated|computed|measured|derived|estimated|decided|"
     r"chosen|made|counted|decide|choose|pick|determine|know|select|compute|estimate|calculate|work out)\b"
     r"|why (?:does|do|would|is|are|should|must)\b(?!.*\b(?:yesterday|today|last|this) (?:week|month)?)"
-    r"|.*\bdifference between\b|.*\bused for\b"
+    r"|.*\bdifference between\b|.*\bused for\b|.*\bwhat'?s the difference\b"
+    r"|how (?:does|do|would|will)\b.{1,60}\b(?:change|affect|influence|impact)\b"
+    r"|what(?:'s| is) the [\w\s-]{1,40}\b(?:method|methodology|protocol|standard|approach|definition|formula)\b"
+    r"|is\b.{1,60}\b(?:better|worse|more \w+|less \w+|cheaper|greener) than\b"
+    r"|.*\bwhat \w+(?: \w+)? means\b"
     r"|is an? [\w\s-]{1,30}\ban? [\w\s-]{1,30}\??$"
     r"|(?:explain|define|tell me about|what can you do|what do you do|help\b|how do i use)"
     r")")

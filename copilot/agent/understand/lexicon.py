@@ -82,6 +82,9 @@ STRONG: dict[str, str] = {
         r"\bhow (?:clean|dirty|green) will\b",
     ),
     "plan": _any(
+        r"\b(?:give me|need|want|find|get)\b.{0,20}\b(?:optimal|greener|cleaner|better|new|fresh|optimi[sz]ed) "
+        r"(?:schedule|timetable|placement)\b",
+        r"\b(?:exact|greedy|milp|heuristic) solve\b|\bsolve (?:it|the placement|for)\b",
         r"\b(?:get|make|create|build|produce|generate|draw up|come up with)\b.{0,25}\b(?:schedule|timetable)\b",
         r"\bdefer (?:the )?(?:batch|queue|jobs|workloads|flexible)\w*",
         r"\bpln\b",
@@ -181,6 +184,10 @@ STRONG: dict[str, str] = {
         r"\bapprove\b.{0,20}\b(?:plan|recommendations|recs|changes|schedule)\b",
     ),
     "verify": _any(
+        r"\bdelivered what it promised\b",
+        r"\b(?:check|see) whether plan \w+ (?:delivered|worked|saved)\b",
+        r"\bcounterfactual\b",
+        r"\baudit\b.{0,40}\bagainst\b",
         r"\b(?:check|see|find out) (?:whether|if) (?:the |our )?savings\b",
         r"\b(?:run|use) the verifier\b",
         r"\b(?:check|confirm|audit|measure) (?:its|their) savings\b",
@@ -339,8 +346,6 @@ STRONG: dict[str, str] = {
         r"\bemissions?\b",
         r"\bemit\w*",
         r"\bfootprint\b",
-        r"\baccounting\b",
-        r"\baccount (?:it|for the|the fleet)\b",
         r"\btotals?\b",
         r"\boverall\b",
         r"\bco2e?\b",

@@ -101,4 +101,7 @@ def find_places(text: str) -> PlaceMentions:
 def _grid_context(text: str, start: int, end: int) -> bool:
     """Two-letter grid codes (DE, FR, SE, GB) count only near grid words, not as ordinary words."""
     window = text[max(0, start - 25):end + 25]
-    return bool(re.search(r"\b(?:grid|zone|forecast|fcst|ci|intensity|carbon|co2|region|emissions?|in|for)\b", window))
+    near = re.search(r"\b(?:grid|zone|forecast|fcst|ci|intensity|carbon|co2|region|emissions?|in|for)\b", window)
+    listed = re.search(r"\b(?:forecast|fcst|grid|zones?|intensity)\b", text) and re.search(
+        r"(?:^|,|\bthen|\band|\bor|\bvs)\s*$", text[:start])  # "forecast GB 24h, then DE 24h, then FR"
+    return bool(near or listed)

@@ -203,12 +203,12 @@ def _cues(t: str) -> list[tuple[int, str]]:
             if tool not in WRITE_TOOLS or _commanded(t, m.start()):
                 found[tool] = m.start()
                 break
-    for m in _PASSIVE_COMMAND.finditer(t):  # "the plan needs to be executed"
-        found.setdefault(_PARTICIPLE_TOOL[m.group(1)[:4]], m.start())
+    for passive in _PASSIVE_COMMAND.finditer(t):  # "the plan needs to be executed"
+        found.setdefault(_PARTICIPLE_TOOL[passive.group(1)[:4]], passive.start())
     for tool, pattern in WEAK.items():
-        m = re.search(pattern, t)
-        if m and tool not in found and not found:
-            found[tool] = m.start()
+        weak = re.search(pattern, t)
+        if weak and tool not in found and not found:
+            found[tool] = weak.start()
     return sorted((pos, tool) for tool, pos in found.items())
 
 
@@ -248,7 +248,7 @@ def _resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
         ("policy", {"forecast", "emissions", "balances"}, in_policy),
         ("recommendations", {"verify"}, bool(re.search(r"\bverified (?:recs|recommendations)\b", t))
          and not re.search(r"\bverif(?:y|ying)\b", t)),
-        ("recommendations", {"plan"}, not re.search(r"\b(?:re-?)?plan(?:s|ning)?\b(?! [0-9a-f])", stripped)),
+        ("recommendations", {"plan"}, not re.search(r"\b(?:re-?)?plan(?:s|ning)?\b(?!\s+[0-9a-f]{6,16}\b)", stripped)),
         ("balances", {"mint"}, not re.search(r"\bmint\b(?! anything)", t)),
         ("balances", {"emissions"}, True),
         ("evidence", {"emissions"}, not explicit_emissions),
@@ -477,8 +477,8 @@ def _id_for(seg: str, whole: str, what: str) -> str:
 
 def _calls_for(tool: str, seg: str, whole: str, world: World, carried: dict[str, Any]) -> list[Call]:
     if tool == "account":
-        profile = ent.account_profile(seg)
-        return [Call("account", {"profile": profile} if profile else {})]
+        name, args = _emissions_args(seg, world)  # "accounting for team ml last week" is a breakdown
+        return [Call(name, args)]
     if tool == "emissions":
         asked = normalise(without_negated(seg)) if re.search(r"\b(?:don'?t|do not|no need|not)\b", seg) else seg
         name, args = _emissions_args(asked or seg, world)
@@ -491,6 +491,8 @@ def _calls_for(tool: str, seg: str, whole: str, world: World, carried: dict[str,
         return [Call("simulate", _simulate_args(seg))]
     if tool == "recommendations":
         args = _recommendation_args(seg, world)
+        if "plan_id" in args:
+            carried["plan_id"] = args["plan_id"]
         if "plan_id" not in args and carried.get("plan_id") and re.search(r"\b(?:it|its|them|that plan|this plan)\b",
                                                                          seg):
             args = {"plan_id": carried["plan_id"]} | args  # "execute plan X, then show me its recs"
@@ -633,10 +635,12 @@ def _read(t: str, text: str, world: World, previous: Reading | None, forbidden: 
             if tool in forbidden:
                 calls.append(Call(tool, {}))  # dropped below; its arguments do not matter
                 continue
-            repeat = re.search(r"\b(?:then|and)\s+(?:then\s+)?(?:another|one more|a second)\b", seg)
+            repeat = re.search(r"\b(?:then|and)\s+(?:then\s+)?(?:another|one more|a second|again)\b", seg)
             if repeat and tool in ("plan", "forecast", "simulate"):  # "a plan at 0, and then another at 150 USD/t"
-                calls.extend(_calls_for(tool, seg[:repeat.start()], t, world, carried))
-                calls.extend(_calls_for(tool, seg[repeat.start():], t, world, carried))
+                first = _calls_for(tool, seg[:repeat.start()], t, world, carried)
+                second = _calls_for(tool, seg[repeat.start():], t, world, carried)
+                calls.extend(first)
+                calls.extend(Call(c.tool, first[-1].args | c.args) for c in second)  # the rest is shared
                 continue
             calls.extend(_calls_for(tool, seg, t, world, carried))
     except _AskError as ask:

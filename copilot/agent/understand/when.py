@@ -148,7 +148,7 @@ def _dates(text: str, today: date) -> list[tuple[int, date]]:
             add(m.start(), _month_day(int(m.group(1)), today))
     for pattern, (month, day) in _HOLIDAYS.items():
         for m in re.finditer(rf"\b(?:{pattern})\b", text):
-            if fresh(m):
+            if not out and fresh(m):  # a holiday names the day only when no date is written
                 add(m.start(), _past_date(day, month, None, today))
     if not out:
         out.extend(_dateparser_dates(text, today))
@@ -361,6 +361,9 @@ def horizon_hours(text: str) -> int | None:
     if re.search(r"\b(?:today|tonight|tomorrow|next day|day[- ]ahead|over the next day)\b", t) and not DURATION.search(
             re.sub(r"\b(?:tomorrow|next day|day[- ]ahead)\b", " ", t)):
         return 24
+    half = re.search(rf"\b({NUMBER})\s+(hours?|days?|weeks?)\s+and\s+a\s+half\b", t)
+    if half:
+        return round(((number_value(half.group(1)) or 0) + 0.5) * _UNIT_H[half.group(2)])
     for m in DURATION.finditer(t):
         if _JOB_LENGTH.match(t[m.end():]):
             continue

@@ -36,7 +36,16 @@ _SMALL = {"zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "couple":
           "twelve": 12, "dozen": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
           "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
           "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
-NUMBER_WORD = r"(?:" + "|".join(sorted(_SMALL, key=len, reverse=True)) + r")"
+_SCALE = {"hundred": 100, "thousand": 1000}
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNDER_100 = rf"(?:(?:{_TENS})(?:[\s-]+(?:{_UNITS}))?|{_TEENS}|{_UNITS})"
+_ONE_WORD = "|".join(sorted((w for w in _SMALL if w != "hundred"), key=len, reverse=True))
+NUMBER_WORD = (rf"(?:(?:a|an|{_UNDER_100})[\s-]+(?:hundred|thousand)"
+               rf"(?:[\s-]+(?:and[\s-]+)?(?:a|an|{_UNDER_100})[\s-]+hundred)?"
+               rf"(?:[\s-]+(?:and[\s-]+)?{_UNDER_100})?"
+               rf"|(?:{_TENS})[\s-]+(?:{_UNITS})|{_ONE_WORD}|hundred|thousand)")
 NUMBER = r"(?:\d+(?:[.,]\d+)?\s*[km]\b|\d+(?:\.\d+)?|" + NUMBER_WORD + r")"
 """A number as people write it in a request (digits, with k/M, or one word)."""
 
@@ -44,6 +53,19 @@ NUMBER = r"(?:\d+(?:[.,]\d+)?\s*[km]\b|\d+(?:\.\d+)?|" + NUMBER_WORD + r")"
 def number_value(token: str) -> float | None:
     """The value of a ``NUMBER`` match ("1.5k" -> 1500, "two" -> 2, "dozen" -> 12)."""
     t = token.strip().lower().replace(",", ".")
+    words = re.split(r"[\s-]+", t)
+    if len(words) > 1 and all(w in _SMALL or w in _SCALE or w == "and" for w in words):
+        total, part = 0.0, 0.0
+        for w in words:
+            if w == "and":
+                continue
+            if w in _SCALE:
+                part = max(part, 1.0) * _SCALE[w]
+                if _SCALE[w] >= 1000:
+                    total, part = total + part, 0.0
+            else:
+                part += _SMALL[w]
+        return total + part
     if t in _SMALL:
         return float(_SMALL[t])
     m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([km]?)", t)
@@ -114,6 +136,11 @@ def normalise(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", " - ")
     t = re.sub(r"(?<!\w)--?([a-z]+)\b", r"\1", t)  # CLI-style flags: "--by region --from 2026-01-01"
     t = re.sub(r"\bexec summary\b", "executive summary", t)
+    t = re.sub(r"\b(days|hours|weeks|d|h)\s*[=:]\s*(\d+)", r"\2 \1", t)  # "days=21" -> "21 days"
+    t = re.sub(r"\bgroup_?by\s*[=:]\s*", "by ", t)  # key=value requests: "group_by=day start=2026-01-01"
+    t = re.sub(r"\bstart\s*[=:]\s*", "from ", t)
+    t = re.sub(r"\bend\s*[=:]\s*", "to ", t)
+    t = re.sub(r"\b([a-z_]+)\s*=\s*(?=\S)", lambda m: m.group(1).replace("_", " ") + " ", t)
     t = re.sub(r"(?<![\w/-])([a-z0-9/]+)(?![\w/-])", lambda m: ABBREVIATIONS.get(m.group(1), m.group(1)), t)
     t = re.sub(r"\s+", " ", t).strip()
     return re.sub(r"[a-z]+", lambda m: repair(m.group(0)), t)
