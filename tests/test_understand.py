@@ -315,3 +315,29 @@ def test_a_second_run_of_the_same_tool_shares_what_the_first_stated() -> None:
     assert calls("plan the next 2 days at $40/t greedily, and again with the exact solver") == [
         ("plan", {"days": 2, "carbon_price_usd_per_t": 40.0, "solver": "greedy"}),
         ("plan", {"days": 2, "carbon_price_usd_per_t": 40.0, "solver": "exact"})]
+
+
+@pytest.mark.parametrize("text, args", [
+    ("emissions for february 2026 by team", {"start": "2026-02-01", "end": "2026-02-28", "group_by": "team"}),
+    ("emissions between new year and the 4th", {"start": "2026-01-01", "end": "2026-01-04", "group_by": "team"}),
+    ("emissions three weeks back", {"start": "2026-02-23", "end": "2026-03-01", "group_by": "team"}),
+    ("emissions for the first week of march", {"start": "2026-03-01", "end": "2026-03-07", "group_by": "team"}),
+    ("emissions yesterday and today", {"start": "2026-03-15", "end": "2026-03-16", "group_by": "team"}),
+    ("emissions from 3/2 to 3/9", {"start": "2026-03-02", "end": "2026-03-09", "group_by": "team"}),  # M/D
+    ("emissions from 2/3 to 9/3", {"start": "2026-03-02", "end": "2026-03-09", "group_by": "team"}),  # D/M
+])
+def test_more_time_expressions(text: str, args: dict[str, Any]) -> None:
+    assert calls(text) == [("emissions", args)]
+
+
+def test_several_plans_or_paired_forecasts_in_one_message() -> None:
+    assert [c[1]["plan_id"] for c in calls("execute 1111222233334444 and 5555666677778888")] == [
+        "1111222233334444", "5555666677778888"]
+    assert calls("forecast Dublin 12h with ridge and Paris 12h with lstm") == [
+        ("forecast", {"region": "eu-west-1", "hours": 12, "model": "ridge"}),
+        ("forecast", {"region": "FR", "hours": 12, "model": "lstm"})]
+
+
+def test_places_no_region_covers_get_a_question() -> None:
+    reading = understand("emissions in Tokyo last week", WORLD)
+    assert reading.kind == "clarify" and "tokyo" in (reading.reply or "")

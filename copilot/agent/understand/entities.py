@@ -27,7 +27,7 @@ _NOT_A_TEAM_NAME = (r"(?:report|reports|summary|summaries|emissions?|members?|na
 _NOUNS_AFTER = (r"data|centres?|centers?|lakes?|pipelines?|sets?|science|warehouse|base|points?|"
                 r"quality|purposes?|projects?|papers?|traffic|servers?|services?|apps?|pages?|sites?|requests?|"
                 r"clusters?|tiers?|layers?|engineering|infra|ops|teams?|folks|people|group|squad|org|nodes?|"
-                r"gpus?|cpus?|instances?|usage|intensity|to|with|about|is|are|was|were|grid|mix")
+                r"gpus?|cpus?|instances?|usage|intensity|to|with|about|grid|mix")
 _WORDS_BEFORE = ("(?:the|some|more|enough|any|without|no|synthetic|realised|realized|actual|test|telemetry|"
                  "grid|real|metered|historical|latest|new|fake|mock|dummy|raw|our|my|your|this|that|training|input|"
                  "big|open|public|private|customer|user|personal|sensitive|all|good|bad|more|less|"
@@ -69,8 +69,9 @@ def find_teams(text: str, known: tuple[str, ...]) -> TeamMentions:
                 after = text[m.end():]
                 explicit = re.match(rf"(?:'s)?\s+{_TEAM_NEXT}", after) or re.search(r"\bteams?\s+['\"]?$",
                                                                                    text[:m.start()])
+                owned = re.search(r"\b(?:our|my|your|their|its)\s+(?:[\w-]+\s+)?$", text[:m.start()])
                 if explicit or not ((before and re.fullmatch(_WORDS_BEFORE, before.group(1)))
-                                    or re.match(rf"\s+(?:{_NOUNS_AFTER})\b", after)):
+                                    or owned or re.match(rf"\s+(?:{_NOUNS_AFTER})\b", after)):
                     hits.append((m.start(), team))
         else:
             hits.extend((m.start(), team) for m in re.finditer(bare, text))
@@ -195,7 +196,8 @@ def limit(text: str) -> int | None:
                  r"|\bthe (?:top|best|biggest|largest) (?:recommendation|rec|suggestion)\b", text):
         return 1
     m = re.search(rf"\b(?:top|first|best|largest|biggest|up to|just|only|at most|max(?:imum)?|limit(?: to)?"
-                  rf"|no more than|not more than|limit\s*[=:])\s*({NUMBER})\b(?!\s*(?:days?|hours?|weeks?|h|d))"
+                  rf"|no more than|not more than|limit\s*[=:]|show(?: me)?)\s*({NUMBER})\b"
+                  rf"(?!\s*(?:days?|hours?|weeks?|h|d))"
                   rf"|\b({NUMBER})\s+"
                   rf"(?:[\w-]+\s+){{0,2}}(?:recommendations|recs|suggestions|proposals|changes|of them)\b", text)
     if not m:
@@ -230,7 +232,8 @@ def rec_kind(text: str) -> str | None:
         return "rightsize"
     if re.search(r"power[- _]?cap|capping|\bcapped\b|power limit", text):
         return "power_cap"
-    if re.search(r"\bshifts?\b|\bshifting\b|\btime[- ]shift|\bmoves\b|\brelocat|\bdeferr?al", text):
+    if re.search(r"\bshifts?\b|\bshifting\b|\btime[- ]shift|\bmoves\b|\brelocat|\bdeferr?al"
+                 r"|\bmove\b.{0,25}\b(?:hours?|times?|slots?|regions?|later)\b", text):
         return "shift"
     return None
 
@@ -252,6 +255,7 @@ def forecast_model(text: str) -> str | None:
     if re.search(r"\bridge\b|linear regression|regression", text):
         return "ridge"
     if re.search(r"persistence-?168|168h? persistence|weekly persistence|same[- ]hour[- ]last[- ]week"
+                 r"|last week'?s (?:same[- ]hour )?values"
                  r"|last week's values"
                  r"|seasonal naive|week-ago", text):
         return "persistence-168h"
@@ -304,7 +308,9 @@ def group_by(text: str) -> str | None:
 
 def account_profile(text: str) -> str | None:
     """The power profile an accounting request names ("with GCP's methodology", "azure profile")."""
-    m = re.search(r"\b(aws|gcp|azure|seed|auto)(?:'s)?\b.{0,25}\b(?:profile|power model|methodology|method"
+    text = re.sub(r"\bamazon\b", "aws", re.sub(r"\bgoogle(?: cloud)?\b", "gcp", re.sub(r"\bmicrosoft\b", "azure",
+                                                                                      text)))
+    m = re.search(r"\b(aws|gcp|azure|seed|auto)(?:'s)?\b.{0,25}\b(?:profile|data|power model|methodology|method"
                   r"|coefficients|numbers|factors)\b|\b(?:profile|power model|methodology|method)\b.{0,15}"
                   r"\b(aws|gcp|azure|seed|auto)\b", text)
     if m:

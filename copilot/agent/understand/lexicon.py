@@ -57,6 +57,7 @@ STRONG: dict[str, str] = {
         r"\bacct\b",
     ),
     "forecast": _any(
+        r"\bgoing to look\b",
         r"\bforecast(?:s|ing)?\b",
         r"\bfcst\b",
         r"\bfc\b",
@@ -82,6 +83,8 @@ STRONG: dict[str, str] = {
         r"\bhow (?:clean|dirty|green) will\b",
     ),
     "plan": _any(
+        r"^(?:an? )?(?:optimal|greener|cleaner|better|new|fresh|optimi[sz]ed|exact|greedy) "
+        r"(?:schedule|timetable|placement)s?\b",
         r"\b(?:give me|need|want|find|get)\b.{0,20}\b(?:optimal|greener|cleaner|better|new|fresh|optimi[sz]ed) "
         r"(?:schedule|timetable|placement)\b",
         r"\b(?:exact|greedy|milp|heuristic) solve\b|\bsolve (?:it|the placement|for)\b",
@@ -184,6 +187,7 @@ STRONG: dict[str, str] = {
         r"\bapprove\b.{0,20}\b(?:plan|recommendations|recs|changes|schedule)\b",
     ),
     "verify": _any(
+        r"\bsavings\b.{0,40}\b(?:held|holds) up\b",
         r"\bdelivered what it promised\b",
         r"\b(?:check|see) whether plan \w+ (?:delivered|worked|saved)\b",
         r"\bcounterfactual\b",

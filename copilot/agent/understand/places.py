@@ -33,6 +33,11 @@ _GROUPS = {
     "the eu": ("IE", "SE", "DE", "FR"), "eu": ("IE", "SE", "DE", "FR"), "european": ("IE", "SE", "DE", "FR", "GB"),
     "asia": ("IN",), "nordics": ("SE",), "scandinavia": ("SE",),
 }
+_UNSUPPORTED = ("tokyo", "japan", "singapore", "sydney", "australia", "seoul", "korea", "sao paulo", "brazil",
+                "canada", "montreal", "toronto", "ohio", "oregon east", "china", "beijing", "hong kong", "jakarta",
+                "cape town", "south africa", "mexico", "chile", "israel", "uae", "dubai", "bahrain", "milan",
+                "italy", "spain", "madrid", "zurich", "switzerland", "warsaw", "poland", "osaka", "hyderabad")
+"""Places people name that no registered region covers (a question back, never a guess)."""
 _CODE_LIKE = re.compile(r"\b(?:[a-z]{2}-[a-z]+-\d{1,2}|[a-z]{2}-[a-z]+\d)\b")
 
 
@@ -90,6 +95,10 @@ def find_places(text: str) -> PlaceMentions:
     for m in _CODE_LIKE.finditer(text):
         if free(m.start(), m.end()):
             out.unknown.append(m.group(0))
+    for place in _UNSUPPORTED:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(place)}(?![\w-])", text):
+            if free(m.start(), m.end()):
+                out.unknown.append(m.group(0))
     seen: set[str] = set()
     for _, region in sorted(found):
         if region not in seen:

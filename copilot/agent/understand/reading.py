@@ -213,7 +213,7 @@ def _cues(t: str) -> list[tuple[int, str]]:
 
 
 _STRONG_BREAK = re.compile(r"[;!?+]|\.(?=\s|$)|,\s*(?:and\s+)?(?:then|plus|also)\b|\bthen\b|\bplus\b|\bas well as\b"
-                           r"|\band also\b")
+                           r"|\band also\b|\band the\b")
 """What separates two requests in one message (a plain "and" may join a verb and its object)."""
 
 
@@ -278,7 +278,8 @@ def _resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
             continue
         for loser in losers & tools:
             a, b = sorted((pos[winner], pos[loser]))
-            if not _STRONG_BREAK.search(t, a, b):
+            apart = _STRONG_BREAK.search(t, a, b) or (winner == "emissions" and re.search(r"[,;]", t[a:b]))
+            if not apart:
                 drop.add(loser)
     return [(p, tool) for p, tool in cues if tool not in drop]
 
@@ -391,6 +392,8 @@ def _forecast_args(seg: str, world: World, whole: str) -> list[dict[str, Any]]:
         raise _AskError(f"There is no {unsupported.group(1)} forecaster here; the models are auto, ridge, "
                         f"persistence-24h, persistence-168h and lstm. Which one?")
     models = ent.forecast_models(seg)
+    if len(regions) > 1 and len(models) == len(regions):  # "Ireland with lstm and Germany with ridge"
+        return [{"region": r, **args, "model": m} for r, m in zip(regions, models, strict=True)]
     return [{"region": region, **args} | ({"model": model} if model else {})
             for region in regions for model in (models or [""])]
 
@@ -500,6 +503,10 @@ def _calls_for(tool: str, seg: str, whole: str, world: World, carried: dict[str,
     if tool == "summary":
         return [Call("summary", a) for a in _summary_args(seg, world)]
     if tool in ("execute", "verify"):
+        ids = [i for _, i in ent.hex_ids(seg)]
+        if len(ids) > 1 and re.search(r"\b(?:and|&)\b|,", seg):  # "execute A and B": one call per plan
+            carried["plan_id"] = ids[-1]
+            return [Call(tool, {"plan_id": i}) for i in ids]
         short = ent.truncated_id(seg)
         pid = ent.plan_id(seg) or next((i for _, i in ent.hex_ids(seg)), None)
         if short and not pid:
@@ -516,12 +523,12 @@ def _calls_for(tool: str, seg: str, whole: str, world: World, carried: dict[str,
         if re.search(r"0x[0-9a-f]{6,}|\bto (?:my|our|the|this) (?:wallet|address)\b", whole) or re.search(
                 r"\bmint\s+\d[\d.,]*\s*(?:k?g|t|kwh|tokens?|kgco2esave|kwhsave)", whole):
             raise _AskError("Mint amounts are never chosen in chat: each mint is the verified lower bound of one "
-                       "verification record, to the configured holder. Name a verification id to mint it.")
+                            "verification record, to the configured holder. Name a verification id to mint it.")
         plan = ent.plan_id(whole)
-        ids = [i for i in (ent.hex_ids(seg) or ent.hex_ids(whole)) if i[1] != plan]
-        if ids:
-            return [Call("mint", {"verification_id": ids[0][1]})]
-        if re.search(r"\bverified\b|\bsavings?\b", whole):
+        vids = [i for _, i in (ent.hex_ids(seg) or ent.hex_ids(whole)) if i != plan]
+        if vids:
+            return [Call("mint", {"verification_id": vids[0]})]
+        if re.search(r"\bverified\b|\bsavings?\b|\b(?:latest|last|newest|most recent) verification\b", whole):
             # "mint the verified savings": verify (idempotent) names the largest mintable verification
             first = [] if carried.get("verified") else [Call("verify", {"plan_id": carried["plan_id"]}
                                                                if carried.get("plan_id") else {})]

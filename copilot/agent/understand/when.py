@@ -22,7 +22,7 @@ MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)} | {
     d.lower(): i for i, d in enumerate(calendar.day_abbr)} | {"tues": 1, "thur": 3, "thurs": 3}
 WEEKDAY = r"(?:" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")"
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DAY = r"(\d{1,2})(?!\d)(?:st|nd|rd|th)?"
 _UNIT_H = {"h": 1, "hr": 1, "hrs": 1, "hour": 1, "hours": 1, "d": 24, "day": 24, "days": 24, "w": 168,
            "wk": 168, "wks": 168, "week": 168, "weeks": 168, "fortnight": 336, "month": 720, "months": 720,
            "y": 8760, "yr": 8760, "yrs": 8760, "year": 8760, "years": 8760}
@@ -60,7 +60,7 @@ def _past_date(day: int, month: int, year: int | None, today: date) -> date | No
         return None
 
 
-_HOLIDAYS = {r"new year'?s? day": (1, 1), r"new year'?s? eve": (12, 31), r"christmas eve": (12, 24),
+_HOLIDAYS = {r"new year(?:'?s)?(?: day)?(?! eve)": (1, 1), r"new year'?s? eve": (12, 31), r"christmas eve": (12, 24),
              r"christmas(?: day)?|xmas": (12, 25), r"boxing day": (12, 26)}
 
 
@@ -160,9 +160,14 @@ def _dateparser_dates(text: str, today: date) -> list[tuple[int, date]]:
     import dateparser
 
     out: list[tuple[int, date]] = []
-    for m in re.finditer(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", text):
-        parsed = dateparser.parse(m.group(0), settings={"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past",
-                                                        "RELATIVE_BASE": datetime(today.year, today.month, today.day)})
+    base = datetime(today.year, today.month, today.day)
+    for m in re.finditer(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b", text):
+        parsed = None
+        for order in ("DMY", "MDY"):  # day first; month first when that is the only valid reading
+            parsed = dateparser.parse(m.group(0), settings={"DATE_ORDER": order, "PREFER_DATES_FROM": "past",
+                                                            "RELATIVE_BASE": base})
+            if parsed:
+                break
         if parsed:
             out.append((m.start(), parsed.date()))
     return out
@@ -217,6 +222,40 @@ def _point(phrase: str, today: date) -> date | None:
     return dates[0][1] if dates and dates[0][0] < 4 else None
 
 
+_NUMERIC = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})\b")
+_ORDINAL_ONLY = re.compile(r"^\s*(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b")
+
+
+def _range(first: str, last: str, today: date) -> DayRange | None:
+    """The days from phrase ``first`` to phrase ``last``; numeric dates read in the one order (day or
+    month first) that makes a range in the past, and a bare ordinal end ("the 4th") in the start's
+    month."""
+    a, b = _NUMERIC.match(first), _NUMERIC.match(last)
+    if a and b:
+        best = None
+        for day_first in (True, False):
+            try:
+                pts = [_past_date(int(x.group(1 if day_first else 2)), int(x.group(2 if day_first else 1)), None,
+                                  today) for x in (a, b)]
+            except ValueError:
+                continue
+            if pts[0] and pts[1] and pts[0] <= pts[1] and (best is None or pts[1] - pts[0] < best[1] - best[0]):
+                best = (pts[0], pts[1])
+        return DayRange(*best) if best else None
+    start = _point(first, today)
+    ordinal = _ORDINAL_ONLY.match(last)
+    if start and ordinal:
+        try:
+            end: date | None = start.replace(day=int(ordinal.group(1)))
+        except ValueError:
+            end = None
+    else:
+        end = _point(last, today)
+    if start and end and start <= end:
+        return DayRange(start, end)
+    return None
+
+
 def day_range(text: str, now: datetime) -> DayRange | None:
     """The days a request is about, or None when it names no time."""
     today = now.date()
@@ -224,9 +263,22 @@ def day_range(text: str, now: datetime) -> DayRange | None:
     m = re.search(r"\b(?:from|between|since|starting)\s+(.+?)\s+(?:to|until|till|up to|up until|through|thru|and|-)"
                   r"\s+(?:and including\s+|incl(?:uding|\.)?\s+)?(.+)", t)
     if m:
-        range_start, range_end = _point(m.group(1), today), _point(m.group(2), today)
-        if range_start and range_end and range_start <= range_end:
-            return DayRange(range_start, range_end)
+        found = _range(m.group(1), m.group(2), today)
+        if found:
+            return found
+    if re.search(r"\byesterday and today\b|\btoday and yesterday\b", t):
+        return DayRange(today - timedelta(days=1), today)
+    m = re.search(rf"\b({NUMBER})\s+weeks?\s+(?:ago|back|before)\b", t)
+    if m:
+        start = _monday(today) - timedelta(days=7 * int(number_value(m.group(1)) or 0))
+        return DayRange(start, start + timedelta(days=6))
+    m = re.search(rf"\b(first|second|third|last) week of ({MONTH})(?:\s+(\d{{4}}))?", t)
+    if m:
+        month = _MONTHS[m.group(2).rstrip(".")]
+        year = int(m.group(3)) if m.group(3) else (today.year if month <= today.month else today.year - 1)
+        last_day = calendar.monthrange(year, month)[1]
+        first_day = {"first": 1, "second": 8, "third": 15, "last": last_day - 6}[m.group(1)]
+        return DayRange(date(year, month, first_day), date(year, month, min(first_day + 6, last_day)))
     single = _relative_day(t, today)
     if single:
         return DayRange(single, single)
@@ -285,11 +337,13 @@ def day_range(text: str, now: datetime) -> DayRange | None:
                         else week + timedelta(days=6))
     dates = _dates(t, today)
     if not dates:
-        m = re.search(rf"\b(?:in|during|for|of|over)\s+({MONTH})(?:\s+(\d{{4}}))?\b(?!\s*\d)|\b({MONTH})'s\b", t)
-        name = (m.group(1) or m.group(3) or "").rstrip(".") if m else ""
+        m = re.search(rf"\b(?:in|during|for|of|over)\s+({MONTH})(?:\s+(\d{{4}}))?\b(?!\s*\d)|\b({MONTH})'s\b"
+                      rf"|\b({MONTH})\s+(20\d{{2}})\b", t)
+        name = (m.group(1) or m.group(3) or m.group(4) or "").rstrip(".") if m else ""
         if m and name not in ("may", "mar"):
             month = _MONTHS[name]
-            year = int(m.group(2)) if m.group(2) else (today.year if month <= today.month else today.year - 1)
+            stated = m.group(2) or m.group(5)
+            year = int(stated) if stated else (today.year if month <= today.month else today.year - 1)
             last = calendar.monthrange(year, month)[1]
             return DayRange(date(year, month, 1), min(date(year, month, last), today) if year == today.year
                             and month == today.month else date(year, month, last))
@@ -346,7 +400,7 @@ def week_of(text: str, now: datetime) -> str | None:
         return iso_week(today - timedelta(days=7))
     if re.search(r"\b(?:the\s+)?week before last\b", text):
         return iso_week(today - timedelta(days=14))
-    m = re.search(rf"\b({NUMBER})\s+weeks?\s+ago\b", text)
+    m = re.search(rf"\b({NUMBER})\s+weeks?\s+(?:ago|back|before)\b", text)
     if m:
         return iso_week(today - timedelta(days=7 * int(number_value(m.group(1)) or 0)))
     return None
@@ -361,6 +415,8 @@ def horizon_hours(text: str) -> int | None:
     if re.search(r"\b(?:today|tonight|tomorrow|next day|day[- ]ahead|over the next day)\b", t) and not DURATION.search(
             re.sub(r"\b(?:tomorrow|next day|day[- ]ahead)\b", " ", t)):
         return 24
+    if re.search(r"\bhalf (?:a )?day\b", t):
+        return 12
     half = re.search(rf"\b({NUMBER})\s+(hours?|days?|weeks?)\s+and\s+a\s+half\b", t)
     if half:
         return round(((number_value(half.group(1)) or 0) + 0.5) * _UNIT_H[half.group(2)])

@@ -24,7 +24,7 @@ VOCABULARY: tuple[str, ...] = (
     "months", "hours", "weekend", "account", "accounts", "evidences", "policys", "regional", "region's",
     "wallet", "wallets", "tokenise", "tokenize", "supply", "deployed", "contract", "contracts", "verifier",
     "optimiser", "optimizer", "optimised", "optimized", "scheduler", "rescheduled", "scheduling", "minter",
-    "executor", "planning", "verifies", "verifying", "accounted",
+    "executor", "planning", "verifies", "verifying", "accounted", "propose", "proposes", "approves",
     # places (typos in them are common: "califronia", "stokholm")
     "stockholm", "dublin", "mumbai", "frankfurt", "california", "texas", "virginia", "oregon", "ireland",
     "sweden", "germany", "france", "london", "paris", "boston", "india", "britain", "england")
@@ -42,7 +42,7 @@ _TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _UNDER_100 = rf"(?:(?:{_TENS})(?:[\s-]+(?:{_UNITS}))?|{_TEENS}|{_UNITS})"
 _ONE_WORD = "|".join(sorted((w for w in _SMALL if w != "hundred"), key=len, reverse=True))
-NUMBER_WORD = (rf"(?:(?:a|an|{_UNDER_100})[\s-]+(?:hundred|thousand)"
+NUMBER_WORD = (rf"(?:half a dozen|a dozen|a couple(?: of)?|(?:a|an|{_UNDER_100})[\s-]+(?:hundred|thousand)"
                rf"(?:[\s-]+(?:and[\s-]+)?(?:a|an|{_UNDER_100})[\s-]+hundred)?"
                rf"(?:[\s-]+(?:and[\s-]+)?{_UNDER_100})?"
                rf"|(?:{_TENS})[\s-]+(?:{_UNITS})|{_ONE_WORD}|hundred|thousand)")
@@ -53,6 +53,9 @@ NUMBER = r"(?:\d+(?:[.,]\d+)?\s*[km]\b|\d+(?:\.\d+)?|" + NUMBER_WORD + r")"
 def number_value(token: str) -> float | None:
     """The value of a ``NUMBER`` match ("1.5k" -> 1500, "two" -> 2, "dozen" -> 12)."""
     t = token.strip().lower().replace(",", ".")
+    fixed = {"half a dozen": 6.0, "a dozen": 12.0, "a couple": 2.0, "a couple of": 2.0}
+    if t in fixed:
+        return fixed[t]
     words = re.split(r"[\s-]+", t)
     if len(words) > 1 and all(w in _SMALL or w in _SCALE or w == "and" for w in words):
         total, part = 0.0, 0.0
@@ -137,6 +140,7 @@ def normalise(text: str) -> str:
     t = re.sub(r"(?<!\w)--?([a-z]+)\b", r"\1", t)  # CLI-style flags: "--by region --from 2026-01-01"
     t = re.sub(r"\bexec summary\b", "executive summary", t)
     t = re.sub(r"\b(days|hours|weeks|d|h)\s*[=:]\s*(\d+)", r"\2 \1", t)  # "days=21" -> "21 days"
+    t = re.sub(r"\bcarbon_price(?:_usd)?(?:_per_t)?\s*[=:]\s*", "carbon price ", t)
     t = re.sub(r"\bgroup_?by\s*[=:]\s*", "by ", t)  # key=value requests: "group_by=day start=2026-01-01"
     t = re.sub(r"\bstart\s*[=:]\s*", "from ", t)
     t = re.sub(r"\bend\s*[=:]\s*", "to ", t)
