@@ -51,7 +51,8 @@ def quorum(m: re.Match[str]) -> Interpretation:
 
 def _approvers(m: re.Match[str]) -> Interpretation:
     raw = m["names"]
-    counted = re.fullmatch(rf"(?:at\s+least\s+)?{PEOPLE}\W*", raw.strip(), re.I)
+    counted = re.fullmatch(rf"(?:at\s+least\s+|(?:no|not)\s+fewer\s+than\s+|a\s+minimum\s+of\s+)?{PEOPLE}\W*",
+                           raw.strip(), re.I)
     if counted:  # "... must be approved by two people": a count, not names
         return quorum(counted)
     some = re.fullmatch(r"(?:at\s+least\s+)?(?P<k>\d|two|three|four|five)\s+of\s+"

@@ -62,6 +62,7 @@ from copilot.policy.mints import MINTS
 from copilot.policy.residency import residency
 from copilot.policy.residency_slots import residency_by_slots
 from copilot.policy.sentences import Sentence, normalise, split_sentences
+from copilot.policy.slots import by_slots
 from copilot.policy.values import DURATION, Interpretation, PolicyItem, SentenceError, hours, one
 from copilot.policy.vocab import KNOWN_TEAMS, canonical
 from copilot.policy.windows import blackout
@@ -246,7 +247,7 @@ def _single(text: str, teams: Collection[str]) -> Interpretation | None:
             m = pattern.fullmatch(text)
             if m:
                 return rec.build(m)
-    return residency_by_slots(text, teams)
+    return residency_by_slots(text, teams) or by_slots(text, teams)
 
 
 def _compound(text: str, teams: Collection[str]) -> Interpretation | None:

@@ -49,6 +49,7 @@ _DEFAULT_SUBJECT = re.compile(r"""
       |(?:all\s+|any\s+)?teams\s+not\s+(?:listed|named|mentioned)(?:\s+(?:above|here|below|in\s+this\s+(?:section|policy|document)))?
       |(?:every|any|each)\s+(?:other\s+team|team\s+not\s+(?:listed|named|mentioned)
          (?:\s+(?:above|here|below|in\s+this\s+(?:section|policy|document)))?)
+      |(?:all\s+)?(?:the\s+)?teams\s+other\s+than\s+(?:the\s+)?[\w-]+(?:\s+team)?
       |everyone\s+else|(?:all\s+)?teams\s+without\s+(?:a|an|their\s+own|its\s+own)\s+(?:rule|entry|line)
          (?:\s+of\s+(?:their|its)\s+own)?(?:\s+(?:above|here))?
       |if\s+a\s+team\s+(?:is\s+not|isn't)\s+(?:listed|named|mentioned)

@@ -30,7 +30,8 @@ _REFUSE = re.compile(
     r"|might|could|would|may be|discuss\w*|review\w*|evaluat\w*|pilot\w*|trial\w*|example|e\.g\.|for instance"
     r"|used to|previously|formerly|historically|no longer|was|were|had been|until now|currently|today"
     r"|should|because|since|as a result|due to|so that|in order to|so as to|handles?|handled|typically|usually"
-    r"|mostly|mainly|generally|normally|often|whereas|while|but|however|respectively)\b|;"
+    r"|mostly|mainly|generally|normally|often|whereas|while|but|however|respectively"
+    r"|other than|apart from|aside from|besides|save)\b|;"
     r"|\?"
     r"|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no|cannot|can't|mustn't|shan't|prohibited|forbidden|banned|barred|nowhere)\b",
