@@ -228,47 +228,52 @@ def rec_status(text: str) -> str | None:
 
 def rec_kind(text: str) -> str | None:
     """A recommendation kind (shift, rightsize, power_cap) a list request filters on."""
-    if re.search(r"right[- ]?siz|downsiz|over-?sized|over-?provision", text):
-        return "rightsize"
-    if re.search(r"power[- _]?cap|capping|\bcapped\b|power limit", text):
-        return "power_cap"
-    if re.search(r"\bshifts?\b|\bshifting\b|\btime[- ]shift|\bmoves\b|\brelocat|\bdeferr?al"
-                 r"|\bmove\b.{0,25}\b(?:hours?|times?|slots?|regions?|later)\b", text):
-        return "shift"
-    return None
+    return _first(text, _KINDS)
 
 
 def solver(text: str) -> str | None:
     """Exact (MILP via HiGHS) or greedy planner, when named."""
-    if re.search(r"\b(?:exact|exct|optimal|milp|mip|highs|integer program\w*|optimum|mixed[- ]integer|provabl\w*)\b",
-                 text):
-        return "exact"
-    if re.search(r"\b(?:greed\w*|heuristic\w*|fast(?:er|est)?|quick(?:er|ly)?|rough)\b", text):
-        return "greedy"
-    return None
+    return _first(text, _SOLVERS)
+
+
+_MODELS = (
+    ("lstm", r"\blstm\b|neural|deep learning|recurrent"),
+    ("ridge", r"\bridge\b|linear regression|regression"),
+    ("persistence-168h", r"persistence-?168|168h? persistence|weekly persistence|same[- ]hour[- ]last[- ]week"
+                         r"|last week'?s (?:same[- ]hour )?values|seasonal naive|week-ago"),
+    ("persistence-24h", r"persistence-?24|24h? persistence|daily persistence|same[- ]hour[- ]yesterday|day-ago"
+                        r"|yesterday[- ]same[- ]hour|same hour (?:as |of )?yesterday|yesterday'?s values|persistence"),
+    ("auto", r"\bauto(?:matic)?\s+model\b|\bmodel\s*(?:=|:)?\s*auto\b|\bbest model\b|\bauto\b"
+             r"|\b(?:let|have) the (?:system|tool|copilot|app) (?:pick|choose|decide)\b|\b(?:whatever|any) model\b"),
+)
+_KINDS = (
+    ("rightsize", r"right[- ]?siz|downsiz|over-?sized|over-?provision"),
+    ("power_cap", r"power[- _]?cap|capping|\bcapped\b|power limit"),
+    ("shift", r"\bshifts?\b|\bshifting\b|\btime[- ]shift|\bmoves\b|\brelocat|\bdeferr?al"
+              r"|\bmove\b.{0,25}\b(?:hours?|times?|slots?|regions?|later)\b"),
+)
+_SOLVERS = (
+    ("exact", r"\b(?:exact|exct|optimal|milp|mip|highs|integer program\w*|optimum|mixed[- ]integer|provabl\w*)\b"),
+    ("greedy", r"\b(?:greed\w*|heuristic\w*|fast(?:er|est)?|quick(?:er|ly)?|rough)\b"),
+)
+_GROUPS = (
+    ("hour", r"\bhourly\b|\bhour of (?:the )?day\b|\bby the hour\b|\bhour-by-hour\b"),
+    ("day", r"\bdaily\b|\bday by day\b|\bday-by-day\b|\beach day\b"),
+    ("region", r"\bwhich regions?\b|\bregions?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b"
+               r"|\bmost\b.*\bregions?\b|\bregional\b"),
+    ("team", r"\bwhich teams?\b|\bteams?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b|\bmost\b.*\bteams\b"
+             r"|\bleaderboard\b"),
+)
+
+
+def _first(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
+    """The value of the first row of ``table`` whose pattern is in ``text``."""
+    return next((value for value, pattern in table if re.search(pattern, text)), None)
 
 
 def forecast_model(text: str) -> str | None:
     """The forecaster named (lstm, ridge, weekly or daily persistence, auto)."""
-    if re.search(r"\blstm\b|neural|deep learning|recurrent", text):
-        return "lstm"
-    if re.search(r"\bridge\b|linear regression|regression", text):
-        return "ridge"
-    if re.search(r"persistence-?168|168h? persistence|weekly persistence|same[- ]hour[- ]last[- ]week"
-                 r"|last week'?s (?:same[- ]hour )?values"
-                 r"|last week's values"
-                 r"|seasonal naive|week-ago", text):
-        return "persistence-168h"
-    if re.search(r"persistence-?24|24h? persistence|daily persistence|same[- ]hour[- ]yesterday|day-ago"
-                 r"|yesterday[- ]same[- ]hour|same hour (?:as |of )?yesterday"
-                 r"|yesterday'?s values|persistence",
-                 text):
-        return "persistence-24h"
-    if re.search(r"\bauto(?:matic)?\s+model\b|\bmodel\s*(?:=|:)?\s*auto\b|\bbest model\b|\bauto\b"
-                 r"|\b(?:let|have) the (?:system|tool|copilot|app) (?:pick|choose|decide)\b|\b(?:whatever|any) model\b",
-                 text):
-        return "auto"
-    return None
+    return _first(text, _MODELS)
 
 
 def forecast_models(text: str) -> list[str]:
@@ -293,17 +298,7 @@ def group_by(text: str) -> str | None:
     if m:
         word = (m.group(1) or m.group(2)).rstrip("s")
         return {"zone": "region", "cloud region": "region", "date": "day", "hr": "hour"}.get(word, word)
-    if re.search(r"\bhourly\b|\bhour of (?:the )?day\b|\bby the hour\b|\bhour-by-hour\b", text):
-        return "hour"
-    if re.search(r"\bdaily\b|\bday by day\b|\bday-by-day\b|\beach day\b", text):
-        return "day"
-    if re.search(r"\bwhich regions?\b|\bregions?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b"
-                 r"|\bmost\b.*\bregions?\b|\bregional\b", text):
-        return "region"
-    if re.search(r"\bwhich teams?\b|\bteams?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b|\bmost\b.*\bteams\b"
-                 r"|\bleaderboard\b", text):
-        return "team"
-    return None
+    return _first(text, _GROUPS)
 
 
 def account_profile(text: str) -> str | None:

@@ -1,0 +1,41 @@
+"""What a reading is made of: the world it is read against, tool calls, and the reading itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+DEFAULT_TEAMS = ("ml", "data", "web", "platform", "research")
+"""Teams assumed when the ledger holds none yet (the simulator's)."""
+LATEST_VERIFICATION = "<latest verification>"
+"""Placeholder argument: the largest mintable verification of this turn's verify result."""
+
+
+@dataclass(frozen=True)
+class World:
+    """What the reader knows beyond the text: the clock (UTC) and the ledger's teams."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    teams: tuple[str, ...] = DEFAULT_TEAMS
+
+
+@dataclass
+class Call:
+    """One tool call: its name and arguments (``LATEST_VERIFICATION`` resolved from results)."""
+
+    tool: str
+    args: dict[str, Any]
+
+
+@dataclass
+class Reading:
+    """What a request asks: tool calls in order, or a reply when no tool runs.
+
+    kind: tools | clarify | explain | out_of_scope | small_talk | declined | help
+    dropped: write tools the request named but its polarity forbids."""
+
+    calls: list[Call] = field(default_factory=list)
+    reply: str | None = None
+    kind: str = "tools"
+    dropped: list[str] = field(default_factory=list)
