@@ -341,3 +341,19 @@ def test_several_plans_or_paired_forecasts_in_one_message() -> None:
 def test_places_no_region_covers_get_a_question() -> None:
     reading = understand("emissions in Tokyo last week", WORLD)
     assert reading.kind == "clarify" and "tokyo" in (reading.reply or "")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("not the forecast, I want emissions for Oregon yesterday",
+     [("emissions", {"region": "us-west-2", "start": "2026-03-15", "end": "2026-03-15", "group_by": "team"})]),
+    ("without executing anything, what does plan 00ff00ff00ff00ff recommend?",
+     [("recommendations", {"plan_id": "00ff00ff00ff00ff", "limit": 10})]),
+    ("emissions in São Paulo", None),
+    ("emissions on new year's eve", [("emissions", {"start": "2025-12-31", "end": "2025-12-31", "group_by": "team"})]),
+])
+def test_reads_after_a_negated_read_accents_and_holidays(text: str, expected: list[Any] | None) -> None:
+    reading = understand(text, WORLD)
+    if expected is None:
+        assert reading.kind == "clarify"
+    else:
+        assert [(c.tool, c.args) for c in reading.calls] == expected

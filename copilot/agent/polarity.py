@@ -33,7 +33,10 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:should (?:we|i)|shall we|would|what if|what happens|hypothetical(?:ly)?|suppose|imagine"
     r"|is it (?:safe|worth|ok|okay|wise|a good idea)|are we ready|can (?:i|we) undo|could we|eventually|some ?day"
     r"|at some point|in the future|down the road|later"
-    r"|what is an?|what's an?|what does|what do|how does|how do(?:es)? .* work|how was|how were|why"
+    r"|what is an?|what's an?|what does(?!.*\b(?:recommend|say|show|propose|contain|suggest|include|list|cover"
+    r"|allow)\b)|what do(?!.*\b(?:recommend|say|show|propose|contain|suggest|include|list)\b)|how does"
+    r"|how do(?:es)? .* work"
+    r"|how was|how were|why"
     r"|explain|tell me about|do we need to|(?:if|whether) (?:we|i|you) should|not sure (?:if|whether|about)"
     r"|wondering (?:if|whether)|thinking about|considering|do (?:i|we) (?:need|have) to|can it be"
     r"|suppose|supposing|imagine|say we)\b|\bif (?:i|we)\b[^.!]*\?", re.I)

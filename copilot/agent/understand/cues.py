@@ -85,6 +85,10 @@ _PARTICIPLE = re.compile(r"(?:re-?)?(?:schedul|plann|execut|verifi|mint|simulat|
 """A write verb's past participle ("the rescheduled jobs", "minted"): it names a state, never a request."""
 
 
+_NOT_THIS = re.compile(r"\b(?:not|no|instead of|rather than|don'?t (?:want|need)|without)\s+(?:the\s+|a\s+|any\s+)?$")
+"""A read tool's word right after "not the" / "instead of" is what the user does not want."""
+
+
 def _commanded(t: str, pos: int) -> bool:
     """Whether the write word at ``pos`` is asked for rather than talked about: it opens its clause
     after only politeness or a request frame ("please", "can you", "go ahead and", "make a new"), or
@@ -112,6 +116,8 @@ def find_cues(t: str) -> list[tuple[int, str]]:
         for m in re.finditer(pattern, text):
             if tool in WRITE_TOOLS and _PARTICIPLE.match(text, m.start()):
                 continue  # "the rescheduled jobs", "minted": a past participle names a state, not a request
+            if tool not in WRITE_TOOLS and _NOT_THIS.search(t[max(0, m.start() - 25):m.start()]):
+                continue  # "not the forecast, I want the emissions"
             if tool not in WRITE_TOOLS or _commanded(t, m.start()):
                 found[tool] = m.start()
                 break
@@ -190,7 +196,8 @@ def resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
             continue
         for loser in losers & tools:
             a, b = sorted((pos[winner], pos[loser]))
-            apart = _STRONG_BREAK.search(t, a, b) or (winner == "emissions" and re.search(r"[,;]", t[a:b]))
+            apart = _STRONG_BREAK.search(t, a, b) or (winner == "emissions" and re.search(r"[,;]", t[a:b])) or (
+                winner == "summary" and re.search(r"\band\b", t[a:b]))
             if not apart:
                 drop.add(loser)
     return [(p, tool) for p, tool in cues if tool not in drop]

@@ -159,6 +159,10 @@ def carbon_price(text: str) -> float | None:
         unit = m.group("u")
         factor = 1000.0 if unit.startswith("k") else 1_000_000.0 if unit.startswith("g") else 1.0
         return value * factor
+    before = re.search(rf"(?:\$\s*(?P<n>{NUMBER})|(?P<m>{NUMBER})\s*(?:usd|dollars?))\s+(?:internal\s+)?carbon"
+                       rf"\s+price\b", text)
+    if before:
+        return number_value(before.group("n") or before.group("m"))
     stated = re.search(rf"\b(?:carbon\s+)?price(?:\s+of\s+carbon)?\s*(?:of|at|=|:)?\s*\$?\s*(?P<n>{NUMBER})\b"
                        rf"|\b(?:price|priced)\s+carbon\s+at\s+\$?(?P<m>{NUMBER})"
                        rf"|\bcarbon\s+(?:priced\s+)?at\s+\$?(?P<k>{NUMBER})\b", text)
@@ -243,7 +247,8 @@ _MODELS = (
                          r"|last week'?s (?:same[- ]hour )?values|seasonal naive|week-ago"),
     ("persistence-24h", r"persistence-?24|24h? persistence|daily persistence|same[- ]hour[- ]yesterday|day-ago"
                         r"|yesterday[- ]same[- ]hour|same hour (?:as |of )?yesterday|yesterday'?s values|persistence"),
-    ("auto", r"\bauto(?:matic)?\s+model\b|\bmodel\s*(?:=|:)?\s*auto\b|\bbest model\b|\bauto\b"
+    ("auto", r"\bauto(?:matic)?\s+model\b|\bmodel automatically\b|\bautomatically (?:pick|choose)"
+             r"|\bmodel\s*(?:=|:)?\s*auto\b|\bbest model\b|\bauto\b"
              r"|\b(?:let|have) the (?:system|tool|copilot|app) (?:pick|choose|decide)\b|\b(?:whatever|any) model\b"),
 )
 _KINDS = (

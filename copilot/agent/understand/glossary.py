@@ -18,7 +18,8 @@ DEFINE = re.compile(
     r"|how (?:does|do|would|will)\b.{1,60}\b(?:change|affect|influence|impact)\b"
     r"|what(?:'s| is) the [\w\s-]{1,40}\b(?:method|methodology|protocol|standard|approach|definition|formula)\b"
     r"|is\b.{1,60}\b(?:better|worse|more \w+|less \w+|cheaper|greener) than\b"
-    r"|.*\bwhat \w+(?: \w+)? means\b"
+    r"|.*\bwhat \w+(?: \w+)? means\b|how (?:is|are)\b.{1,40}\bdifferent\b"
+    r"|what(?:'s| is) [\w\s-]{1,40} vs\.? [\w\s-]{1,40}\??$|what does (?!.*\bplan\b)[\w\s-]{1,40} do\b"
     r"|is an? [\w\s-]{1,30}\ban? [\w\s-]{1,30}\??$"
     r"|(?:explain|define|tell me about|what can you do|what do you do|help\b|how do i use)"
     r")")

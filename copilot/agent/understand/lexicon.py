@@ -11,7 +11,7 @@ import re
 REFERENCED_PLAN = re.compile(
     r"(?<!\bdo )(?<!\brun )(?<!\bmake )(?<!\bredo )"
     r"\b(?:the|this|that|latest|last|my|our|current|existing|executed|same|previous|its|whole)"
-    r"(?:\s+(?:approved|proposed|executed|verified|latest|current|greedy|exact|last))?\s+plan'?s?\b"
+    r"(?:\s+(?:approved|proposed|executed|verified|latest|current|greedy|exact|last|most recent|newest))?\s+plan'?s?\b"
     r"|\bplan\s+(?:id\s+)?(?!\d{1,3}[dhw]\b)[0-9a-f]{3,16}\b|\b[0-9a-f]{16}\s+plan\b|\bunder the plan\b"
     r"|(?<!run )(?<!use )(?<!start )\b(?:the|our|a|its) planner(?! (?:for|over|on))\b")
 """A plan named as a thing (to execute, verify or list), not a request to make one."""
@@ -83,6 +83,7 @@ STRONG: dict[str, str] = {
         r"\bhow (?:clean|dirty|green) will\b",
     ),
     "plan": _any(
+        r"\b(?:draft|prepare|put together)\b.{0,25}\b(?:schedule|timetable)\b",
         r"^(?:an? )?(?:optimal|greener|cleaner|better|new|fresh|optimi[sz]ed|exact|greedy) "
         r"(?:schedule|timetable|placement)s?\b",
         r"\b(?:give me|need|want|find|get)\b.{0,20}\b(?:optimal|greener|cleaner|better|new|fresh|optimi[sz]ed) "
@@ -113,6 +114,8 @@ STRONG: dict[str, str] = {
         r"\bbetter (?:slots|placements|times|regions|schedule)\b",
     ),
     "recommendations": _any(
+        r"\bwhat (?:does|do|did) (?:plan \w+|the plan|this plan|it) (?:want|wants) (?:us |you )?to "
+        r"(?:change|move|do)\b",
         r"\bwhich jobs did\b",
         r"\bwhat(?:'s| is) in (?:the |this |that )?(?:latest |current |new |last )?plan\b",
         r"\bwhich verifications\b",

@@ -60,7 +60,7 @@ def _past_date(day: int, month: int, year: int | None, today: date) -> date | No
         return None
 
 
-_HOLIDAYS = {r"new year(?:'?s)?(?: day)?(?! eve)": (1, 1), r"new year'?s? eve": (12, 31), r"christmas eve": (12, 24),
+_HOLIDAYS = {r"new year'?s? eve": (12, 31), r"new year(?:'?s)?(?: day)?": (1, 1), r"christmas eve": (12, 24),
              r"christmas(?: day)?|xmas": (12, 25), r"boxing day": (12, 26)}
 
 
@@ -417,9 +417,10 @@ def horizon_hours(text: str) -> int | None:
         return 24
     if re.search(r"\bhalf (?:a )?day\b", t):
         return 12
-    half = re.search(rf"\b({NUMBER})\s+(hours?|days?|weeks?)\s+and\s+a\s+half\b", t)
+    half = re.search(rf"\b({NUMBER}|next|coming)\s+(hours?|days?|weeks?)\s+and\s+a\s+half\b", t)
     if half:
-        return round(((number_value(half.group(1)) or 0) + 0.5) * _UNIT_H[half.group(2)])
+        n = 1.0 if half.group(1) in ("next", "coming") else (number_value(half.group(1)) or 0)
+        return round((n + 0.5) * _UNIT_H[half.group(2)])
     for m in DURATION.finditer(t):
         if _JOB_LENGTH.match(t[m.end():]):
             continue

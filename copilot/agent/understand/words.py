@@ -4,6 +4,7 @@ numbers written as digits, with magnitudes ("1.5k") or in words ("two", "a dozen
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from tools.records import RecStatus
 
@@ -137,6 +138,9 @@ ABBREVIATIONS = {
 def normalise(text: str) -> str:
     """Lower case, plain quotes and dashes, single spaces, typos repaired word by word."""
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", " - ")
+    t = t.replace("\u00a2", " cents").replace("\u20ac", " eur ").replace("\u00a3", " gbp ").replace("\u2192", " then ")
+    if not t.isascii():  # "São Paulo" -> "sao paulo"; other symbols go
+        t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode()
     t = re.sub(r"(?<!\w)--?([a-z]+)\b", r"\1", t)  # CLI-style flags: "--by region --from 2026-01-01"
     t = re.sub(r"\bexec summary\b", "executive summary", t)
     t = re.sub(r"\b(days|hours|weeks|d|h)\s*[=:]\s*(\d+)", r"\2 \1", t)  # "days=21" -> "21 days"
