@@ -67,20 +67,27 @@ _CIV = "|".join(sorted((re.escape(k) for k in _CIVIL), key=len, reverse=True))
 _IANA = r"[A-Z][A-Za-z]+(?:/[A-Z][A-Za-z_+-]+){1,2}"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("Z", re.compile(rf"\b(?!(?i:{_DAY})s?/)(?P<iana>{_IANA})(?:\s+(?:local\s+)?time)?\b")),
+    ("Z", re.compile(rf"\b(?!(?i:{_DAY})s?/|(?:MM|DD)/)(?P<iana>{_IANA})(?:\s+(?:local\s+)?time)?\b")),
     ("Z", re.compile(rf"\b(?:(?P<civil>{_CIV})\s+(?:local\s+)?time)\b", re.I)),
     ("Z", re.compile(rf"\b(?P<fixed>(?i:{_ALT}))\b")),
     ("Z", re.compile(rf"\b(?P<fixed>{_ABBR})\b(?:\s+(?i:time)\b)?")),
     ("Z", re.compile(r"\b(?P<civabbr>ET|PT|CT|MT)\b(?:\s+(?i:time)\b)?")),
-    ("Z", re.compile(r"(?<=[\dmM.]\s)(?P<civil>Eastern|Pacific|Mountain)\b"
+    ("Z", re.compile(r"(?<=[\dmM.]\s)(?P<civil>Eastern|Pacific|Mountain|Central)\b"
                      r"(?!\s+(?:Europe|European|Standard|Daylight))")),
     ("Z", re.compile(r"\b(?:utc|gmt)\s*(?P<sign>[-+])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", re.I)),
     ("Z", re.compile(r"\b(?P<utc>(?i:utc|gmt)|Z(?=\W*$))\b")),
     ("Z", re.compile(r"(?<=\d\s)(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})\b")),
     ("D", re.compile(r"\b(?P<y>\d{4})([-/])(?P<mo>\d{2})\2(?P<d>\d{2})(?=\b|T)")),
-    ("D", re.compile(rf"\b(?:{_DAY},?\s+)?(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH})"
+    # "07/20/2026 (MM/DD/YYYY)": a numeric date is read only with its order written next to it
+    ("D", re.compile(r"\b(?P<n1>\d{1,2})([/.])(?P<n2>\d{1,2})\2(?P<y>\d{4})\s*"
+                     r"\(\s*(?P<fmt>(?i:mm/dd/yyyy|dd/mm/yyyy|mm\.dd\.yyyy|dd\.mm\.yyyy))\s*\)")),
+    # "the night of 14-15 May 2026": two consecutive days, a window that crosses midnight
+    ("D", re.compile(rf"\b(?:the\s+)?(?:night|evening)\s+of\s+(?:the\s+)?(?P<d0>\d{{1,2}})(?:st|nd|rd|th)?"
+                     rf"\s*(?:-|–|/|to)\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH})"
                      rf"(?:,?\s+(?P<y>\d{{4}}))?\b", re.I)),
-    ("D", re.compile(rf"\b(?:{_DAY},?\s+)?(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+    ("D", re.compile(rf"\b(?:(?P<wday>{_DAY}),?\s+)?(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+                     rf"(?P<mon>{_MONTH})(?:,?\s+(?P<y>\d{{4}}))?\b", re.I)),
+    ("D", re.compile(rf"\b(?:(?P<wday>{_DAY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
                      rf"(?:,?\s+(?P<y>\d{{4}}))?\b", re.I)),
     ("T", re.compile(r"(?<=\dT)(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?P<off>Z\b|[-+]\d{2}:?\d{2}\b)?", re.I)),
     ("T", re.compile(r"\b(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?"
@@ -166,11 +173,23 @@ def _date(m: re.Match[str]) -> date:
     if not g.get("y"):
         raise SentenceError(f"date {m.group(0)!r} has no year; write e.g. '{m.group(0)} 2026' (the year is "
                             "never guessed)")
+    if g.get("fmt"):
+        month_first = g["fmt"].lower().startswith("mm")
+        mo, d = (g["n1"], g["n2"]) if month_first else (g["n2"], g["n1"])
+        g = {**g, "mo": mo, "d": d}
     month = int(g["mo"]) if g.get("mo") else _MONTHS[g["mon"].lower().rstrip(".")]
     try:
-        return date(int(g["y"]), month, int(g["d"]))
+        day = date(int(g["y"]), month, int(g["d"]))
+        if g.get("d0"):  # "the night of 14-15 May": the first of two consecutive days
+            first = date(int(g["y"]), month, int(g["d0"]))
+            if first + timedelta(days=1) != day:
+                raise SentenceError(f"{m.group(0)!r} does not name two consecutive days")
+            day = first
     except ValueError as exc:
         raise SentenceError(f"{m.group(0)!r} is not a valid date ({exc})") from exc
+    if g.get("wday") and WEEKDAYS[day.weekday()] != _DAYNAMES[g["wday"].lower()]:
+        raise SentenceError(f"{m.group(0)!r}: {day:%d %B %Y} is a {day:%A}, not a {g['wday']}")
+    return day
 
 
 def _time(m: re.Match[str]) -> tuple[int, int]:
@@ -204,6 +223,10 @@ def _days(m: re.Match[str]) -> list[str]:
     return sorted({_DAYNAMES[n.lower()] for n in names}, key=WEEKDAYS.index)
 
 
+_NAMED_DAY = re.compile(r"(?<=\w\s)(?!(?:On|Every|Each|From|To|Until|And|Or|Till|Through|Thru|Next|Last|This)\b)"
+                        r"[A-Z][a-z]+\s+$")
+
+
 def tokens(text: str) -> list[Token]:
     """Every date, time, zone and day-of-week mention, left to right (earlier patterns win overlaps)."""
     found: list[Token] = []
@@ -212,6 +235,9 @@ def tokens(text: str) -> list[Token]:
         for m in rx.finditer(text):
             if any(taken[m.start():m.end()]):
                 continue
+            if kind == "W" and _NAMED_DAY.search(text[:m.start()]) and m.groupdict().get("list") and \
+                    m.group(0) == m["list"] and re.fullmatch(_DAY, m["list"], re.I):
+                continue  # "the Black Friday freeze": part of a name, not a day of the week
             if kind == "Z":
                 value: Any = _zone(m)
             elif kind == "D":
@@ -325,9 +351,17 @@ def read_windows(text: str) -> Windows:
         raise SentenceError("the window has no date; write e.g. '2026-03-01 00:00 to 06:00 UTC', or name the "
                             "days of the week for a recurring window")
     next_day = _NEXT_DAY.search(text)
+    night = [d for d in dates if d.value.groupdict().get("d0")]
+    if night and len(dates) > 1:
+        raise SentenceError("a night of two days and another date: state one window per sentence")
     for a, b in pairs:
         start = _instant(text, a, ts, dates, shared, None)
         end = _instant(text, b, ts, dates, shared, _attached(text, a, ts, "D"))
+        if night:  # "from 22:00 to 02:00 on the night of 14-15 May": it must cross midnight
+            if end > start:
+                raise SentenceError("the window does not cross midnight, so it is unclear which of the two "
+                                    "days it is on")
+            end += timedelta(days=1)
         if next_day and end <= start and len(dates) == 1:  # "until 08:00 GMT the following morning"
             end += timedelta(days=1)
         if end <= start:

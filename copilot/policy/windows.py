@@ -25,13 +25,16 @@ __all__ = ["blackout"]
 _JOBS = r"(?:batch\s+)?(?:jobs?|workloads?|work|compute|computations?|processing|tasks?|scheduling)"
 _TRIGGERS = re.compile(rf"""
     \bno\s+(?:new\s+)?{_JOBS}(?:\s+of\s+any\s+kind)?\s+(?:may|can|shall|must|will|should|are\s+(?:allowed|permitted)\s+to)\s+(?:be\s+)?
-        (?:run|ran|started|start|executed|execute|scheduled|placed|launched)\b
+        (?:run|ran|started|start|executed|execute|scheduled|placed|launched|occur|happen|take\s+place)\b
   | \bnothing\s+(?:runs|may\s+run|can\s+run|shall\s+run|will\s+run|is\s+run|is\s+scheduled|may\s+be\s+scheduled)\b
   | \b(?:do\s+not|don't|never)\s+(?:run|schedule|start|place|launch)\s+(?:any\s+)?(?:new\s+)?{_JOBS}\b
   | \b{_JOBS}\s+(?:must|may|shall|can)\s*(?:not|never)\s+(?:be\s+)?(?:run|started|scheduled|placed|launched)\b
   | \bno\s+(?:new\s+)?{_JOBS}\b(?=\s+(?:in|on|during|between|from|anywhere|across|at|for|fleet-?wide|everywhere)\b
                                    |\s*[,;]|\s*$)
   | \b(?:we\s+)?(?:shall|will|must)\s+(?:suspend|pause|halt|stop)\s+(?:all\s+)?(?:new\s+)?{_JOBS}\b
+  | \b(?:accepts?|takes?|receives?|admits?)\s+no\s+(?:new\s+)?{_JOBS}\b
+  | \b(?:we\s+are|we're|we\s+will\s+be|we'll\s+be)\s+blacking\s+out\b
+  | \b(?P<needs>requires?|needs?|calls?\s+for|means?)\s+an?\s+(?:(?:full|complete|total)\s+)?blackout\b
   | \b(?:is|are|will\s+be|shall\s+be)\s+
        (?:suspended|paused|halted|prohibited|forbidden|banned|not\s+(?:allowed|permitted))\b
   | \b(?:is|are|will\s+be|shall\s+be|must\s+be)\s+(?:blacked\s+out|closed(?:\s+(?:to|for)\s+(?:new\s+|all\s+)?
@@ -42,11 +45,12 @@ _TRIGGERS = re.compile(rf"""
   | \b(?:is|are)\s+(?:a|an|our)\s+(?:blackout|maintenance|freeze|change\s+freeze)\s+(?:windows?|periods?)\b
   | (?:^|(?<=[\s|:]))\s*(?:there\s+(?:is|are|will\s+be)\s+)?(?:a\s+|an\s+|(?P<count>\d+)\s+)?
         (?:(?:scheduled|planned|recurring|weekly|standing|fleet-?wide|global)\s+)*
-        (?:blackouts?|blackout\s+(?:windows?|periods?)|freezes?|outages?|(?:maintenance|change|release|deploy(?:ment)?|code)\s+(?:freezes?|windows?|blackouts?))
+        (?:blackout\s+(?:windows?|periods?)|blackouts?|freezes?|outages?|(?:maintenance|change|release|deploy(?:ment)?|code)\s+(?:freezes?|windows?|blackouts?))
         (?:\s+(?:is|applies|apply|runs|holds))?\s*:?
 """, re.I | re.X)
 _NOTE = re.compile(r"\(\s*(?P<note>[^()]*?)\s*\)")
-_DURING = re.compile(r"^\s*(?:during|for)\s+(?P<why>(?:the|a|an|our)\s+[a-z][\w\s'-]*?)\s*(?=,|\bon\b|$)", re.I)
+_DURING = re.compile(r"^\s*(?:(?:during|for)\s+(?P<why>(?:the|a|an|our)\s+[a-z][\w\s'-]*?)\s*(?=,|\bon\b|$)"
+                     r"|on\s+(?P<day>[a-z][\w\s'-]*?)\s*(?=,))", re.I)
 _ANYWHERE = re.compile(r"\b(?:in\s+|across\s+|for\s+)?(?:any|all|every)\s+regions?\b|\banywhere\b|\beverywhere\b",
                        re.I)
 _REGION = re.compile(r"\b[a-z]{2,3}-[a-z]+-?\d+[a-z]?\b|\b(?:CISO|PJM|ERCO|ISNE|SE|DE|GB|FR)\b")
@@ -59,7 +63,7 @@ _GLUE = {"between", "from", "and", "to", "until", "till", "through", "thru", "on
          "whole", "affecting", "across", "standing", "recurring", "weekly", "during", "which", "that", "this",
          "period", "following", "next", "morning", "day", "evening", "night", "here", "it", "|", "outage", "runbook"}
 _REASON = re.compile(r"\b(?:owing\s+to|due\s+to|because\s+of|on\s+account\s+of|for)\s+(?P<why>[a-z][a-z\s'-]*?)"
-                     r"\s*(?=[,;.]|$)", re.I)
+                     r"\s*(?=[,;.]|$|\s+(?:from|between|on|until|till|in|at)\b|\s{3})", re.I)
 _NOT_GLUE = re.compile(r"\b(?:not|never|no|unless|except|only|if|when|whenever|sustainable|balanced|urgent|"
                        r"team|teams|may|should|could|might|preferably|ideally|try)\b", re.I)
 
@@ -84,6 +88,45 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     for a, b in spans:
         chars[a:b] = " " * (b - a)
     return "".join(chars)
+
+
+_LEAD_LABEL = re.compile(r"^\s*[^:;,()]{1,80}?\s*:\s+(?=\S)")
+_POSSESSIVE = re.compile(r"\b(?:the\s+|our\s+)?(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*'s\s+"
+                         r"(?=(?:grid\s+|cloud\s+|compute\s+)?(?:regions?|zones?|sites?|data\s*cent(?:er|re)s?)\b)",
+                         re.I)
+
+
+def _descriptions(norm: str, rest: str, triggers: list[re.Match[str]],
+                  notes: list[str], times: list[tuple[int, int]]) -> tuple[str, list[str]]:
+    """``rest`` without descriptions of the occasion or place: a leading label ("Launch-day blackout: ...",
+    "Network upgrade: ..."), the subject of "<occasion> requires a full blackout", a possessive before the
+    regions ("The Pune studio's region, ap-south-1, ..."). A description holds no number, region code,
+    qualifier ("only", "unless", a team or category), date, day or time, else it is left (and the sentence
+    refused); the places it names are returned, to be checked against the blackout's regions."""
+    spans: list[tuple[int, int]] = []
+    label = _LEAD_LABEL.match(norm)
+    if label:
+        spans.append(label.span())
+    spans += [(0, t.start()) for t in triggers if t.groupdict().get("needs") and t.start() > 0]
+    spans += [m.span() for m in _POSSESSIVE.finditer(rest)]
+    described: list[str] = []
+    for a, b in spans:
+        text = rest[a:b]
+        if re.search(r"\d", norm[a:b]) or any(a < y and x < b for x, y in times) or _NOT_GLUE.search(text) \
+                or _REGION.search(text) or not re.search(r"[a-z]", text, re.I):
+            continue
+        places = [m.group(0) for m in _ALIAS.finditer(text)]
+        why = " ".join(w for w in re.findall(r"[\w'-]+", _ALIAS.sub(" ", text)) if w.lower() not in _GLUE)
+        if not why:  # "France: no jobs ...": the label is where, not a description
+            continue
+        if places:
+            try:
+                described += parse_regions(", ".join(places)) or []
+            except SentenceError:
+                continue
+        notes.append(why)
+        rest = _mask(rest, [(a, b)])
+    return rest, described
 
 
 def blackout(norm: str) -> Interpretation | None:
@@ -112,11 +155,13 @@ def blackout(norm: str) -> Interpretation | None:
         elif m["note"].strip():
             notes.append(m["note"])
     rest = _NOTE.sub(lambda m: " " * len(m.group(0)), rest)
+    rest, described = _descriptions(norm, rest, triggers, notes, windows.spans)
     during = _DURING.match(rest)
     if during:
-        if _NOT_GLUE.search(during["why"]):
-            raise SentenceError(f"cannot read the qualifier {during['why']!r} of this blackout")
-        notes.insert(0, during["why"])
+        why = during["why"] or during["day"]
+        if _NOT_GLUE.search(why):
+            raise SentenceError(f"cannot read the qualifier {why!r} of this blackout")
+        notes.insert(0, why)
         rest = rest[:during.start()] + " " * (during.end() - during.start()) + rest[during.end():]
     regions: list[str] | None = None
     rest = _ANYWHERE_IN.sub(lambda m: " " * len(m.group(0)), rest)  # "anywhere in the US": in the US
@@ -130,6 +175,9 @@ def blackout(norm: str) -> Interpretation | None:
             raise SentenceError("the blackout names regions and also says 'any region'")
         regions = parse_regions(", ".join(named))
         rest = _ALIAS.sub(" ", _REGION.sub(" ", rest))
+    if described and not set(described) <= set(regions or ()):
+        raise SentenceError("the description of the place names regions the blackout does not name: "
+                            f"{', '.join(described)}")
     for m in reversed(list(_REASON.finditer(rest))):  # "owing to scheduled maintenance", "for patching"
         why = " ".join(w for w in m["why"].split() if w.lower() not in _GLUE)
         if why and not _NOT_GLUE.search(m["why"]) and len(m["why"].split()) <= 6:
