@@ -1,7 +1,7 @@
 """Write copilot/agent/understand/examples.jsonl: the labelled requests the offline reader's
 nearest-neighbour fallback learns from.
 
-Only development data goes in: the dev split of corpus.jsonl and the later blind sets dev2..dev9
+Only development data goes in: the dev split of corpus.jsonl and the later blind sets dev2..dev10
 (each scored before the reader was tuned on it). The test split never does (it stays an honest
 measure). Each example
 keeps its text and the first tool it expects ("" when no tool should run).
@@ -14,7 +14,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parents[1] / "copilot" / "agent" / "understand" / "examples.jsonl"
-SOURCES = ("corpus.jsonl", *(f"dev{i}.jsonl" for i in range(2, 10)))
+SOURCES = ("corpus.jsonl", *(f"dev{i}.jsonl" for i in range(2, 11)))
 
 
 def main() -> int:

@@ -34,7 +34,7 @@ _HYPOTHETICAL = re.compile(
     r"|is it (?:safe|worth|ok|okay|wise|a good idea)|are we ready|can (?:i|we) undo|could we|eventually|some ?day"
     r"|at some point|in the future|down the road|later"
     r"|what is an?|what's an?|what does(?!.*\b(?:recommend|say|show|propose|contain|suggest|include|list|cover"
-    r"|allow)\b)|what do(?!.*\b(?:recommend|say|show|propose|contain|suggest|include|list)\b)|how does"
+    r"|allow)\b)|what do (?:i|we) (?:need|have) to|how does"
     r"|how do(?:es)? .* work"
     r"|how was|how were|why"
     r"|explain|tell me about|do we need to|(?:if|whether) (?:we|i|you) should|not sure (?:if|whether|about)"

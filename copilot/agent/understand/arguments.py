@@ -82,7 +82,9 @@ def forecast_args(seg: str, world: World, whole: str) -> list[dict[str, Any]]:
     if not regions:
         raise AskError(f"Which region should I forecast? Known regions: {_known(list(REGIONS))}.")
     args: dict[str, Any] = {}
-    hours = horizon_hours(seg)
+    hours = horizon_hours(ent.without_models(seg))
+    if hours is None and (bare_next := re.search(r"\bnext (\d{1,3})\b(?!\s*(?:days?|weeks?|d|w)\b)", seg)):
+        hours = int(bare_next.group(1))  # "predict Dublin for the next 48"
     if hours is not None:
         if hours > MAX_FORECAST_H:
             raise AskError(f"I forecast at most {MAX_FORECAST_H} hours (7 days) ahead; shall I forecast "

@@ -69,8 +69,8 @@ _PASSIVE_COMMAND = re.compile(r"\b(?:needs?|has|have|must|should) (?:to )?be (ex
 _PARTICIPLE_TOOL = {"exec": "execute", "veri": "verify", "mint": "mint", "simu": "simulate", "plan": "plan"}
 
 
-_QUESTION_START = re.compile(r"^(?:what|which|how|why|when|where|who|whose|did|does|do|is|are|was|were|has|have|had"
-                             r"|will|would|should)\b")
+_QUESTION_START = re.compile(r"^(?:what|which|how|why|when|where|who|whose|did|does|do|is|are|was|were|has"
+                             r"|have(?! (?:the|it|them|someone|somebody)\b)|had|will|would|should)\b")
 _READ_WORDS = re.compile(r"\b(?:emissions?|emit\w*|co2e?|carbon|footprint|forecast|intensity|summary|report|policy"
                          r"|balances?|tokens?|recommendations?|recs|evidence|totals?|show|list|display|tell|explain"
                          r"|kwh|energy|grid|history|log)\b")
@@ -130,7 +130,8 @@ def find_cues(t: str) -> list[tuple[int, str]]:
     return sorted((pos, tool) for tool, pos in found.items())
 
 
-_STRONG_BREAK = re.compile(r"[;!?+]|\.(?=\s|$)|,\s*(?:and\s+)?(?:then|plus|also)\b|\bthen\b|\bplus\b|\bas well as\b"
+_STRONG_BREAK = re.compile(r"[;!?+]|,\s*and\s+(?:what|which|how|show|list|give|tell)\b|\.(?=\s|$)"
+                           r"|,\s*(?:and\s+)?(?:then|plus|also)\b|\bthen\b|\bplus\b|\bas well as\b"
                            r"|\band also\b|\band the\b")
 """What separates two requests in one message (a plain "and" may join a verb and its object)."""
 
@@ -167,7 +168,6 @@ def resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
         ("recommendations", {"verify"}, bool(re.search(r"\bverified (?:recs|recommendations)\b", t))
          and not re.search(r"\bverif(?:y|ying)\b", t)),
         ("recommendations", {"plan"}, not re.search(r"\b(?:re-?)?plan(?:s|ning)?\b(?!\s+[0-9a-f]{6,16}\b)", stripped)),
-        ("balances", {"mint"}, not re.search(r"\bmint\b(?! anything)", t)),
         ("balances", {"emissions"}, True),
         ("evidence", {"emissions"}, not explicit_emissions),
         ("mint", {"emissions"}, not explicit_emissions),

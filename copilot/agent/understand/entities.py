@@ -20,9 +20,11 @@ _NOT_TEAMS = frozenset({"the", "a", "an", "our", "my", "your", "whole", "entire"
 _NOT_A_TEAM_NAME = (r"(?:report|reports|summary|summaries|emissions?|members?|names?|lead|leads?|by|per|level|"
                     r"leaderboard|breakdown|s|is|are|was|were|has|have|had|did|does|doing|do|with|that|emitted|"
                     r"emit|in|on|at|for|of|to|and|or|which|whose|each|entire|whole|single|best|worst|top|"
-                    r"greenest|biggest|largest|every|my|our|your|their|a|an|the|this|that|what|new|own|same|scorecard|update|"
+                    r"greenest|biggest|largest|every|my|our|your|their|a|an|the|this|that|what|new|own|same|scorecard"
+                    r"|update|"
                     r"updates|digest|recap|overview|numbers|stats|performance|ranking|rankings|results|whole|"
-                    r"entire|data-science|weekly|monthly|per-team|cross|please|pls|thanks|thx|now|only|too|also|again|instead|"
+                    r"entire|data-science|weekly|monthly|per-team|cross|please|pls|thanks|thx|now|only|too|also|again"
+                    r"|instead|"
                     r"then|today|yesterday|last|this|next|first|wise|level|wide|members|spend|size|total|totals)")
 _NOUNS_AFTER = (r"data|centres?|centers?|lakes?|pipelines?|sets?|science|warehouse|base|points?|"
                 r"quality|purposes?|projects?|papers?|traffic|servers?|services?|apps?|pages?|sites?|requests?|"
@@ -90,7 +92,7 @@ def find_teams(text: str, known: tuple[str, ...]) -> TeamMentions:
     named = [m.group(1) for m in re.finditer(
         r"\bteam\s+['\"]?([a-z][\w-]*)(?=\s*(?:$|[?.!,;:)'\"]|and\b|last\b|this\b|yesterday\b|today\b|in\b|on\b|"
         r"for\b|by\b|per\b|since\b|from\b|please\b|pls\b))", text)]
-    named += [m.group(1) for m in re.finditer(r"\b([a-z][\w-]*)\s+team\b", text)]
+    named += [m.group(1) for m in re.finditer(r"\b([a-z][\w-]*)\s+(?:team|squad|crew|tribe)\b", text)]
     trailing = re.search(r"\bfor\s+(?:the\s+)?([a-z][a-z-]{2,})\s*[?.!]*$", text)
     if trailing and not out.teams and trailing.group(1) not in lowered and not re.fullmatch(_NOT_TRAILING_TEAM,
                                                                                          trailing.group(1)):
@@ -142,7 +144,7 @@ def carbon_price(text: str) -> float | None:
         per_kg = cents.group(2).startswith("k")
         return float(cents.group(1)) / 100 * (1000.0 if per_kg else 1.0)
     if re.search(r"\b(?:priced|price|pricing)\s*(?:at|of|=|:)?\s*(?:zero|0)(?![.\d])|\(price 0\)"
-                 r"|\bignore carbon (?:cost|price)|\bno carbon (?:cost|price)\b", text):
+                 r"|\bignor\w* (?:the )?carbon (?:cost|price)|\bno carbon (?:cost|price)\b", text):
         return 0.0
     if re.search(r"\b(?:zero|no|without a?)\s+carbon\s+price\b|\bcarbon price (?:of )?(?:zero|0)(?![.\d])", text):
         return 0.0
@@ -203,7 +205,8 @@ def limit(text: str) -> int | None:
                   rf"|no more than|not more than|limit\s*[=:]|show(?: me)?)\s*({NUMBER})\b"
                   rf"(?!\s*(?:days?|hours?|weeks?|h|d))"
                   rf"|\b({NUMBER})\s+"
-                  rf"(?:[\w-]+\s+){{0,2}}(?:recommendations|recs|suggestions|proposals|changes|of them)\b", text)
+                  rf"(?:[\w-]+\s+){{0,2}}(?:recommendations|recs|suggestions|proposals|changes|of them|ideas|options"
+                  rf"|candidates|opportunities)\b", text)
     if not m:
         return None
     value = number_value(m.group(1) or m.group(2))
@@ -211,14 +214,16 @@ def limit(text: str) -> int | None:
 
 
 _STATUSES = (
-    ("proposed", r"\bproposed\b|waiting for (?:approval|sign-?off)|awaiting approval|pending|need(?:s)? approval"
+    ("proposed", r"\bproposed\b|waiting on a decision|undecided|\bon the table\b|waiting for (?:approval|sign-?off)"
+                 r"|awaiting approval|pending|need(?:s)? approval"
                  r"|not (?:yet )?approved|open\b|unapproved|to be approved"),
-    ("approved", r"\bapproved\b|waiting to be executed|ready to (?:be )?execut|not yet executed"),
-    ("executed", r"\b(?:got |been |were |was )?executed\b|\bapplied\b|\bimplemented\b"
+    ("approved", r"\bapproved\b|greenlit|green-?lighted|signed off|\bok'?d\b|waiting to be executed"
+                 r"|ready to (?:be )?execut|not yet executed"),
+    ("executed", r"\b(?:got |been |were |was )?executed\b|\bapplied\b|\bimplemented\b|\bcarried out\b|\brolled out\b"
                  r"|\bdid (?:we|anyone|you) (?:already )?(?:execute|apply)\b"),
-    ("rejected", r"\brejected\b|\bdeclined\b|\bturned down\b"),
-    ("verified", r"\bverified\b"),
-    ("minted", r"\bminted\b"),
+    ("rejected", r"\brejected\b|\bdeclined\b|\bturned down\b|\bvetoed\b|\bknocked back\b|\bshot down\b"),
+    ("verified", r"\bverified\b|\bpassed verification\b|\bconfirmed savings\b"),
+    ("minted", r"\bminted\b|\btokeni[sz]ed\b"),
 )
 
 
@@ -244,16 +249,18 @@ _MODELS = (
     ("lstm", r"\blstm\b|neural|deep learning|recurrent"),
     ("ridge", r"\bridge\b|linear regression|regression"),
     ("persistence-168h", r"persistence-?168|168h? persistence|weekly persistence|same[- ]hour[- ]last[- ]week"
-                         r"|last week'?s (?:same[- ]hour )?values|seasonal naive|week-ago"),
+                         r"|last week'?s (?:same[- ]hour )?values|seasonal naive|week-ago"
+                         r"|same[- ]hour[- ]a[- ]week[- ]ago"),
     ("persistence-24h", r"persistence-?24|24h? persistence|daily persistence|same[- ]hour[- ]yesterday|day-ago"
-                        r"|yesterday[- ]same[- ]hour|same hour (?:as |of )?yesterday|yesterday'?s values|persistence"),
+                        r"|yesterday[- ]same[- ]hour|same hour (?:as |of )?yesterday|yesterday'?s values|persistence"
+                        r"|same[- ]hour[- ]a[- ]day[- ]ago"),
     ("auto", r"\bauto(?:matic)?\s+model\b|\bmodel automatically\b|\bautomatically (?:pick|choose)"
              r"|\bmodel\s*(?:=|:)?\s*auto\b|\bbest model\b|\bauto\b"
              r"|\b(?:let|have) the (?:system|tool|copilot|app) (?:pick|choose|decide)\b|\b(?:whatever|any) model\b"),
 )
 _KINDS = (
     ("rightsize", r"right[- ]?siz|downsiz|over-?sized|over-?provision"),
-    ("power_cap", r"power[- _]?cap|capping|\bcapped\b|power limit"),
+    ("power_cap", r"power[- _]?cap|capping|\bcapped\b|power limit|throttl\w*|wattage"),
     ("shift", r"\bshifts?\b|\bshifting\b|\btime[- ]shift|\bmoves\b|\brelocat|\bdeferr?al"
               r"|\bmove\b.{0,25}\b(?:hours?|times?|slots?|regions?|later)\b"),
 )
@@ -274,6 +281,13 @@ _GROUPS = (
 def _first(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
     """The value of the first row of ``table`` whose pattern is in ``text``."""
     return next((value for value, pattern in table if re.search(pattern, text)), None)
+
+
+def without_models(text: str) -> str:
+    """``text`` without the words naming a forecaster ("same-hour-a-week-ago" is not a horizon)."""
+    for _, pattern in _MODELS:
+        text = re.sub(pattern, " ", text)
+    return text
 
 
 def forecast_model(text: str) -> str | None:
@@ -297,11 +311,14 @@ def group_by(text: str) -> str | None:
     matches = list(re.finditer(
         r"\b(?:by|per|for each|each|across|split by|broken down by|grouped by)[\s-]+(team|region|day|hour|"
         r"teams|regions|days|hours|hr|hrs|zone|zones|cloud region|date)\b"
-        r"|\b(team|region|day|hour)(?:\s+split\b|[- ]wise\b|[- ]by[- ](?:team|region|day|hour)\b)", text))
+        r"|\b(team|region|day|hour)(?:\s+split\b|[- ]wise\b|[- ]by[- ](?:team|region|day|hour)\b)"
+        r"|\b(?:by|per)\s+(locations?|sites?|geograph\w*|country|countries|data ?cent(?:er|re)s?)\b", text))
     corrected = re.search(r"\b(?:no wait|actually|sorry|i mean|rather|scratch that|make that)\b", text)
     m = (matches[-1] if corrected else matches[0]) if matches else None
     if m:
-        word = (m.group(1) or m.group(2)).rstrip("s")
+        word = (m.group(1) or m.group(2) or "region").rstrip("s")
+        if m.group(3):
+            word = "region"
         return {"zone": "region", "cloud region": "region", "date": "day", "hr": "hour"}.get(word, word)
     return _first(text, _GROUPS)
 
@@ -315,6 +332,7 @@ def account_profile(text: str) -> str | None:
                   r"\b(aws|gcp|azure|seed|auto)\b", text)
     if m:
         return m.group(1) or m.group(2)
-    if re.search(r"\b(?:profile|power model)\b.{0,30}\bautomatic|\bautomatic\w*\b.{0,30}\bprofile\b", text):
+    if re.search(r"\b(?:profile|power model)\b.{0,30}\b(?:automatic|by itself|on its own|itself)"
+                 r"|\bautomatic\w*\b.{0,30}\bprofile\b", text):
         return "auto"
     return None

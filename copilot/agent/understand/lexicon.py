@@ -32,6 +32,12 @@ def _any(*alternatives: str) -> str:
 
 STRONG: dict[str, str] = {
     "simulate": _any(
+        r"\bmock up\b",
+        r"\bconjure\b",
+        r"\b(?:re)?populat\w*\b.{0,40}\b(?:jobs|days|fleet|workloads)\b",
+        r"\bfake up\b",
+        r"\bfresh (?:synthetic|simulated|fake) fleet\b",
+        r"\bdays'? worth of (?:jobs|workloads)\b",
         r"\bfake (?:telemetry|jobs)\b",
         r"\bre-?roll\b",
         r"\b(?:put|load|add|create|populate)\b.{0,30}\b(?:simulated|synthetic|fake)\b",
@@ -57,6 +63,11 @@ STRONG: dict[str, str] = {
         r"\bacct\b",
     ),
     "forecast": _any(
+        r"\b(?:carbon|grid) outlook\b",
+        r"\bhow (?:clean|green|dirty)\b.{0,30}\b(?:power|grid|electricity)\b",
+        r"\b(?:power|grid|electricity)\b.{0,30}\b(?:ahead|next \d+|coming)\b",
+        r"\bhours? ahead\b",
+        r"\blook\b.{0,20}\bcarbon-?wise\b",
         r"\bgoing to look\b",
         r"\bforecast(?:s|ing)?\b",
         r"\bfcst\b",
@@ -83,6 +94,11 @@ STRONG: dict[str, str] = {
         r"\bhow (?:clean|dirty|green) will\b",
     ),
     "plan": _any(
+        r"\bcook up\b.{0,25}\b(?:schedule|plan|timetable)\b",
+        r"\blay out the next\b",
+        r"\bheuristic schedule\b",
+        r"\bwork out where to (?:shift|move|put)\b",
+        r"\b(?:quick|rough|greedy|exact|optimal)[\w-]* schedule\b",
         r"\b(?:draft|prepare|put together)\b.{0,25}\b(?:schedule|timetable)\b",
         r"^(?:an? )?(?:optimal|greener|cleaner|better|new|fresh|optimi[sz]ed|exact|greedy) "
         r"(?:schedule|timetable|placement)s?\b",
@@ -114,6 +130,13 @@ STRONG: dict[str, str] = {
         r"\bbetter (?:slots|placements|times|regions|schedule)\b",
     ),
     "recommendations": _any(
+        r"\bon the table\b",
+        r"\bover-?provisioned\b",
+        r"\btrim\b.{0,30}\b(?:instances?|jobs|nodes|capacity)\b",
+        r"\b(?:greenlit|green-?lighted|vetoed|turned down)\b",
+        r"\bwaiting on a decision\b",
+        r"\b(?:ideas|suggested|throttles?)\b",
+        r"\bwhat'?s being (?:suggested|proposed|recommended)\b",
         r"\bwhat (?:does|do|did) (?:plan \w+|the plan|this plan|it) (?:want|wants) (?:us |you )?to "
         r"(?:change|move|do)\b",
         r"\bwhich jobs did\b",
@@ -163,6 +186,8 @@ STRONG: dict[str, str] = {
         r"|relocat\w*)",
     ),
     "execute": _any(
+        r"\bkick(?:ing)? off the rollout\b",
+        r"\brollout of\b",
         r"\bmake (?:plan \w+|it|the plan|this plan) happen\b",
         r"\bpush\b.{0,60}\binto (?:the )?(?:fleet|production|prod|cluster)\b",
         r"\bexecut(?:e|ing)\b",
@@ -190,6 +215,14 @@ STRONG: dict[str, str] = {
         r"\bapprove\b.{0,20}\b(?:plan|recommendations|recs|changes|schedule)\b",
     ),
     "verify": _any(
+        r"\baudit (?:the )?(?:last |latest |previous )?plan\b",
+        r"\bconfirm (?:that )?\b.{0,40}\b(?:really|actually)\b",
+        r"\bdouble-?check\b.{0,40}\b(?:delivered|saved|worked|savings)\b",
+        r"\b(?:really|actually) materiali[sz]e\b",
+        r"\btrue up\b",
+        r"\bpaid off\b",
+        r"\b(?:checked|compared) against the counterfactual\b",
+        r"\breally cut emissions\b",
         r"\bsavings\b.{0,40}\b(?:held|holds) up\b",
         r"\bdelivered what it promised\b",
         r"\b(?:check|see) whether plan \w+ (?:delivered|worked|saved)\b",
@@ -239,6 +272,11 @@ STRONG: dict[str, str] = {
         r"\bverification\s+(?:id\s+)?[0-9a-f]{16}\b",
     ),
     "balances": _any(
+        r"\bwhere do we stand on tokens\b",
+        r"\bon-?chain holdings\b",
+        r"\bledger of tokens\b",
+        r"\btokens? (?:we )?(?:own|have)\b",
+        r"\bour tokens\b",
         r"\bmint history\b",
         r"\bminted (?:token )?totals?\b",
         r"\b(?:has|have) (?:anything|any|we) (?:been )?minted\b",
@@ -276,6 +314,9 @@ STRONG: dict[str, str] = {
         r"\bcheck the chain\b",
     ),
     "policy": _any(
+        r"\brulebook\b",
+        r"\b(?:caps?|thresholds?|limits?)\b.{0,30}\b(?:configured|set|in place|in force|apply)\b",
+        r"\bwhat(?:'s| is| are) (?:the |our )?(?:rules|guardrails|constraints)\b",
         r"\bpolic(?:y|ies)\b",
         r"\bconstraints?\b",
         r"\brules?\b",
@@ -299,6 +340,8 @@ STRONG: dict[str, str] = {
         r"|blackout|deferral limit|residency|approval rule|two-person rule)\b",
     ),
     "summary": _any(
+        r"\b(?:round-?up|wrap-?up|precis|state of play|rundown|run-down|debrief)\b",
+        r"\bhow (?:did|was|were)\b.{0,30}\b(?:week|w\d{1,2})\b",
         r"\bwhat did (?:the|our) (?:optimi[sz]ation|planning|plan|rescheduling|planner) save\b",
         r"^sum\b",
         r"\bhow (?:did|is|are|was|were|'s)\b.{0,30}\b(?:do|doing|perform\w*|fare|fared|go|going)\b.{0,20}"
@@ -329,6 +372,9 @@ STRONG: dict[str, str] = {
         r"\bweek[- ](?:over|on)[- ]week\b",
     ),
     "mint": _any(
+        r"\bcredit us\b.{0,20}\btokens\b",
+        r"\bcoin (?:the )?tokens\b",
+        r"\btokens owed\b",
         r"\bcash in\b",
         r"\bissue (?:the |our )?(?:\w+ )?credits?\b",
         r"\b(?:get|earn|receive|claim) (?:the |our )?(?:\w+ )?tokens?\b",
@@ -345,6 +391,13 @@ STRONG: dict[str, str] = {
         r"\bcreate (?:the )?(?:\w+ )?tokens?\b",
     ),
     "emissions": _any(
+        r"\bdirtiest\b",
+        r"\bworst offenders?\b",
+        r"\bdirtiest (?:locations?|regions?|teams?)\b",
+        r"\b(?:our|the) output\b",
+        r"\boutput (?:grouped|by|per|broken)\b",
+        r"\brack(?:ed)? up\b",
+        r"\bspew\w*\b",
         r"\bwhole (?:fleet|estate)\b",
         r"\bscope[- ](?:1|2|3|one|two|three)\b",
         r"^em\b",
@@ -445,7 +498,10 @@ OUT_OF_SCOPE: tuple[tuple[str, str], ...] = (
      "I don't manage calendars; I plan compute jobs."),
     (r"\bexport\b[^.?!]{0,40}\b(?:to|as|into)\b[^.?!]{0,20}\b(?:parquet|csv|s3|excel|xlsx|json|bigquery|sheets?)\b",
      "Exports are not a chat action: `app.py report` writes charts, and the ledger is a SQLite file you can query."),
-    (r"\bweather\b|\bhaiku\b|\bpoem\b|\bjoke\b|\bsong\b|\b(?:price|value) of (?:eth|ether|bitcoin|btc|gold|a stock)\b"
+    (r"\bdraft an? (?:email|message|memo|letter|slack)\b|\bsend an? (?:email|message)\b",
+     "I don't write or send messages; I can give the figures (emissions, summaries, recommendations) to put in one."),
+    (r"\brain\b|\bsnow\b|\bsunny\b|\bweather\b|\bhaiku\b|\bpoem\b|\bjoke\b|\bsong\b"
+     r"|\b(?:price|value) of (?:eth|ether|bitcoin|btc|gold|a stock)\b"
      r"|\bstock price\b|\bexchange rate\b",
      "That is outside what I do: I measure, plan, verify and mint compute-fleet carbon savings."),
 )

@@ -20,7 +20,9 @@ _CITIES = {
     "ashburn": "us-east-1", "california": "CISO", "los angeles": "CISO", "san francisco": "CISO",
     "texas": "ERCO", "dallas": "ERCO", "houston": "ERCO", "austin": "ERCO", "new england": "ISNE",
     "massachusetts": "ISNE", "caiso": "CISO", "ercot": "ERCO", "pjm interconnection": "PJM",
-    "iso new england": "ISNE", "iso-ne": "ISNE", "national grid": "GB",
+    "iso new england": "ISNE", "iso-ne": "ISNE", "national grid": "GB", "lone star state": "ERCO",
+    "golden state": "CISO", "pacific northwest": "us-west-2", "blighty": "GB", "deutschland": "DE",
+    "bay area": "CISO", "silicon valley": "CISO",
 }
 _COUNTRIES = {
     "ireland": "IE", "irish": "IE", "sweden": "SE", "swedish": "SE", "india": "IN", "indian": "IN",
@@ -110,7 +112,9 @@ def find_places(text: str) -> PlaceMentions:
 def _grid_context(text: str, start: int, end: int) -> bool:
     """Two-letter grid codes (DE, FR, SE, GB) count only near grid words, not as ordinary words."""
     window = text[max(0, start - 25):end + 25]
-    near = re.search(r"\b(?:grid|zone|forecast|fcst|ci|intensity|carbon|co2|region|emissions?|in|for)\b", window)
+    near = re.search(r"\b(?:grid|zone|forecast|fcst|ci|intensity|carbon|co2|region|emissions?|in|for|did|rack\w*"
+                     r"|emit\w*"
+                     r"|footprint|output)\b", window)
     listed = re.search(r"\b(?:forecast|fcst|grid|zones?|intensity)\b", text) and re.search(
         r"(?:^|,|\bthen|\band|\bor|\bvs)\s*$", text[:start])  # "forecast GB 24h, then DE 24h, then FR"
     return bool(near or listed)

@@ -27,7 +27,8 @@ _UNIT_H = {"h": 1, "hr": 1, "hrs": 1, "hour": 1, "hours": 1, "d": 24, "day": 24,
            "wk": 168, "wks": 168, "week": 168, "weeks": 168, "fortnight": 336, "month": 720, "months": 720,
            "y": 8760, "yr": 8760, "yrs": 8760, "year": 8760, "years": 8760}
 DURATION = re.compile(
-    rf"\b(?:(?:(?P<n>\d+(?:[.,]\d+)?)(?:\s*|-)|(?P<w>{NUMBER_WORD})(?:\s+|-))(?:whole\s+|full\s+)?)?(?P<u>hours?|hrs?|h|days?|d|weeks?|wks?|w"
+    rf"\b(?:(?:(?P<n>\d+(?:[.,]\d+)?)(?:\s*|-)|(?P<w>{NUMBER_WORD})(?:\s+|-))(?:whole\s+|full\s+)?)?(?P<u>hours?|hrs?"
+    rf"|h|days?|d|weeks?|wks?|w"
     rf"|fortnight|months?|years?|yrs?|y)\b")
 _JOB_LENGTH = re.compile(r"^\s*(?:-?long\s+)?(?:training|job|jobs|run|workload|batch|task)\b")
 
@@ -337,7 +338,8 @@ def day_range(text: str, now: datetime) -> DayRange | None:
                         else week + timedelta(days=6))
     dates = _dates(t, today)
     if not dates:
-        m = re.search(rf"\b(?:in|during|for|of|over)\s+({MONTH})(?:\s+(\d{{4}}))?\b(?!\s*\d)|\b({MONTH})'s\b"
+        m = re.search(rf"\b(?:in|during|for|of|over|across|throughout)\s+({MONTH})(?:\s+(\d{{4}}))?\b(?!\s*\d)"
+                      rf"|\b({MONTH})'s\b"
                       rf"|\b({MONTH})\s+(20\d{{2}})\b", t)
         name = (m.group(1) or m.group(3) or m.group(4) or "").rstrip(".") if m else ""
         if m and name not in ("may", "mar"):
@@ -370,7 +372,10 @@ def _explicit_week(text: str, today: date) -> date | None:
             return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
         except ValueError:
             return None
-    m = re.search(r"(?<![\w-])(?:w|week\s+|wk\s*)(\d{1,2})\b(?!\s*(?:days?|weeks?|hours?))(?:,?\s+(\d{4})\b)?", text)
+    text = re.sub(r"\bweek\s+(one|two|three|four|five|six|seven|eight|nine|ten)\b",
+                  lambda w: f"week {int(number_value(w.group(1)) or 0)}", text)
+    m = re.search(r"(?<![\w-])(?:w-?|week\s+|wk\s*)(\d{1,2})\b(?!\s*(?:days?|weeks?|hours?))(?:,?\s+(\d{4})\b)?",
+                  text)
     if m and 1 <= int(m.group(1)) <= 53:
         try:
             year = int(m.group(2)) if m.group(2) else today.isocalendar()[0]
@@ -412,6 +417,13 @@ def horizon_hours(text: str) -> int | None:
     rates ("250 jobs a day") are not horizons."""
     t = re.sub(rf"{NUMBER}\s*jobs?\s*(?:per|a|an|each|every|/)\s*day", " ", text.lower())
     t = re.sub(r"persistence-?\d+h?|\d+h persistence", " ", t)
+    if re.search(r"\bhalf (?:a )?day\b", t):
+        return 12
+    half = re.search(rf"\b({NUMBER}|next|coming)\s+(?:and\s+a\s+half\s+)?(hours?|days?"
+                     rf"|weeks?)(?:\s+and\s+a\s+half)?\b", t)
+    if half and "and a half" in half.group(0):
+        n = 1.0 if half.group(1) in ("next", "coming") else (number_value(half.group(1)) or 0)
+        return round((n + 0.5) * _UNIT_H[half.group(2)])
     if re.search(r"\b(?:today|tonight|tomorrow|next day|day[- ]ahead|over the next day)\b", t) and not DURATION.search(
             re.sub(r"\b(?:tomorrow|next day|day[- ]ahead)\b", " ", t)):
         return 24
