@@ -86,3 +86,45 @@ def test_blackout_refused(text: str) -> None:
     report = parse_policy_text(text, "t")
     assert not report.clauses, report.clauses
     assert report.unrecognised and report.unrecognised[0].reason
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Balanced jobs (e.g. report builds) may be deferred by at most 3 hours.",
+     {("max_deferral_h_by_category", "balanced"): 3.0}),
+    ("Sustainable jobs (large renders, for example) may wait up to 8 hours.",
+     {("max_deferral_h_by_category", "sustainable"): 8.0}),
+    ("The site must not draw more than 450 kW, the size of its grid connection.", {("max_power_kw", None): 450.0}),
+    ("Team ml may only run in eu-west-1 (Ireland).", {("allowed_regions_by_team", "ml"): ["eu-west-1"]}),
+    ("For internal reporting, the carbon price is 60 USD per tonne.", {("carbon_price_usd_per_t", None): 60.0}),
+    ("The data team may run in eu-west-1 and, additionally, in eu-north-1.",
+     {("allowed_regions_by_team", "data"): ["eu-west-1", "eu-north-1"]}),
+    ("Mint approvers are limited to the following: ana@x.example, bo@x.example.",
+     {("mint_approvers", None): ["ana@x.example", "bo@x.example"]}),
+    ("Approvers for mints are restricted to ana@x.example.", {("mint_approvers", None): ["ana@x.example"]}),
+    ("Only the following officers may approve mints: ana, bo.", {("mint_approvers", None): ["ana", "bo"]}),
+    ("Mints are approved solely by the finance lead (fin@x.example) and the COO (coo@x.example).",
+     {("mint_approvers", None): ["fin@x.example", "coo@x.example"]}),
+])
+def test_asides_and_approver_lists(text: str, expected: dict[Any, Any]) -> None:
+    assert _read(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Sustainable jobs (except renders) may wait up to 8 hours.",
+    "Sustainable jobs (of the web team) may wait up to 8 hours.",
+    "Sustainable jobs (temporarily) may wait up to 8 hours.",
+    "Sustainable jobs (ideally) may wait up to 8 hours.",
+    "The site must not draw more than 450 kW, the limit until the new feed arrives.",
+    "Team ml may only run in eu-west-1 (Frankfurt).",  # another place
+    "Team ml may only run in eu-west-1 (Ireland and Germany).",
+    "Team ml may only run in eu-west-1 (for latency).",
+    "GB: no scheduling on 3 Feb 2026, 17:00-19:00 London time (CET).",  # a zone is never an aside
+    "Mint approvers: the finance team.",  # a group, not people
+    "Mints must be approved by alice or anyone in finance.",
+    "Mint approvers: admins.",
+    "Mint approvers are limited to everyone except mallory.",
+])
+def test_asides_refused(text: str) -> None:
+    report = parse_policy_text(text, "t")
+    assert not report.clauses, report.clauses
+    assert report.unrecognised and report.unrecognised[0].reason

@@ -96,10 +96,11 @@ MINTS: tuple[Recogniser, ...] = (
         r"""(?:the\s+)?approval\s+of\s+(?:token\s+)?mints\s+is\s+(?:restricted|limited|reserved)\s+(?:to|for)\s+
             (?P<names>.+)""",
         r"""(?:the\s+)?(?:(?:authori[sz]ed|designated|permitted|allowed)\s+)?(?:token\s+)?mint(?:ing)?\s+approvers?
-            (?:\s*[:=]\s*|\s+(?:is|are)\s+(?:only\s+)?)(?P<names>.+)""",
+            (?:\s*[:=]\s*|\s+(?:is|are)\s+(?:only\s+)?(?:(?:limited|restricted)\s+to\s+)?
+            (?:the\s+following(?:\s+(?:people|persons|officers|individuals|users))?\s*:\s*)?)(?P<names>.+)""",
         rf"""(?:every\s+|each\s+|any\s+|all\s+)?{_MINTS}\s+
             (?:(?:must|shall|needs?\s+to|has\s+to|have\s+to|may\s+only|can\s+only|may|can)\s+(?:only\s+)?be|is|are)\s+
-            (?:approved|countersigned|signed\s+off)\s+(?:only\s+)?by\s+
+            (?:approved|countersigned|signed\s+off)\s+(?:only\s+|exclusively\s+|solely\s+)?by\s+
             (?:(?:one|1|any)\s+of\s+(?:the\s+following(?:\s+named)?(?:\s+(?:people|persons|officers|approvers|individuals))?
             \s*:\s*)?)?(?P<names>.+)""",
         r"""(?:the\s+)?(?:token\s+)?mint(?:ing)?\s+approval\s+(?:rights?|authority|permissions?|powers?)\s+(?:are|is)\s+
@@ -107,8 +108,10 @@ MINTS: tuple[Recogniser, ...] = (
         r"""(?:token\s+)?mint\s+approvals?\s+(?:may|can|must|shall)\s+only\s+be\s+(?:given|granted|made|signed)\s+
             by\s+(?P<names>.+)""",
         r"""(?:the\s+)?approvers?\s+(?:(?:for|of)\s+(?:token\s+)?mints?|\(\s*(?:token\s+)?mint(?:s|ing)?\s*\))
-            \s*(?::|(?:is|are)\s+)\s*(?P<names>.+)""",
-        rf"""only\s+the\s+following\s+(?:people|persons|users)\s+(?:may|can)\s+approve\s+{_MINTS}\s*:\s*(?P<names>.+)""",
+            \s*(?::|(?:is|are)\s+(?:(?:limited|restricted)\s+to\s+)?
+            (?:the\s+following(?:\s+(?:people|persons|officers|individuals|users))?\s*:\s*)?)\s*(?P<names>.+)""",
+        rf"""only\s+the\s+following\s+(?:people|persons|users|officers|individuals|approvers|staff(?:\s+members)?)\s+
+            (?:may|can)\s+approve\s+{_MINTS}\s*:\s*(?P<names>.+)""",
         r"""(?P<names>.+?)\s+(?:is|are)\s+the\s+only\s+(?:(?:token\s+)?mint\s+approvers|(?:people|persons|users)\s+
             (?:who|that)\s+(?:may|can)\s+approve\s+(?:token\s+)?mints)""",
     ), _approvers, re.compile(r"approv|\bmint", re.I), "Only alice and bob may approve mints."),

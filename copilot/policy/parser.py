@@ -55,6 +55,7 @@ import re
 from collections.abc import Collection
 
 from copilot.policy.amounts import AMOUNTS
+from copilot.policy.asides import without_asides
 from copilot.policy.framing import unframe
 from copilot.policy.grammar import IS, Recogniser, rx
 from copilot.policy.instructions import IMPERATIVE, INSTRUCTION_REASON, is_instruction
@@ -294,6 +295,19 @@ def interpret_sentence(norm: str, teams: Collection[str] = KNOWN_TEAMS) -> Inter
     if is_instruction(norm):
         raise SentenceError(INSTRUCTION_REASON, "instruction")
     text = canonical(unframe(canonical(norm)))
+    try:
+        return _read(norm, text, teams)
+    except SentenceError as exc:  # maybe an aside in the way: "(nightly renders, for example)"
+        plain = without_asides(text, teams)
+        if plain is None:
+            raise
+        try:
+            return _read(norm, plain, teams)
+        except SentenceError:
+            raise exc from None
+
+
+def _read(norm: str, text: str, teams: Collection[str]) -> Interpretation:
     try:
         reading = _single(text, teams)
     except SentenceError as exc:  # read as one constraint it is malformed: maybe it is several

@@ -304,6 +304,11 @@ _NOT_A_NAME = re.compile(r"\b(?:not|never|no|nobody|none|except|unless|if|when|b
                          re.I)
 
 
+_GROUP = re.compile(r"""\b(?:teams?|groups?|departments?|dept|staff|members?|anyone|anybody|everyone|in|of|from|at|for
+                        |with|roles?|board|committee|office|people|users?|managers|leads|admins|officers|approvers)\b""",
+                    re.I | re.X)
+
+
 def parse_names(raw: str) -> list[str]:
     """Approver names or e-mail addresses from 'alice, bob and carol@example.com'."""
     names: list[str] = []
@@ -316,7 +321,7 @@ def parse_names(raw: str) -> list[str]:
         role = re.fullmatch(r"(?:[A-Za-z]+\s+){0,4}[A-Za-z]+\s*\(\s*(?P<name>[^()]+?)\s*\)", name)
         if role:  # "the CFO (Priya)": the person, not the role
             name = role["name"]
-        if name.lower() in _NOT_NAMES or not _NAME.fullmatch(name):
+        if name.lower() in _NOT_NAMES or not _NAME.fullmatch(name) or ("@" not in name and _GROUP.search(name)):
             raise SentenceError(f"{part!r} is not a person's name or e-mail address")
         names.append(name)
     if not names:
