@@ -128,3 +128,14 @@ def test_asides_refused(text: str) -> None:
     report = parse_policy_text(text, "t")
     assert not report.clauses, report.clauses
     assert report.unrecognised and report.unrecognised[0].reason
+
+
+@pytest.mark.parametrize("text", [
+    "For sustainable jobs, the carbon price is 60 USD per tonne.",
+    "For GPU workloads, the power cap is 500 kW.",
+    "For the batch tier, the carbon budget is 2 t per week.",
+])
+def test_a_leading_scope_is_not_an_aside(text: str) -> None:
+    # a fleet-wide constraint read from a rule that covers only part of the fleet would be wrong
+    report = parse_policy_text(text, "p")
+    assert not report.clauses and report.unrecognised

@@ -45,8 +45,15 @@ _ADDITIVE = re.compile(r"\s*,\s*(?:additionally|also|as\s+well|furthermore|moreo
 _TEAMISH = re.compile(r"[\w-]+")
 
 
+_SCOPE = re.compile(r"\b(?:urgent|balanced|sustainable|jobs?|workloads?|teams?|regions?|zones?|clusters?|nodes?|gpus?"
+                    r"|cpus?|batch|categor(?:y|ies)|projects?|tenants?|customers?|users?|sites?|racks?)\b", re.I)
+"""Words that narrow a rule to part of the fleet ("For sustainable jobs, ..."): never an aside."""
+
+
 def _harmless(aside: str, teams: Collection[str]) -> bool:
-    """Whether ``aside`` only explains: no number, address, region, place, team or qualifying word."""
+    """Whether ``aside`` only explains: no number, address, region, place, team, scope or qualifying word."""
+    if _SCOPE.search(aside):
+        return False
     if re.search(r"[\d@$€£%]", aside) or _CHANGES.search(aside) or _REGION.search(aside) or _ALIAS.search(aside) \
             or tokens(aside) or re.search(r"(?<![\w.])(?!E\.g\.|I\.e\.)[A-Z]", aside):  # a zone, date, day; a name
         return False

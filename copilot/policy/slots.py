@@ -358,6 +358,11 @@ class _Fields(dict[str, str | None]):
 _NOT_A_CATEGORY = re.compile(r"\b(?:non|not|less|more)[- ]?(?:urgent|balanced|sustainable)\b", re.I)
 
 
+_PART_OF_FLEET = re.compile(r"\b(?:urgent|balanced|sustainable|gpus?|cpus?|batch|tiers?|racks?|partitions?|projects?"
+                            r"|tenants?|customers?|nodes?)\b", re.I)
+"""Words that narrow an amount to part of the fleet; the PolicySet's power, budget and price are fleet-wide."""
+
+
 def by_slots(text: str, teams: Collection[str]) -> Interpretation | None:
     """The one constraint ``text`` states read by its parts (see the module docstring), else None."""
     urgent, mint = bool(re.search(r"\burgent\b", text, re.I)), bool(re.search(r"\bmint", text, re.I))
@@ -376,6 +381,8 @@ def by_slots(text: str, teams: Collection[str]) -> Interpretation | None:
         return None  # a rule for one team: the PolicySet holds fleet-wide amounts only
     found = []
     for read in readers:
+        if read in (_power, _budget, _price) and _PART_OF_FLEET.search(text):
+            continue  # "For sustainable jobs, the carbon price is ...": a fleet-wide amount would be wrong
         try:
             reading = read(text)
         except SentenceError:
