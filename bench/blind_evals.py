@@ -174,6 +174,72 @@ def policy_eval(path: Path = REPO / "bench" / "policy_eval" / "corpus.jsonl") ->
     return out
 
 
+def _offsets(tz: str) -> tuple[float, ...]:
+    """A zone's UTC offsets on four sample days (zones compared by meaning: Asia/Kolkata == UTC+05:30)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    if tz.startswith("UTC") and len(tz) > 3:
+        sign = -1 if tz[3] == "-" else 1
+        h, m = tz[4:].split(":")
+        return (sign * (int(h) + int(m) / 60),) * 4
+    days = [datetime(2026, mo, 15, 12, tzinfo=ZoneInfo(tz)) for mo in (1, 4, 7, 10)]
+    return tuple((d.utcoffset() or timedelta()).total_seconds() / 3600 for d in days)
+
+
+def _later_policy_fields(want: dict[str, Any]) -> dict[str, Any]:
+    """The later blind sets' field names mapped to the PolicySet's (recurring windows' start/end,
+    quorum thresholds by unit)."""
+    out = dict(want)
+    if "recurring_blackouts" in out:
+        out["recurring_blackouts"] = [
+            {"days": w["days"], "start_local": w.get("start_local", w.get("start")),
+             "end_local": w.get("end_local", w.get("end")), "timezone": w["timezone"], "regions": w.get("regions")}
+            for w in out["recurring_blackouts"]]
+    quorum = out.get("mint_quorum")
+    if quorum and ("above_kwh" in quorum or "above_kgco2e" in quorum):
+        above, unit = ((quorum["above_kwh"], "kWh") if quorum.get("above_kwh") is not None else
+                       (quorum.get("above_kgco2e"), "kgCO2e" if quorum.get("above_kgco2e") is not None else None))
+        out["mint_quorum"] = {"approvers": quorum["approvers"], "above": above, "unit": unit}
+    return out
+
+
+def _zones(value: Any) -> Any:
+    if isinstance(value, list):
+        return [{**w, "timezone": _offsets(w["timezone"])} if isinstance(w, dict) and "timezone" in w else w
+                for w in value]
+    return value
+
+
+def policy_later_sets(folder: Path = REPO / "bench" / "policy_eval") -> dict[str, Any]:
+    """The parser on the later blind policy sets (dev2.., written after tuning began; tuned on since)."""
+    from copilot.policy import parse_policy_text
+    from tools.schemas import PolicySet
+
+    out: dict[str, Any] = {}
+    for path in sorted(folder.glob("dev*.jsonl")):
+        cases = _lines(path) or []
+        recognised = wrong = some = 0
+        for case in cases:
+            report = parse_policy_text(case["text"], "eval")
+            parsed = report.policy.model_dump(mode="json", exclude={"name", "source_sentences"})
+            got = {k: _zones(_without_reasons(parsed[k])) for k in {c.policy_field for c in report.clauses}}
+            if "carbon_budget_kg" in got:
+                got["carbon_budget_period"] = parsed["carbon_budget_period"]
+            want = case["expect"]
+            if want is None:
+                wrong += bool(got)
+                continue
+            some += 1
+            wanted = PolicySet.model_validate(_later_policy_fields(want)).model_dump(mode="json")
+            want_fields = {k: _zones(_without_reasons(wanted[k])) for k in _later_policy_fields(want)}
+            recognised += bool(got)
+            wrong += bool(got) and _unordered(got) != _unordered(want_fields)
+        out[path.stem] = {"sentences": len(cases), "with_a_constraint": some,
+                          "recognised": round(recognised / some, 4) if some else None, "wrong_constraints": wrong}
+    return out
+
+
 def guard_eval(path: Path = REPO / "bench" / "guard_eval" / "cases.jsonl") -> dict[str, Any]:
     """The numbers guard as the graph wires it: only successful tool results are sources (not
     failed calls or refusals, not the question)."""
@@ -205,7 +271,8 @@ def guard_eval(path: Path = REPO / "bench" / "guard_eval" / "cases.jsonl") -> di
 
 
 def main() -> dict[str, Any]:
-    out = {"agent": agent_eval(), "policy": policy_eval(), "guard": guard_eval()}
+    out = {"agent": agent_eval(), "policy": policy_eval() | {"later_sets": policy_later_sets()},
+           "guard": guard_eval()}
     results = REPO / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
     (results / "blind_evals.json").write_text(json.dumps(out, indent=2) + "\n")
