@@ -357,3 +357,21 @@ def test_reads_after_a_negated_read_accents_and_holidays(text: str, expected: li
         assert reading.kind == "clarify"
     else:
         assert [(c.tool, c.args) for c in reading.calls] == expected
+
+
+def test_ids_are_checked_against_the_ledger_when_it_is_known() -> None:
+    held = {"00ff00ff00ff00ff": "plan", "1111222233334444": "verification"}
+    world = World(now=NOW, teams=TEAMS, id_kind=held.get)
+    assert calls("execute plan 00ff00ff00ff00ff", world) == [("execute", {"plan_id": "00ff00ff00ff00ff"})]
+    unknown = understand("execute plan 9999888877776666", world)
+    assert unknown.kind == "clarify" and "no plan 9999888877776666" in (unknown.reply or "")
+    swapped = understand("mint 00ff00ff00ff00ff", world)
+    assert swapped.kind == "clarify" and "is a plan id" in (swapped.reply or "")
+    assert calls("show me 00ff00ff00ff00ff", world)[0][0] == "recommendations"  # the ledger says it is a plan
+    assert calls("show me 1111222233334444", world)[0][0] == "evidence"
+
+
+def test_id_kind_reads_the_ledger(ledger: Any) -> None:
+    from copilot.services.fleet import id_kind
+
+    assert id_kind(ledger, "0123456789abcdef") is None

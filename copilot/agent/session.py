@@ -82,7 +82,13 @@ class CopilotSession:
 
         with ToolContext(self.db_path, self.settings).ledger() as ledger:
             now, teams = chat_context(ledger)
-        return World(now=now, teams=teams or DEFAULT_TEAMS)
+        return World(now=now, teams=teams or DEFAULT_TEAMS, id_kind=self._id_kind)
+
+    def _id_kind(self, value: str) -> str | None:
+        from copilot.services.fleet import id_kind
+
+        with ToolContext(self.db_path, self.settings).ledger() as ledger:
+            return id_kind(ledger, value)
 
     def _audit(self, event: str, payload: dict[str, Any]) -> None:
         record_event(self.db_path, event, str(payload.get("verification_id") or payload.get("tool") or "copilot"),

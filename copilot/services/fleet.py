@@ -160,3 +160,10 @@ def chat_context(ledger: Ledger, machine_now: datetime | None = None) -> tuple[d
             last = last.replace(tzinfo=UTC)
         now = min(now, last)
     return now, teams
+
+
+def id_kind(ledger: Ledger, value: str) -> str | None:
+    """"plan" or "verification" when the ledger holds ``value`` as one, else None."""
+    from tools.ledger.queries import id_kind as kind_of
+
+    return kind_of(ledger, value)

@@ -145,3 +145,13 @@ def last_job_start(ledger: Ledger) -> str | None:
     """The latest start time (UTC, ISO 8601) of any stored job, or None when there are none."""
     row = next(iter(ledger.db.query("SELECT MAX(start_utc) AS last FROM jobs")), None)
     return str(row["last"]) if row and row["last"] else None
+
+
+def id_kind(ledger: Ledger, value: str) -> str | None:
+    """Whether ``value`` is a stored plan id ("plan"), verification id ("verification"), or neither."""
+    ensure_plan_tables(ledger)
+    if ledger.db.table("plans").count_where("plan_id = ?", [value]):
+        return "plan"
+    if ledger.db.table("verifications").count_where("verification_id = ?", [value]):
+        return "verification"
+    return None

@@ -187,6 +187,21 @@ def _id_for(seg: str, whole: str, what: str) -> str:
 
 
 def calls_for(tool: str, seg: str, whole: str, world: World, carried: dict[str, Any]) -> list[Call]:
+    """The calls ``tool`` makes for its part ``seg`` of the request ``whole``; the plan and verification
+    ids they name are checked against the ledger when the world knows it (a question back otherwise)."""
+    calls = _calls_for_tool(tool, seg, whole, world, carried)
+    for call in calls:
+        for key, wanted in (("plan_id", "plan"), ("verification_id", "verification")):
+            value = call.args.get(key)
+            if value and value != LATEST_VERIFICATION:
+                try:
+                    world.check_id(value, wanted)
+                except ValueError as exc:
+                    raise AskError(str(exc)) from None
+    return calls
+
+
+def _calls_for_tool(tool: str, seg: str, whole: str, world: World, carried: dict[str, Any]) -> list[Call]:
     if tool == "account":
         name, args = emissions_args(seg, world)  # "accounting for team ml last week" is a breakdown
         return [Call(name, args)]

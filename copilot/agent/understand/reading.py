@@ -129,6 +129,8 @@ def _fallback(t: str, world: World) -> Reading | None:
         return Reading(calls=[Call(name, args)])
     ids = ent.hex_ids(t)
     if ids and not ent.plan_id(t) and re.search(r"\b(?:show|open|look|inspect|details?|check|see)\b", t):
+        if world.id_kind is not None and world.id_kind(ids[0][1]) == "plan":  # the ledger says what it is
+            return Reading(calls=[Call("recommendations", {"plan_id": ids[0][1], "limit": 10})])
         return Reading(calls=[Call("evidence", {"verification_id": ids[0][1]})])
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,10 +15,24 @@ LATEST_VERIFICATION = "<latest verification>"
 
 @dataclass(frozen=True)
 class World:
-    """What the reader knows beyond the text: the clock (UTC) and the ledger's teams."""
+    """What the reader knows beyond the text: the clock (UTC), the ledger's teams, and which ids the
+    ledger holds (``id_kind(id)`` -> "plan", "verification" or None; None as a whole: not known, the
+    id is taken as written)."""
 
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     teams: tuple[str, ...] = DEFAULT_TEAMS
+    id_kind: Callable[[str], str | None] | None = None
+
+    def check_id(self, value: str, wanted: str) -> None:
+        """Raise ``ValueError`` with a question back when the ledger does not hold ``value`` as a ``wanted``."""
+        if self.id_kind is None:
+            return
+        kind = self.id_kind(value)
+        if kind == wanted:
+            return
+        if kind is None:
+            raise ValueError(f"There is no {wanted} {value} in the ledger. Which {wanted} did you mean?")
+        raise ValueError(f"{value} is a {kind} id, not a {wanted} id. Which {wanted} did you mean?")
 
 
 @dataclass
