@@ -110,6 +110,19 @@ def mint_rows(db: Path) -> list[dict[str, Any]]:
 
 
 class TestFlows:
+    @pytest.mark.parametrize("question, fragment", [
+        ("simulate 500 days", "at most 365 days"),
+        ("execute plan 0123456789abcdef", "no plan 0123456789abcdef in the ledger"),
+        ("forecast eu-central-1", "not a region I know"),
+    ])
+    def test_questions_back_reach_the_user_through_the_graph(self, env: Settings, tmp_path: Path,
+                                                             question: str, fragment: str) -> None:
+        # the offline reader's own wording (a question quoting the user's values) is not a model's
+        # wording: the numbers guard must not withhold it
+        result = CopilotSession(env, tmp_path / "l.sqlite").ask(question)
+        assert fragment in result.answer and not result.tools
+        assert "withheld" not in result.answer
+
     def test_offline_multi_step_flow(self, env: Settings, tmp_path: Path) -> None:
         session = CopilotSession(env, tmp_path / "l.sqlite")
         first = session.ask("simulate 3 days with 60 jobs per day")

@@ -35,6 +35,7 @@ from copilot.agent.context import ToolContext
 from copilot.agent.enforce import REFUSED, check_call
 from copilot.agent.guard import WITHHELD_NOTE, check_numbers, tool_succeeded
 from copilot.agent.llm import bind, for_provider
+from copilot.agent.offline import TEMPLATE
 from copilot.agent.polarity import forbidden_writes
 from copilot.agent.prompts import SYSTEM_PROMPT
 from copilot.agent.render import render, turn_results
@@ -209,6 +210,8 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
         messages = state["messages"]
         last = messages[-1]
         assert isinstance(last, AIMessage)
+        if last.additional_kwargs.get(TEMPLATE):  # worded by the offline templates, not by a model
+            return {"guard_feedback": None}
         sources = turn_sources(messages[state.get("turn_start", 0):])
         result = check_numbers(str(last.content), sources)
         if result.ok:

@@ -58,6 +58,15 @@ def dropped_writes(question: str, world: World | None = None) -> list[str]:
     return understand(question, world).dropped
 
 
+TEMPLATE = "greenops_template"
+"""Marks an answer worded by templates from tool results (not by a model): the numbers guard, which
+checks what a model writes, lets it through; it quotes only tool results and the user's own words."""
+
+
+def _written(text: str) -> AIMessage:
+    return AIMessage(content=text, additional_kwargs={TEMPLATE: True})
+
+
 def _reading_of(messages: Sequence[BaseMessage], world: World) -> Reading:
     """The latest question read with the thread's earlier questions as context for follow-ups."""
     questions = [str(m.content) for m in messages if isinstance(m, HumanMessage)]
@@ -90,7 +99,7 @@ class OfflineRouter(BaseChatModel):
     def respond(self, messages: Sequence[BaseMessage]) -> AIMessage:
         human = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
         if not human:
-            return AIMessage(content=HELP)
+            return _written(HELP)
         h = human[-1]
         try:
             world = self.world() if self.world else World()
@@ -100,9 +109,9 @@ class OfflineRouter(BaseChatModel):
         steps = steps_of(reading)
         results = turn_results(messages)
         if steps is None:
-            return AIMessage(content=HELP)
+            return _written(HELP)
         if not steps:
-            return AIMessage(content=reading.reply or HELP)
+            return _written(reading.reply or HELP)
         done = sum(1 for m in messages[h + 1:] if isinstance(m, AIMessage) and m.tool_calls)
         stopped = any(REFUSED in r["raw"] or r["data"] is None or "error" in (r["data"] or {}) for r in results)
         if done < len(steps) and not stopped:
@@ -110,7 +119,7 @@ class OfflineRouter(BaseChatModel):
             args = args_of(results)
             if args is None:
                 text = render(results) if results else ""
-                return AIMessage(content=(text + "\n" if text else "") +
+                return _written((text + "\n" if text else "") +
                                  "To mint, name a verification id (run verify first); the amount always "
                                  "comes from the verification record and every mint needs your approval.")
             return AIMessage(content="", tool_calls=[{"name": name, "args": args,
@@ -118,4 +127,4 @@ class OfflineRouter(BaseChatModel):
         text = render(results)
         if reading.dropped:
             text += f"\n(As asked, I did not run {', '.join(dict.fromkeys(reading.dropped))}.)"
-        return AIMessage(content=text)
+        return _written(text)
