@@ -12,6 +12,7 @@ import pytest
 
 from copilot.policy import parse_policy_text
 from copilot.policy.framing import unframe
+from tests.policy_helpers import assert_reads
 
 EU = ["eu-west-1", "eu-north-1", "DE", "FR", "SE"]
 
@@ -131,18 +132,9 @@ READ: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _value(report: Any, key: str) -> Any:
-    (clause,) = [c for c in report.clauses if c.constraint == key]
-    value = clause.value
-    return {k: v for k, v in value.items() if k != "reason"} if isinstance(value, dict) and "reason" in value \
-        else value
-
-
 @pytest.mark.parametrize("sentence, expected", READ)
 def test_read(sentence: str, expected: dict[str, Any]) -> None:
-    report = parse_policy_text(sentence, "t")
-    assert not report.unrecognised, report.unrecognised
-    assert {k: _value(report, k) for k in expected} == expected
+    assert_reads(sentence, expected)
 
 
 REFUSED: list[tuple[str, str]] = [

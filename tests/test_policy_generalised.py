@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from copilot.policy import parse_policy_text
+from tests.policy_helpers import assert_reads
 
 US = ["us-east-1", "us-west-2", "CISO", "PJM", "ERCO", "ISNE"]
 
@@ -39,18 +40,9 @@ READ: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _value(report: Any, key: str) -> Any:
-    (clause,) = [c for c in report.clauses if c.constraint == key]
-    value = clause.value
-    return {k: v for k, v in value.items() if k != "reason"} if isinstance(value, dict) and "reason" in value \
-        else value
-
-
 @pytest.mark.parametrize("sentence, expected", READ)
 def test_read(sentence: str, expected: dict[str, Any]) -> None:
-    report = parse_policy_text(sentence, "t")
-    assert not report.unrecognised, report.unrecognised
-    assert {k: _value(report, k) for k in expected} == expected
+    assert_reads(sentence, expected)
 
 
 @pytest.mark.parametrize("sentence", [
