@@ -41,6 +41,16 @@ IMPERATIVE = re.compile(
     r"switch|turn|add|delete|pay|sign|issue|burn|retire)\b", re.I)
 
 
+# "The platform team is permitted to deploy only to us-east-1": a team's residency, not an order to deploy
+_TEAM_DEPLOYS = re.compile(r"""(?=.*\b(?:only|exclusively|solely)\b)
+    (?:the\s+)?(?:team\s+[a-z0-9][\w.-]*|[a-z0-9][\w.-]*\s+team)(?:'s)?
+    (?:\s+(?:jobs|workloads|services))?\s+(?:(?:is|are)\s+(?:only\s+)?(?:permitted|allowed)\s+to
+    |(?:may|must|shall|can|will)(?:\s+only)?|only)?\s*(?:deploy|deploys)\b""", re.I | re.X)
+
+
 def is_instruction(norm: str) -> bool:
-    """True if the sentence addresses the system (and so can never be a constraint)."""
-    return bool(INSTRUCTION.search(norm))
+    """True if the sentence addresses the system (and so can never be a constraint); a team that
+    deploys only to some regions addresses no one (any other sign of an instruction still counts)."""
+    team = _TEAM_DEPLOYS.match(norm.strip())
+    rest = norm[team.end():] if team else norm
+    return bool(INSTRUCTION.search(rest))

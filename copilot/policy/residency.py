@@ -31,7 +31,7 @@ __all__ = ["residency"]
 
 _NAME = r"[a-z0-9][\w.-]*"
 _NOUN = r"""(?:jobs|job|data|workloads|workload|work|training(?:\s+jobs)?|pipelines|tasks|services|compute|computations?
-            |processing|runs|batch\s+jobs)"""
+            |processing|computing|runs(?!\s+(?:in|on|within|inside|only|exclusively|solely|strictly|always)\b)|batch\s+jobs)"""
 _WHAT = rf"(?:\s+{_NOUN})?"
 _RX = re.I | re.X
 _TEAM_SUBJECTS = tuple(re.compile(p, _RX) for p in (
@@ -66,7 +66,7 @@ _MODAL = r"""(?:may|can|must|shall|should|will|need\s+to|needs\s+to|have\s+to|ha
              |(?:is|are)\s+(?:only\s+)?(?:allowed|permitted)\s+to)"""
 _ADV = r"(?:at\s+all\s+times|always|exclusively|solely|only|strictly)"
 _VERB = r"""(?:run|runs|execute|stay|stays|remain|remains|live|reside|operate|process|store|host|take\s+place
-            |be\s+(?:run|placed|scheduled|processed|stored|kept|hosted|located|executed))"""
+            |be\s+(?:run|placed|scheduled|processed|stored|kept|hosted|located|executed|carried\s+out))"""
 _PREDICATES = tuple(re.compile(p, _RX) for p in (
     rf"""(?:{_MODAL}\s+)?(?:{_ADV}\s+)*{_VERB}(?:\s+(?:(?:its|their)\s+)?(?:jobs|workloads|data|work))?
          (?:\s+{_ADV})*\s+(?:in|on|within|inside)\s+(?P<regions>.+)""",
@@ -76,6 +76,8 @@ _PREDICATES = tuple(re.compile(p, _RX) for p in (
          (?:in|within|inside)\s+(?P<regions>.+)""",
     rf"""(?=.*\b(?:only|exclusively|solely|nowhere\s+else|nothing\s+else)\b)
          (?:{_MODAL}\s+)?(?:{_ADV}\s+)*(?:go|goes|be\s+sent|are\s+sent)\s+(?:{_ADV}\s+)*to\s+(?P<regions>.+)""",
+    rf"""(?=.*\b(?:only|exclusively|solely)\b)(?:{_MODAL}\s+)?(?:{_ADV}\s+)*(?:deploy|deploys|be\s+deployed|schedule|schedules)
+         (?:\s+(?:its|their)\s+(?:jobs|workloads|work|services))?(?:\s+{_ADV})*\s+(?:to|in|into)\s+(?P<regions>.+)""",
     r"(?:'s\s+)?(?:allow-?list|allowed\s+regions|permitted\s+regions)\s*(?::|=|\s+(?:is|are)\s+)\s*(?P<regions>.+)",
     rf"""{_MODAL}\s+(?:{_ADV}\s+)*keep\s+(?:its|their|all|the)(?:\s+(?:its|their))?\s+(?:jobs|data|workloads|work)\s+
          (?:in|within|inside)\s+(?P<regions>.+)""",
@@ -108,8 +110,42 @@ _DEFAULT_TERSE = re.compile(r"""(?:(?:all\s+)?(?:other|remaining)\s+teams
                                 |(?:the\s+)?default\s+(?:(?:allowed\s+|permitted\s+)?regions?|allow-?list))
                                 \s*(?::|\s-)\s*(?P<regions>.+)""",
                             _RX)
-_TRAILER = re.compile(r"\s*,?\s*(?:at\s+all\s+times|always|without\s+exception|and\s+(?:nothing|nowhere)\s+else)$",
+_TRAILER = re.compile(r"\s*,\s*(?:period|full\s+stop)$|\s*,?\s*(?:at\s+all\s+times|always|without\s+exception"
+                      r"|no\s+exceptions|and\s+(?:nothing|nowhere)\s+else)$",
                       re.I)
+
+
+# a leading clause naming every team without a rule: "Where a team is not otherwise mentioned in this
+# standard, ...", "For any team not listed above, ...", "Save as provided above for named teams, ..."
+_DEFAULT_LEAD = re.compile(r"""(?:
+      (?:where|if|when)\s+a\s+team\s+(?:is\s+not|isn't)\s+(?:otherwise\s+)?(?:mentioned|listed|named)
+    | for\s+(?:any|every|each|all)\s+(?:other\s+)?teams?\s+not\s+(?:otherwise\s+)?(?:mentioned|listed|named)
+    | (?:save|except)\s+as\s+(?:otherwise\s+)?(?:provided|stated|specified|set\s+out)(?:\s+(?:above|below|here))?
+      (?:\s+for\s+(?:the\s+)?(?:named|listed)\s+teams)?
+    )(?:\s+(?:above|below|here|in\s+this\s+(?:standard|section|policy|document)))?\s*,\s*(?P<rest>.+)""", _RX)
+_DEFAULT_RESTS = (
+    re.compile(r"(?P<regions>.+?)\s+(?:are|is)\s+the\s+only\s+(?:permitted|allowed|approved)\s+regions?\.?", _RX),
+    re.compile(r"(?:the\s+)?(?:permitted|allowed|approved)\s+regions?\s+(?:are|is)\s+(?P<regions>.+)", _RX),
+)
+_DEFAULT_NOUN = re.compile(r"(?:all\s+|any\s+)?(?:jobs|workloads|work|data|compute)\s+(?P<rest>.+)", _RX)
+
+
+def _default_lead(norm: str, teams: Collection[str]) -> Interpretation | None:
+    """Every other team's regions after a leading clause naming them (no team may be named)."""
+    lead = _DEFAULT_LEAD.fullmatch(norm)
+    if not lead or any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w]|-\w)", lead["rest"], re.I) for t in teams):
+        return None
+    rest = lead["rest"]
+    m = next((m for rx in _DEFAULT_RESTS if (m := rx.fullmatch(rest))), None)
+    if m is None:
+        noun = _DEFAULT_NOUN.fullmatch(rest)
+        pred = noun and next((p for rx in _PREDICATES[:1] if (p := rx.fullmatch(noun["rest"]))), None)
+        if not pred or not re.search(r"\b(?:only|exclusively|solely)\b", rest, re.I) \
+                or re.search(r"\b(?:should|ideally|prefer\w*|possible|if|unless|when)\b", rest, re.I):
+            return None
+        m = pred
+    return one("default_allowed_regions", parse_regions(_TRAILER.sub("", str(m["regions"]))), None,
+               "read as the regions of every team that has no rule of its own")
 
 
 def _team(name: str, teams: Collection[str]) -> str:
@@ -160,6 +196,9 @@ def residency(norm: str, teams: Collection[str]) -> Interpretation | None:
         regions = parse_regions(bare["regions"])
         return Interpretation(tuple(PolicyItem("allowed_regions_by_team", sorted(REGIONS) if regions is None
                                                else regions, team) for team in dict.fromkeys(listed)))
+    lead = _default_lead(norm, teams)
+    if lead is not None:
+        return lead
     subject = _subject(norm, teams)
     pred = subject and next((m for rx in _PREDICATES if (m := rx.fullmatch(subject[1]))), None)
     if not subject or not pred:
