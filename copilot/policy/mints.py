@@ -49,8 +49,21 @@ def quorum(m: re.Match[str]) -> Interpretation:
     return one("mint_quorum", value, None, *warnings)
 
 
+_ALL_OF_THEM = re.compile(rf"""\s*,\s*with\s+(?:any|every|each|all)\s+{_MINTS}\s+{_ABOVE}\s+{_QUANT}\s+
+    (?:needing|requiring|to\s+need|to\s+require)\s+(?:the\s+)?(?:sign[- ]?off|approval|signatures?)\s+(?:from|of|by)\s+
+    (?:all\s+(?P<k>two|three|four|five|\d)(?:\s+of\s+them)?|(?P<both>both)(?:\s+of\s+them)?)\s*\.?$""", re.I | re.X)
+
+
 def _approvers(m: re.Match[str]) -> Interpretation:
     raw = m["names"]
+    every = _ALL_OF_THEM.search(raw)
+    if every:  # "..., with any mint above 300 kgCO2e needing sign-off from all three": the list and a quorum
+        names = parse_names(raw[:every.start()])
+        need = quorum(every).items[0].value
+        if need["approvers"] != len(names):
+            raise SentenceError(f"asks for all {need['approvers']} approvers but names {len(names)}")
+        return Interpretation((PolicyItem("mint_approvers", names), PolicyItem("mint_quorum", need)),
+                              (f"read as: mints above the threshold need all {len(names)} listed people",))
     counted = re.fullmatch(rf"(?:at\s+least\s+|(?:no|not)\s+fewer\s+than\s+|a\s+minimum\s+of\s+)?{PEOPLE}\W*",
                            raw.strip(), re.I)
     if counted:  # "... must be approved by two people": a count, not names
@@ -93,8 +106,10 @@ MINTS: tuple[Recogniser, ...] = (
     Recogniser("mint approvers", rx(
         rf"""only\s+(?P<names>.+?)\s+(?:(?:may|can|shall|(?:is|are)\s+(?:allowed|permitted|authori[sz]ed|entitled)\s+to)\s+)?
             (?:approve|sign\s+off(?:\s+on)?)\s+(?:a\s+|any\s+|the\s+)?{_MINTS}""",
-        r"""(?:the\s+)?approval\s+of\s+(?:token\s+)?mints\s+is\s+(?:restricted|limited|reserved)\s+(?:to|for)\s+
-            (?P<names>.+)""",
+        r"""(?:(?:the\s+)?approval\s+of\s+(?:token\s+)?mints\s+is|(?:token\s+)?mint\s+approvals?\s+(?:are|is))\s+
+            (?:restricted|limited|reserved)\s+(?:to|for)\s+(?P<names>.+)""",
+        rf"""{_MINTS}\s*:\s*only\s+(?P<names>.+?)\s+(?:may|can|shall|(?:is|are)\s+(?:allowed|permitted|authori[sz]ed)\s+to)
+            \s+(?:approve|sign\s+off)(?:\s+(?:them|it))?""",
         r"""(?:the\s+)?(?:(?:authori[sz]ed|designated|permitted|allowed)\s+)?(?:token\s+)?mint(?:ing)?\s+approvers?
             (?:\s*[:=]\s*|\s+(?:is|are)\s+(?:only\s+)?(?:(?:limited|restricted)\s+to\s+)?
             (?:the\s+following(?:\s+(?:people|persons|officers|individuals|users))?\s*:\s*)?)(?P<names>.+)""",
