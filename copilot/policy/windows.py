@@ -26,11 +26,12 @@ _JOBS = r"(?:batch\s+)?(?:jobs?|workloads?|work|compute|computations?|processing
 _TRIGGERS = re.compile(rf"""
     \bno\s+(?:new\s+)?{_JOBS}(?:\s+of\s+any\s+kind)?\s+(?:may|can|shall|must|will|should|are\s+(?:allowed|permitted)\s+to)\s+(?:be\s+)?
         (?:run|ran|started|start|executed|execute|scheduled|placed|launched|occur|happen|take\s+place)\b
+  | \bno\s+(?:new\s+)?{_JOBS}\s+(?:run|are\s+(?:run|scheduled|started))\b
   | \bnothing\s+(?:runs|may\s+run|can\s+run|shall\s+run|will\s+run|is\s+run|is\s+scheduled|may\s+be\s+scheduled)\b
   | \b(?:do\s+not|don't|never)\s+(?:run|schedule|start|place|launch)\s+(?:any\s+)?(?:new\s+)?{_JOBS}\b
   | \b{_JOBS}\s+(?:must|may|shall|can)\s*(?:not|never)\s+(?:be\s+)?(?:run|started|scheduled|placed|launched)\b
   | \bno\s+(?:new\s+)?{_JOBS}\b(?=\s+(?:in|on|during|between|from|anywhere|across|at|for|fleet-?wide|everywhere)\b
-                                   |\s*[,;]|\s*$)
+                                   |\s*[,;]|\s*$|\s{{2,}})
   | \b(?:we\s+)?(?:shall|will|must)\s+(?:suspend|pause|halt|stop)\s+(?:all\s+)?(?:new\s+)?{_JOBS}\b
   | \b(?:accepts?|takes?|receives?|admits?)\s+no\s+(?:new\s+)?{_JOBS}\b
   | \b(?:we\s+are|we're|we\s+will\s+be|we'll\s+be)\s+blacking\s+out\b
