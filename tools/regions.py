@@ -76,3 +76,32 @@ def check_region(name: str, field: str = "region") -> str:
 def region_info(name: str) -> RegionInfo:
     """Facts for a known region; raises UnknownRegionError otherwise."""
     return REGIONS[check_region(name)]
+
+
+# -- place names ----------------------------------------------------------------------------------
+# What people call the places regions lie in. A country or union stands for every region (cloud
+# region or grid zone) whose country is in it; a city or state for the one region located there.
+_EU = ("IE", "SE", "DE", "FR")
+COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "the european union": _EU, "european union": _EU, "the eu": _EU, "eu": _EU,
+    "europe": (*_EU, "GB"),
+    "the united states": ("US",), "united states": ("US",), "the united states of america": ("US",),
+    "the us": ("US",), "the usa": ("US",), "usa": ("US",), "us": ("US",),
+    "ireland": ("IE",), "sweden": ("SE",), "germany": ("DE",), "france": ("FR",), "india": ("IN",),
+    "the uk": ("GB",), "uk": ("GB",), "the united kingdom": ("GB",), "united kingdom": ("GB",),
+    "great britain": ("GB",), "britain": ("GB",),
+}
+PLACE_REGIONS: dict[str, tuple[str, ...]] = {
+    "stockholm": ("eu-north-1",), "dublin": ("eu-west-1",), "mumbai": ("ap-south-1",),
+    "oregon": ("us-west-2",), "virginia": ("us-east-1",), "northern virginia": ("us-east-1",),
+    "n. virginia": ("us-east-1",), "texas": ("ERCO",), "california": ("CISO",), "new england": ("ISNE",),
+}
+
+
+def regions_in_countries(countries: tuple[str, ...]) -> tuple[str, ...]:
+    """Every known region whose country is in ``countries`` (registry order)."""
+    return tuple(name for name, info in REGIONS.items() if info.country in countries)
+
+
+REGION_ALIASES: dict[str, tuple[str, ...]] = {
+    **{k: regions_in_countries(v) for k, v in COUNTRY_NAMES.items()}, **PLACE_REGIONS}

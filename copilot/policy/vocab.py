@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from tools.regions import REGIONS
+from tools.regions import REGION_ALIASES, regions_in_countries
 from tools.simulate import DEFAULT_TEAMS
 
 KNOWN_TEAMS: tuple[str, ...] = tuple(t.name for t in DEFAULT_TEAMS)
@@ -116,31 +116,7 @@ def canonical(norm: str) -> str:
 
 
 # -- places -------------------------------------------------------------------------------------
-_EU = ("IE", "SE", "DE", "FR")
-_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
-    "the european union": _EU, "european union": _EU, "the eu": _EU, "eu": _EU,
-    "europe": (*_EU, "GB"),
-    "the united states": ("US",), "united states": ("US",), "the united states of america": ("US",),
-    "the us": ("US",), "the usa": ("US",), "usa": ("US",), "us": ("US",),
-    "ireland": ("IE",), "sweden": ("SE",), "germany": ("DE",), "france": ("FR",), "india": ("IN",),
-    "the uk": ("GB",), "uk": ("GB",), "the united kingdom": ("GB",), "united kingdom": ("GB",),
-    "great britain": ("GB",), "britain": ("GB",),
-}
-_PLACES: dict[str, tuple[str, ...]] = {
-    "stockholm": ("eu-north-1",), "dublin": ("eu-west-1",), "mumbai": ("ap-south-1",),
-    "oregon": ("us-west-2",), "virginia": ("us-east-1",), "northern virginia": ("us-east-1",),
-    "n. virginia": ("us-east-1",), "texas": ("ERCO",), "california": ("CISO",), "new england": ("ISNE",),
-}
-
-
-def regions_in_countries(countries: tuple[str, ...]) -> tuple[str, ...]:
-    """Every known region whose country is in ``countries`` (registry order)."""
-    return tuple(name for name, info in REGIONS.items() if info.country in countries)
-
-
-REGION_ALIASES: dict[str, tuple[str, ...]] = {
-    **{k: regions_in_countries(v) for k, v in _COUNTRY_NAMES.items()}, **_PLACES}
-
+# the place names live with the region registry (tools.regions): one table for chat and policies
 
 _SHORT = {"us", "the us", "usa", "the usa", "eu", "the eu", "uk", "the uk"}
 

@@ -10,25 +10,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tools.regions import REGIONS
+from tools.regions import COUNTRY_NAMES, PLACE_REGIONS, REGIONS, regions_in_countries
 
-_CITIES = {
-    "dublin": "eu-west-1", "stockholm": "eu-north-1", "mumbai": "ap-south-1", "bombay": "ap-south-1",
-    "frankfurt": "DE", "berlin": "DE", "munich": "DE", "paris": "FR", "london": "GB", "manchester": "GB",
-    "edinburgh": "GB", "boston": "ISNE", "oregon": "us-west-2", "portland": "us-west-2",
-    "virginia": "us-east-1", "northern virginia": "us-east-1", "n. virginia": "us-east-1",
-    "ashburn": "us-east-1", "california": "CISO", "los angeles": "CISO", "san francisco": "CISO",
-    "texas": "ERCO", "dallas": "ERCO", "houston": "ERCO", "austin": "ERCO", "new england": "ISNE",
+_MORE_PLACES = {
+    "bombay": "ap-south-1", "frankfurt": "DE", "berlin": "DE", "munich": "DE", "paris": "FR", "london": "GB",
+    "manchester": "GB", "edinburgh": "GB", "boston": "ISNE", "portland": "us-west-2", "ashburn": "us-east-1",
+    "los angeles": "CISO", "san francisco": "CISO", "dallas": "ERCO", "houston": "ERCO", "austin": "ERCO",
     "massachusetts": "ISNE", "caiso": "CISO", "ercot": "ERCO", "pjm interconnection": "PJM",
     "iso new england": "ISNE", "iso-ne": "ISNE", "national grid": "GB", "lone star state": "ERCO",
     "golden state": "CISO", "pacific northwest": "us-west-2", "blighty": "GB", "deutschland": "DE",
     "bay area": "CISO", "silicon valley": "CISO",
 }
+"""Names people use in chat beyond the registry's (``tools.regions.PLACE_REGIONS``)."""
+_CITIES = {**{name: regions[0] for name, regions in PLACE_REGIONS.items()}, **_MORE_PLACES}
 _COUNTRIES = {
-    "ireland": "IE", "irish": "IE", "sweden": "SE", "swedish": "SE", "india": "IN", "indian": "IN",
-    "germany": "DE", "german": "DE", "france": "FR", "french": "FR", "uk": "GB", "united kingdom": "GB",
-    "britain": "GB", "great britain": "GB", "british": "GB", "england": "GB", "us": "US", "usa": "US",
-    "united states": "US", "america": "US", "american": "US", "u.s.": "US",
+    **{name: codes[0] for name, codes in COUNTRY_NAMES.items() if len(codes) == 1 and not name.startswith("the ")},
+    "irish": "IE", "swedish": "SE", "indian": "IN", "german": "DE", "french": "FR", "british": "GB",
+    "england": "GB", "america": "US", "american": "US", "u.s.": "US",
 }
 _GROUPS = {
     "europe": ("IE", "SE", "DE", "FR", "GB"), "european union": ("IE", "SE", "DE", "FR"),
@@ -50,10 +48,6 @@ class PlaceMentions:
     regions: list[str] = field(default_factory=list)
     ambiguous: dict[str, list[str]] = field(default_factory=dict)  # name -> candidate regions
     unknown: list[str] = field(default_factory=list)  # region-like codes not registered
-
-
-def _by_country(countries: tuple[str, ...]) -> list[str]:
-    return [name for name, info in REGIONS.items() if info.country in countries]
 
 
 def find_places(text: str) -> PlaceMentions:
@@ -84,7 +78,7 @@ def find_places(text: str) -> PlaceMentions:
             if not free(m.start(), m.end()):
                 continue
             taken.append((m.start(), m.end()))
-            candidates = _by_country((country,))
+            candidates = list(regions_in_countries((country,)))
             if len(candidates) == 1:
                 found.append((m.start(), candidates[0]))
             elif candidates:
@@ -93,7 +87,7 @@ def find_places(text: str) -> PlaceMentions:
         for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
             if free(m.start(), m.end()):
                 taken.append((m.start(), m.end()))
-                out.ambiguous[alias] = _by_country(countries)
+                out.ambiguous[alias] = list(regions_in_countries(countries))
     for m in _CODE_LIKE.finditer(text):
         if free(m.start(), m.end()):
             out.unknown.append(m.group(0))
