@@ -53,11 +53,6 @@ def route(question: str, world: World | None = None, previous: Reading | None = 
     return steps_of(understand(question, world, previous))
 
 
-def dropped_writes(question: str, world: World | None = None) -> list[str]:
-    """The write tools the request named but its polarity forbids, in order."""
-    return understand(question, world).dropped
-
-
 TEMPLATE = "greenops_template"
 """Marks an answer worded by templates from tool results (not by a model): the numbers guard, which
 checks what a model writes, lets it through; it quotes only tool results and the user's own words."""

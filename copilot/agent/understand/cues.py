@@ -19,16 +19,8 @@ _GOAL = re.compile(r"\b(?:cut|reduce|lower|decrease|minimi[sz]e|shrink|curb|brin
 _TOPIC = re.compile(r"\b(?:about|regarding|concerning) (?:the |our )?(?:minting|mints|execution|executing|verification"
                     r"|verifying|planning|simulation|simulating)\b(?!\s+[0-9a-f]{16})")
 """A write named as a topic ("what does the policy say about minting?")."""
-_UNDO = re.compile(r"\b(?:undo|revert|roll ?back|delete|unmint|un-mint|erase|wipe|purge)\b")
-"""Requests to take back what the append-only ledger and chain keep (no tool can)."""
 _BACKGROUND = re.compile(r"^(?:after|once|since|as|because|given|now that|following|having)\b[^,;.\u2014]*[,;.\u2014]")
 """A leading clause that gives context ("after reviewing the evidence with compliance, ...")."""
-
-
-def _strong_cues(t: str) -> list[str]:
-    """Tools whose strong cue is in ``t``."""
-    focused = focus(t)
-    return [tool for tool, p in STRONG.items() if re.search(p, focused)]
 
 
 def _cues_in(t: str) -> bool:

@@ -17,9 +17,9 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from copilot.agent.understand.world import READ_TOOLS
+
 EXAMPLES = Path(__file__).with_name("examples.jsonl")
-READ_TOOLS = frozenset({"account", "emissions", "forecast", "recommendations", "evidence", "balances", "policy",
-                        "summary"})
 MIN_SIMILARITY = 0.45
 """Cosine similarity the closest example must reach (0..1)."""
 NEIGHBOURS = 3

@@ -40,7 +40,7 @@ from copilot.agent.understand.neighbours import suggest
 from copilot.agent.understand.places import find_places
 from copilot.agent.understand.when import day_range, horizon_hours
 from copilot.agent.understand.words import normalise
-from copilot.agent.understand.world import DEFAULT_TEAMS, LATEST_VERIFICATION, Call, Reading, World
+from copilot.agent.understand.world import DEFAULT_TEAMS, LATEST_VERIFICATION, READ_TOOLS, Call, Reading, World
 
 __all__ = ["DEFAULT_TEAMS", "LATEST_VERIFICATION", "Call", "Reading", "World", "understand"]
 
@@ -50,7 +50,6 @@ SUPPOSE = re.compile(r"\b(?:what if|suppose|supposing|imagine|hypothetically|say
                      r"|\bwould\b.{0,60}\bif (?:we|i|everything|all)\b")
 """A question about a change of setting (never a request to run anything)."""
 READ_CUES = ("emissions", "forecast", "recommendations", "evidence", "balances", "policy", "summary")
-READ_TOOLS = ("account", "emissions", "forecast", "recommendations", "evidence", "balances", "policy", "summary")
 _UNDO = re.compile(r"\b(?:undo|revert|roll ?back|delete|unmint|un-mint|erase|wipe|purge)\b")
 """Requests to take back what the append-only ledger and chain keep (no tool can)."""
 

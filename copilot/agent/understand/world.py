@@ -7,8 +7,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-DEFAULT_TEAMS = ("ml", "data", "web", "platform", "research")
+from tools.simulate import DEFAULT_TEAMS as SIMULATED_TEAMS
+
+DEFAULT_TEAMS: tuple[str, ...] = tuple(team.name for team in SIMULATED_TEAMS)
 """Teams assumed when the ledger holds none yet (the simulator's)."""
+READ_TOOLS = frozenset({"account", "emissions", "forecast", "recommendations", "evidence", "balances", "policy",
+                        "summary"})
+"""The chat tools that only read (the rest write: ``copilot.agent.polarity.WRITE_TOOLS``)."""
 LATEST_VERIFICATION = "<latest verification>"
 """Placeholder argument: the largest mintable verification of this turn's verify result."""
 
