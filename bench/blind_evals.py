@@ -124,52 +124,56 @@ def _without_reasons(value: Any) -> Any:
     return value
 
 
-def policy_eval(path: Path = REPO / "bench" / "policy_eval" / "corpus.jsonl") -> dict[str, Any]:
-    """The deterministic policy parser on the sentence corpus, per split (test misses only counted)."""
+def _score_policy(cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parser on policy sentences: the fields each sentence set (a clause restating a default,
+    "urgent jobs are never moved", counts too; windows without their free-text reason; the later
+    sets' field names mapped to the PolicySet's) against the expected ones."""
     from copilot.policy import parse_policy_text
     from tools.schemas import PolicySet
 
+    recognised = correct = wrong = expected_some = 0
+    misses = []
+    for case in cases:
+        report = parse_policy_text(case["text"], "eval")
+        parsed = report.policy.model_dump(mode="json", exclude={"name", "source_sentences"})
+        got = {k: _zones(_without_reasons(parsed[k])) for k in {c.policy_field for c in report.clauses}
+               if k in parsed}
+        if "carbon_budget_kg" in got:  # a budget always comes with its period, default or not
+            got["carbon_budget_period"] = parsed["carbon_budget_period"]
+        want = case["expect"]
+        if want is None:
+            wrong += bool(got)
+            correct += not got
+            if got:
+                misses.append({"id": case["id"], "text": case["text"], "expected": None, "got": got})
+            continue
+        expected_some += 1
+        mapped = _later_policy_fields(want)
+        wanted = PolicySet.model_validate(mapped).model_dump(mode="json")
+        want_fields = {k: _zones(_without_reasons(wanted[k])) for k in mapped}
+        recognised += bool(got)
+        if _unordered(got) == _unordered(want_fields):
+            correct += 1
+        else:
+            wrong += bool(got)
+            misses.append({"id": case["id"], "text": case["text"], "expected": want_fields, "got": got})
+    return {"sentences": len(cases), "with_a_constraint": expected_some,
+            "recognised": round(recognised / expected_some, 4) if expected_some else None,
+            "correct": round(correct / len(cases), 4) if cases else None, "wrong_constraints": wrong,
+            "misses": misses}
+
+
+def policy_eval(path: Path = REPO / "bench" / "policy_eval" / "corpus.jsonl") -> dict[str, Any]:
+    """The deterministic policy parser on the sentence corpus, per split (test misses only counted)."""
     cases = _lines(path)
     if cases is None:
         return {"skipped": f"{path} not found"}
     out: dict[str, Any] = {}
     for split in ("dev", "test"):
-        chosen = [c for c in cases if c.get("split", "dev") == split]
-        recognised = correct = wrong = 0
-        expected_some = 0
-        misses = []
-        for case in chosen:
-            report = parse_policy_text(case["text"], "eval")
-            parsed = report.policy.model_dump(mode="json", exclude={"name", "source_sentences"})
-            # the fields the sentence set (a clause that restates a default, "urgent jobs are never
-            # moved", is recognised too); windows compared without their free-text reason
-            fields = {c.policy_field for c in report.clauses}
-            got = {k: _without_reasons(parsed[k]) for k in fields if k in parsed}
-            if "carbon_budget_kg" in got:  # a budget always comes with its period, default or not
-                got["carbon_budget_period"] = parsed["carbon_budget_period"]
-            want = case["expect"]
-            if want is None:
-                if got:
-                    wrong += 1
-                    misses.append({"id": case["id"], "text": case["text"], "expected": None, "got": got})
-                else:
-                    correct += 1
-                continue
-            expected_some += 1
-            wanted = PolicySet.model_validate(want).model_dump(mode="json")
-            want_fields = {k: _without_reasons(wanted[k]) for k in want}
-            if got:
-                recognised += 1
-            if _unordered(got) == _unordered(want_fields):
-                correct += 1
-            else:
-                if got:
-                    wrong += 1
-                misses.append({"id": case["id"], "text": case["text"], "expected": want_fields, "got": got})
-        out[split] = {"sentences": len(chosen), "with_a_constraint": expected_some,
-                      "recognised": round(recognised / expected_some, 4) if expected_some else None,
-                      "correct": round(correct / len(chosen), 4) if chosen else None, "wrong_constraints": wrong,
-                      "misses": misses if split == "dev" else len(misses)}
+        scored = _score_policy([c for c in cases if c.get("split", "dev") == split])
+        if split == "test":
+            scored["misses"] = len(scored["misses"])
+        out[split] = scored
     out["targets"] = {"recognised": 0.9, "wrong_constraints": 0}
     return out
 
@@ -213,30 +217,10 @@ def _zones(value: Any) -> Any:
 
 def policy_later_sets(folder: Path = REPO / "bench" / "policy_eval") -> dict[str, Any]:
     """The parser on the later blind policy sets (dev2.., written after tuning began; tuned on since)."""
-    from copilot.policy import parse_policy_text
-    from tools.schemas import PolicySet
-
     out: dict[str, Any] = {}
     for path in sorted(folder.glob("dev*.jsonl")):
-        cases = _lines(path) or []
-        recognised = wrong = some = 0
-        for case in cases:
-            report = parse_policy_text(case["text"], "eval")
-            parsed = report.policy.model_dump(mode="json", exclude={"name", "source_sentences"})
-            got = {k: _zones(_without_reasons(parsed[k])) for k in {c.policy_field for c in report.clauses}}
-            if "carbon_budget_kg" in got:
-                got["carbon_budget_period"] = parsed["carbon_budget_period"]
-            want = case["expect"]
-            if want is None:
-                wrong += bool(got)
-                continue
-            some += 1
-            wanted = PolicySet.model_validate(_later_policy_fields(want)).model_dump(mode="json")
-            want_fields = {k: _zones(_without_reasons(wanted[k])) for k in _later_policy_fields(want)}
-            recognised += bool(got)
-            wrong += bool(got) and _unordered(got) != _unordered(want_fields)
-        out[path.stem] = {"sentences": len(cases), "with_a_constraint": some,
-                          "recognised": round(recognised / some, 4) if some else None, "wrong_constraints": wrong}
+        scored = _score_policy(_lines(path) or [])
+        out[path.stem] = {k: scored[k] for k in ("sentences", "with_a_constraint", "recognised", "wrong_constraints")}
     return out
 
 
