@@ -50,10 +50,10 @@ def agent_eval(path: Path = REPO / "bench" / "agent_eval" / "corpus.jsonl") -> d
     if cases is None:
         return {"skipped": f"{path} not found"}
     # more blind sets, written by other helpers after tuning on dev began (each scored before tuning on it)
-    for extra in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10"):
+    for extra in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11"):
         cases = cases + [c | {"split": extra} for c in _lines(path.parent / f"{extra}.jsonl") or []]
     out: dict[str, Any] = {}
-    for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "test"):
+    for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "test"):
         chosen = [c for c in cases if c.get("split") == split]
         if not chosen:
             continue
@@ -76,27 +76,37 @@ def agent_eval(path: Path = REPO / "bench" / "agent_eval" / "corpus.jsonl") -> d
             for w in want or [{"tool": "(none)"}]:
                 per_tool[w["tool"]]["cases"] += 1
                 per_tool[w["tool"]]["tool_ok"] += names_ok
+            args_missed = False
             if any(w.get("args") for w in want):
                 with_args += 1
                 ok = names_ok and all(_same(v, g["args"].get(k)) for w, g in zip(want, got, strict=False)
                                       for k, v in (w.get("args") or {}).items())
                 args_ok += ok
+                args_missed = not ok
+                for w in want:
+                    if w.get("args"):
+                        per_tool[w["tool"]]["with_args"] += 1
+                        per_tool[w["tool"]]["args_ok"] += ok
             wrote = [g["tool"] for g in got if g["tool"] in WRITES]
+            for w in want or [{"tool": "(none)"}]:
+                per_tool[w["tool"]]["forbidden_write_runs"] += bool(case.get("forbid_writes") and wrote)
             per_category[case.get("category", "?")]["cases"] += 1
             per_category[case.get("category", "?")]["tool_ok"] += names_ok
             per_category[case.get("category", "?")]["forbidden_write_runs"] += bool(case.get("forbid_writes") and wrote)
             if case.get("forbid_writes") and wrote:
                 violations += 1
-            if not names_ok or (case.get("forbid_writes") and wrote):
-                misses.append({"id": case["id"], "text": case["text"], "expected": [w["tool"] for w in want],
-                               "got": [g["tool"] for g in got]})
+            if not names_ok or args_missed or (case.get("forbid_writes") and wrote):
+                misses.append({"id": case["id"], "text": case["text"], "expected": want, "got": got})
         n = len(chosen)
         out[split] = {
             "cases": n, "tool_choice": round(tools_ok / n, 4) if n else None,
             "arguments": round(args_ok / with_args, 4) if with_args else None, "cases_with_arguments": with_args,
             "forbidden_write_runs": violations,
             "forbid_writes_cases": sum(bool(c.get("forbid_writes")) for c in chosen),
-            "per_tool": {t: {"cases": c["cases"], "tool_choice": round(c["tool_ok"] / c["cases"], 3)}
+            "per_tool": {t: {"cases": c["cases"], "tool_choice": round(c["tool_ok"] / c["cases"], 3),
+                             "cases_with_arguments": c["with_args"],
+                             "arguments": round(c["args_ok"] / c["with_args"], 3) if c["with_args"] else None,
+                             "forbidden_write_runs": c["forbidden_write_runs"]}
                          for t, c in sorted(per_tool.items())},
             "per_category": {k: {"cases": c["cases"], "tool_choice": round(c["tool_ok"] / c["cases"], 3),
                                  "forbidden_write_runs": c["forbidden_write_runs"]}

@@ -90,7 +90,8 @@ def find_teams(text: str, known: tuple[str, ...]) -> TeamMentions:
             out.teams.append(team)
     lowered = {k.lower() for k in known}
     named = [m.group(1) for m in re.finditer(
-        r"\bteam\s+['\"]?([a-z][\w-]*)(?=\s*(?:$|[?.!,;:)'\"]|and\b|last\b|this\b|yesterday\b|today\b|in\b|on\b|"
+        r"(?<![\w-])(?<!per )(?<!by )(?<!each )(?<!every )team\s+['\"]?([a-z][\w-]*)"
+        r"(?=\s*(?:$|[?.!,;:)'\"]|and\b|last\b|this\b|yesterday\b|today\b|in\b|on\b|"
         r"for\b|by\b|per\b|since\b|from\b|please\b|pls\b))", text)]
     named += [m.group(1) for m in re.finditer(r"\b([a-z][\w-]*)\s+(?:team|squad|crew|tribe)\b", text)]
     trailing = re.search(r"\bfor\s+(?:the\s+)?([a-z][a-z-]{2,})\s*[?.!]*$", text)
@@ -111,8 +112,8 @@ def find_teams(text: str, known: tuple[str, ...]) -> TeamMentions:
 
 
 HEX_ID = re.compile(r"(?<![0-9a-fx])([0-9a-f]{16})(?![0-9a-f])")
-_SHORT_ID = re.compile(r"\b(?:plan|verification|id|evidence|mint)\s+(?:id\s+)?(?!\d{1,3}[dhw]\b)"
-                       r"([0-9a-f]{3,15})\b")
+_SHORT_ID = re.compile(r"\b(?:plan|verification|id|evidence|mint|execute|verify|apply)\s+(?:id\s+|plan\s+)?"
+                       r"(?!\d{1,3}[dhw]\b)([0-9a-f]{3,15})\b")
 
 
 def hex_ids(text: str) -> list[tuple[int, str]]:
@@ -199,7 +200,7 @@ def seed(text: str) -> int | None:
 def limit(text: str) -> int | None:
     """How many items a list request wants ("top 5", "first 50 recs", "20 recommendations")."""
     if re.search(r"\b(?:single|one) (?:top |best |biggest |largest )?(?:recommendation|rec|suggestion)\b"
-                 r"|\bthe (?:top|best|biggest|largest) (?:recommendation|rec|suggestion)\b", text):
+                 r"|\bthe (?:top|best|biggest|largest|first|leading) (?:recommendation|rec|suggestion|one)\b", text):
         return 1
     m = re.search(rf"\b(?:top|first|best|largest|biggest|up to|just|only|at most|max(?:imum)?|limit(?: to)?"
                   rf"|no more than|not more than|limit\s*[=:]|show(?: me)?)\s*({NUMBER})\b"
@@ -222,7 +223,9 @@ _STATUSES = (
     ("executed", r"\b(?:got |been |were |was )?executed\b|\bapplied\b|\bimplemented\b|\bcarried out\b|\brolled out\b"
                  r"|\bdid (?:we|anyone|you) (?:already )?(?:execute|apply)\b"),
     ("rejected", r"\brejected\b|\bdeclined\b|\bturned down\b|\bvetoed\b|\bknocked back\b|\bshot down\b"),
-    ("verified", r"\bverified\b|\bpassed verification\b|\bconfirmed savings\b"),
+    ("verified", r"\bverified\b|\bpassed verification\b|\bconfirmed savings\b"
+                 r"|\bverifications?\s+(?:that\s+|have\s+|has\s+)?(?:passed|succeeded|held up)\b"
+                 r"|\b(?:did|has|have)\s+the\s+verifier\s+(?:confirm|accept|pass)\w*\b|\bconfirmed by the verifier\b"),
     ("minted", r"\bminted\b|\btokeni[sz]ed\b"),
 )
 
@@ -268,13 +271,15 @@ _SOLVERS = (
     ("exact", r"\b(?:exact|exct|optimal|milp|mip|highs|integer program\w*|optimum|mixed[- ]integer|provabl\w*)\b"),
     ("greedy", r"\b(?:greed\w*|heuristic\w*|fast(?:er|est)?|quick(?:er|ly)?|rough)\b"),
 )
+_WHICH = r"\b(?:which|what|whichever)\s+(?:(?:of\s+)?(?:the|our|my)\s+)?"
 _GROUPS = (
-    ("hour", r"\bhourly\b|\bhour of (?:the )?day\b|\bby the hour\b|\bhour-by-hour\b"),
-    ("day", r"\bdaily\b|\bday by day\b|\bday-by-day\b|\beach day\b"),
-    ("region", r"\bwhich regions?\b|\bregions?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b"
+    ("hour", rf"\bhourly\b|\bhour of (?:the )?day\b|\bby the hour\b|\bhour-by-hour\b|{_WHICH}hours?\b"),
+    ("day", rf"\bdaily\b|\bday by day\b|\bday-by-day\b|\beach day\b|{_WHICH}(?:days?|dates?)\b"),
+    ("region", rf"{_WHICH}(?:cloud\s+)?(?:regions?|locations?|sites?|zones?|countr(?:y|ies)|data ?cent(?:er|re)s?"
+               r"|places?|geograph\w*|grids?)\b|\bregions?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b"
                r"|\bmost\b.*\bregions?\b|\bregional\b"),
-    ("team", r"\bwhich teams?\b|\bteams?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b|\bmost\b.*\bteams\b"
-             r"|\bleaderboard\b"),
+    ("team", rf"{_WHICH}(?:teams?|groups?|squads?)\b|\bteams?\s+(?:emit|produce|pollute)\w*\s+(?:the\s+)?most\b"
+             r"|\bmost\b.*\bteams\b|\bleaderboard\b|\bwho\s+(?:emit|produce|pollute|burn)\w*\s+(?:the\s+)?most\b"),
 )
 
 

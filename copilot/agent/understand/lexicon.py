@@ -117,7 +117,7 @@ STRONG: dict[str, str] = {
         r"\bfind greener\b",
         r"\bgreener (?:placements?|slots?|regions?)\b",
         r"\b(?:find|compute|suggest|propose|optimi[sz]e|greener|better|new|cleaner)\s+(?:\w+\s+)?placements?\b",
-        r"\\bshift (?:jobs|workloads|load)\\b",
+        r"\bshift (?:jobs|workloads|load)\b",
         r"\bmove (?:jobs|workloads|load)\b",
         r"\bdefer (?:jobs|workloads)\b",
         r"(?:^|please |pls |can you |could you |let'?s |to |and )schedule\b",
@@ -340,7 +340,7 @@ STRONG: dict[str, str] = {
         r"|blackout|deferral limit|residency|approval rule|two-person rule)\b",
     ),
     "summary": _any(
-        r"\b(?:round-?up|wrap-?up|precis|state of play|rundown|run-down|debrief)\b",
+        r"\b(?:round-?up|wrap-?up|write-?up|precis|state of play|rundown|run-down|debrief)\b",
         r"\bhow (?:did|was|were)\b.{0,30}\b(?:week|w\d{1,2})\b",
         r"\bwhat did (?:the|our) (?:optimi[sz]ation|planning|plan|rescheduling|planner) save\b",
         r"^sum\b",

@@ -65,13 +65,31 @@ _HOLIDAYS = {r"new year'?s? eve": (12, 31), r"new year(?:'?s)?(?: day)?": (1, 1)
              r"christmas(?: day)?|xmas": (12, 25), r"boxing day": (12, 26)}
 
 
+def _span(day1: int, month1: int, day2: int, month2: int, year: int | None,
+          today: date) -> tuple[date | None, date | None]:
+    """The days of a written range ("jan 12 through jan 14", "dec 20 through jan 5"): with a stated
+    year, that year (for the end, the start's year before it when the range crosses new year); else
+    the start is the latest such day not after today and the end the first such day after the start."""
+    if year is not None:
+        end = _past_date(day2, month2, year, today)
+        start = _past_date(day1, month1, year - (month1 > month2), today)
+        return start, end
+    start = _past_date(day1, month1, None, today)
+    if start is None:
+        return None, None
+    end = _past_date(day2, month2, start.year, today)
+    if end is not None and end < start:
+        end = _past_date(day2, month2, start.year + 1, today)
+    return start, end
+
+
 def _month_day(day: int, today: date) -> date | None:
     """Day ``day`` of this month, or of the previous month when that is still to come."""
     try:
         d = today.replace(day=day)
     except ValueError:
         d = None
-    if d is None or d > today:
+    if d is None or (d > today and d >= _monday(today) + timedelta(days=7)):  # later this week still counts
         prev = today.replace(day=1) - timedelta(days=1)
         try:
             return prev.replace(day=day)
@@ -113,21 +131,15 @@ def _dates(text: str, today: date) -> list[tuple[int, date]]:
         if fresh(m):
             first = _MONTHS[m.group(1).rstrip(".")]
             second = _MONTHS[m.group(3).rstrip(".")] if m.group(3) else first
-            year = int(m.group(5)) if m.group(5) else None
-            end = _past_date(int(m.group(4)), second, year, today)
-            start = _past_date(int(m.group(2)), first, year, today)
-            if start and end and start > end:  # "dec 20 through jan 5": the start is in the year before
-                start = start.replace(year=end.year - 1)
+            start, end = _span(int(m.group(2)), first, int(m.group(4)), second,
+                               int(m.group(5)) if m.group(5) else None, today)
             add(m.start(2), start)
             add(m.start(4), end)
     # "28 dec to 3 jan"
     for m in re.finditer(rf"\b{_DAY}\s+({MONTH}){sep}{_DAY}\s+({MONTH})(?:,?\s+(\d{{4}}))?", text):
         if fresh(m):
-            year = int(m.group(5)) if m.group(5) else None
-            end = _past_date(int(m.group(3)), _MONTHS[m.group(4).rstrip(".")], year, today)
-            start = _past_date(int(m.group(1)), _MONTHS[m.group(2).rstrip(".")], year, today)
-            if start and end and start > end:
-                start = start.replace(year=end.year - 1)
+            start, end = _span(int(m.group(1)), _MONTHS[m.group(2).rstrip(".")], int(m.group(3)),
+                               _MONTHS[m.group(4).rstrip(".")], int(m.group(5)) if m.group(5) else None, today)
             add(m.start(1), start)
             add(m.start(3), end)
     for m in re.finditer(rf"\b{_DAY}\s+(?:of\s+)?({MONTH})(?:,?\s+(\d{{4}}))?|\b({MONTH})\s+{_DAY}(?:,?\s+(\d{{4}}))?",
@@ -147,22 +159,34 @@ def _dates(text: str, today: date) -> list[tuple[int, date]]:
     for m in re.finditer(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b", text):
         if fresh(m):
             add(m.start(), _month_day(int(m.group(1)), today))
-    for pattern, (month, day) in _HOLIDAYS.items():
-        for m in re.finditer(rf"\b(?:{pattern})\b", text):
-            if not out and fresh(m):  # a holiday names the day only when no date is written
-                add(m.start(), _past_date(day, month, None, today))
+    if not out:  # a holiday names the day only when no date is written
+        holidays = sorted((m.start(), month, day) for pattern, (month, day) in _HOLIDAYS.items()
+                          for m in re.finditer(rf"\b(?:{pattern})\b", text) if fresh(m))
+        if len(holidays) >= 2:  # "between xmas and new year's eve": one span, in the year of its start
+            start, end = _span(holidays[0][2], holidays[0][1], holidays[1][2], holidays[1][1], None, today)
+            add(holidays[0][0], start)
+            add(holidays[1][0], end)
+        elif holidays:
+            add(holidays[0][0], _past_date(holidays[0][2], holidays[0][1], None, today))
     if not out:
         out.extend(_dateparser_dates(text, today))
     return sorted(out)
 
 
 def _dateparser_dates(text: str, today: date) -> list[tuple[int, date]]:
-    """Numeric dates such as 10/01/2026 or 10.01.2026, read by dateparser (day first, past)."""
+    """Numeric dates such as 10/01/2026 or 10.01.2026, read by dateparser (day first, past); without a
+    year ("12/30", "5/1") day first when that is a valid date, else month first, in the past."""
     import dateparser
 
     out: list[tuple[int, date]] = []
     base = datetime(today.year, today.month, today.day)
-    for m in re.finditer(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b", text):
+    for m in re.finditer(r"\b(\d{1,2})[./](\d{1,2})\b(?![./]\d)", text):
+        a, b = int(m.group(1)), int(m.group(2))
+        found = _past_date(a, b, None, today) if 1 <= b <= 12 else None
+        found = found or (_past_date(b, a, None, today) if 1 <= a <= 12 else None)
+        if found:
+            out.append((m.start(), found))
+    for m in re.finditer(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", text):
         parsed = None
         for order in ("DMY", "MDY"):  # day first; month first when that is the only valid reading
             parsed = dateparser.parse(m.group(0), settings={"DATE_ORDER": order, "PREFER_DATES_FROM": "past",
@@ -280,6 +304,12 @@ def day_range(text: str, now: datetime) -> DayRange | None:
         last_day = calendar.monthrange(year, month)[1]
         first_day = {"first": 1, "second": 8, "third": 15, "last": last_day - 6}[m.group(1)]
         return DayRange(date(year, month, first_day), date(year, month, min(first_day + 6, last_day)))
+    m = re.search(r"\b(?:since|from)\s+(?:the\s+)?(?:start|beginning|first day)\s+of\s+(?:the\s+|this\s+)?"
+                  r"(week|month|year|quarter)\b", t)
+    if m:
+        start = {"week": _monday(today), "month": today.replace(day=1), "year": today.replace(month=1, day=1),
+                 "quarter": date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)}[m.group(1)]
+        return DayRange(start, None)
     single = _relative_day(t, today)
     if single:
         return DayRange(single, single)
@@ -290,9 +320,10 @@ def day_range(text: str, now: datetime) -> DayRange | None:
     if re.search(r"\b(?:last|past|this past|previous|over the)\s+weekend\b", t):
         sunday = today - timedelta(days=(today.weekday() + 1) % 7 or 7)
         return DayRange(sunday - timedelta(days=1), sunday)
-    m = re.search(rf"\b(?:last|past|previous)\s+({NUMBER})\s+(days?|weeks?)\b", t)
+    m = re.search(rf"\b(?:last|past|previous)\s+(?:({NUMBER})\s+(?:(?:full|whole|complete|calendar)\s+)?"
+                  rf"(days?|weeks?|fortnights?)|(fortnight))\b", t)
     if m:
-        n = int(number_value(m.group(1)) or 0) * (7 if m.group(2).startswith("week") else 1)
+        n = int(number_value(m.group(1) or "1") or 0) * {"d": 1, "w": 7, "f": 14}[(m.group(2) or m.group(3))[0]]
         if n > 0:
             return DayRange(today - timedelta(days=n), today - timedelta(days=1))
     if re.search(r"\bweek before last\b", t):
@@ -316,9 +347,9 @@ def day_range(text: str, now: datetime) -> DayRange | None:
                            rf"|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{m.group(1)}|{MONTH}\s+{m.group(1)}", t):
         year = int(m.group(1))
         return DayRange(date(year, 1, 1), min(date(year, 12, 31), today))
-    m = re.search(rf"\b(since|from)\s+(?:last\s+)?({WEEKDAY})\b", t)
+    m = re.search(rf"\b(since|from)\s+(last\s+|this\s+past\s+)?({WEEKDAY})\b", t)
     if m:
-        return DayRange(_weekday_before(today, _WEEKDAYS[m.group(2)], strictly=False), None)
+        return DayRange(_weekday_before(today, _WEEKDAYS[m.group(3)], strictly=bool(m.group(2))), None)
     m = re.search(rf"\b(?:last|on|this past)\s+({WEEKDAY})\b", t)
     if m:
         d = _weekday_before(today, _WEEKDAYS[m.group(1)], strictly=True)
@@ -427,12 +458,6 @@ def horizon_hours(text: str) -> int | None:
     if re.search(r"\b(?:today|tonight|tomorrow|next day|day[- ]ahead|over the next day)\b", t) and not DURATION.search(
             re.sub(r"\b(?:tomorrow|next day|day[- ]ahead)\b", " ", t)):
         return 24
-    if re.search(r"\bhalf (?:a )?day\b", t):
-        return 12
-    half = re.search(rf"\b({NUMBER}|next|coming)\s+(hours?|days?|weeks?)\s+and\s+a\s+half\b", t)
-    if half:
-        n = 1.0 if half.group(1) in ("next", "coming") else (number_value(half.group(1)) or 0)
-        return round((n + 0.5) * _UNIT_H[half.group(2)])
     for m in DURATION.finditer(t):
         if _JOB_LENGTH.match(t[m.end():]):
             continue
