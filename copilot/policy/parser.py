@@ -54,6 +54,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from copilot.policy import amount_slots, category_slots, mint_slots
 from copilot.policy.amounts import AMOUNTS
 from copilot.policy.asides import without_asides
 from copilot.policy.framing import unframe
@@ -203,6 +204,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     *AMOUNTS,
     *MINTS,
 )
+_SLOT_READERS = (residency_by_slots, by_slots, mint_slots.read, category_slots.read, amount_slots.read)
+"""Readers of a clause by its parts, tried in order after the whole-sentence phrasings."""
 _RESIDENCY_HINT = re.compile(r"\bteams?\b|\bregions?\b|\b[a-z]{2}-[a-z]+-\d\b", re.I)
 _RESIDENCY_EXAMPLE = "Team data may only run in eu-west-1 and eu-north-1."
 _BLACKOUT_HINT = re.compile(r"blackout|freeze|maintenance\s+window|\bno\s+jobs?\b|\d{4}-\d{2}-\d{2}", re.I)
@@ -248,7 +251,11 @@ def _single(text: str, teams: Collection[str]) -> Interpretation | None:
             m = pattern.fullmatch(text)
             if m:
                 return rec.build(m)
-    return residency_by_slots(text, teams) or by_slots(text, teams)
+    for reader in _SLOT_READERS:
+        found = reader(text, teams)
+        if found is not None:
+            return found
+    return None
 
 
 def _compound(text: str, teams: Collection[str]) -> Interpretation | None:
