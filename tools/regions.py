@@ -91,10 +91,29 @@ COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     "the uk": ("GB",), "uk": ("GB",), "the united kingdom": ("GB",), "united kingdom": ("GB",),
     "great britain": ("GB",), "britain": ("GB",),
 }
+def _places(region: str, *names: str) -> dict[str, tuple[str, ...]]:
+    return {name: (region,) for name in names}
+
+
 PLACE_REGIONS: dict[str, tuple[str, ...]] = {
-    "stockholm": ("eu-north-1",), "dublin": ("eu-west-1",), "mumbai": ("ap-south-1",),
-    "oregon": ("us-west-2",), "virginia": ("us-east-1",), "northern virginia": ("us-east-1",),
-    "n. virginia": ("us-east-1",), "texas": ("ERCO",), "california": ("CISO",), "new england": ("ISNE",),
+    # cloud regions: the city or state the data centres are in
+    **_places("eu-north-1", "stockholm"), **_places("eu-west-1", "dublin"),
+    **_places("ap-south-1", "mumbai", "bombay"), **_places("us-west-2", "oregon", "portland"),
+    **_places("us-east-1", "virginia", "northern virginia", "n. virginia", "ashburn"),
+    # grid zones: the states and cities they serve (a city in a country with one region is that region)
+    **_places("ERCO", "texas", "dallas", "houston", "austin", "san antonio", "fort worth"),
+    **_places("CISO", "california", "los angeles", "san francisco", "san diego", "san jose", "sacramento"),
+    **_places("ISNE", "new england", "massachusetts", "boston", "connecticut", "hartford", "rhode island",
+              "providence", "vermont", "new hampshire", "maine"),
+    **_places("PJM", "pennsylvania", "philadelphia", "pittsburgh", "new jersey", "newark", "maryland", "baltimore",
+              "delaware", "washington dc", "washington, d.c.", "west virginia"),
+    **_places("DE", "berlin", "frankfurt", "munich", "hamburg", "cologne", "stuttgart", "dusseldorf", "leipzig",
+              "dresden", "hanover", "nuremberg"),
+    **_places("FR", "paris", "lyon", "marseille", "toulouse", "lille", "bordeaux", "nantes", "strasbourg"),
+    **_places("GB", "london", "manchester", "edinburgh", "birmingham", "glasgow", "leeds", "liverpool", "bristol",
+              "cardiff", "sheffield", "newcastle", "oxford", "england", "scotland", "wales"),
+    **_places("SE", "gothenburg", "goteborg", "malmo", "uppsala"),
+    **_places("eu-west-1", "galway", "limerick"),
 }
 
 

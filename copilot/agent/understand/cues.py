@@ -171,6 +171,7 @@ def resolve(cues: list[tuple[int, str]], t: str) -> list[tuple[int, str]]:
         ("simulate", {"forecast", "emissions"}, not explicit_forecast and not explicit_emissions),
         ("plan", {"forecast"}, not explicit_forecast),
         ("recommendations", {"balances"}, True),
+        ("recommendations", {"forecast"}, not explicit_forecast),  # "which jobs could move to a greener time"
         ("recommendations", {"policy"}, not re.search(r"\bpolic(?:y|ies)\b", t)),
         ("policy", {"mint", "execute"},
          bool(re.search(r"\bwho (?:can|may|is allowed to|are allowed to) approve\b|\bapprovers?\b", t))),

@@ -251,10 +251,12 @@ def solver(text: str) -> str | None:
 _MODELS = (
     ("lstm", r"\blstm\b|neural|deep learning|recurrent"),
     ("ridge", r"\bridge\b|linear regression|regression"),
-    ("persistence-168h", r"persistence-?168|168h? persistence|weekly persistence|same[- ]hour[- ]last[- ]week"
+    ("persistence-168h", r"persistence-?168|168h? persistence|weekly (?:persistence|baseline|naive)"
+                         r"|same[- ]hour[- ]last[- ]week"
                          r"|last week'?s (?:same[- ]hour )?values|seasonal naive|week-ago"
                          r"|same[- ]hour[- ]a[- ]week[- ]ago"),
-    ("persistence-24h", r"persistence-?24|24h? persistence|daily persistence|same[- ]hour[- ]yesterday|day-ago"
+    ("persistence-24h", r"persistence-?24|24h? persistence|daily (?:persistence|baseline|naive)"
+                        r"|same[- ]hour[- ]yesterday|day-ago"
                         r"|yesterday[- ]same[- ]hour|same hour (?:as |of )?yesterday|yesterday'?s values|persistence"
                         r"|same[- ]hour[- ]a[- ]day[- ]ago"),
     ("auto", r"\bauto(?:matic)?\s+model\b|\bmodel automatically\b|\bautomatically (?:pick|choose)"
@@ -265,7 +267,8 @@ _KINDS = (
     ("rightsize", r"right[- ]?siz|downsiz|over-?sized|over-?provision"),
     ("power_cap", r"power[- _]?cap|capping|\bcapped\b|power limit|throttl\w*|wattage"),
     ("shift", r"\bshifts?\b|\bshifting\b|\btime[- ]shift|\bmoves\b|\brelocat|\bdeferr?al"
-              r"|\bmove\b.{0,25}\b(?:hours?|times?|slots?|regions?|later)\b"),
+              r"|\b(?:move|moved|moving|be moved)\b.{0,30}"
+              r"\b(?:hours?|times?|slots?|regions?|places?|later|elsewhere)\b"),
 )
 _SOLVERS = (
     ("exact", r"\b(?:exact|exct|optimal|milp|mip|highs|integer program\w*|optimum|mixed[- ]integer|provabl\w*)\b"),

@@ -13,10 +13,7 @@ from dataclasses import dataclass, field
 from tools.regions import COUNTRY_NAMES, PLACE_REGIONS, REGIONS, regions_in_countries
 
 _MORE_PLACES = {
-    "bombay": "ap-south-1", "frankfurt": "DE", "berlin": "DE", "munich": "DE", "paris": "FR", "london": "GB",
-    "manchester": "GB", "edinburgh": "GB", "boston": "ISNE", "portland": "us-west-2", "ashburn": "us-east-1",
-    "los angeles": "CISO", "san francisco": "CISO", "dallas": "ERCO", "houston": "ERCO", "austin": "ERCO",
-    "massachusetts": "ISNE", "caiso": "CISO", "ercot": "ERCO", "pjm interconnection": "PJM",
+    "caiso": "CISO", "ercot": "ERCO", "pjm interconnection": "PJM",
     "iso new england": "ISNE", "iso-ne": "ISNE", "national grid": "GB", "lone star state": "ERCO",
     "golden state": "CISO", "pacific northwest": "us-west-2", "blighty": "GB", "deutschland": "DE",
     "bay area": "CISO", "silicon valley": "CISO",
@@ -26,7 +23,7 @@ _CITIES = {**{name: regions[0] for name, regions in PLACE_REGIONS.items()}, **_M
 _COUNTRIES = {
     **{name: codes[0] for name, codes in COUNTRY_NAMES.items() if len(codes) == 1 and not name.startswith("the ")},
     "irish": "IE", "swedish": "SE", "indian": "IN", "german": "DE", "french": "FR", "british": "GB",
-    "england": "GB", "america": "US", "american": "US", "u.s.": "US",
+    "america": "US", "american": "US", "u.s.": "US",
 }
 _GROUPS = {
     "europe": ("IE", "SE", "DE", "FR", "GB"), "european union": ("IE", "SE", "DE", "FR"),

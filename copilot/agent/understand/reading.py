@@ -54,6 +54,34 @@ _UNDO = re.compile(r"\b(?:undo|revert|roll ?back|delete|unmint|un-mint|erase|wip
 """Requests to take back what the append-only ledger and chain keep (no tool can)."""
 
 
+_SAME_TIME = re.compile(r"\b(?:that|the same|those|this same)\s+(?:week|period|days?|dates?|time(?:\s+span)?|range"
+                        r"|window)\b|\bsame (?:time|window|period)\b")
+"""A later part of a request that refers back to the time an earlier part named."""
+
+
+def _with_time_of(before: Call, call: Call) -> Call:
+    """``call`` with the period of ``before`` when it names none itself (a week from a day range
+    inside one ISO week, a day range from a week)."""
+    from datetime import date, timedelta
+
+    from copilot.agent.understand.when import iso_week
+
+    if any(k in call.args for k in ("week", "start", "end")):
+        return call
+    start, end, week = before.args.get("start"), before.args.get("end"), before.args.get("week")
+    if call.tool == "summary" and start and end:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+        if iso_week(first) == iso_week(last):
+            return Call(call.tool, call.args | {"week": iso_week(first)})
+    if call.tool == "emissions" and week:
+        monday = date.fromisocalendar(int(week[:4]), int(week[-2:]), 1)
+        return Call(call.tool, call.args | {"start": monday.isoformat(),
+                                            "end": (monday + timedelta(days=6)).isoformat()})
+    if call.tool == "emissions" and (start or end):
+        return Call(call.tool, call.args | {k: v for k, v in (("start", start), ("end", end)) if v})
+    return call
+
+
 def _clarify(text: str) -> Reading:
     return Reading(reply=text, kind="clarify")
 
@@ -171,7 +199,10 @@ def _read(t: str, text: str, world: World, previous: Reading | None, forbidden: 
                 calls.extend(first)
                 calls.extend(Call(c.tool, first[-1].args | c.args) for c in second)  # the rest is shared
                 continue
-            calls.extend(calls_for(tool, seg, t, world, carried))
+            found = calls_for(tool, seg, t, world, carried)
+            if calls and _SAME_TIME.search(seg):  # "... plus the weekly summary for that week"
+                found = [_with_time_of(calls[-1], c) for c in found]
+            calls.extend(found)
     except AskError as ask:
         return _clarify(str(ask))
     dropped = [c.tool for c in calls if c.tool in forbidden]

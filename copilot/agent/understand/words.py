@@ -118,8 +118,8 @@ def repair(word: str) -> str:
     if word in _VOCAB or len(word) < 4 or not word.isalpha():
         return word
     for v in VOCABULARY:
-        if word[:-1] == v and word[-1] in "dsrn":  # an inflection ("tokenized", "recaps"), not a typo
-            return word
+        if (word[:-1] == v and word[-1] in "dsrn") or (v[:-1] == word and v[-1] in "dsrn"):
+            return word  # an inflection ("tokenized", "recaps", "reschedule" beside "rescheduled"), not a typo
         kind = _edit_kind(word, v)
         if kind and word[0] == v[0] and len(word) >= _MIN_LENGTH[kind]:
             return v
