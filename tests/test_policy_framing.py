@@ -28,6 +28,19 @@ UNFRAMED = [
     ("Q: Can balanced jobs be delayed? A: No", "balanced jobs cannot be delayed"),
     ("Team | Regions: web | us-west-2", "team web: us-west-2"),
     ("1.5 MW is the power cap", "1.5 MW is the power cap"),  # a number, not a section
+    ("Rule 12 - the power cap is 400 kW", "the power cap is 400 kW"),
+    ("Control GC-07: urgent jobs are never moved", "urgent jobs are never moved"),
+    ("Under the Group's cloud standard (GCS/2025/3), the web team must stay in Germany",
+     "the web team must stay in Germany"),
+    ("Notwithstanding section 4.1, ml jobs may run only in FR", "ml jobs may run only in FR"),
+    ("In keeping with our climate pledge, the carbon price is $90/t", "the carbon price is $90/t"),
+    ("To protect the payroll batch, no jobs may run in DE on 2026-05-01 from 01:00 to 02:00 UTC",
+     "no jobs may run in DE on 2026-05-01 from 01:00 to 02:00 UTC"),
+    # a lead that could change the rule stays: a condition, a negation, a number outside a citation
+    ("Under normal load, ml jobs stay in FR", "Under normal load, ml jobs stay in FR"),
+    ("Under no circumstances may urgent jobs be moved", "Under no circumstances may urgent jobs be moved"),
+    ("Under the 2027 plan, ml jobs stay in FR", "Under the 2027 plan, ml jobs stay in FR"),
+    ("Per team, the budget is 5 t", "Per team, the budget is 5 t"),
 ]
 
 
@@ -170,7 +183,18 @@ REFUSED: list[tuple[str, str]] = [
     ("Deferral limits (h): balanced 2 / sustainable 3 days", "unit"),
     ("Team | Owner: data | alice", ""),
     ("Mints over 1 MWh or over 50 kgCO2e need three approvers.", "one threshold"),
+    # questions state no rule, unless answered plainly in the same sentence
+    ("Does the web team really need to be restricted to us-west-2? Let's discuss.", "question"),
+    ("Should balanced jobs wait up to 6 hours?", "question"),
+    ("Who may approve mints? Not Mallory.", ""),
 ]
+
+
+def test_faq_answered_in_the_same_line() -> None:
+    report = parse_policy_text("Who can approve mints? Only ivo and zara, nobody else.\n"
+                               "Where can web jobs run? Only in FR.", "t")
+    assert report.policy.mint_approvers == ["ivo", "zara"]
+    assert report.policy.allowed_regions_by_team == {"web": ["FR"]}
 
 
 @pytest.mark.parametrize("sentence, reason", REFUSED)

@@ -12,6 +12,11 @@ recognisers see the constraint alone, and never adds meaning of its own:
     contract subjects    "The Provider shall ensure that X"  -> X
                          "The Provider shall|may|must ..."   -> "we shall|may|must ..."
     justification        "Because <reason>, X"               -> X
+    references           "Rule 4 - X"  |  "Clause 7.2: X"  |  "Control GC-07: X"            -> X
+    citations, purposes  "Under the Bank's outsourcing policy (EBA/GL/2019/02), X"  |  "Pursuant to Clause
+                         7.2, X"  |  "In line with the ... directive, X"  |  "Notwithstanding clause 7.1, X"
+                         "For the avoidance of doubt, X"  |  "To protect <something>, X"          -> X
+                         (kept when the lead holds a condition, a negation or a number outside a citation)
     replacement          "The previous rule that ... is hereby withdrawn; X"  -> X  (X is the rule in force)
     in force from now    "..., from now on"  |  "..., going forward"        -> dropped
     emphasis             "..., no exceptions"  |  "..., full stop"  |  "..., period"  -> dropped
@@ -52,6 +57,40 @@ _WITHDRAWN = re.compile(r"""^(?:the\s+)?(?:previous|earlier|former|old)\s+rule(?
                           \s+(?:is|has\s+been)\s+
                           (?:hereby\s+)?(?:withdrawn|revoked|rescinded|repealed)\s*;\s*(?=\S)""", _RX)
 _BECAUSE = re.compile(r"^because\s+(?:[^,()]|\([^()]*\))+,\s*", re.I)
+_REFERENCE = re.compile(r"""^(?:rule|clause|section|article|requirement|control|item|point|principle|provision
+                            |para(?:graph)?|§)\s*[a-z]{0,4}[-.]?\d[\w.()-]{0,10}\s*(?::|\s-|\.(?=\s+[A-Z]))\s*""", _RX)
+_AUTHORITY = re.compile(r"""^(?P<lead>(?:under|as\s+per
+                              |per\s+(?:the|our|its|their|section|clause|article|annex|schedule)
+                              |pursuant\s+to|in\s+(?:line|accordance|keeping|compliance)\s+with|consistent\s+with
+                              |notwithstanding|according\s+to|as\s+(?:required|mandated|set\s+out|specified)\s+(?:by|in)
+                              |to\s+(?:comply\s+with|protect|safeguard|honou?r|respect|meet|satisfy)
+                              |for\s+the\s+avoidance\s+of\s+doubt|for\s+clarity|to\s+be\s+clear
+                              |with\s+reference\s+to|further\s+to|in\s+support\s+of)
+                             \b(?:[^,;:()]|\([^()]*\))*?),\s+(?=\S)""", _RX)
+_CITED = re.compile(r"\([^()]*\)|\b(?:clause|section|article|annex|schedule|rule|para(?:graph)?|§)\s*[\w.-]+", re.I)
+_CHANGES_MEANING = re.compile(r"\b(?:if|when|whenever|unless|during|except|while|whilst|until|before|after|between|only"
+                              r"|not|never|no|nor|without|excluding)\b|\d|n't\b", re.I)
+
+
+_DOCUMENT = re.compile(r"""\b(?:polic(?:y|ies)|standards?|directives?|regulations?|law|act|agreements?|contracts?
+                           |framework|rules?|guidelines?|charter|terms|gdpr|section|clause|article|annex
+                           |schedule|procedures?
+                           |programme|program|pledge|commitments?|obligations?|requirements?|mandate|strategy|handbook
+                           |manual|code|principles?|sla|dpa|msa|sow|appendix|exhibit|addendum)\b""", _RX)
+_PURPOSE_LEAD = re.compile(r"^(?:to\s|for\s+the\s+avoidance|for\s+clarity|with\s+reference|further\s+to|in\s+support)",
+                           re.I)
+
+
+def _authority(text: str) -> str:
+    """``text`` without a leading citation or purpose ("Under the Bank's outsourcing policy (EBA/GL/2019/02),",
+    "Notwithstanding clause 7.1,", "To protect the batch window,"), kept when the lead could change the rule
+    (a condition, a negation, a number outside a citation)."""
+    m = _AUTHORITY.match(text)
+    if not m or _CHANGES_MEANING.search(_CITED.sub(" ", m["lead"])):
+        return text
+    if not _PURPOSE_LEAD.match(m["lead"]) and not _DOCUMENT.search(m["lead"]):
+        return text  # "Under normal load, ...": a condition, not a citation
+    return text[m.end():]
 _EMPHASIS = re.compile(r"""\s*(?:[,;]\s*|\s-\s*)?(?:no\s+exceptions|without\s+(?:any\s+)?exception
                            |no\s+ifs\s+or\s+buts)$
                            |\s*(?:[,;.]|\s-)\s*(?:full\s+stop|period)$
@@ -59,7 +98,7 @@ _EMPHASIS = re.compile(r"""\s*(?:[,;]\s*|\s-\s*)?(?:no\s+exceptions|without\s+(?
                        _RX)
 
 # -- questions and answers ------------------------------------------------------------------------
-_QA = re.compile(r"^q\s*[:.]\s*(?P<q>[^?]+)\?\s*a\s*[:.]\s*(?P<a>.+)$", re.I)
+_QA = re.compile(r"^(?:q\s*[:.]\s*)?(?P<q>[^?]+)\?\s*(?:a\s*[:.]\s*)?(?P<a>[^?]+)$", re.I)
 _MOD = r"(?P<mod>can|may|must|should|will|could)"
 _YES = re.compile(r"(?:yes|yep|yeah|correct)(?:\s*[,-]?\s*(?:always|they\s+can|it\s+can))?", re.I)
 _NO = re.compile(r"(?:no|nope|never|not\s+ever)(?:\s*[,-]?\s*(?:never|not\s+ever|they\s+can(?:'t|not)|under\s+no"
@@ -93,14 +132,17 @@ def _answer(question: str, answer: str) -> str | None:
         if _YES.fullmatch(answer):
             return f"{m['s']} {m['mod'].lower()} {m['v']}"
         return None
+    if (m := _WHO_Q.fullmatch(question)) and not _NEGATIVE.search(question):
+        people = re.sub(r"^(?:only|just|solely)\s+|\s*,?\s*(?:and\s+)?(?:nobody|no\s+one)\s+else$", "", answer,
+                        flags=re.I)
+        return None if _NEGATIVE.search(people) else f"only {people} {m['mod'].lower()} {m['v']} {m['o']}"
     if _NEGATIVE.search(question) or _NEGATIVE.search(answer):
         return None  # "Where can't ml run? A: India", "Who may approve? A: Not Mallory": exclusions
     if (m := _WHERE_Q.fullmatch(question)) and (a := _WHERE_A.fullmatch(answer)):
         return f"{m['s']} {m['mod'].lower()} {m['v']} only in {a['r']}"
     if (m := _HOWLONG_Q.fullmatch(question)) and (a := _HOWLONG_A.fullmatch(answer)):
         return f"{m['s']} {m['mod'].lower()} {m['v']} by at most {a['d']}"
-    if m := _WHO_Q.fullmatch(question):
-        return f"only {answer} {m['mod'].lower()} {m['v']} {m['o']}"
+
     if (m := _WHAT_Q.fullmatch(question)) and (a := _WHAT_A.fullmatch(answer)):
         return f"{m['x']} is {a['v']}"
     return None
@@ -158,8 +200,9 @@ def unframe(text: str) -> str:
         if qa:
             text = _answer(qa["q"].strip(), qa["a"].strip().rstrip(".!")) or text
         text = _table_row(text) or text
-        for rx in (_SECTION, _LABEL, _GREETING, _ENSURE, _BECAUSE, _WITHDRAWN):
+        for rx in (_SECTION, _REFERENCE, _LABEL, _GREETING, _ENSURE, _BECAUSE, _WITHDRAWN):
             text = rx.sub("", text)
+        text = _authority(text)
         text = _REQUEST.sub("", text, count=1)
         text = _PARTY_SUBJECT.sub("we ", text)
         text = _EMPHASIS.sub("", text).strip()

@@ -100,7 +100,16 @@ _TAIL = r"""(?:\s+(?:after|from)\s+(?:their\s+|its\s+)?
             (?:\s+before\s+(?:(?:it|they)\s+(?:must\s+be|is|are)\s+started|(?:being\s+)?start(?:ed|ing)))?"""
 
 
-def _urgent_fixed(_: re.Match[str]) -> Interpretation:
+_TIME_ONLY = re.compile(r"\b(?:deferr?(?:ed|al)?|delay(?:ed)?|postpon(?:e|ed)|held(?:\s+back)?|wait)\b", re.I)
+_ANY_MOVE = re.compile(r"\b(?:mov\w*|shift\w*|relocat\w*|reschedul\w*|touch\w*|migrat\w*|region|place|where"
+                       r"|pinned|fixed|locked|exempt)\b", re.I)
+
+
+def _urgent_fixed(m: re.Match[str]) -> Interpretation:
+    """Urgent jobs keep region and time; a rule that names only time ("are never deferred") is a
+    deferral limit of 0 h for urgent jobs, not a rule about their region."""
+    if _TIME_ONLY.search(m.group(0)) and not _ANY_MOVE.search(m.group(0)):
+        return one("max_deferral_h_by_category", 0.0, "urgent")
     return one("urgent_never_moved", True)
 
 
@@ -302,6 +311,9 @@ def interpret_sentence(norm: str, teams: Collection[str] = KNOWN_TEAMS) -> Inter
     if is_instruction(norm):
         raise SentenceError(INSTRUCTION_REASON, "instruction")
     text = canonical(unframe(canonical(norm)))
+    if "?" in text:  # a question that framing did not turn into a statement states no rule
+        raise SentenceError(f"a question, not a rule: state the constraint instead ({_unrecognised(norm).reason})",
+                            "unrecognised")
     try:
         return _read(norm, text, teams)
     except SentenceError as exc:  # maybe an aside in the way: "(nightly renders, for example)"

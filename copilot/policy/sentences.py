@@ -25,7 +25,10 @@ class Sentence:
     continued: bool = False  # starts a line that seems to continue the previous line
 
     def wrapped(self) -> str | None:
-        """Why this sentence cannot be read on its own (it is part of a sentence wrapped over lines)."""
+        """Why this sentence cannot be read on its own (part of a sentence wrapped over lines, or a
+        question: "Does the research team need to be restricted to eu-north-1?" states no rule)."""
+        if self.text.rstrip("*_`'\" )").endswith("?"):
+            return "a question, not a rule: state the constraint instead (e.g. 'Team data may only run in eu-west-1.')"
         if self.continues:
             return ("incomplete: the sentence seems to continue on the next line (no full stop, next line "
                     "starts in lower case); keep each constraint on one line")
@@ -65,15 +68,20 @@ _ABBREVIATION = re.compile(
 
 _QUESTION = re.compile(r"q\s*[:.]\s*[^?]+\?", re.I)
 _ANSWER = re.compile(r"a\s*[:.]", re.I)
+_FAQ_QUESTION = re.compile(r"(?:who|where|what|what's|how\s+long|how\s+much|can|may|are|is)\b[^?]+\?", re.I)
+_SHORT_ANSWER = re.compile(r"(?:(?!\b(?:discuss|tbd|unclear|unsure|maybe|perhaps)\b)[^?])+", re.I)
 _EMPHASIS = re.compile(r"(?:period|full\s+stop|no\s+exceptions)[.!]?", re.I)
 
 
 def _rejoin(pieces: list[str]) -> list[str]:
     """Glue back pieces split after an abbreviation ("i.e.", "e.g.", "a.m.") or an initial, an FAQ
-    answer to its question ("Q: ...? A: ...") and a lone "Period." to the sentence it stresses."""
+    answer to its question ("Q: ...? A: ...", "Who can approve mints? Only sam and lena.") and a lone
+    "Period." to the sentence it stresses."""
     out: list[str] = []
     for piece in pieces:
+        faq = _FAQ_QUESTION.fullmatch(out[-1]) if out else None  # "Who can approve mints? Only sam and lena."
         if out and (_ABBREVIATION.search(out[-1]) or (_QUESTION.fullmatch(out[-1]) and _ANSWER.match(piece))
+                    or (faq and _SHORT_ANSWER.fullmatch(piece) and len(piece.split()) <= 12)
                     or _EMPHASIS.fullmatch(piece)):
             out[-1] = f"{out[-1]} {piece}"
         else:
