@@ -24,6 +24,9 @@ DEFINE = re.compile(
     r"|what(?:'s| is) [\w\s-]{1,40} vs\.? [\w\s-]{1,40}\??$|what does (?!.*\bplan\b)[\w\s-]{1,40} do\b"
     r"|is an? [\w\s-]{1,30}\ban? [\w\s-]{1,30}\??$"
     r"|(?:explain|define|tell me about|what can you do|what do you do|help\b|how do i use)"
+    r"|.*\b(?:scope [123]|ghg protocol|location-based|market-based)\b.*\?$"
+    r"|(?!.*\b(?:our|my|total|last|this|yesterday|today|since|week|month|team|region|ml|data|web|platform|research)\b)"
+    r".*\b(?:interval|uncertainty|error bars?|margin of error)\b.*\b(?:on|of|for|around|mean|means)\b.*\?$"
     r")")
 """A request to explain a term or the copilot itself, whatever words it contains."""
 
@@ -56,6 +59,11 @@ ENTRIES: tuple[tuple[str, str], ...] = (
     (r"interval|\bci\b|confidence|uncertaint",
      "The interval gives the range the true value lies in with the stated probability, from the "
      "uncertainty of grid intensity and power models (Monte Carlo); mints use its conservative lower end."),
+    (r"scope [123]|ghg protocol|location-based|market-based",
+     "The emissions are location-based scope 2 (electricity used, times the grid carbon intensity of its "
+     "region and hour, including the data centre's PUE) plus the embodied carbon of the hardware amortised "
+     "per hour of use (a scope 3 category); other scope 3 categories and market-based instruments are not "
+     "included."),
     (r"verif",
      "Verification compares each executed recommendation's claimed saving with the saving recomputed on "
      "realised grid data against the schedule as submitted; only the conservative lower bound is mintable, "
