@@ -1,14 +1,32 @@
-"""Blackout sentences: when (and where) no job may run, once or every week.
+"""Blackout sentences: when (and where) no job may run, once or every week, read by their parts.
 
-A blackout sentence has a *trigger* ("no jobs may run", "nothing runs", "do not schedule jobs",
-"us-west-2 is blacked out", "eu-north-1 is closed to new jobs", "ERCO is under a blackout",
-"Blackout:", "there are two blackouts", "is a maintenance window", "change freeze"), its times
-(read by ``copilot.policy.times``), optionally its regions ("in us-east-1", "for the GB zone";
-none, "anywhere" or "in any region" mean every region), a reason in parentheses or a leading
-"During the <event>," and nothing else: every other word must be one of the small words that
-join these parts, so a qualifier the parser does not understand ("unless ...", "only for
-sustainable jobs") makes the sentence unrecognised rather than half-read. A stated count ("two
-blackouts") must match the windows found.
+A blackout sentence is made of parts, each read on its own, and nothing else:
+
+    cue       that no job may run: "no jobs may run | may be scheduled | shall be executed", "no jobs in X",
+              "nothing runs | may be scheduled", "jobs must not run | cannot be started | are prohibited",
+              "scheduling is suspended | paused | halted | frozen", "X is blacked out | closed (to new jobs) |
+              off-limits | unavailable (for scheduling) | offline | in blackout | must be drained",
+              "we shall suspend all (customer) workloads", "X accepts no jobs", "<occasion> requires a full
+              blackout", "do not schedule jobs", and labels: "Blackout:", "Change freeze:", "Maintenance
+              window:", "lockdown", "outage window", "there are two blackouts" (a stated count must match)
+    windows   dates, times and zone, one-off or weekly (``copilot.policy.times``)
+    regions   codes and places ("in us-east-1", "for the GB zone", "Germany"); none, "anywhere", "in any
+              region", "fleet-wide", "on the fleet" mean every region. When each window names its own
+              regions ("2026-02-03 01:00-02:00 in eu-west-1; 2026-02-04 01:00-02:00 in eu-north-1"), each
+              window takes its own; regions written between windows in any other way are refused
+    reasons   a note in parentheses, "owing to | due to | for <reason>", a leading label ("Launch-day
+              lockdown:", "Site power works - DE zone blackout:"), "During the <event>,", a trailing
+              ", the night the clocks go forward"
+    glue      the small words that join these parts ("from", "between", "on", "each of", "again", ...)
+
+Any other word makes the sentence unrecognised rather than half-read. Whatever part they are in,
+words that change the meaning make the sentence refused: questions, soft wishes ("should",
+"ideally", "try", "recommended"), conditions ("if", "when", "unless", "except", "subject to approval"),
+proposals and plans ("proposed", "draft", "tentative", "TBC", "we plan to"), the past or a description
+of today ("was", "used to", "typically", "cancelled", "no longer"), examples and definitions ("e.g.",
+"for example"), relative dates ("tomorrow", "next Sunday"), recurrences that are not weekly ("every
+other", "first Monday of the month", "every year"), a part of the fleet (a team, a category such as
+"sustainable" or "urgent", nodes, GPUs) and other fields' words (mints, budgets, prices).
 """
 
 from __future__ import annotations
@@ -16,44 +34,67 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from copilot.policy.times import read_windows, tokens, window_dict
+from copilot.policy.times import Windows, read_windows, tokens, window_dict
 from copilot.policy.values import DEFAULT_BLACKOUT_REASON, Interpretation, PolicyItem, SentenceError, parse_regions
 from copilot.policy.vocab import alias_pattern
 
 __all__ = ["blackout"]
 
-_JOBS = r"(?:batch\s+)?(?:jobs?|workloads?|work|compute|computations?|processing|tasks?|scheduling)"
+_RX = re.I | re.X
+_NOUN = r"""(?:jobs?|workloads?|work|compute|computations?|processing|tasks?|scheduling|executions?|dispatch(?:ing)?
+               |(?:job\s+)?submissions?|batch(?:\s+(?:jobs?|work(?:loads?)?|processing))?)"""
+_JOBS = rf"""(?:(?:any|all)\s+)?(?:(?:new|further|additional)\s+)?(?:(?:customer|client|tenant)\s+)?
+             (?:(?:compute|batch)\s+)?{_NOUN}"""
+_MODAL = r"""(?:may|can|shall|must|will|is\s+to|are\s+to|(?:is|are)\s+(?:allowed|permitted)\s+to|is|are|gets?)"""
+_VERB = r"""(?:be\s+)?(?:run|ran|runs|start|started|starts|execute|executed|schedule|scheduled|placed|launch(?:ed)?
+               |dispatch(?:ed)?|submit(?:ted)?|admitted|accepted|queued|processed|occur|happen|take\s+place|proceed
+               |allowed|permitted)"""
+_ACTOR = r"""(?:we|the\s+(?:scheduler|operator|provider|platform|planner|service|system))"""
+_STATE = rf"""(?:suspended|paused|halted|stopped|blocked|prohibited|forbidden|banned|barred|disallowed|disabled|frozen
+               |locked(?:\s+down)?|on\s+hold|not\s+(?:allowed|permitted)|blacked\s+out|offline|out\s+of\s+service
+               |down\s+for\s+maintenance|shut\s+down|drained(?:\s+of\s+(?:all\s+)?{_NOUN})?
+               |closed(?:\s+(?:to|for)\s+(?:new\s+|all\s+|any\s+)?(?:{_NOUN}|maintenance))?
+               |off[- ]?limits(?:\s+(?:to|for)\s+(?:all\s+|any\s+)?{_NOUN})?
+               |(?:unavailable|not\s+available)(?:\s+(?:to|for)\s+(?:new\s+|all\s+|any\s+)?{_NOUN})?
+               |(?:under|in)\s+(?:a\s+)?(?:blackout|freeze|lockdown|maintenance(?:\s+window)?))
+             (?:\s+(?:to|from)\s+(?:be\s+)?(?:running|being\s+run|{_VERB}))?"""
+_LABEL_NOUN = r"""(?:blackout\s+(?:windows?|periods?)|blackouts?|freezes?|lockdowns?|shutdowns?|outages?|downtime
+                  |embargo|moratorium|no[- ]run\s+windows?|no[- ]go\s+windows?
+                  |(?:maintenance|change|release|deploy(?:ment)?|code|scheduling)\s+(?:freezes?|windows?|blackouts?
+                     |pauses?|halts?|holds?))"""
 _TRIGGERS = re.compile(rf"""
-    \bno\s+(?:new\s+)?{_JOBS}(?:\s+of\s+any\s+kind)?\s+(?:may|can|shall|must|will|should|are\s+(?:allowed|permitted)\s+to)\s+(?:be\s+)?
-        (?:run|ran|started|start|executed|execute|scheduled|placed|launched|occur|happen|take\s+place)\b
-  | \bno\s+(?:new\s+)?{_JOBS}\s+(?:run|are\s+(?:run|scheduled|started))\b
-  | \bnothing\s+(?:runs|may\s+run|can\s+run|shall\s+run|will\s+run|is\s+run|is\s+scheduled|may\s+be\s+scheduled)\b
-  | \b(?:do\s+not|don't|never)\s+(?:run|schedule|start|place|launch)\s+(?:any\s+)?(?:new\s+)?{_JOBS}\b
-  | \b{_JOBS}\s+(?:must|may|shall|can)\s*(?:not|never)\s+(?:be\s+)?(?:run|started|scheduled|placed|launched)\b
-  | \bno\s+(?:new\s+)?{_JOBS}\b(?=\s+(?:in|on|during|between|from|anywhere|across|at|for|fleet-?wide|everywhere)\b
-                                   |\s*[,;]|\s*$|\s{{2,}})
-  | \b(?:we\s+)?(?:shall|will|must)\s+(?:suspend|pause|halt|stop)\s+(?:all\s+)?(?:new\s+)?{_JOBS}\b
-  | \b(?:accepts?|takes?|receives?|admits?)\s+no\s+(?:new\s+)?{_JOBS}\b
+    \bno\s+{_JOBS}(?:\s+(?:of\s+any\s+kind|whatsoever|at\s+all))?\s+(?:{_MODAL}\s+)?{_VERB}\b
+  | \bnothing\s+(?:{_MODAL}\s+)?{_VERB}\b
+  | \b{_NOUN}\s+(?:(?:may|must|shall|can|will)\s*(?:not|never)|cannot|can't|won't|mustn't|shan't
+                   |(?:are|is)\s+(?:not|never)(?:\s+(?:to|(?:allowed|permitted)\s+to))?)\s+{_VERB}\b
+  | \b(?:do\s+not|don't|never)\s+(?:run|schedule|start|place|launch|dispatch|submit|execute)\s+(?:any\s+)?
+       (?:new\s+)?{_NOUN}\b
+  | \bno\s+{_JOBS}\b(?=\s+(?:in|on|during|between|from|anywhere|across|at|for|fleet-?wide|everywhere|until|till)\b
+                     |\s*[,;:]|\s*$|\s*\(|\s{{2,}})
+  | \b(?:{_ACTOR}\s+)?(?:shall|will|must)\s+(?:suspend|pause|halt|stop|block|freeze|drain|disable)\s+{_JOBS}\b
+  | \b(?:{_ACTOR}\s+)?(?:(?:may|must|shall|will|can|does|do)\s*(?:not|never)|cannot|can't|won't|mustn't|shan't
+       |doesn't|don't)\s+(?:run|start|schedule|place|launch|dispatch|accept|admit|take|receive|execute)\s+{_JOBS}\b
+  | (?:\b{_ACTOR}\s+(?:are|will\s+be|shall\s+be)|\bwe're)\s+
+       (?:pausing|suspending|halting|stopping|blocking|freezing|draining)\s+{_JOBS}\b
+  | \b(?:will|shall|must)\s+(?:pause|halt|stop|cease|freeze)
+       (?=\s+(?:on|from|between|in|at|for|during|until|till)\b|\s*[,;:]|\s*$)
+  | \b(?:goes|go|will\s+go|shall\s+go)\s+dark\b
+  | \b(?:(?:will|shall|must)\s+)?(?:accepts?|accept|takes?|take|receives?|receive|admits?|admit|runs?|run|allows?|allow)
+       \s+no\s+{_JOBS}\b
   | \b(?:we\s+are|we're|we\s+will\s+be|we'll\s+be)\s+blacking\s+out\b
   | \b(?P<needs>requires?|needs?|calls?\s+for|means?)\s+an?\s+(?:(?:full|complete|total)\s+)?blackout\b
-  | \b(?:is|are|will\s+be|shall\s+be)\s+
-       (?:suspended|paused|halted|prohibited|forbidden|banned|not\s+(?:allowed|permitted))\b
-  | \b(?:is|are|will\s+be|shall\s+be|must\s+be)\s+(?:blacked\s+out|closed(?:\s+(?:to|for)\s+(?:new\s+|all\s+)?
-       (?:{_JOBS}|maintenance))?|off[- ]limits(?:\s+(?:to|for)\s+{_JOBS})?
-       |unavailable(?:\s+(?:to|for)\s+(?:new\s+)?{_JOBS})?)
-  | \b(?:is|are|shall\s+be|will\s+be|must\s+be)\s+(?:under|in)\s+(?:a\s+)?blackout\b
-  | \b(?:is|are|will\s+be|shall\s+be)\s+frozen\b
+  | \b(?:is|are|will\s+be|shall\s+be|must\s+be|(?:is|are)\s+to\s+be|remains?|stays?|will\s+remain|shall\s+remain)
+       \s+{_STATE}
   | \b(?:is|are)\s+(?:a|an|our)\s+(?:blackout|maintenance|freeze|change\s+freeze)\s+(?:windows?|periods?)\b
-  | (?:^|(?<=[\s|:]))\s*(?:there\s+(?:is|are|will\s+be)\s+)?(?:a\s+|an\s+|(?P<count>\d+)\s+)?
-        (?:(?:scheduled|planned|recurring|weekly|standing|fleet-?wide|global)\s+)*
-        (?:blackout\s+(?:windows?|periods?)|blackouts?|freezes?|outages?|(?:maintenance|change|release|deploy(?:ment)?|code)\s+(?:freezes?|windows?|blackouts?))
-        (?:\s+(?:is|applies|apply|runs|holds))?\s*:?
-""", re.I | re.X)
+  | (?:^|(?<=[\s|:]))\s*(?:there\s+(?:is|are|will\s+be|shall\s+be)\s+)?(?:a\s+|an\s+|(?P<count>\d+)\s+)?
+        (?:(?:scheduled|planned|recurring|weekly|standing|fleet-?wide|global|full|complete|total)\s+)*
+        {_LABEL_NOUN}(?:\s+(?:is|applies|apply|runs|holds|is\s+in\s+effect|in\s+effect))?\s*:?
+""", _RX)
 _NOTE = re.compile(r"\(\s*(?P<note>[^()]*?)\s*\)")
 _DURING = re.compile(r"^\s*(?:(?:during|for)\s+(?P<why>(?:the|a|an|our)\s+[a-z][\w\s'-]*?)\s*(?=,|\bon\b|$)"
                      r"|on\s+(?P<day>[a-z][\w\s'-]*?)\s*(?=,))", re.I)
-_ANYWHERE = re.compile(r"\b(?:in\s+|across\s+|for\s+)?(?:any|all|every)\s+regions?\b|\banywhere\b|\beverywhere\b",
-                       re.I)
+_ANYWHERE = re.compile(r"\b(?:in\s+|across\s+|for\s+|on\s+)?(?:any|all|every)\s+(?:of\s+the\s+)?regions?\b"
+                       r"|\banywhere\b|\beverywhere\b|\bon\s+the\s+(?:whole\s+|entire\s+)?fleet\b", re.I)
 _REGION = re.compile(r"\b[a-z]{2,3}-[a-z]+-?\d+[a-z]?\b|\b(?:CISO|PJM|ERCO|ISNE|SE|DE|GB|FR)\b")
 _ALIAS = alias_pattern()
 _GLUE = {"between", "from", "and", "to", "until", "till", "through", "thru", "on", "at", "in", "for", "of",
@@ -62,15 +103,50 @@ _GLUE = {"between", "from", "and", "to", "until", "till", "through", "thru", "on
          ",", ":", ";", "&", "/", "is", "are", "there", "as", "well", "also", "or", "shall", "be", "will",
          "jobs", "job", "compute", "processing", "fleet", "fleet-wide", "fleetwide", "all", "any", "kind", "entire",
          "whole", "affecting", "across", "standing", "recurring", "weekly", "during", "which", "that", "this",
-         "period", "following", "next", "morning", "day", "evening", "night", "here", "it", "|", "outage", "runbook"}
+         "period", "following", "next", "morning", "day", "evening", "night", "here", "it", "|", "outage", "runbook",
+         "workload", "workloads", "scheduling", "work", "task", "tasks", "batch", "again", "new", "hours", "hrs",
+         "dates", "date", "applies", "apply", "effect", "dispatch", "dispatching", "submission", "submissions",
+         "cluster", "sites", "•", "·"}
 _REASON = re.compile(r"\b(?:owing\s+to|due\s+to|because\s+of|on\s+account\s+of|for)\s+(?P<why>[a-z][a-z\s'-]*?)"
                      r"\s*(?=[,;.]|$|\s+(?:from|between|on|until|till|in|at)\b|\s{3})", re.I)
 _NOT_GLUE = re.compile(r"\b(?:not|never|no|unless|except|only|if|when|whenever|sustainable|balanced|urgent|"
                        r"team|teams|may|should|could|might|preferably|ideally|try)\b", re.I)
+_MONTH_NAMES = (r"january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar"
+                r"|apr|jun|jul|aug|sept?|oct|nov|dec")
+_DAYWORD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)s?"
+# words that change what a blackout means, wherever they are (in the rule, a note, a label or a reason)
+_CHANGERS = re.compile(rf"""\?|\b(?:
+    should|shouldn't|ought|ideally|prefer\w*|if|unless|whenever|when|once|provided|providing|whether
+  | except|excepting|exceptions?|exempt\w*|excluding|excluded|barring|but|however|although|though
+  | apart\s+from|other\s+than|save\s+for|as\s+long\s+as|in\s+case|in\s+the\s+event|subject\s+to|pending|depending
+  | permitting|possible|possibly|maybe|perhaps|might|could|would|likely|unlikely|probabl\w*|tentative\w*
+  | provisional\w*|propos\w*|consider\w*|discuss\w*|draft\w*|review\w*|plans?\s+to|planning|planned\s+to|intend\w*
+  | tbd|tbc|tba|to\s+be\s+(?:confirmed|decided|determined|announced|agreed|defined)|announce\w*|approv\w*
+  | sign[- ]?off|authori[sz]\w*|waiver|request\w*|expected|estimated|approximate\w*|approx|about|around|roughly
+  | circa|was|were|had|has\s+been|have\s+been|used\s+to|previously|formerly|historically|past|previous|prior
+  | former|earlier|ago|ran
+  | happened|occurred|lifted|cancel\w*|rescind\w*|revok\w*|withdrawn|repeal\w*|no\s+longer|ended|expired
+  | currently|typically|usually|normally|generally|mostly|often|sometimes|rarely|occasionally|tends?\s+to
+  | e\.\s?g|eg|for\s+example|for\s+instance|such\s+as|examples?|sample|illustrat\w*|defin\w*|hypothetical\w*
+  | try|tries|trying|attempt\w*|aim|aims|best[- ]effort|hope|wish|recommend\w*|suggest\w*|encourag\w*
+  | discourag\w*|advis\w*|optional\w*|nice
+  | today|tomorrow|tonight|yesterday|(?:next|this|coming|upcoming)\s+(?:{_DAYWORD}|week|weekend|month|year)
+  | last|first|second|third|fourth|fifth|other|alternate|alternating|biweekly|bi-weekly|fortnight\w*
+  | annually|every\s+year|each\s+year|per\s+year|a\s+year|every\s+month|each\s+month|of\s+the\s+month
+  | yearly\s+(?:blackout|freeze|outage|shutdown|maintenance|window)
+  | teams?|nodes?|hosts?|servers?|gpus?|cpus?|partitions?|queues?|projects?|users?|departments?|tiers?
+  | categor\w+|class(?:es)?|urgent|non-urgent|balanced|sustainable|priority|critical|training|inference
+  | interactive|large|small|heavy|long|short|kw|kwh|mw|kg|tonnes?|budgets?|prices?|mints?|minting|approvers?
+  | deferr\w*|defer|delay\w*)\b""", _RX)
+# a weekly window that holds only in some months or seasons is not a weekly window
+_NOT_WEEKLY = re.compile(r"\b(?:monthly|months?|quarterly|yearly|annual|seasonal\w*|summer|winter|spring|autumn"
+                         rf"|holidays?|{_MONTH_NAMES})\b", re.I)
 
 
 _WIDE = re.compile(r"\b([A-Za-z]+(?:-[a-z]+-\d)?)-wide\b")
 _ANYWHERE_IN = re.compile(rf"\b(?:anywhere|everywhere)(?=\s+in\s+(?:{_REGION.pattern}|{_ALIAS.pattern}))")
+_SEPARATORS = (re.compile(r";"), re.compile(r",\s+and\b|\band\s+again\b", re.I), re.compile(r"\s(?:and|or)\s", re.I),
+               re.compile(r","))
 
 
 def _only_regions(note: str) -> bool:
@@ -91,7 +167,8 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-_LEAD_LABEL = re.compile(r"^\s*[^:;,()]{1,80}?\s*:\s+(?=\S)")
+_LEAD_LABEL = re.compile(r"\s*[^:;,()]{1,80}?\s*(?::|\s-)\s+(?=\S)")  # used with match(): anchored
+_TRAILER = re.compile(r",\s*(?P<why>(?:the|a|an)\s+[a-z][\w\s'-]*?)\s*$", re.I)
 _POSSESSIVE = re.compile(r"\b(?:the\s+|our\s+)?(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*'s\s+"
                          r"(?=(?:grid\s+|cloud\s+|compute\s+)?(?:regions?|zones?|sites?|data\s*cent(?:er|re)s?)\b)",
                          re.I)
@@ -100,16 +177,22 @@ _POSSESSIVE = re.compile(r"\b(?:the\s+|our\s+)?(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]
 def _descriptions(norm: str, rest: str, triggers: list[re.Match[str]],
                   notes: list[str], times: list[tuple[int, int]]) -> tuple[str, list[str]]:
     """``rest`` without descriptions of the occasion or place: a leading label ("Launch-day blackout: ...",
-    "Network upgrade: ..."), the subject of "<occasion> requires a full blackout", a possessive before the
-    regions ("The Pune studio's region, ap-south-1, ..."). A description holds no number, region code,
-    qualifier ("only", "unless", a team or category), date, day or time, else it is left (and the sentence
-    refused); the places it names are returned, to be checked against the blackout's regions."""
+    "Network upgrade: ...", "Site power works - DE zone blackout: ..."), the subject of "<occasion> requires a
+    full blackout", a possessive before the regions ("The Pune studio's region, ap-south-1, ..."), a trailing
+    apposition (", the night the clocks go forward"). A description holds no number, region code, qualifier
+    ("only", "unless", a team or category), date, day or time, else it is left (and the sentence refused);
+    the places it names are returned, to be checked against the blackout's regions."""
     spans: list[tuple[int, int]] = []
-    label = _LEAD_LABEL.match(norm)
-    if label:
+    plain = _NOTE.sub(lambda m: " " * len(m.group(0)), norm)  # "Maintenance (dates DD/MM/YYYY): ..."
+    label = _LEAD_LABEL.match(plain)
+    while label:  # "Site power works - DE zone blackout: ..." holds two
         spans.append(label.span())
+        label = _LEAD_LABEL.match(plain, label.end()) if not _REGION.search(label.group(0)) else None
     spans += [(0, t.start()) for t in triggers if t.groupdict().get("needs") and t.start() > 0]
     spans += [m.span() for m in _POSSESSIVE.finditer(rest)]
+    trailer = _TRAILER.search(rest)
+    if trailer:
+        spans.append(trailer.span())
     described: list[str] = []
     for a, b in spans:
         text = rest[a:b]
@@ -130,16 +213,87 @@ def _descriptions(norm: str, rest: str, triggers: list[re.Match[str]],
     return rest, described
 
 
+def _mentions(rest: str) -> list[re.Match[str]]:
+    """Every region code, place and "any region" in ``rest``, left to right."""
+    found = [m for rx in (_ANYWHERE, _REGION, _ALIAS) for m in rx.finditer(rest)]
+    found.sort(key=lambda m: m.start())
+    out: list[re.Match[str]] = []
+    for m in found:  # "in any region" wins over a place inside it
+        if not out or m.start() >= out[-1].end():
+            out.append(m)
+    return out
+
+
+def _resolve(mentions: list[re.Match[str]]) -> list[str] | None:
+    """The regions a group of mentions names (None: every region)."""
+    anywhere = [m for m in mentions if _ANYWHERE.fullmatch(m.group(0))]
+    named = [m.group(0) for m in mentions if m not in anywhere]
+    if anywhere and named:
+        raise SentenceError("the blackout names regions and also says 'any region'")
+    return parse_regions(", ".join(named)) if named else None
+
+
+def _by_window(rest: str, mentions: list[re.Match[str]], where: list[tuple[int, int]]
+               ) -> list[list[re.Match[str]]] | None:
+    """The mentions of each window when each is written with its own regions ("2026-02-03 01:00-02:00 in
+    eu-west-1; 2026-02-04 01:00-02:00 in eu-north-1"), None when all windows share the regions. Pieces are
+    cut at ';', ', and', 'and'/'or', ',' (never inside a window); refused when regions sit between windows
+    and the pieces do not give every window its own."""
+    if len(where) < 2 or not mentions:
+        return None
+    for sep in _SEPARATORS:
+        cuts = [m.start() for m in sep.finditer(rest) if not any(a < m.start() < b for a, b in where)]
+        bounds = list(zip([0, *cuts], [*cuts, len(rest)], strict=True))
+        pieces = [([i for i, (a, b) in enumerate(where) if s <= a and b <= e],
+                   [m for m in mentions if s <= m.start() and m.end() <= e]) for s, e in bounds]
+        if sum(len(w) for w, _ in pieces) != len(where) or sum(len(m) for _, m in pieces) != len(mentions):
+            continue
+        named = [p for p in pieces if p[1]]
+        if len(named) < 2 or any(not w for w, m in named):
+            continue
+        if any(w and not m for w, m in pieces):
+            raise SentenceError("some windows name their own regions and others none; give each window its "
+                                "regions")
+        out: list[list[re.Match[str]]] = [[] for _ in where]
+        for w, m in pieces:
+            for i in w:
+                out[i] = m
+        return out
+    if len({_side(m, where) for m in mentions}) > 1:
+        raise SentenceError("regions are written between the windows; give each window its regions after a "
+                            "';' or write the regions once")
+    return None
+
+
+def _side(m: re.Match[str], where: list[tuple[int, int]]) -> int:
+    """How many windows are written before mention ``m``."""
+    return sum(1 for _, b in where if b <= m.start())
+
+
+def _purpose(norm: str, notes: list[str]) -> str:
+    """``norm`` with a leading purpose ("To protect weekend batch reconciliation, ...") blanked, so its
+    words are not read as days or times; kept when it holds a number, a region or a qualifier."""
+    m = re.match(r"^\s*(?:to|in\s+order\s+to|so\s+as\s+to|ahead\s+of|in\s+preparation\s+for|as\s+part\s+of)\s+"
+                 r"(?P<why>[^,;:()\d]{3,80}?)\s*,\s*", norm, re.I)
+    if m is None or _CHANGERS.search(m.group(0)) or _NOT_GLUE.search(m["why"]) or _REGION.search(m["why"]) \
+            or _ALIAS.search(m["why"]):
+        return norm
+    notes.append(m["why"])
+    return _mask(norm, [m.span()])
+
+
 def blackout(norm: str) -> Interpretation | None:
     """The blackout window(s) a sentence states, None when it is not a blackout sentence.
 
     Raises SentenceError when it is one but cannot be read without guessing (no zone, no year,
-    unpaired times, stray words).
+    unpaired times, stray words, a word that changes its meaning).
     """
     norm = _WIDE.sub(lambda m: m[1] + " " * 5 if _REGION.fullmatch(m[1]) or _ALIAS.fullmatch(m[1]) else m[0], norm)
     matches = list(_TRIGGERS.finditer(_mask(norm, [(t.start, t.end) for t in tokens(norm)])))
     if not matches:
         return None
+    notes: list[str] = []
+    norm = _purpose(norm, notes)
     notes_at = [m.span() for m in _NOTE.finditer(norm)]  # "(release freeze)" is a reason, not a trigger
     triggers = [t for t in matches if not any(a <= t.start() < b for a, b in notes_at)] or matches[:1]
     windows = read_windows(norm)
@@ -149,14 +303,14 @@ def blackout(norm: str) -> Interpretation | None:
                                 "00:00 to 06:00 UTC' or 'every Saturday 02:00-04:00 UTC'")
         return None
     rest = _mask(norm, [*windows.spans, *(t.span() for t in triggers)])
-    notes: list[str] = []
     for m in _NOTE.finditer(rest):
         if _only_regions(m["note"]):  # "(us-east-1)": where, not why ("(Texas peak)" is why)
             rest = rest[:m.start()] + f" {m['note']} " + rest[m.end():]
         elif m["note"].strip():
             notes.append(m["note"])
     rest = _NOTE.sub(lambda m: " " * len(m.group(0)), rest)
-    rest, described = _descriptions(norm, rest, triggers, notes, windows.spans)
+    times = [(t.start, t.end) for t in tokens(norm) if t.kind != "F"]
+    rest, described = _descriptions(norm, rest, triggers, notes, times)
     during = _DURING.match(rest)
     if during:
         why = during["why"] or during["day"]
@@ -164,26 +318,48 @@ def blackout(norm: str) -> Interpretation | None:
             raise SentenceError(f"cannot read the qualifier {why!r} of this blackout")
         notes.insert(0, why)
         rest = rest[:during.start()] + " " * (during.end() - during.start()) + rest[during.end():]
-    regions: list[str] | None = None
     rest = _ANYWHERE_IN.sub(lambda m: " " * len(m.group(0)), rest)  # "anywhere in the US": in the US
-    anywhere = _ANYWHERE.search(rest)
-    if anywhere:
-        rest = rest[:anywhere.start()] + " " * (anywhere.end() - anywhere.start()) + rest[anywhere.end():]
     rest = re.sub(rf"({_REGION.pattern}|{_ALIAS.pattern})\s+only\b", lambda m: m.group(1) + " " * 5, rest)
-    named = [m.group(0) for rx in (_REGION, _ALIAS) for m in rx.finditer(rest)]
-    if named:
-        if anywhere:
-            raise SentenceError("the blackout names regions and also says 'any region'")
-        regions = parse_regions(", ".join(named))
-        rest = _ALIAS.sub(" ", _REGION.sub(" ", rest))
-    if described and not set(described) <= set(regions or ()):
+    mentions = _mentions(rest)
+    per_window = _by_window(rest, mentions, windows.where)
+    regions = [_resolve(ms) for ms in per_window] if per_window else [_resolve(mentions)] * len(windows.where)
+    rest = _mask(rest, [m.span() for m in mentions])
+    everywhere = {r for rs in regions for r in (rs or ())}
+    if described and not set(described) <= everywhere:
         raise SentenceError("the description of the place names regions the blackout does not name: "
                             f"{', '.join(described)}")
+    _irish_ist(norm, everywhere)
     for m in reversed(list(_REASON.finditer(rest))):  # "owing to scheduled maintenance", "for patching"
         why = " ".join(w for w in m["why"].split() if w.lower() not in _GLUE)
         if why and not _NOT_GLUE.search(m["why"]) and len(m["why"].split()) <= 6:
             notes.append(why)
             rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
+    _no_stray(rest)
+    _no_changer(norm, bool(windows.recurring))
+    count = next((t["count"] for t in triggers if t["count"] is not None), None)
+    if count is not None and int(count) != len(windows.where):
+        raise SentenceError(f"the sentence announces {count} blackouts but gives {len(windows.where)}")
+    return _items(windows, regions, "; ".join(notes) or None)
+
+
+def _irish_ist(norm: str, regions: set[str]) -> None:
+    """'IST' is India's time here, but also Irish Summer Time: refused for a blackout in Ireland."""
+    if re.search(r"\bIST\b", norm) and ("eu-west-1" in regions or re.search(r"\b(?:Ireland|Irish|Dublin)\b", norm)):
+        raise SentenceError("'IST' may be India Standard Time or Irish Standard Time; name the zone, e.g. "
+                            "'Europe/Dublin' or 'Asia/Kolkata'")
+
+
+def _no_changer(norm: str, weekly: bool) -> None:
+    """Refuse a sentence holding a word that changes what the blackout means, wherever it is."""
+    changer = _CHANGERS.search(norm) or (_NOT_WEEKLY.search(norm) if weekly else None)
+    if changer:
+        raise SentenceError(f"cannot read this blackout: {changer.group(0)!r} changes what it means (a condition, "
+                            "a wish, a plan, the past, an example, a part of the fleet, or a recurrence that is not "
+                            "weekly)", "unrecognised")
+
+
+def _no_stray(rest: str) -> None:
+    """Refuse the words left over once every part is read."""
     stray = [w for w in re.findall(r"[\w'.-]+|[^\s\w]", rest) if w.lower() not in _GLUE]
     coded = [w for w in stray if re.fullmatch(r"[a-z]+(?:-[a-z]+)*-\d+[a-z]?", w, re.I)]
     if coded:
@@ -192,14 +368,13 @@ def blackout(norm: str) -> Interpretation | None:
         raise SentenceError(f"not recognised: a blackout with words the parser cannot read: {' '.join(stray)!r} "
                             "(e.g. 'No jobs may run between 2026-03-01 00:00 and 06:00 UTC in us-east-1.')",
                             "unrecognised")
-    count = next((t["count"] for t in triggers if t["count"] is not None), None)
-    found = len(windows.one_off) + len(windows.recurring)
-    if count is not None and int(count) != found:
-        raise SentenceError(f"the sentence announces {count} blackouts but gives {found}")
-    note = "; ".join(notes) or None
-    items: list[PolicyItem] = [PolicyItem("blackout_windows", window_dict(a, b, regions, note))
-                               for a, b in windows.one_off]
-    for rec in windows.recurring:
-        value: dict[str, Any] = {**rec, "regions": regions, "reason": note or DEFAULT_BLACKOUT_REASON}
+
+
+def _items(windows: Windows, regions: list[list[str] | None], note: str | None) -> Interpretation:
+    """One item per window, each with its regions."""
+    items: list[PolicyItem] = [PolicyItem("blackout_windows", window_dict(a, b, regions[i], note))
+                               for i, (a, b) in enumerate(windows.one_off)]
+    for i, rec in enumerate(windows.recurring, start=len(windows.one_off)):
+        value: dict[str, Any] = {**rec, "regions": regions[i], "reason": note or DEFAULT_BLACKOUT_REASON}
         items.append(PolicyItem("recurring_blackouts", value))
     return Interpretation(tuple(items), tuple(windows.warnings))

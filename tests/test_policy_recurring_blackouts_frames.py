@@ -1,0 +1,89 @@
+"""Weekly blackouts read by their parts (cue, days, local times, zone, regions), and sentences that must
+be refused. Sentences written for this test (not from bench/policy_eval)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from copilot.policy import parse_policy_text
+
+WEEK = ["mon", "tue", "wed", "thu", "fri"]
+ALL = [*WEEK, "sat", "sun"]
+
+
+def _weekly(text: str) -> list[dict[str, Any]]:
+    report = parse_policy_text(text, "p")
+    assert report.clauses and not report.unrecognised, report.unrecognised
+    assert {c.policy_field for c in report.clauses} == {"recurring_blackouts"}
+    return [{k: w[k] for k in ("days", "start_local", "end_local", "timezone", "regions")}
+            for w in report.policy.model_dump(mode="json")["recurring_blackouts"]]
+
+
+@pytest.mark.parametrize("text, days, start, end, tz, regions", [
+    ("No jobs may run in eu-west-1 every Sunday from 01:00 to 05:00 (Europe/Dublin).",
+     ["sun"], "01:00", "05:00", "Europe/Dublin", ["eu-west-1"]),
+    ("Every weekday between 18:00 and 20:00 UTC, nothing may be scheduled in GB.",
+     WEEK, "18:00", "20:00", "UTC", ["GB"]),
+    ("Weekends 00:00-06:00 Europe/Berlin: DE is blacked out.",
+     ["sat", "sun"], "00:00", "06:00", "Europe/Berlin", ["DE"]),
+    ("On Mondays and Thursdays, us-east-1 is unavailable for scheduling from 02:00 to 03:00 America/New_York.",
+     ["mon", "thu"], "02:00", "03:00", "America/New_York", ["us-east-1"]),
+    ("Each Friday, 17:00-19:00 Asia/Kolkata, ap-south-1 is off-limits.",
+     ["fri"], "17:00", "19:00", "Asia/Kolkata", ["ap-south-1"]),
+    ("us-west-2 is closed to new jobs every Tuesday and Thursday between 9 am and 11 am Pacific time.",
+     ["tue", "thu"], "09:00", "11:00", "America/Los_Angeles", ["us-west-2"]),
+    ("Scheduling is suspended in ERCO Monday through Friday from 16:00 to 20:00 America/Chicago.",
+     WEEK, "16:00", "20:00", "America/Chicago", ["ERCO"]),
+    ("Each weekday from 16:00 to 20:00 America/Chicago, ERCO is unavailable for scheduling.",
+     WEEK, "16:00", "20:00", "America/Chicago", ["ERCO"]),
+    ("Nightly maintenance window 01:00-02:00 UTC, fleet-wide.", ALL, "01:00", "02:00", "UTC", None),
+    ("Every night from 23:00 to 01:00 UTC, nothing runs in eu-north-1.", ALL, "23:00", "01:00", "UTC", ["eu-north-1"]),
+    ("Weekly freeze: Thursdays 22:00-23:00 UTC, all regions.", ["thu"], "22:00", "23:00", "UTC", None),
+    ("Sat & Sun 00:00-04:00 UTC: no jobs in FR.", ["sat", "sun"], "00:00", "04:00", "UTC", ["FR"]),
+    # a purpose before the rule is a reason: its 'weekend' is not a day
+    ("To protect weekend settlement runs, no jobs may run in GB between 02:00 and 04:00 Europe/London every Saturday.",
+     ["sat"], "02:00", "04:00", "Europe/London", ["GB"]),
+    ("Every Monday, Wednesday and Friday from 02:00 to 03:00 UTC, no jobs may run in us-east-1.",
+     ["mon", "wed", "fri"], "02:00", "03:00", "UTC", ["us-east-1"]),
+    ("Scheduling is suspended every Friday from 18:00 to 20:00 UTC in FR.", ["fri"], "18:00", "20:00", "UTC", ["FR"]),
+    ("No jobs may start in SE on Tuesdays and Thursdays between 9:00 a.m. and 11:00 a.m. Stockholm time.",
+     ["tue", "thu"], "09:00", "11:00", "Europe/Stockholm", ["SE"]),
+])
+def test_weekly(text: str, days: list[str], start: str, end: str, tz: str, regions: list[str] | None) -> None:
+    assert _weekly(text) == [{"days": days, "start_local": start, "end_local": end, "timezone": tz,
+                              "regions": regions}]
+
+
+@pytest.mark.parametrize("text", [
+    "Every first Monday of the month from 02:00 to 04:00 UTC, us-east-1 is frozen.",  # monthly
+    "On the last Friday of each month, us-east-1 is blacked out from 01:00 to 03:00 UTC.",
+    "Every other Sunday, us-east-1 is blacked out from 01:00 to 03:00 UTC.",  # fortnightly
+    "On Sundays in summer, us-east-1 is blacked out from 01:00 to 03:00 UTC.",  # seasonal
+    "Every Sunday in March, us-east-1 is blacked out from 01:00 to 03:00 UTC.",
+    "Typically, no jobs run in DE on Sundays from 00:00 to 04:00 UTC.",  # a description
+    "Fridays 22:00-23:00 and Saturdays 01:00-02:00 UTC: no jobs.",  # each day its own window
+    "No jobs may run from Friday 22:00 to Monday 06:00 UTC.",  # one window across days
+    "No jobs may run on weeknights from 22:00 to 06:00 UTC.",  # which nights?
+    "No jobs on Sundays 01:00-03:00 Europe/Berlin unless the grid is clean.",  # condition
+    "We might add a weekly blackout on Sundays from 01:00 to 03:00 UTC in DE.",  # a plan
+    "Sustainable jobs may not run on Sundays from 01:00 to 03:00 UTC.",  # one category
+    "No jobs may run on Sundays from 01:00 to 03:00 in eu-west-1.",  # no zone
+    "Every Sunday until 30 June 2026, us-east-1 is blacked out from 01:00 to 03:00 UTC.",  # bounded
+    "Support is available on weekdays from 09:00 to 17:00 UTC.",  # no cue
+    "The nightly backup runs from 01:00 to 03:00 UTC.",
+    "Ideally, no jobs run in GB on weekdays between 16:00 and 19:00 Europe/London.",  # a wish
+    "No jobs may run in DE this weekend from 00:00 to 06:00 Europe/Berlin.",  # a relative date
+    "Jobs in GB used to be blocked on Sundays from 01:00 to 03:00 UTC.",  # the past
+    "Every year on 1 May, all regions are blacked out from 00:00 to 06:00 UTC.",  # yearly
+    "No jobs may run on Sundays from 01:00 to 03:00 UTC during the holidays.",
+    "Every Saturday, no jobs may run in eu-west-1 from 01:00 to 03:00 UTC except urgent ones.",
+    "Maybe every Sunday from 01:00 to 03:00 UTC should be a blackout.",
+    "Each Monday from 02:00 to 03:00 UTC, nothing runs in eu-west-1 for the data team.",
+    "Mondays 02:00-03:00 UTC: no jobs for tenants on the trial plan.",
+])
+def test_refused(text: str) -> None:
+    report = parse_policy_text(text, "p")
+    assert not report.clauses, report.clauses
+    assert report.unrecognised
