@@ -1,14 +1,640 @@
-"""Placeholder: filled in by its owner (read by its parts when no whole-sentence phrasing matches)."""
+"""Deferral limits per job category and the urgent-jobs rule, read by their parts when no whole-sentence
+phrasing matches.
+
+Both readers first cut the clause into known words (a *lexicon*: job categories, durations, limits,
+negations, modal verbs, verbs of delaying or moving, words for time and for place, harmless fillers)
+and refuse the clause as soon as one word is not known. A word this reader does not know may change
+the meaning ("unless", "at least", "should", "on weekends", "the web team's", "was", "respectively"),
+so such a clause is reported as not understood rather than half-read. The known words are then read
+as a small grammar; the constraint is built only when every part is unambiguous. Known words that make
+a rule temporary or a description of today ("for now", "at the moment") are refused as well, and so
+is a rule for a team the caller names. An aside that only gives examples is dropped first ("Urgent
+jobs, such as grant-deadline runs, ..."; "Sustainable jobs (nightly bakes, for example) ...") when it
+holds no number, negation, condition, modal, category, unit or scope word.
+
+Deferral limits (``max_deferral_h_by_category``)
+    A clause pairs one or more job categories with one value. Clauses are cut at ";", ",", "|", "whereas"
+    and "and" (not between two categories: "balanced and sustainable jobs may each wait 2 h" gives both
+    the value). Every clause needs its category; the verb, and a limit given as a header, carry over to
+    the next clauses ("urgent = never deferred, balanced <= 2h"; "Deferral limits are 1 day for
+    sustainable jobs and 3 hours for balanced jobs"; "Max delay by class | urgent | 0 h | balanced |
+    2 h"; "Maximum permissible delay: Urgent - 0 hours; Balanced - 12 hours"; "..., and no
+    sustainable job longer than 3 days"; "For balanced jobs, the maximum deferral is 5 hours").
+
+    a maximum   category + delay verb (deferred, delayed, postponed, held back, pushed back, slip, wait,
+                queued, time-shifted; "moved"/"shifted" only with a duration) or start verb (start,
+                begin, commence) + a limit + a duration:
+                  limit  at most, up to, no more/longer/further/later than, within, a maximum of, max,
+                         tops, at the latest, as long as, capped at, limited to, limit(s) of, window,
+                         <=, "must not / shall in no event exceed"; a negation before "more/longer than"
+                         ("No balanced job shall wait longer than 45 minutes"), or "is not allowed"
+                         anywhere ("Postponing a balanced job by more than 2 hours is not allowed");
+                         "is zero"; a permission without
+                         a limit word ("balanced jobs may wait 4 hours"); a start verb needs a limit
+                         word ("start no later than 36 hours after submission")
+                  unit   min, h, d (24 h), w (168 h), fortnight (336 h); words and fractions are digits
+                         already ("two and a half days" -> 2.5 days)
+    zero        a negated delay verb ("shall not be deferred", "may not be delayed", "never wait", "not
+                ... at all", "Deferral of urgent jobs is not permitted"), "without (any) deferral",
+                "zero deferral", "no delay", "exempt from deferral", "start immediately"
+    refused     any unknown word (conditions, soft or past forms, minimums, per-team or per-node
+                scope, "non-urgent", other numbers), two values in one clause, a category without a
+                value or a value without a category, a negation without "more than" beside a
+                duration, a limit word beside a zero, a requirement without a limit ("must be
+                deferred by 4 hours"), a clause starting with a modal (a question: "Can balanced jobs
+                wait 4 hours"), and a category given twice.
+
+Urgent jobs (``urgent_never_moved``)
+    Clauses are cut at ";", ":", "(", ")", "=", "|", " - " and at a comma or "and"/"or" that is not
+    followed by another verb of moving ("must not be moved, delayed or relocated" is one clause).
+    Each clause is read as one of
+
+    fixed       a negated verb of moving ("never moved", "neither relocated nor delayed", "Don't touch
+                urgent jobs", "no region moves", "without deferral or relocation", "shall not be
+                subject to temporal or geographic shifting", "Carbon-aware optimisation shall not be
+                applied to urgent workloads"); a fixed state ("pinned", "untouched", "hands off",
+                "exempt from carbon-aware shifting"); staying put ("same region", "same start time",
+                "where and when they were submitted", "start immediately", "in their submitted
+                region")
+    movable     a permission to move ("may be moved", "is free to move", "may reschedule or relocate",
+                "subject to shifting", "get shifted like any other job"); a fixed state denied or
+                withdrawn ("no exemption", "enjoy no protection against relocation", "not pinned
+                anymore", "the never-move guarantee is withdrawn")
+    neutral     the subject alone, or fillers ("For the avoidance of doubt")
+
+    All clauses that say something must agree. "Never moved" means both in time and in place, so a
+    fixed reading needs both (a generic verb "moved", "shifted", "touched", or one word for each:
+    "never deferred, never migrated"); a rule about time only ("shall not be deferred") is a zero
+    deferral limit for urgent jobs, read above; a rule about place only is refused. Permission-only
+    words ("like any other", "at the scheduler's discretion", "if that reduces emissions") are refused
+    in a fixed clause; a permission beside a fixed state is refused, and so are a question ("Can
+    urgent jobs be moved"), a pronoun before the subject, "not all", "no longer" with a move (only
+    with a state: "no longer pinned"), and any unknown word (other categories, conditions, soft or
+    past forms, "but", "only", numbers).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
 
-from copilot.policy.values import Interpretation
+from copilot.policy.values import NUM, Interpretation, PolicyItem, one
 
 __all__ = ["read"]
 
+_RX = re.I | re.X
+_T, _S = "time", "place"
+_BOTH = frozenset({_T, _S})
+_NONE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Word:
+    """One lexicon entry: the kind of token its phrasings make and, for moves and stays, what it covers."""
+
+    kind: str
+    phrasings: tuple[re.Pattern[str], ...]
+    dims: frozenset[str] = _NONE
+
+
+@dataclass(frozen=True)
+class _Tok:
+    """One token of a clause: its kind, text and meaning (dimensions, categories or hours)."""
+
+    kind: str
+    text: str
+    dims: frozenset[str] = _NONE
+    cats: tuple[str, ...] = ()
+    hours: float | None = None
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression (so that the lexer can take the longest)."""
+    parts, depth, start, k, in_class = [], 0, 0, 0, False
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:k])
+            start = k + 1
+        k += 1
+    return [*parts, pattern[start:]]
+
+
+def _w(kind: str, pattern: str, dims: frozenset[str] = _NONE, word: bool = True) -> _Word:
+    """A lexicon entry; a ``word`` pattern must end at a word boundary."""
+    boundary = r"(?!\w)" if word else ""
+    return _Word(kind, tuple(re.compile(rf"(?:{p}){boundary}", _RX) for p in _alternatives(pattern)), dims)
+
+
+class _RefusedError(Exception):
+    """This reader cannot be sure of the clause."""
+
+
+def _lex(text: str, lexicon: Sequence[_Word]) -> list[_Tok] | None:
+    """``text`` as tokens (the longest known word at each place), None when a word is not known."""
+    out: list[_Tok] = []
+    i, n = 0, len(text)
+    while True:
+        while i < n and text[i].isspace():
+            i += 1
+        if i >= n:
+            return out
+        best: tuple[_Word, re.Match[str]] | None = None
+        for entry in lexicon:
+            for rx in entry.phrasings:
+                m = rx.match(text, i)
+                if m and m.end() > i and (best is None or m.end() > best[1].end()):
+                    best = (entry, m)
+        if best is None:
+            return None
+        entry, m = best
+        groups = m.groupdict()
+        hours = _hours(groups["n"], groups["u"]) if groups.get("n") else 0.0 if entry.kind == "DUR" else None
+        if entry.kind == "DUR" and hours is None:
+            return None
+        cats = (groups["c"].lower(),) if groups.get("c") else ()
+        out.append(_Tok(entry.kind, m.group(0), entry.dims, cats, hours))
+        i = m.end()
+
+
+# -- shared words -------------------------------------------------------------------------------
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_HOURS_PER = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0, "f": 336.0}
+_DURATION = rf"""(?P<n>{NUM}|(?:{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})(?=\s))\s*
+                 (?P<u>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|fortnights?)"""
+
+
+def _hours(n: str, unit: str) -> float | None:
+    """Hours of a duration, None for a negative or unreadable number."""
+    word = n.lower()
+    try:
+        value = float(_NUMBER_WORDS[word]) if word in _NUMBER_WORDS else float(word.replace(",", ""))
+    except ValueError:
+        return None
+    if value < 0 or value != value or value == float("inf"):
+        return None
+    return value * _HOURS_PER[unit[0].lower()]
+
+
+_NEG = r"""not|never|no|none|neither|cannot|can't|mustn't|shan't|won't|isn't|aren't|don't|doesn't|do\s+not|does\s+not
+           |in\s+no\s+event|at\s+no\s+time|under\s+no\s+circumstances"""
+_REQ = r"must(?:\s+only)?|shall(?:\s+only)?|will(?:\s+only)?|(?:is|are)\s+to|(?:has|have|need|needs)\s+to"
+_AGENT = r"""we|(?:the\s+)?(?:carbon(?:[- ]aware)?\s+)?(?:scheduler|planner|provider|system|operator|orchestrator
+             |optimi[sz]er|engine)"""
+_PUNCT = r"""['"]"""
+_STOP = r"""for\s+now|at\s+the\s+moment|for\s+the\s+time\s+being|until\s+further\s+notice|as\s+of\s+now|right\s+now
+            |for\s+the\s+moment"""
+"""Phrases made of known words that make a rule temporary or a description of today: always refused."""
+
+
+# -- deferral limits ------------------------------------------------------------------------------
+_CAT = r"(?P<c>urgent|balanced|sustainable)"
+_JOB_NOUN = r"""(?:jobs?|workloads?|work|tasks?|ones|stuff|runs?|pipelines?|items|things|process(?:es)?
+                |computations?|evaluations?|renders?|bakes?|builds?|batch(?:es)?|trainings?|training\s+runs?
+                |experiments?|simulations?|analyses|analysis|reports?|backups?|exports?|imports?|transfers?
+                |queries|query|workflows?|requests?|loads?|compute)"""
+_CAT_NOUN = rf"(?:batch\s+)?{_JOB_NOUN}"
+_DET = r"(?:(?:an?|all|every|each|any|the|both|either)\s+)?"
+_SUBMITTED = r"(?:(?:it|they)\s+(?:was|were|is|are|has\s+been|have\s+been|gets?|got)\s+|being\s+)?submitted"
+
+_D_LEXICON: tuple[_Word, ...] = (
+    _w("CAT", rf"{_DET}{_CAT}(?:[- ](?:category|class|tier|priority))?(?:\s+{_CAT_NOUN})?"),
+    _w("CAT", rf"{_DET}(?:jobs?|workloads?|tasks?|work)\s+(?:in|of)\s+the\s+{_CAT}\s+(?:category|class|tier)"),
+    _w("CAT", rf"""{_DET}(?:jobs?|workloads?|tasks?|work)\s+(?:classified|classed|marked|flagged|tagged|labell?ed
+                   |designated|categori[sz]ed)\s+(?:as\s+)?['"]?{_CAT}['"]?"""),
+    _w("DUR", _DURATION),
+    _w("DUR", r"0|zero|nil"),
+    _w("NEG", _NEG),
+    _w("PROHIB", r"""(?:is|are)\s+(?:not\s+(?:allowed|permitted)|prohibited|forbidden|never\s+(?:allowed|permitted))
+                     |not\s+(?:allowed|permitted)"""),
+    _w("LE", r"""at\s+(?:the\s+)?most|up\s+to|(?:no|not)\s+(?:more|longer|further|later)\s+than|a\s+maximum\s+of
+                 |max(?:imum|imal)?(?:\s+of)?|within|tops|at\s+the\s+(?:latest|outside)|(?:for\s+)?as\s+(?:long|much)\s+as
+                 |(?:capped|limited|restricted)\s+(?:at|to)|(?:an?\s+|the\s+)?(?:cap|limit|ceiling|upper\s+(?:limit|bound))
+                 (?:\s+(?:of|on|at|for))?|limits|caps|ceilings|window
+                 |(?:(?:shall|must|may|will|can|does|do|is\s+to|are\s+to)\s+)?(?:not|never|in\s+no\s+event|at\s+no\s+time
+                  |under\s+no\s+circumstances)\s+(?:to\s+)?(?:exceed|surpass|go\s+beyond)
+                 |(?:cannot|can't|mustn't|shan't|won't)\s+(?:exceed|surpass|go\s+beyond)"""),
+    _w("LE", r"≤|<=|=<", word=False),
+    _w("GT", r"more\s+than|longer\s+than|further\s+than|later\s+than|beyond|in\s+excess\s+of|over|exceed(?:s|ing)?"),
+    _w("V", r"""defer(?:s|red|ring|ral|rals|ment)?|delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing|ement|ements)
+                |(?:be\s+)?held(?:\s+back)?|hold(?:s|ing)?(?:\s+back)?|push(?:ed|es)?\s+(?:back|out)
+                |wait(?:s|ed|ing)?(?:\s+times?)?|slip(?:s|ped|page)?|time-?shift(?:s|ed|ing)?|sit|chill|idle|linger
+                |(?:be\s+)?parked|park
+                |(?:shift(?:s|ed)?|mov(?:e|es|ed))\s+in\s+time|queued?|queu(?:e|)ing|slack|leeway"""),
+    _w("VAMB", r"shift(?:s|ed|ing)?|mov(?:e|es|ed|ing)|reschedul(?:e|es|ed|ing)"),
+    _w("START", r"start(?:s|ed|ing)?|begin(?:s|ning)?|begun|commence(?:s|d)?"),
+    _w("PERM", r"""may(?:\s+only)?|can(?:\s+only)?|(?:is|are)\s+(?:only\s+)?(?:allowed|permitted)(?:\s+to)?
+                   |(?:is|are)\s+free\s+to|(?:is|are)\s+given"""),
+    _w("REQ", _REQ),
+    _w("BE", r"be|is|are|been|being|get|gets|have|has"),
+    _w("TAIL", rf"""(?:after|from|of|following|since)\s+(?:(?:their|its|the)\s+)?(?:submission|submit(?:\s+time)?
+                    |arrival|time\s+of\s+submission|{_SUBMITTED})
+                  |(?:beyond|past|after)\s+(?:their|its|the)\s+(?:submission|submit|requested\s+start)\s+time
+                  |(?:for|to\s+(?:wait\s+for|catch|find|get|use|reach|await))\s+(?:an?\s+|the\s+)?
+                   (?:cleaner|greener|low(?:er)?[- ]carbon|cheaper|better)\s+
+                   (?:power|energy|electricity|slots?|windows?|hours?|periods?|grid(?:\s+power)?|times?)
+                  |before\s+(?:(?:it|they)\s+(?:must|has\s+to|have\s+to|needs?\s+to)\s+(?:be\s+)?(?:run|start|started)
+                   |being\s+started|starting|(?:it|they)\s+(?:starts?|runs?))"""),
+    _w("ZERO", r"""(?:zero|no|nil|0)\s+(?:deferral|delay|wait(?:ing)?(?:\s+time)?|postponement|slack)s?
+                   |without\s+(?:any\s+)?(?:deferral|delay|wait(?:ing)?|postponement
+                    |being\s+(?:deferred|delayed|postponed|held(?:\s+back)?))s?
+                   |(?:exempt|exempted|immune)\s+from\s+(?:any\s+|all\s+)?(?:deferral|delay|postponement)s?"""),
+    _w("IMMED", r"immediately|right\s+away|at\s+once|straight\s+away"),
+    _w("AGENT", _AGENT),
+    _w("FILL", r"""the|a|an|by|for|of|to|each|alike|both|all|every|any|their|its|it|they|them|ever|at\s+all|either
+                   |(?:an?|the|any|each)\s+customer's|the\s+start\s+of|start\s+times?|in\s+total|whatsoever
+                   |in\s+(?:the|a|their|its)\s+queue"""),
+    _w("FILL", r"[:=()\-–]", word=False),
+    _w("FILL", _PUNCT, word=False),
+    _w("HEAD", r"""(?:per|by|for\s+each)\s+(?:job\s+)?(?:category|class|tier)|permissible|allowable|allowed|permitted
+                   |time|as\s+follows"""),
+    _w("SEP", r"[;,|]", word=False),
+    _w("SEP", r"whereas"),
+    _w("STOP", _STOP),
+    _w("AND", r"and|&"),
+)
+
+_DELAY_VERBS = ("V", "VAMB", "START")
+
+
+@dataclass
+class _Context:
+    """What earlier clauses of the sentence give the later ones: the verb and whether a limit was set."""
+
+    verb: str | None = None  # "V" (delay), "START" or "VAMB" (moved/shifted)
+    limit: bool = False
+
+
+def _d_clauses(toks: list[_Tok]) -> list[tuple[str, list[_Tok]]]:
+    """Clauses and the separator before each; "and" between two categories joins them; a colon after a
+    header ("Maximum delay: ...") ends the header."""
+    out: list[tuple[str, list[_Tok]]] = [("", [])]
+    for k, tok in enumerate(toks):
+        joins = tok.kind == "AND" and 0 < k < len(toks) - 1 and toks[k - 1].kind == "CAT" and \
+            toks[k + 1].kind == "CAT"
+        header = tok.text == ":" and out[-1][1] and not _has(out[-1][1], "CAT", "DUR", "ZERO", "IMMED")
+        if tok.kind == "SEP" or (tok.kind == "AND" and not joins) or header:
+            out.append((tok.text, []))
+        else:
+            out[-1][1].append(_Tok("JOIN", tok.text) if tok.kind == "AND" else tok)
+    return [(sep, cl) for sep, cl in out if cl]
+
+
+def _has(clause: list[_Tok], *kinds: str) -> bool:
+    return any(t.kind in kinds for t in clause)
+
+
+_PARTICIPLE = re.compile(r"(?:\w+ed|held|kept|pushed)\b", re.I)
+
+
+def _past(toks: list[_Tok], subjects: tuple[str, ...], verbs: tuple[str, ...]) -> bool:
+    """Whether a subject is followed by a participle without an auxiliary ("Balanced jobs waited up to
+    6 hours", "Urgent jobs never moved"): the past, or a caption; only "not"/"never" and adverbs may
+    stand between them."""
+    for k, tok in enumerate(toks):
+        if tok.kind not in subjects:
+            continue
+        nxt = next((t for t in toks[k + 1:] if not (t.kind == "NEG" or (t.kind == "FILL" and t.text.isalpha()))),
+                   None)
+        if nxt is not None and nxt.kind in verbs and _PARTICIPLE.match(nxt.text):
+            return True
+    return False
+
+
+def _merged(clauses: list[tuple[str, list[_Tok]]]) -> list[list[_Tok]]:
+    """Table cells "urgent | 0 h" joined into one clause; a later clause with neither a category nor a
+    value (", tops"; ", for a greener slot") joined to the one before."""
+    out: list[list[_Tok]] = []
+    pending_cell: list[_Tok] | None = None
+    for k, (_sep, clause) in enumerate(clauses):
+        has_value = _has(clause, "DUR", "ZERO", "IMMED")
+        if pending_cell is not None:
+            if _has(clause, "CAT") or not has_value:
+                raise _RefusedError
+            out.append(pending_cell + clause)
+            pending_cell = None
+            continue
+        nxt = clauses[k + 1] if k + 1 < len(clauses) else None
+        if nxt and nxt[0] in ("|", ",") and _has(clause, "CAT") and not has_value and \
+                all(t.kind in ("CAT", "FILL") for t in clause):
+            pending_cell = clause
+            continue
+        if out and not _has(clause, "CAT") and not has_value:
+            out[-1] = out[-1] + clause
+            continue
+        out.append(clause)
+    if pending_cell is not None:
+        raise _RefusedError
+    return out
+
+
+def _joined(clause: list[_Tok]) -> bool:
+    """Whether the categories of a clause are one subject: "balanced and sustainable jobs", not "balanced
+    jobs ... sustainable jobs"."""
+    where = [k for k, t in enumerate(clause) if t.kind == "CAT"]
+    return all(b - a == 2 and clause[a + 1].kind == "JOIN" for a, b in pairwise(where))
+
+
+def _header(clause: list[_Tok], ctx: _Context) -> None:
+    """A leading clause without a category or value: "Maximum permissible delay", "Deferral limits"."""
+    if not all(t.kind in ("V", "LE", "HEAD", "FILL", "BE") for t in clause) or not _has(clause, "V", "LE"):
+        raise _RefusedError
+    ctx.verb = "V" if _has(clause, "V") else ctx.verb
+    ctx.limit = _has(clause, "LE")
+
+
+def _index(clause: list[_Tok], kind: str) -> int:
+    return next(k for k, t in enumerate(clause) if t.kind == kind)
+
+
+def _limit(clause: list[_Tok], ctx: _Context) -> float:
+    """The maximum deferral one clause gives its categories (hours); raises _RefusedError."""
+    count = {kind: sum(t.kind == kind for t in clause)
+             for kind in ("DUR", "NEG", "PROHIB", "LE", "GT", "PERM", "REQ", "ZERO", "IMMED")}
+    negs = count["NEG"] + count["PROHIB"]
+    own_verb = next((t.kind for t in clause if t.kind in _DELAY_VERBS), None)
+    if count["DUR"] > 1 or negs > 1:
+        raise _RefusedError
+    if count["DUR"]:
+        (dur,) = [t for t in clause if t.kind == "DUR"]
+        verb = own_verb or ctx.verb
+        if count["ZERO"] or count["IMMED"] or verb is None:
+            raise _RefusedError
+        if count["GT"]:  # "No balanced job shall wait longer than", "Deferring ... by more than 2 h is not allowed"
+            ok = negs == 1 and not count["LE"] and (count["PROHIB"] or _index(clause, "NEG") < _index(clause, "GT"))
+            ctx.limit = False
+        elif count["LE"] or (count["PERM"] and own_verb in ("V", "VAMB")):  # "may wait 4 hours"
+            ok = not negs
+            ctx.limit = ok
+        else:  # an elliptical item: "sustainable jobs 2 days", "3 hours for balanced jobs"
+            ok = ctx.limit and not (negs or count["PERM"] or count["REQ"] or own_verb)
+        if not ok or (verb == "START" and not count["LE"]):
+            raise _RefusedError
+        ctx.verb = verb
+        assert dur.hours is not None
+        return dur.hours
+    if count["LE"] or count["GT"] or (count["PERM"] and not negs):
+        raise _RefusedError
+    ctx.limit = False
+    if count["ZERO"] or count["IMMED"]:  # "without any deferral", "zero deferral", "start immediately"
+        if negs or (count["IMMED"] and own_verb != "START"):
+            raise _RefusedError
+        ctx.verb = own_verb or ("V" if count["ZERO"] else ctx.verb)
+        return 0.0
+    if negs == 1 and (own_verb or ctx.verb) == "V":  # "shall not be deferred", "not at all"
+        ctx.verb = "V"
+        return 0.0
+    raise _RefusedError
+
+
+def _deferrals(text: str) -> Interpretation | None:
+    """Deferral limits per category (see the module docstring), else None."""
+    toks = _lex(text, _D_LEXICON)
+    if not toks or not _has(toks, "CAT") or _has(toks, "STOP") or toks[0].kind in ("PERM", "REQ", "BE"):
+        return None  # "Can balanced jobs wait 4 hours": a question
+    if _past(toks, ("CAT", "AGENT"), _DELAY_VERBS):
+        return None
+    try:
+        clauses = _merged(_d_clauses(toks))
+        ctx = _Context()
+        items: dict[str, float] = {}
+        for k, clause in enumerate(clauses):
+            cats = [c for t in clause if t.kind == "CAT" for c in t.cats]
+            if not cats:
+                if k or _has(clause, "DUR", "ZERO", "IMMED"):
+                    raise _RefusedError
+                _header(clause, ctx)
+                continue
+            if len(set(cats)) != len(cats) or any(c in items for c in cats) or not _joined(clause):
+                raise _RefusedError
+            value = _limit(clause, ctx)
+            items.update(dict.fromkeys(cats, value))
+    except _RefusedError:
+        return None
+    if not items:
+        return None
+    return Interpretation(tuple(PolicyItem("max_deferral_h_by_category", v, c) for c, v in items.items()),
+                          ("read by its parts: category, limit and duration",))
+
+
+# -- urgent jobs ------------------------------------------------------------------------------------
+_U_DET = r"(?:(?:an?|all|any|every|each|the)\s+)?"
+_U_NOUN = r"(?:jobs?|workloads?|work|tasks?|stuff|things|runs?|pipelines?|items|requests)"
+_U_MARK = r"""(?:classified|classed|marked|flagged|tagged|labell?ed|designated|categori[sz]ed|declared|deemed)"""
+_U_VALUE = r"""(?:(?:priority|urgency|category|class)\s*[=:]\s*)?['"]?urgent['"]?"""
+_U_WHO = r"(?:\s+by\s+(?:the|a|their)\s+(?:customer|client|submitter|user|requester|owner)s?)?"
+_WHERE_SUBMITTED = r"(?:they|it)\s+(?:was|were|is|are|have\s+been|has\s+been)\s+submitted"
+_OWN = r"(?:their|its)\s+(?:own\s+)?(?:submitted|original|home|requested|initial)"
+_OWN_OR_PLAIN = r"(?:their|its)\s+(?:own\s+)?(?:(?:submitted|original|home|requested|initial)\s+)?"
+
+_U_LEXICON: tuple[_Word, ...] = (
+    _w("URG", rf"{_U_DET}urgent(?:[- ](?:class|category|tier|priority))?(?:\s+{_U_NOUN})?"),
+    _w("URG", rf"""{_U_DET}(?:{_U_NOUN}|anything|everything)\s+(?:that\s+(?:is|are)\s+)?{_U_MARK}\s+(?:as\s+)?
+                   {_U_VALUE}{_U_WHO}"""),
+    _w("URG", rf"""{_U_DET}{_U_NOUN}\s+(?:whose\s+|with\s+(?:an?\s+|the\s+)?)(?:urgency|priority|category|class)\s+
+                   (?:is\s+)?(?:set\s+to\s+|of\s+|=\s*)?['"]?urgent['"]?"""),
+    _w("URG", rf"{_U_DET}{_U_NOUN}\s+(?:in|of|from)\s+the\s+urgent\s+(?:category|class|tier)"),
+    _w("URG", r"""(?:priority|urgency|category|class)\s*[=:]\s*['"]?urgent['"]?"""),
+    _w("PRON", r"""they|them|it|they're|it's|these(?:\s+(?:jobs|workloads|tasks))?|those(?:\s+(?:jobs|workloads|tasks))?
+                   |such\s+(?:jobs|workloads|tasks)"""),
+    _w("NEG", rf"""{_NEG}|without|(?:is|are)\s+(?:not\s+(?:allowed|permitted|possible)|prohibited|forbidden)
+                   |not\s+(?:allowed|permitted)(?:\s+to)?|prohibited|forbidden"""),
+    _w("NOR", r"nor"),
+    _w("NOLONGER", r"no\s+longer"),
+    _w("REVOKE", r"""withdrawn|revoked|rescinded|repealed|lifted|removed|abolished|dropped|retired|cancell?ed
+                     |no\s+longer\s+(?:applies|apply|holds|hold|in\s+(?:force|effect))"""),
+    _w("ANYMORE", r"anymore|any\s+more|any\s+longer"),
+    _w("PERM", r"""may|can|(?:is|are)\s+(?:free|allowed|permitted|entitled)\s+to|(?:is|are)\s+(?:subject|eligible)\s+
+                   (?:to|for)|subject\s+to|eligible\s+for|(?:has|have)\s+(?:full\s+)?(?:freedom|licen[cs]e|discretion)\s+to"""),
+    _w("REQ", _REQ),
+    _w("BE", r"be|is|are|been|being|get|gets|got|remain|remains|stay|stays"),
+    _w("MG", r"""mov(?:e|es|ed|ing)|shift(?:s|ed|ing)?|touch(?:es|ed|ing)?|displac(?:e|es|ed|ing)
+                 |(?:carbon[- ]aware\s+|carbon\s+)?(?:optimi[sz]ation|scheduling|load[- ]shifting|shifting|moves?
+                  |placement)"""),
+    _w("MT", r"""defer(?:s|red|ring|ral|rals|ment)?|delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing|ement)|held\s+back
+                 |hold(?:s|ing)?\s+back|reschedul(?:e|es|ed|ing)|time-?shift(?:s|ed|ing)?|wait(?:s|ing)?
+                 |(?:temporal|time)[- ]?(?:shift(?:s|ed|ing)?|moves?)|temporal(?:ly)?|time|later\s+start""",
+       frozenset({_T})),
+    _w("MS", r"""relocat(?:e|es|ed|ing|ion|ions)|migrat(?:e|es|ed|ing|ion|ions)
+                 |(?:region(?:al)?|geographic(?:al)?|spatial|location|cross-region|inter-region)[- ]?
+                  (?:shift(?:s|ed|ing)?|moves?|changes?)|geographic(?:al)?|spatial(?:ly)?|region(?:al)?""",
+       frozenset({_S})),
+    _w("POST", r"""in\s+time|(?:to\s+)?(?:another|a\s+different|a\s+later|later)\s+(?:start(?:\s+time)?|time(?:\s+slot)?
+                   |slot|hour)|time\s+slots?|start\s+times?""", frozenset({_T})),
+    _w("POST", r"""(?:to\s+)?(?:another|a\s+different|any\s+other|other|a\s+cleaner|a\s+greener)\s+
+                   (?:regions?|locations?|zones?|data\s*cent(?:er|re)s?|sites?)
+                   |(?:between|across)\s+regions|elsewhere|in\s+(?:space|location)
+                   |out\s+of\s+(?:their|its)\s+(?:submitted\s+|original\s+|home\s+)?regions?""", frozenset({_S})),
+    _w("POST", r"""in\s+(?:both\s+|either\s+)?(?:time\s+(?:and|or|nor)\s+(?:in\s+)?(?:space|location|region|place)
+                   |(?:space|location|region|place)\s+(?:and|or|nor)\s+(?:in\s+)?time)""", _BOTH),
+    _w("STAY", rf"""same\s+(?:region|location|zone|place)|(?:in\s+|to\s+)?{_OWN_OR_PLAIN}(?:region|location|zone)
+                    |(?:in\s+)?the\s+region\s+(?:where|in\s+which)\s+{_WHERE_SUBMITTED}|where\s+{_WHERE_SUBMITTED}""",
+       frozenset({_S})),
+    _w("STAY", rf"""same\s+(?:start(?:\s+time)?|time)|(?:at\s+)?{_OWN}\s+(?:start\s+)?time
+                    |(?:at\s+)?{_OWN_OR_PLAIN}start\s+time|when\s+{_WHERE_SUBMITTED}
+                    |immediately|right\s+away|at\s+once|(?:on|upon)\s+submission""", frozenset({_T})),
+    _w("STAY", rf"""(?:where\s+and\s+when|when\s+and\s+where)\s+{_WHERE_SUBMITTED}|(?:exactly\s+)?as\s+submitted
+                    |(?:in\s+|at\s+|to\s+)?{_OWN}\s+(?:region\s+and\s+(?:start\s+)?time|(?:start\s+)?time\s+and\s+region)
+                    |same\s+region\s+and\s+(?:start\s+)?time|same\s+(?:start\s+)?time\s+and\s+region""", _BOTH),
+    _w("STATEG", r"""pinned|locked(?:\s+in(?:\s+place)?)?|fixed(?:\s+in\s+place)?|frozen|untouched|unmoved|hands[- ]off
+                     |alone|off[- ]limits|immovable|(?:never|no)[- ]move\s+(?:guarantee|rule|promise|protection)""",
+       _BOTH),
+    _w("STATEX", r"exempt(?:ed)?|immune|protected|shielded|exemptions?|protections?|guarantee|guaranteed"),
+    _w("EXEC", r"""run(?:s)?|start(?:s|ed)?|begin(?:s)?|execut(?:e|es|ed)|keep(?:s)?|kept|placed|scheduled
+                   |dispatched|launch(?:ed)?"""),
+    _w("LIKE", r"""(?:just\s+)?(?:like|as\s+with|the\s+same\s+as|same\s+as)\s+(?:any|all|every)\s+other
+                   (?:\s+(?:jobs?|workloads?|category|categories|class(?:es)?|tasks?|work))?"""),
+    _w("LIKE", r"""at\s+(?:the\s+)?(?:scheduler's|planner's|optimi[sz]er's|provider's|operator's|system's|our|its)\s+
+                   (?:sole\s+|own\s+|full\s+)?discretion|freely"""),
+    _w("LIKE", r"""(?:if|when|whenever|where(?:ver)?)\s+(?:that|this|it|doing\s+so)\s+(?:reduces|lowers|cuts|saves
+                   |would\s+reduce)\s+(?:emissions|carbon(?:\s+emissions)?|the\s+carbon\s+footprint|co2)
+                   |to\s+(?:reduce|cut|lower)\s+(?:emissions|carbon(?:\s+emissions)?)"""),
+    _w("AGENT", _AGENT),
+    _w("FILL", r"""the|a|an|any|all|every|each|both|either|of|for|to|from|against|by|in|at|with|on|their|its
+                   |too|as\s+well|also|now|just|simply|ever|always|at\s+all|at\s+any\s+(?:time|point|moment)
+                   |under\s+any\s+circumstances|for\s+any\s+reason|whatsoever|for\s+the\s+avoidance\s+of\s+doubt
+                   |in\s+all\s+cases|carbon[- ]aware|leave|leaves|enjoy|enjoys|receive|receives
+                   |(?:have|has)(?=\s+no\s+(?:exemption|protection|guarantee))|appl(?:y|ies|ied)(?:\s+to)?"""),
+    _w("FILL", _PUNCT, word=False),
+    _w("CONJ", r"and|or|and/or|&|/"),
+    _w("COMMA", r",", word=False),
+    _w("STOP", _STOP),
+    _w("SEP", r"[;:()|=]|-(?=\s|$)", word=False),
+)
+_MOVES = ("MG", "MT", "MS")
+_KEEPS_CLAUSE = (*_MOVES, "POST", "CONJ", "NOR")
+
+
+def _u_clauses(toks: list[_Tok]) -> list[list[_Tok]]:
+    """Clauses: cut at a separator, and at a comma or conjunction not followed by another move."""
+    out: list[list[_Tok]] = [[]]
+    for k, tok in enumerate(toks):
+        nxt = toks[k + 1].kind if k + 1 < len(toks) else "SEP"
+        if tok.kind == "SEP" or (tok.kind in ("COMMA", "CONJ") and nxt not in _KEEPS_CLAUSE):
+            out.append([])
+        elif tok.kind != "COMMA":
+            out[-1].append(tok)
+    return [c for c in out if c]
+
+
+def _move_dims(clause: list[_Tok], k: int) -> frozenset[str]:
+    """What the move at ``k`` covers: its own word, or for a general one ("moved") what follows it
+    ("moved in time", "move urgent jobs to another region"), else both time and place."""
+    tok = clause[k]
+    if tok.kind != "MG":
+        return tok.dims
+    said: set[str] = set()
+    for nxt in clause[k + 1:]:
+        if nxt.kind == "POST":
+            said |= nxt.dims
+        elif nxt.kind not in ("URG", "PRON", "FILL", "CONJ"):
+            break
+    return frozenset(said) or _BOTH
+
+
+def _u_clause(clause: list[_Tok]) -> tuple[str, frozenset[str]] | None:
+    """("fixed", what it covers), ("movable", ...) or None for a neutral clause; raises _RefusedError."""
+    kinds = [t.kind for t in clause]
+    flips = kinds.count("NEG") + kinds.count("NOLONGER") + kinds.count("REVOKE")
+    perm, like = "PERM" in kinds, "LIKE" in kinds
+    moves = frozenset().union(*(_move_dims(clause, k) for k, kind in enumerate(kinds) if kind in _MOVES))
+    stays = frozenset().union(*(t.dims for t in clause if t.kind == "STAY"))
+    if flips > 1 or ("ANYMORE" in kinds and not (flips and ("STATEG" in kinds or "STATEX" in kinds))):
+        raise _RefusedError
+    if "STATEG" in kinds or "STATEX" in kinds:
+        if perm or ("EXEC" in kinds and not stays):
+            raise _RefusedError
+        if flips:
+            return "movable", _NONE
+        if "STATEX" in kinds:
+            return "fixed", moves | stays
+        return "fixed", stays or _BOTH
+    if "NOLONGER" in kinds or "REVOKE" in kinds:
+        raise _RefusedError
+    if moves:
+        if flips:
+            return "fixed", moves | stays
+        if perm or like:
+            return "movable", _NONE
+        raise _RefusedError
+    if stays:
+        if flips or perm:
+            raise _RefusedError
+        return "fixed", stays
+    if any(k not in ("URG", "PRON", "FILL", "AGENT") for k in kinds):
+        raise _RefusedError
+    return None
+
+
+def _urgent(text: str) -> Interpretation | None:
+    """Whether urgent jobs are never moved (see the module docstring), else None."""
+    toks = _lex(text, _U_LEXICON)
+    if not toks or not _has(toks, "URG") or _has(toks, "STOP") or toks[0].kind in ("PERM", "REQ", "BE"):
+        return None  # "Can urgent jobs be moved": a question
+    if any(a.kind == "NEG" and re.match(r"(?:all|every)\b", b.text, re.I) for a, b in pairwise(toks)):
+        return None  # "Not all urgent jobs are pinned": a quantifier, not a rule
+    if _past(toks, ("URG", "PRON", "AGENT"), (*_MOVES, "EXEC")):
+        return None
+    first_subject = next(k for k, t in enumerate(toks) if t.kind in ("URG", "PRON"))
+    if toks[first_subject].kind == "PRON":
+        return None  # "they" before "urgent jobs": a pronoun for something else
+    try:
+        readings = [r for c in _u_clauses(toks) if (r := _u_clause(c)) is not None]
+        fixed_only = [c for c in _u_clauses(toks) if _has(c, "LIKE")]
+    except _RefusedError:
+        return None
+    said = {polarity for polarity, _ in readings}
+    if len(said) != 1:
+        return None
+    if said == {"movable"}:
+        return one("urgent_never_moved", False, None, "read by its parts: urgent jobs may be moved")
+    covered = frozenset().union(*(dims for _, dims in readings))
+    if fixed_only or covered != _BOTH:
+        return None  # "like any other", "at the scheduler's discretion" in a fixed rule; time or place only
+    return one("urgent_never_moved", True, None, "read by its parts: urgent jobs are never moved")
+
+
+# -- entry point ----------------------------------------------------------------------------------------
+_EXAMPLE_MARK = r"(?:such\s+as|for\s+example|for\s+instance|e\.\s?g\.,?|including|like|say)"
+_EXAMPLES = re.compile(rf"""\s*,\s*{_EXAMPLE_MARK}\s+(?P<a>[^,;:()]{{1,80}}),(?=\s)
+                           |\s*\((?P<b>[^()]{{1,80}})\)""", _RX)
+_CHANGES_MEANING = re.compile(r"""\d|\b(?:not|never|no|none|nor|unless|except|excluding|if|when|whenever|only|all|every
+                                 |teams?|regions?|during|until|after|before|should|may|must|can|could|might|shall|will
+                                 |urgent|balanced|sustainable|minutes?|hours?|days?|weeks?|at\s+least|at\s+most|up\s+to)\b""",
+                              _RX)
+
+
+def _without_examples(text: str) -> str:
+    """``text`` without asides that only give examples ("Urgent jobs, such as those for a grant deadline,
+    ..."; "Sustainable jobs (nightly bakes, for example) ..."): an aside is dropped only when it says it
+    is an example and holds no number, negation, condition, modal, category, unit or scope word."""
+    def drop(m: re.Match[str]) -> str:
+        aside = m["a"] or m["b"]
+        example = m["a"] is not None or re.search(rf"\b{_EXAMPLE_MARK}(?!\w)|\betc\b", aside, re.I)
+        return " " if example and not _CHANGES_MEANING.search(aside) else m.group(0)
+
+    return re.sub(r"\s{2,}", " ", _EXAMPLES.sub(drop, text)).strip()
+
 
 def read(text: str, teams: Collection[str]) -> Interpretation | None:
-    """The constraint(s) of one clause, or None when this reader cannot be sure."""
-    return None
+    """The deferral limits or the urgent-jobs rule of one clause, or None when this reader cannot be sure."""
+    if not re.search(r"\b(?:urgent|balanced|sustainable)\b", text, re.I):
+        return None
+    if any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", text, re.I) for t in teams):
+        return None  # a rule for one team; the limits are fleet-wide
+    plain = _without_examples(text)
+    return _deferrals(plain) or _urgent(plain)

@@ -1,10 +1,10 @@
-"""Amounts, deferral limits, urgent jobs and mint quorums read by their parts, when no
-whole-sentence phrasing matches.
+"""Amounts and mint quorums read by their parts, when no whole-sentence phrasing matches (deferral
+limits and the urgent-jobs rule are read by ``copilot.policy.category_slots``).
 
 A rule of these kinds has three parts whatever the word order: a subject (the fleet's power, its
-emissions, carbon, a job category, urgent jobs, mints), a limit (a word that makes the number a
+emissions, carbon, mints), a limit (a word that makes the number a
 maximum: "exceed", "more than", "at most", "up to", "capped", "ceiling", "limited to", "budget")
-and one quantity in the unit of the kind (kW, kgCO2e per period, USD per tonne, hours, people).
+and one quantity in the unit of the kind (kW, kgCO2e per period, USD per tonne, people).
 This reader finds the three and builds the item only when each is unambiguous:
 
     power     The bank's compute estate must not exceed a total draw of 450 kW.
@@ -12,11 +12,6 @@ This reader finds the three and builds the item only when each is unambiguous:
     budget    Compute emissions across the lab must not exceed 20 tCO2e in any given month.
               A daily carbon ceiling of 250 kg CO2e applies to the whole fleet.
     price     The agency values carbon at USD 60 per tonne of CO2 equivalent for scheduling purposes.
-    deferral  Balanced batch jobs may not be postponed for longer than 6 hours.
-              The ceiling on deferral for sustainable workloads is 12 hours.
-    urgent    No urgent job may ever be shifted in time or moved between regions.
-              Urgent jobs are exempt from both temporal and spatial shifting.
-              Urgent jobs are not protected from relocation; the scheduler may move them like any other job.
     quorum    Mints over 750 kWh are subject to the four-eyes principle.
               Approval of a mint requires 5 approvers whenever the mint exceeds 50 MWh.
 
@@ -37,7 +32,6 @@ from collections.abc import Collection
 
 from copilot.policy.mints import quorum
 from copilot.policy.values import (
-    DURATION,
     MASS,
     NUM,
     POWER,
@@ -45,7 +39,6 @@ from copilot.policy.values import (
     Interpretation,
     PolicyItem,
     SentenceError,
-    hours,
     kilograms,
     kilowatts,
     one,
@@ -72,7 +65,6 @@ _REFUSE = re.compile(rf"\b(?:{_SOFT})\b|e\.g\.|%|\?|;|\b(?:19|20)\d\d\b|\d{{1,2}
 _TEAM = re.compile(r"\bteams?\b|\bper\s+(?:job|node|rack|server|gpu|machine|user|host|team|region)\b"
                    r"|\beach\s+(?:job|node|rack|server|gpu|machine|user|host|team|region)\b", re.I)
 _NEG = re.compile(r"\b(?:not|never|no|nor|neither|none|cannot)\b|n't\b", re.I)
-_CATEGORY = re.compile(r"\b(?P<cat>urgent|balanced|sustainable)\b", re.I)
 
 
 def _teams(text: str, teams: Collection[str]) -> bool:
@@ -193,109 +185,6 @@ def _price(text: str) -> Interpretation | None:
                "read by its parts: carbon, price and amount")
 
 
-# -- deferral ----------------------------------------------------------------------------------
-_D_CUE = re.compile(r"""\b(?:defer\w*|delay\w*|postpon\w*|wait\w*|hold|held|slip\w*|pushed\s+back|shifted\s+in\s+time)\b
-                        |\bbefore\s+(?:they|it)\s+(?:have|has|must|need|needs)\s+to\s+(?:run|start)\b""", _RX)
-_D_LIMIT = re.compile(r"""\b(?:at\s+most|up\s+to|no\s+more\s+than|not\s+more\s+than|no\s+longer\s+than|max(?:imum)?
-                          |ceiling|caps?|capped|limit(?:s|ed)?|as\s+(?:much|long)\s+as)\b""", _RX)
-_D_NEG_LIMIT = re.compile(r"""\b(?:(?:must|may|shall|will|can|should)\s*(?:not|never)|never|cannot|can't)\s+
-                              (?:be\s+)?(?:deferred|delayed|postponed|held(?:\s+back)?|wait|slip)\s+(?:by\s+|for\s+)?
-                              (?:more|longer)\s+than\b""", _RX)
-_D_AFTER = r"""(?:\s+(?:after|from)\s+(?:their\s+|its\s+)?(?:submission|being\s+submitted)
-               |\s+before\s+(?:they|it)\s+(?:have|has|must|need|needs)\s+to\s+(?:run|start)
-               |\s+(?:for|to\s+wait\s+for|to\s+catch)\s+(?:cleaner|greener|lower[- ]carbon)
-                  \s+(?:power|energy|hours))*"""
-
-
-def _deferral(text: str) -> Interpretation | None:
-    cats = {m["cat"].lower() for m in _CATEGORY.finditer(text)}
-    q = _only(DURATION, text)
-    if len(cats) != 1 or "urgent" in cats or q is None or not _D_CUE.search(text):
-        return None
-    before = text[:q.start()]
-    if not _CATEGORY.search(before) or not _rest_is(_D_AFTER, text[q.end():]):
-        return None
-    if _NEG.search(_D_NEG_LIMIT.sub(" ", before)) or not (_D_LIMIT.search(before) or _D_NEG_LIMIT.search(before)):
-        return None
-    return one("max_deferral_h_by_category", hours(q), cats.pop(), "read by its parts: category, limit and duration")
-
-
-# -- urgent jobs --------------------------------------------------------------------------------
-_U_REFUSE = re.compile(r"""\b(?:if|when|whenever|unless|except|only|provided|consent|approv\w*|permission|sign-?off
-                           |should|ideally|may\s+be\s+moved\s+only|was|were|previously|no\s+longer|propos\w*|consider\w*
-                           |plan\w*|might|could|would|balanced|sustainable|during|until|but|however|although|though|yet|whereas
-                           |while|except)\b|\d""", _RX)
-_MOVED = r"(?:moved|shifted|deferred|delayed|relocated|rescheduled|postponed|migrated|touched|displaced)"
-_U_FIXED = re.compile(rf"""\b(?:never|not|neither|nor)\s+(?:(?:ever|be|get|been)\s+){{0,2}}{_MOVED}\b
-                          |^no\s+urgent\s+(?:job|task|workload)\s+(?:may|can|shall|will|must)\s+(?:ever\s+)?be\s+{_MOVED}\b
-                          |\bexempt\s+from\s+(?:(?:all|any|both)\s+)?(?:(?:temporal|spatial|time|region(?:al)?|carbon-aware
-                             |and|or|,|\s)+)?(?:shifting|moving|relocation|rescheduling|deferral)\b
-                          |\b(?:pinned|fixed|locked|tied)\s+to\s+(?:their|its)\s+(?:original\s+|submitted\s+)?
-                             (?:region|start\s+time|time|location)
-                          |\bkeeps?\s+(?:its|their)\s+(?:original\s+)?(?:region|start\s+time)\b""", _RX)
-_U_MOVABLE = re.compile(r"""\b(?:just\s+)?(?:like|as\s+with|the\s+same\s+as)\s+(?:any|all|every)\s+other\b
-                            |\bnot\s+(?:protected|exempt|shielded)\s+from\b""", _RX)
-
-
-_U_TAIL = re.compile(rf"""(?:\s*(?:,|or|and|nor)\s*(?:be\s+)?{_MOVED}
-                         |\s+(?:in\s+)?(?:time|space|region|location)(?:\s+(?:or|and|nor)\s+(?:in\s+)?
-                            (?:time|space|region|location))?
-                         |\s+(?:to\s+(?:another|a\s+different|any\s+other)\s+region|between\s+regions|at\s+all
-                            |under\s+any\s+circumstances|for\s+any\s+reason))*""", _RX)
-
-
-def _fixed(part: str) -> bool:
-    """Whether a part says urgent jobs stay put; a negated move must end the part or be followed only by
-    'in time or region'-like words ('never moved to a dirtier region' allows other moves)."""
-    m = _U_FIXED.search(part)
-    if m is None:
-        return False
-    if re.search(rf"{_MOVED}$", m.group(0), re.I):
-        return _U_TAIL.fullmatch(part[m.end():]) is not None
-    return True
-
-
-_U_SUBJECT = re.compile(r"""(?:(?:an?|all|any|every|each|no)\s+)?urgent(?:[- ](?:class|category|tier))?\s+
-                            (?:jobs?|work|workloads?|tasks?)\b
-                            |(?:all\s+)?(?:jobs|workloads|tasks)\s+(?:in|of)\s+the\s+urgent\s+(?:category|class|tier)\b""",
-                        _RX)
-
-
-_TIME_WORDS = re.compile(r"\b(?:deferred|delayed|postponed|rescheduled|deferral|rescheduling|temporal|(?:in\s+)?time"
-                         r"|start\s+time)\b", re.I)
-_SPACE_WORDS = re.compile(r"\b(?:relocated|migrated|relocation|spatial|regions?|regional|location|space)\b", re.I)
-_GENERIC = re.compile(r"\b(?:moved|shifted|touched|displaced|moving|shifting)\b"
-                      r"(?!\s+(?:in\s+time|to\s+(?:another|a\s+different|any\s+other)\s+region|between\s+regions"
-                      r"|in\s+space))", re.I)
-
-
-def _both(text: str) -> bool:
-    """Whether a 'never moved' sentence covers both time and place (never_moved means both): one
-    general word ("moved", "shifted") or a word for each ("deferred nor relocated")."""
-    kinds = (bool(_TIME_WORDS.search(text)), bool(_SPACE_WORDS.search(text)))
-    return all(kinds) or (not any(kinds) and bool(_GENERIC.search(text)))
-
-
-def _urgent(text: str) -> Interpretation | None:
-    parts = [p.strip() for p in re.split(r"\s*;\s*", text) if p.strip()]
-    if not _U_SUBJECT.match(parts[0]) or _U_REFUSE.search(text):
-        return None
-    if any(not re.match(r"(?:it|they|these|such\s+jobs|urgent\b)", p, re.I) for p in parts[1:]) and \
-            not re.match(r"(?:the\s+)?(?:scheduler|planner)\s+may\s+move\s+them\b", parts[-1], re.I):
-        return None
-    fixed = [_fixed(p) for p in parts]
-    movable = bool(_U_MOVABLE.search(text))
-    if (movable and not any(fixed)) or (movable and not re.search(r"\bexempt\b", text, re.I) and \
-            re.search(r"\bnot\s+(?:protected|shielded)", text, re.I)):
-        if re.search(r"\b(?:never|neither|nor|exempt|pinned|fixed|locked|keeps?)\b", text, re.I) and \
-                not re.search(r"\bnot\s+(?:protected|shielded|exempt)\s+from\b", text, re.I):
-            return None
-        return one("urgent_never_moved", False, None, "read by its parts: urgent jobs are moved like others")
-    if all(fixed) and not movable and not re.search(r"\bnot\s+(?:protected|exempt)", text, re.I) and _both(text):
-        return one("urgent_never_moved", True, None, "read by its parts: urgent jobs are never moved")
-    return None
-
-
 # -- mint quorum --------------------------------------------------------------------------------
 _Q_PEOPLE = re.compile(r"""\b(?:at\s+least\s+|no\s+fewer\s+than\s+|a\s+minimum\s+of\s+)?(?P<k>\d|two|three|four|five)\s+
                            (?:(?:different|distinct|separate|authori[sz]ed|named|independent)\s+)?
@@ -372,9 +261,9 @@ def by_slots(text: str, teams: Collection[str]) -> Interpretation | None:
     if mint:
         readers = [_quorum]
     elif urgent:
-        readers = [_urgent]
+        return None  # the urgent-jobs rule: copilot.policy.category_slots
     else:
-        readers = [_power, _budget, _price, _deferral]
+        readers = [_power, _budget, _price]
         if _REFUSE.search(text):
             return None
     if not mint and _teams(text, teams):

@@ -1,0 +1,98 @@
+"""The urgent-jobs rule read by its parts (copilot.policy.category_slots).
+
+Sentences written for this test (not from bench/policy_eval). "Never moved" means neither in time nor
+in place: a rule about one of them alone is not this constraint. Each refused sentence must give
+nothing, because a wrong constraint is worse than a sentence reported as not understood.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from copilot.policy.category_slots import read
+from copilot.policy.framing import unframe
+from copilot.policy.sentences import normalise
+from copilot.policy.vocab import KNOWN_TEAMS, canonical
+
+
+def _never_moved(text: str) -> bool | None:
+    """What the reader makes of ``text`` (prepared as the parser prepares a clause)."""
+    reading = read(canonical(unframe(canonical(normalise(text)))), KNOWN_TEAMS)
+    if reading is None:
+        return None
+    (item,) = reading.items
+    assert item.field == "urgent_never_moved" and item.key is None
+    return bool(item.value)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # fixed: a negated move that covers time and place
+    ("Urgent workloads are never relocated or deferred.", True),
+    ("Jobs flagged urgent cannot be shifted in time or in space.", True),
+    ("We will never delay or relocate urgent jobs.", True),
+    ("Urgent jobs: no deferral, no relocation.", True),
+    ("Urgent jobs must neither wait nor move to another region.", True),
+    ("Urgent jobs are never time-shifted, never region-shifted.", True),
+    ("Moving urgent jobs is not allowed.", True),
+    ("Carbon-aware scheduling is never applied to urgent jobs.", True),
+    ("No urgent task may be postponed or migrated by the planner.", True),
+    ("Urgent jobs - never touched.", True),
+    # fixed: a state
+    ("The optimiser must leave urgent jobs alone.", True),
+    ("Urgent jobs are off-limits to the carbon-aware scheduler.", True),
+    ("Urgent work is immune to carbon-aware shifting.", True),
+    ("Urgent jobs are locked to their submitted region and start time.", True),
+    ("Tasks labelled as urgent are pinned; they are never shifted.", True),
+    # fixed: staying where and when submitted
+    ("Urgent tasks stay where and when they were submitted.", True),
+    ("Workloads in the urgent class run immediately in their home region.", True),
+    ("Urgent pipelines keep their original region and their original start time.", True),
+    ("Urgent jobs (incident hotfixes, for example) run as submitted.", True),
+    # movable
+    ("Urgent jobs may be shifted in time and space like any other job.", False),
+    ("The planner can relocate urgent workloads.", False),
+    ("Urgent jobs are no longer exempt from carbon-aware shifting.", False),
+    ("The exemption for urgent jobs is lifted.", False),
+    ("Urgent jobs have no protection against deferral.", False),
+    ("Urgent tasks are subject to carbon-aware scheduling.", False),
+    ("We may delay or relocate urgent jobs at our discretion.", False),
+    ("Urgent jobs are not pinned.", False),
+    ("Urgent jobs can be relocated to a greener region.", False),
+    ("The no-move rule for urgent work no longer applies; the optimizer may move it freely.", False),
+    ("Urgent jobs are not exempt from relocation.", False),
+])
+def test_read(text: str, expected: bool) -> None:
+    assert _never_moved(text) is expected
+
+
+@pytest.mark.parametrize("text", [
+    "Urgent jobs should never be shifted in time or space.",  # soft
+    "Urgent jobs are never moved unless the grid is critical.",  # a condition
+    "Urgent jobs were never moved.",  # the past
+    "Urgent jobs are never migrated.",  # place only
+    "Urgent jobs are never moved to another region.",  # place only
+    "Can urgent jobs be moved",  # a question without its mark
+    "Urgent jobs of the ml team are never moved.",  # one team
+    "Non-urgent jobs may be moved.",  # not the urgent category
+    "Urgent jobs are never moved, balanced jobs may be.",  # another category
+    "Urgent jobs are exempt.",  # exempt from what?
+    "Urgent jobs may be moved only with approval.",  # a condition
+    "Urgent jobs are pinned but may be relocated.",  # contradicts itself
+    "Urgent jobs are pinned and may be relocated.",  # contradicts itself
+    "Urgent jobs are never delayed and are relocated.",  # the negation covers the delay only
+    "Urgent jobs may be pinned.",  # a permission to pin
+    "Urgent jobs are moved.",  # neither a rule nor a permission
+    "They are never moved.",  # who?
+    "We propose that urgent jobs are never moved.",  # a proposal
+    "Urgent jobs never move other jobs.",  # urgent jobs as the mover
+    "Urgent jobs are never moved at the scheduler's discretion.",  # permission words in a fixed rule
+    "Urgent jobs are currently pinned.",  # today only
+    "Urgent jobs are pinned for now.",  # temporary
+    "Not all urgent jobs are pinned.",  # a quantifier
+    "Urgent jobs may not be moved; they can be relocated.",  # contradicts itself
+    "Urgent jobs will always run where they are submitted.",  # place only
+    "Urgent jobs are never moved to a dirtier region.",  # other moves allowed
+    "Urgent jobs (except month-end runs) are never moved.",  # an exception
+])
+def test_refused(text: str) -> None:
+    assert _never_moved(text) is None
