@@ -16,7 +16,10 @@ Grammar (case-insensitive; the whole sentence must match):
                (``values.parse_regions``); "any region" = no restriction
 
 Negated predicates other than "leave"/"outside" ("must never run in ap-south-1") are exclusions,
-which a PolicySet cannot hold: they are reported, never turned into an allow-list.
+which a PolicySet cannot hold: they are reported, never turned into an allow-list. A wish ("should",
+"ideally") is not a rule, and "Data must ..." / "research data must ..." are about data, not a team.
+A phrasing whose region list cannot be read strictly ("us-east-1, eu-west-1 and the UK") is handed to
+the reader by parts (``residency_slots``) before its error is reported.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from copilot.policy.residency_slots import residency_by_slots
 from copilot.policy.values import Interpretation, PolicyItem, SentenceError, one, parse_regions
 from tools.regions import REGIONS
 
@@ -110,6 +114,11 @@ _DEFAULT_TERSE = re.compile(r"""(?:(?:all\s+)?(?:other|remaining)\s+teams
                                 |(?:the\s+)?default\s+(?:(?:allowed\s+|permitted\s+)?regions?|allow-?list))
                                 \s*(?::|\s-)\s*(?P<regions>.+)""",
                             _RX)
+_ORDINARY = {"data", "web", "platform", "research"}
+"""Team names that are ordinary words: "research data must stay in Sweden" is about data, not the team, and
+"Data must not leave the EU" is about all data (a subject "data" names the team only before jobs, workloads...)."""
+_SOFT = re.compile(r"\b(?:should|could|might|would|ideally|preferabl[ey]|preferred)\b", re.I)
+"""A wish ("should run only in eu-west-1") is not a rule."""
 _TRAILER = re.compile(r"\s*,\s*(?:period|full\s+stop)$|\s*,?\s*(?:at\s+all\s+times|always|without\s+exception"
                       r"|no\s+exceptions|and\s+(?:nothing|nowhere)\s+else)$",
                       re.I)
@@ -167,7 +176,10 @@ def _subject(norm: str, teams: Collection[str]) -> tuple[str | None, str, bool] 
             continue
         bare = m.groupdict().get("bare")
         if bare is not None:
-            if bare.lower() in teams:
+            after = norm[m.end("bare"):]
+            ordinary_data = (bare.lower() in _ORDINARY and re.match(r"(?:'s)?\s+data\b", after, re.I)) or (
+                bare.lower() == "data" and not re.match(rf"(?:'s)?\s+{_NOUN}", after, re.I | re.X))
+            if bare.lower() in teams and not ordinary_data:
                 return bare.lower(), m["rest"], False
             continue
         team = m.groupdict().get("team") or m.groupdict().get("team2")
@@ -180,7 +192,21 @@ def _subject(norm: str, teams: Collection[str]) -> tuple[str | None, str, bool] 
 
 
 def residency(norm: str, teams: Collection[str]) -> Interpretation | None:
-    """Data residency for one team or for all other teams; None if the sentence is not one."""
+    """Data residency for one team or for all other teams; None if the sentence is not one. When a
+    phrasing matches but its region list cannot be read strictly ("us-east-1, eu-west-1 and the UK",
+    "eu-west-1 (primary), eu-north-1 (failover); no other regions are permitted"), the sentence is read
+    by its parts (``residency_slots``) before the error is reported."""
+    try:
+        return _phrasings(norm, teams)
+    except SentenceError:
+        found = residency_by_slots(norm, teams)
+        if found is None:
+            raise
+        return found
+
+
+def _phrasings(norm: str, teams: Collection[str]) -> Interpretation | None:
+    """The whole-sentence phrasings of the module docstring."""
     for rx in _TERSE:
         m = rx.fullmatch(norm)
         if m:
@@ -201,10 +227,12 @@ def residency(norm: str, teams: Collection[str]) -> Interpretation | None:
         return lead
     subject = _subject(norm, teams)
     pred = subject and next((m for rx in _PREDICATES if (m := rx.fullmatch(subject[1]))), None)
-    if not subject or not pred:
+    if not subject or not pred or _SOFT.search(subject[1]):
         return None
     team, fleet = subject[0], subject[2]
     raw = _TRAILER.sub("", str(pred["regions"]))
+    if re.search(r"\b(?:not|never|cannot)\b", subject[1], re.I) and re.search(r"\b(?:and|or)\s+in\b", raw, re.I):
+        return None  # "must never run outside X or in Y": which regions are left?
     regions = None if _FREE.fullmatch(raw) else parse_regions(raw)
     if team is None:
         why = ("read as the regions of every team that has no rule of its own",) if fleet else ()
