@@ -43,13 +43,18 @@ def _limits(text: str) -> dict[str, float] | None:
     ("Postponing a balanced job by more than 2 hours is not allowed.", {"balanced": 2.0}),
     ("The maximum delay for urgent jobs is zero.", {"urgent": 0.0}),
     ("The deferral window for sustainable jobs is 36 hours.", {"sustainable": 36.0}),
+    ("Sustainable simulations may be postponed by no more than a fortnight.", {"sustainable": 336.0}),
     ("In no event shall a sustainable job be delayed by more than 3 days.", {"sustainable": 72.0}),
     ("Balanced pipelines may sit in the queue for a max of 20 minutes before they have to start.",
      {"balanced": 1 / 3}),
     ("A sustainable export may slip by a day and a half at the most.", {"sustainable": 36.0}),
     ("Sustainable backups (weekly archives, for example) may be deferred by up to 2 weeks.",
      {"sustainable": 336.0}),
+    ("The planner must not hold a balanced job back for longer than 2 hours.", {"balanced": 2.0}),
+    ("Balanced jobs may be started up to 3 hours late.", {"balanced": 3.0}),
+    ("Balanced: max. 4 h delay.", {"balanced": 4.0}),
     # zero: a negated delay verb, "without deferral", "exempt from deferral"
+    ("Urgent jobs are to run without delay.", {"urgent": 0.0}),
     ("Balanced and urgent jobs may not be deferred.", {"balanced": 0.0, "urgent": 0.0}),
     ("Urgent jobs never wait.", {"urgent": 0.0}),
     ("Urgent jobs are never moved in time.", {"urgent": 0.0}),  # time only: not "never moved"
@@ -113,6 +118,9 @@ def test_read(text: str, expected: dict[str, float]) -> None:
     "Urgent jobs are never moved, balanced jobs at most 2 h.",  # the urgent rule is about place too
     "Balanced jobs may be deferred by up to 4 hours; balanced jobs by 2 hours.",  # a category twice
     "Balanced jobs may wait up to 4 hours as long as sustainable jobs.",  # a comparison
+    "Sustainable jobs may be deferred by at most 3 fortnights.",  # a unit left unknown
+    "Balanced jobs may run up to 4 hours late.",  # "run" beside a duration may be a run time
+    "Balanced jobs delayed by at most 4 hours.",  # a caption or the past: no auxiliary
 ])
 def test_refused(text: str) -> None:
     assert _limits(text) is None

@@ -60,6 +60,11 @@ def _never_moved(text: str) -> bool | None:
     ("Urgent jobs can be relocated to a greener region.", False),
     ("The no-move rule for urgent work no longer applies; the optimizer may move it freely.", False),
     ("Urgent jobs are not exempt from relocation.", False),
+    ("Urgent jobs are treated like any other job and can be moved.", False),
+    ("Urgent jobs lose their exemption from shifting.", False),
+    ("There is no never-move rule for urgent jobs.", False),
+    ("Urgent jobs are excluded from carbon-aware shifting.", True),
+    ("Urgent jobs must stay in their original region and start on time.", True),
 ])
 def test_read(text: str, expected: bool) -> None:
     assert _never_moved(text) is expected
@@ -93,6 +98,9 @@ def test_read(text: str, expected: bool) -> None:
     "Urgent jobs will always run where they are submitted.",  # place only
     "Urgent jobs are never moved to a dirtier region.",  # other moves allowed
     "Urgent jobs (except month-end runs) are never moved.",  # an exception
+    "The scheduler never moved urgent jobs.",  # the past
+    "Urgent jobs start immediately in any region.",  # any region: moved in place
+    "Urgent jobs are not treated like any other job.",  # says nothing about moves
 ])
 def test_refused(text: str) -> None:
     assert _never_moved(text) is None
