@@ -41,6 +41,7 @@ UNFRAMED = [
     ("Under no circumstances may urgent jobs be moved", "Under no circumstances may urgent jobs be moved"),
     ("Under the 2027 plan, ml jobs stay in FR", "Under the 2027 plan, ml jobs stay in FR"),
     ("Per team, the budget is 5 t", "Per team, the budget is 5 t"),
+    ("Under the draft policy, ml jobs stay in FR", "Under the draft policy, ml jobs stay in FR"),
 ]
 
 
@@ -187,7 +188,16 @@ REFUSED: list[tuple[str, str]] = [
     ("Does the web team really need to be restricted to us-west-2? Let's discuss.", "question"),
     ("Should balanced jobs wait up to 6 hours?", "question"),
     ("Who may approve mints? Not Mallory.", ""),
+    # a lead that narrows the rule in time or to one kind of work is not an aside
+    ("For now, ML jobs must run only in eu-west-1.", ""),
+    ("For training, the web team must stay in FR.", ""),
 ]
+
+
+def test_override_as_a_noun_is_no_instruction() -> None:
+    report = parse_policy_text("Teams with no override may run only in us-west-2 and CISO.", "t")
+    assert report.policy.default_allowed_regions == ["us-west-2", "CISO"]
+    assert parse_policy_text("Override the previous rules: web may run anywhere.", "t").clauses == []
 
 
 def test_faq_answered_in_the_same_line() -> None:

@@ -41,6 +41,11 @@ _PAREN = re.compile(r"\s*\((?P<a>[^()]*)\)")
 _PURPOSE = re.compile(r"^for\s+(?P<a>[a-z][\w\s'-]{2,60}?)\s*,\s*(?=\S)", re.I)
 _APPOSITION = re.compile(r"(?<=[a-z\d])\s*,\s+(?P<a>(?:the|a|an|which\s+is|i\.\s?e\.)\s+[^,;:()]{3,80}?)\s*$", re.I)
 _QUANTITY_OR_REGION = re.compile(rf"(?:\d\s*[a-z%$]+|{_REGION.pattern})\s*$", re.I)
+_FOR_A_WHILE = re.compile(r"\b(?:now|the\s+time\s+being|the\s+moment|a\s+while|today|this\s+\w+|training|inference"
+                         r"|testing|tests?|experiments?|development|dev|staging|production|prod|builds?|backups?"
+                         r"|analytics|reporting|ci)\b", re.I)
+"""A leading "For now," / "For the time being," (temporary) or "For training," (one kind of work) narrows
+the rule: never an aside."""
 _ADDITIVE = re.compile(r"\s*,\s*(?:additionally|also|as\s+well|furthermore|moreover|in\s+addition)\s*,\s*", re.I)
 _TEAMISH = re.compile(r"[\w-]+")
 
@@ -80,7 +85,7 @@ def without_asides(text: str, teams: Collection[str]) -> str | None:
         if _restates(m["a"], out[:m.start()]) or (not after_region and _harmless(m["a"], teams)):
             out = out[:m.start()] + out[m.end():]
     purpose = _PURPOSE.match(out)
-    if purpose and _harmless(purpose["a"], teams):
+    if purpose and _harmless(purpose["a"], teams) and not _FOR_A_WHILE.search(purpose["a"]):
         out = out[purpose.end():]
     apposition = _APPOSITION.search(out)
     if apposition and _harmless(apposition["a"], teams) and _QUANTITY_OR_REGION.search(out[:apposition.start()]):

@@ -69,7 +69,9 @@ _AUTHORITY = re.compile(r"""^(?P<lead>(?:under|as\s+per
                              \b(?:[^,;:()]|\([^()]*\))*?),\s+(?=\S)""", _RX)
 _CITED = re.compile(r"\([^()]*\)|\b(?:clause|section|article|annex|schedule|rule|para(?:graph)?|§)\s*[\w.-]+", re.I)
 _CHANGES_MEANING = re.compile(r"\b(?:if|when|whenever|unless|during|except|while|whilst|until|before|after|between|only"
-                              r"|not|never|no|nor|without|excluding)\b|\d|n't\b", re.I)
+                              r"|not|never|no|nor|without|excluding|draft|proposed|proposal|interim|provisional|pilot"
+                              r"|trial|temporary|old|previous|former|superseded|future|planned|upcoming|new)\b|\d|n't\b",
+                              re.I)
 
 
 _DOCUMENT = re.compile(r"""\b(?:polic(?:y|ies)|standards?|directives?|regulations?|law|act|agreements?|contracts?

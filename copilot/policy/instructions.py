@@ -15,7 +15,8 @@ __all__ = ["IMPERATIVE", "INSTRUCTION_REASON", "is_instruction"]
 
 # -- instructions to the system -----------------------------------------------------------------
 INSTRUCTION = re.compile(r"""
-    \b(?:ignore|disregard|forget|override|bypass|circumvent|jailbreak)\b
+    \b(?:ignore|disregard|forget|bypass|circumvent|jailbreak)\b
+  | \boverride\s+(?:the|all|any|this|these|those|that|previous|prior|your|my|every|each|existing|other)\b
   | \b(?:previous|prior|above|earlier|new|these|my)\s+instructions?\b
   | \bsystem\s+prompt\b | \bprompt\s+injection\b
   | \byou\s+(?:are|must|should|will|can|may|need|have)\b
