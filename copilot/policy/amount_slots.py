@@ -1,14 +1,288 @@
-"""Placeholder: filled in by its owner (read by its parts when no whole-sentence phrasing matches)."""
+"""The fleet's power cap, carbon budget and carbon price read by their parts (the last slot reader).
+
+A sentence sets one of these amounts when it holds exactly one quantity of the amount's unit, a
+subject of the amount, for a cap or a budget a word that makes the quantity a maximum, and no
+other word than a small vocabulary of the rule itself. Every other word refuses the sentence, so a
+condition, a wish, a plan, the past, a minimum or a part of the fleet can never slip through:
+
+    power cap   kW, MW, W, GW and a subject (power, draw, load, demand, consumption, the cluster, the
+                fleet, the site, the estate, the data centre, the lab's GPU fleet) and a limit (must not / never
+                exceed, go above, draw more than; capped, limited, held to; cap, ceiling, limit,
+                maximum; under, below, within, at most, no more than, up to; keep ... under), and a
+                word that makes it a rule (a modal, cap, ceiling, limit, maximum, a leading 'keep', ':')
+                rather than a description of today ('Total draw is held under 1.5 MW' is refused)
+                The Customer's aggregate power draw shall not exceed 3.2 MW at any time.
+                keep the cluster under 450kW at all times  |  The lab's GPU fleet shall be held to a ceiling of 3.2 MW.
+                The machine room feed limits the cluster to 450 kW; the scheduler must never exceed this.
+    budget      g, kg, t (CO2e) with one period (per/a/each/in any day, week, month; daily, weekly, monthly),
+                a subject (emissions, carbon, CO2e, GHG, budget, footprint) and a limit as above
+                (budget, allowance, cap, ceiling, keep ... below)
+                daily carbon budget = 0.2 t CO2e across all clusters
+                We shall keep emissions attributable to the Customer's fleet below 40 kgCO2e per day.
+    price       USD (US$, $, dollars, US cents; 'bucks' only with an explicit '(USD)') per g, kg or t, and a
+                carbon price subject (carbon price, shadow price, internal price, price carbon, carbon is
+                valued at, per tonne of CO2e)
+                An internal shadow price of US$ 65 per tonne of carbon dioxide equivalent shall be applied.
+                We price carbon at 150 bucks a ton (USD) internally.
+
+The organisation and its fleet may be named in many ways, all read as the whole fleet: "the Customer's",
+"the lab's", "studio-wide", "the retail compute fleet", "the HPC cluster", "Total HPC emissions", "the
+agency" (a vocabulary of organisations and of what a fleet serves); a name that picks one part ("the
+staging cluster", "the Orion cluster", "the vendor's", "rack-wide") refuses.
+
+Refused (None): a team, a job category, a region, a unit of the fleet ("per node", "each rack", "GPU
+jobs"), another currency, a minimum ("at least", "above", "floor"), a soft, possible or conditional
+rule ("should", "may be capped", "when"), a plan, the past ("has been capped"), a year or season, a
+second number, and any word outside the vocabulary (carbon offsets, credits, the social cost of carbon).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
-from copilot.policy.values import Interpretation
+from copilot.policy.values import (
+    MASS,
+    POWER,
+    PRICE,
+    Interpretation,
+    PolicyItem,
+    SentenceError,
+    kilograms,
+    kilowatts,
+    one,
+    period,
+    regions_mentioned,
+    ton_warnings,
+    usd_per_tonne,
+)
 
 __all__ = ["read"]
 
+_RX = re.I | re.X
+
+
+def _vocabulary(words: str) -> frozenset[str]:
+    """A set of words written as one string."""
+    return frozenset(words.split())
+
+
+# -- what every amount sentence may hold ----------------------------------------------------------
+_COMMON = _vocabulary("""the a an our its their this that which is are be shall must will may can to of
+    for at in on by with across all any time times moment point overall total aggregate combined entire whole
+    fleet-wide cluster-wide site-wide estate-wide we it always hard strict absolute firm upper applies apply
+    scheduler planner level permitted allowed permissible allowable""")
+_FLEET = r"(?:fleet|cluster|clusters|estate|site|sites|facility|campus|compute|infrastructure|data\s*cent(?:er|re)s?)"
+_SCOPE = re.compile(r"""\b(?:urgent|balanced|sustainable|teams?|nodes?|racks?|servers?|gpus?|cpus?|jobs?|workloads?
+                        |hosts?|machines?|partitions?|pods?|rooms?|halls?|buildings?|tenants?|projects?|users?
+                        |regions?|zones?|rows?|cages?|tiers?|batch|instances?|accelerators?|devices?)\b""",
+                    _RX)
+"""Words that narrow an amount to part of the fleet: the PolicySet's amounts are fleet-wide."""
+_REFUSE = re.compile(r"""\?|%|\b(?:if|when|whenever|unless|except|provided|during|while|until|should|ideally|prefer\w*
+                         |target\w*|goals?|aim\w*|try|propos\w*|plan(?:s|ned|ning)?|draft|tbd|was|were|used\s+to
+                         |currently|typically|usually|roughly|about|around|approx\w*|estimated|minimum|least|floor
+                         |q[1-4]|years?|yearly|annual\w*|quarter\w*|seasonal|summer|winter|weekends?|nights?|but|however
+                         |also|temporar\w*|rolling|average|averaged|mean|per\s+cent|percent)\b
+                         |\b(?:may|can|could|might)\s+(?:always\s+)?(?:stay|remain|be\s+(?:capped|limited|kept|held|set|restricted
+                         |below|under|within|less))\b""", _RX)
+_POSSESSIVE = re.compile(r"\b(?:the|our)\s+(?P<owner>[A-Za-z][\w-]*)'s\s+", re.I)
+_WIDE = re.compile(r"\b(?P<owner>[A-Za-z]+)-wide\b", re.I)
+_NAMED = re.compile(r"\b(?:the|our|this)\s+(?P<owner>(?:[A-Za-z][\w-]*\s+){1,2}?)(?P<head>fleet|cluster|estate)\b",
+                    re.I)
+_ORG = _vocabulary("""lab laboratory labs studio centre center agency company organisation organization org group
+    business firm bank university institute hospital telco operator provider customer client enterprise
+    corporation plant school college campus estate site fleet cluster facility hpc it ict compute computing""")
+"""The organisation and its fleet, however a policy names them ('the agency', 'Total HPC emissions'); any
+other owner or name of a fleet may be a part of it ('the vendor's', 'the staging cluster')."""
+_LINES = _vocabulary("saas retail trading banking corporate entire whole overall total combined aggregate physical")
+"""Words that describe the whole fleet by what it serves ('the SaaS fleet', 'the retail compute fleet')."""
+_MADE_OF = _vocabulary("gpu gpus cpu server")
+"""What a whole fleet may be made of ('the lab's GPU fleet'); 'the GPU cluster' may be one cluster of several."""
+_REINFORCED = re.compile(r"""\s*(?:[;,]|\s-)\s*(?:and\s+)?
+    (?:(?:the\s+(?:scheduler|planner|optimi[sz]er|fleet|cluster)|we|it)\s+(?:must|shall|may|will|can)\s+(?:never|not)\s+
+       (?:exceed|go\s+(?:above|over|beyond)|surpass)\s+(?:this|that|it)(?:\s+(?:limit|cap|ceiling|figure|value|amount))?
+    |which\s+(?:must|shall|may)\s+(?:never|not)\s+be\s+exceeded
+    |(?:this|that)\s+(?:limit|cap|ceiling)\s+(?:must|shall|may)\s+(?:never|not)\s+be\s+exceeded)\s*$""", _RX)
+"""'; the scheduler must never exceed this': the limit said again, not a second rule."""
+_PURPOSE = re.compile(r"""\s*,?\s*\b(?:for|in)\s+(?:all\s+)?(?:internal\s+)?(?:scheduling|planning|placement|accounting
+                          |ranking|costing|optimi[sz]ation)(?:\s+(?:purposes|decisions|calculations))?\b""", _RX)
+"""'for planning purposes', 'in scheduling': what an amount is used for, not a condition."""
+_ALWAYS = re.compile(r"\s*,?\s*\b(?:at\s+all\s+times|at\s+any\s+(?:time|moment|point)|around\s+the\s+clock|24/7)\b",
+                     re.I)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z][a-z0-9'-]*", text.lower())
+
+
+def _one(pattern: str, text: str) -> re.Match[str] | None:
+    """The one match of a quantity ``pattern`` in ``text``; None for none, several, or another number (the
+    digit of 'CO2e' is no number)."""
+    found = list(re.finditer(rf"(?<![\w.,])(?:{pattern})", text, _RX))
+    if len(found) != 1 or re.search(r"(?<![a-z])\d", text[:found[0].start()] + " " + text[found[0].end():], re.I):
+        return None
+    return found[0]
+
+
+def _known(rest: str, vocabulary: frozenset[str]) -> bool:
+    """Whether every word of ``rest`` (placeholders in brackets aside) is in ``vocabulary``, common or the
+    organisation's."""
+    return all(w in vocabulary or w in _COMMON or w in _ORG for w in _words(re.sub(r"\[\w+\]", " ", rest)))
+
+
+# -- power cap -------------------------------------------------------------------------------------
+_NEGATED = r"""(?:(?:must|shall|may|will|can|should|is\s+to|are\s+to|does|do)\s*(?:not|never)|never|cannot|can't
+               |mustn't|shan't|won't|doesn't|don't)(?:\s+(?:at\s+any\s+(?:time|moment|point)|ever))?\s+
+               (?:be\s+(?:allowed|permitted)\s+to\s+)?"""
+_ABOVE_VERB = r"""(?:exceed|surpass|top|go\s+(?:above|over|beyond)|rise\s+above|be\s+(?:more|higher|greater)\s+than
+                  |be\s+(?:above|over))"""
+_LIMIT = re.compile(rf"""\b(?:{_NEGATED}{_ABOVE_VERB}|{_NEGATED}(?:draw|use|consume|pull|emit)\s+more\s+than
+                    |(?:capped|limited|restricted|held|kept|constrained|confined)\s+(?:at|to|below|under|within)
+                    |(?:hard\s+|strict\s+)?(?:caps?|ceiling|limit|maximum|max\.?|upper\s+(?:limit|bound))(?:\s+(?:of|at|is))?
+                    |under|below|within|beneath|at\s+or\s+below|no\s+more\s+than|not\s+more\s+than|at\s+most|up\s+to
+                    |a\s+maximum\s+of|less\s+than|lower\s+than
+                    |(?:limits?|caps?|restricts?|constrains?)\s+(?:the\s+|our\s+)?{_FLEET}\s+to)\b""", _RX)
+_RULE = re.compile(r"""\b(?:must|shall|may|will|can|cannot|never|is\s+to|are\s+to|caps?|capped|ceiling|limits?|limited
+                       |max(?:imum)?|budget|allowance|restricted|constrained|confined)\b|^(?:keep|do\s+not|don't)\b
+                       |[:=]""", _RX)
+"""What makes a sentence a rule rather than a description of today ('Total draw is held under 1.5 MW' may
+only say how things are)."""
+_NEGATION = re.compile(r"\b(?:not|never|no|nor|cannot)\b|n't\b", re.I)
+_P_SUBJECT = re.compile(rf"\b(?:power|draw|load|demand|consumption|electricity|{_FLEET})\b", re.I)
+_P_WORDS = _vocabulary("""power draw load demand consumption electricity electrical usage use fleet cluster clusters
+    estate site sites facility campus compute infrastructure data center centre centers centres datacenter
+    datacentre peak instantaneous keep kept stay stays remain remains held hold set stand stands""")
+_CAUSE = re.compile(rf"""^(?:the|our)\s+(?P<cause>[a-z][\w'-]*(?:\s+[a-z][\w'-]*){{0,4}}?)\s+
+                        (?=(?:limits?|caps?|restricts?|constrains?)\s+(?:the\s+|our\s+)?{_FLEET}\s+to\b)""", _RX)
+"""'The machine room feed limits the cluster to ...': what sets the limit is not part of it."""
+
+
+def _power(text: str) -> Interpretation | None:
+    q = _one(POWER, text)
+    if q is None or not _P_SUBJECT.search(text):
+        return None
+    rest = text[:q.start()] + " [Q] " + text[q.end():]
+    if not _LIMIT.search(rest) or not _RULE.search(rest):
+        return None
+    rest = _LIMIT.sub(" [L] ", rest)
+    if _NEGATION.search(rest) or not _known(rest, _P_WORDS):
+        return None  # a negation other than of the limit, or a word the rule does not know
+    return one("max_power_kw", kilowatts(q), None, "read by its parts: the fleet's power, a limit and the amount")
+
+
+# -- carbon budget ---------------------------------------------------------------------------------
+_PER = r"""(?:per|a|an|each|every|/|(?:in|over|during|for)\s+(?:a|an|each|any|every|one|the|a\s+single))\s*
+           (?:(?:given|single|calendar)\s+)?(?P<per>day|week|month|days|weeks|months)\b"""
+_ADJ = re.compile(r"\b(?P<adj>daily|weekly|monthly)\b", re.I)
+_B_SUBJECT = re.compile(r"\b(?:emissions?|emit|emitted|carbon|co2e?|ghg|greenhouse|budget|footprint)\b", re.I)
+_B_WORDS = _vocabulary("""emissions emission emit emitted carbon co2 co2e ghg greenhouse gas gases budget allowance
+    footprint fleet cluster clusters estate site sites facility campus compute infrastructure company organisation
+    organization operations attributable from keep kept stay stays remain remains held hold set stand stands
+    daily weekly monthly""")
+
+
+def _budget(text: str) -> Interpretation | None:
+    q = _one(MASS, text)
+    if q is None or not _B_SUBJECT.search(text) or re.search(r"\bpric|\bvalu|\bcost|\$|usd|dollar", text, re.I):
+        return None
+    rest = text[:q.start()] + " [Q] " + text[q.end():]
+    per = list(re.finditer(_PER, rest, _RX))
+    adjs = list(_ADJ.finditer(rest))
+    if len(per) + len(adjs) != 1:
+        return None  # no period, or two
+    word = per[0]["per"] if per else adjs[0]["adj"]
+    rest = re.sub(_PER, " [P] ", rest, flags=_RX) if per else _ADJ.sub(" ", rest)
+    if (not _LIMIT.search(rest) and not re.search(r"\b(?:budget|allowance)\b", rest, re.I)) or not _RULE.search(rest):
+        return None
+    rest = _LIMIT.sub(" [L] ", rest)
+    if _NEGATION.search(rest) or not _known(rest, _B_WORDS):
+        return None
+    return Interpretation((PolicyItem("carbon_budget_kg", kilograms(q)), PolicyItem("carbon_budget_period",
+                                                                                    period(word))),
+                          (*ton_warnings(q), "read by its parts: emissions, a limit, the amount and its period"))
+
+
+# -- carbon price ----------------------------------------------------------------------------------
+_OTHER_MONEY = re.compile(r"""\b(?:eur|euros?|gbp|pounds?|sterling|inr|rupees?|yen|jpy|chf|francs?|cad|aud|nzd|sek
+                              |nok|dkk|cny|rmb|yuan|krona|krone|zar|brl|mxn|sgd|hkd)\b|[€£¥₹]
+                              |\b(?:c|ca|a|au|nz|s|hk)\$""", _RX)
+_USD_SAID = re.compile(r"\s*\(\s*(?:usd|us\s*dollars?|us\$)\s*\)|\busd\b|\bus\s*(?:\$|dollars?)", re.I)
+_C_SUBJECT = re.compile(r"""\b(?:carbon|co2e?|ghg|emissions?)\b.*\b(?:pric\w*|valu\w*|cost\w*|charg\w*|levy|fee)\b
+                            |\b(?:pric\w*|valu\w*|cost\w*|charg\w*|levy|fee)\b.*\b(?:carbon|co2e?|ghg|emissions?)\b
+                            |\bshadow\s+pric""", _RX)
+_C_WORDS = _vocabulary("""price priced pricing prices value valued values cost costed costs charge charged levy fee
+    shadow internal internally carbon co2 co2e ghg emissions emission dioxide equivalent apply applied applies
+    use used using scheduling placement decisions decision purposes accounting calculations calculation
+    ranking scoring evaluation optimisation optimization set fixed""")
+
+
+def _price(text: str) -> Interpretation | None:
+    if _OTHER_MONEY.search(text):
+        return None
+    if re.search(r"\bbucks\b", text, re.I):  # "150 bucks a ton (USD)": dollars, and US ones only when said
+        if not _USD_SAID.search(text):
+            return None
+        text = re.sub(r"\bbucks\b", "USD", re.sub(r"\s*\(\s*(?:usd|us\s*dollars?|us\$)\s*\)", " ", text,
+                                                   flags=re.I), flags=re.I)
+    q = _one(PRICE, text)
+    if q is None or not _C_SUBJECT.search(text):
+        return None
+    rest = text[:q.start()] + " [Q] " + text[q.end():]
+    if _NEGATION.search(rest) or not _known(rest, _C_WORDS):
+        return None
+    return one("carbon_price_usd_per_t", usd_per_tonne(q), None, *ton_warnings(q),
+               "read by its parts: carbon, a price and the amount")
+
+
+# -- entry point -----------------------------------------------------------------------------------
+def _scoped(text: str, teams: Collection[str]) -> bool:
+    """Whether ``text`` narrows the amount to a team, a category, a region or a unit of the fleet."""
+    plain = re.sub(r"\bdata\s*cent(?:er|re)s?\b", "site", text, flags=re.I)
+    plain = re.sub(r"\bUS\s*(?:cents?|dollars?|\$)", " ", plain)
+    if any(regions_mentioned(plain)) or _SCOPE.search(plain):
+        return True
+    return any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", plain, re.I) for t in teams)
+
+
+def _whole(text: str, teams: Collection[str]) -> str | None:
+    """``text`` with the names of the whole organisation or fleet made plain ('the Customer's' and 'the lab's'
+    -> 'the', 'studio-wide' -> 'fleet-wide', 'the retail compute fleet' -> 'the fleet'); None when one of
+    them names a part ('the ml team's', 'the staging cluster', 'rack-wide', 'the GPU cluster')."""
+    def part(owner: str, allowed: frozenset[str]) -> bool:
+        return any(regions_mentioned(owner)) or any(w.lower() not in allowed for w in owner.split())
+
+    if any(part(m["owner"], _ORG) for m in _POSSESSIVE.finditer(text)):
+        return None
+    text = _POSSESSIVE.sub("the ", text)
+    if any(part(m["owner"], _ORG) for m in _WIDE.finditer(text)):
+        return None
+    text = _WIDE.sub("fleet-wide", text)
+    for m in _NAMED.finditer(text):  # a fleet of GPUs is the fleet; a GPU cluster may be one of several
+        if part(m["owner"], _ORG | _LINES | (_MADE_OF if m["head"].lower() != "cluster" else frozenset())):
+            return None
+    return _NAMED.sub("the fleet", text)
+
 
 def read(text: str, teams: Collection[str]) -> Interpretation | None:
-    """The constraint(s) of one clause, or None when this reader cannot be sure."""
-    return None
+    """The fleet's power cap, carbon budget or carbon price ``text`` states (see the module docstring), else None."""
+    if re.search(r"\bmint|\bdefer|\bdelay|\burgent|\bapprov", text, re.I):
+        return None
+    text = _PURPOSE.sub(" ", _ALWAYS.sub(" ", _REINFORCED.sub("", text.strip().rstrip(".!"))))
+    cause = _CAUSE.match(text)
+    if cause:  # what sets the limit may be a part of the site ('the machine room feed'), never a team or category
+        if _scoped(re.sub(r"\b(?:rooms?|halls?|buildings?|machines?)\b", " ", cause["cause"], flags=re.I), teams) \
+                or re.search(r"\d", cause["cause"]) or _REFUSE.search(cause["cause"]):
+            return None
+        text = text[cause.end():]
+    owned = _whole(text, teams)
+    if owned is None or _REFUSE.search(owned) or _scoped(owned, teams):
+        return None
+    found = []
+    for reader in (_power, _budget, _price):
+        try:
+            reading = reader(owned)
+        except SentenceError:
+            return None
+        if reading is not None:
+            found.append(reading)
+    return found[0] if len(found) == 1 else None

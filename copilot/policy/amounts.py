@@ -14,7 +14,9 @@
                   (g, kg, t; period day, week or month)
 
 A minimum ("at least 200 kW"), a condition ("..., or 2 MW if finance agrees") or a budget for one
-team matches none of these and is reported.
+team matches none of these and is reported, and so is a wish ("The carbon price should be $100 per
+tonne": 'should', 'ideally'). Sentences no phrasing here matches are read by their parts in
+``slots`` and then ``amount_slots``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from copilot.policy.values import (
     PRICE,
     Interpretation,
     PolicyItem,
+    SentenceError,
     kilograms,
     kilowatts,
     one,
@@ -43,15 +46,30 @@ __all__ = ["AMOUNTS"]
 _CUR = r"usd|us\s*\$|\$|dollars?|us\s+dollars?|(?:us\s+)?cents?|¢|eur|euros?|€|gbp|£|pounds?"
 
 
+_SOFT = re.compile(r"""\b(?:should|ideally|ought\s+to|preferably|aim|target)\b
+                      |\b(?:may|can|could|might)\s+(?:always\s+)?(?:stay|remain|be\s+(?:capped|limited|kept|held|set|restricted
+                         |below|under|within|less))\b""", re.I | re.X)
+
+
+def _firm(m: re.Match[str]) -> None:
+    """Refuse a wish or a possibility: 'The carbon price should be $100 per tonne', 'The cluster may be
+    capped at 500 kW' are not rules (the shared phrasings accept 'should be' and 'may be' for other kinds)."""
+    if _SOFT.search(m.string):
+        raise SentenceError("a wish ('should', 'ideally') is not a rule; write 'must' or 'is'", "unrecognised")
+
+
 def _carbon_price(m: re.Match[str]) -> Interpretation:
+    _firm(m)
     return one("carbon_price_usd_per_t", usd_per_tonne(m), None, *ton_warnings(m))
 
 
 def _power(m: re.Match[str]) -> Interpretation:
+    _firm(m)
     return one("max_power_kw", kilowatts(m))
 
 
 def _budget(m: re.Match[str]) -> Interpretation:
+    _firm(m)
     per = period(m["adj"] if m.groupdict().get("adj") else m["per"])
     return Interpretation((PolicyItem("carbon_budget_kg", kilograms(m)),
                            PolicyItem("carbon_budget_period", per)), ton_warnings(m))

@@ -9,7 +9,10 @@
                 need four separate approvals.  (2-5 people; threshold in kWh, MWh, kg or t CO2e)
 
 Both lists are allow-lists: a sentence that forbids someone ("Mallory must never approve mints")
-matches neither and is reported, never turned into an approver.
+matches neither and is reported, never turned into an approver. Names are read by
+``mint_slots.people`` (a role beside a person is dropped: "Helen Marsh (QA Director)" is Helen
+Marsh; a role or group alone is refused); sentences no phrasing here matches are read by their
+parts in ``mint_slots``.
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ from __future__ import annotations
 import re
 
 from copilot.policy.grammar import Recogniser, rx
-from copilot.policy.values import NUM, Interpretation, PolicyItem, SentenceError, number, one, parse_names
+from copilot.policy.mint_slots import APPROVERS_THEM, people, quorum_value
+from copilot.policy.mint_slots import read as read_by_parts
+from copilot.policy.values import NUM, Interpretation, PolicyItem, SentenceError, one
+from copilot.policy.vocab import KNOWN_TEAMS
 
 __all__ = ["MINTS", "PEOPLE"]
 
 PEOPLE = (r"(?P<k>\d|two|three|four|five|both)\s+(?:different\s+|distinct\s+|separate\s+)?"
           r"(?:approvers?|approvals|people|persons|signatures|sign[- ]?offs|admins|reviewers"
           r"|(?P<them>of\s+(?:them|these|those)(?:\s+people)?))")
-_QUANT = rf"(?P<n>{NUM})\s*(?P<u>kwh|mwh|kgco2e?|kg\s*co2e?|kg|t\s*co2e?|tco2e?|tonnes?(?:\s+(?:of\s+)?co2e?)?)\b"
+_QUANT = rf"(?P<n>{NUM})\s*(?P<u>kwh|mwh|gwh|kgco2e?|kg\s*co2e?|kg|t\s*co2e?|tco2e?|tonnes?(?:\s+(?:of\s+)?co2e?)?)\b"
 _ABOVE = (r"(?:above|over|exceeding|larger\s+than|greater\s+than|more\s+than|bigger\s+than|of\s+more\s+than"
           r"|in\s+excess\s+of|>)")
 _JOINTLY = re.compile(r"\s*,?\s*\b(?:together|jointly|both|all\s+together|in\s+agreement)\b\s*", re.I)
@@ -33,19 +39,11 @@ _MINTS = r"(?:token\s+)?(?:mints?|minting|mint\s+requests?|token\s+mints|the\s+m
 
 
 def quorum(m: re.Match[str]) -> Interpretation:
-    """A MintQuorum (JSON form) from a match with ``k`` people and an optional ``n`` ``u`` threshold."""
-    word = (m["k"] or "two").lower()  # "two-person rule", "four-eyes principle": two people
-    k = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}.get(word) or int(word)
-    if k < 2:
-        raise SentenceError("a quorum rule needs two or more approvers")
-    value: dict[str, object] = {"approvers": k}
-    if m.groupdict().get("n") is not None:
-        amount, unit = number(m["n"], "threshold"), re.sub(r"\s|of", "", m["u"].lower())
-        if unit in ("kwh", "mwh"):
-            value.update(above=amount * (1000.0 if unit == "mwh" else 1.0), unit="kWh")
-        else:
-            value.update(above=amount * (1000.0 if unit.startswith("t") else 1.0), unit="kgCO2e")
-    warnings = ("read 'of them' as people named in the same sentence",) if m.groupdict().get("them") else ()
+    """A MintQuorum (JSON form) from a match with ``k`` people and an optional ``n`` ``u`` threshold
+    ("two-person rule", "four-eyes principle": no ``k``, two people)."""
+    fields = m.groupdict()
+    value = quorum_value(m["k"], fields.get("n"), fields.get("u"))
+    warnings = (APPROVERS_THEM,) if fields.get("them") else ()
     return one("mint_quorum", value, None, *warnings)
 
 
@@ -54,11 +52,29 @@ _ALL_OF_THEM = re.compile(rf"""\s*,\s*with\s+(?:any|every|each|all)\s+{_MINTS}\s
     (?:all\s+(?P<k>two|three|four|five|\d)(?:\s+of\s+them)?|(?P<both>both)(?:\s+of\s+them)?)\s*\.?$""", re.I | re.X)
 
 
+_BOTH_MUST = re.compile(r"""\b(?:must|shall|will|needs?\s+to|has\s+to|have\s+to|is\s+to|are\s+to)\s+be\s+
+                           (?:approved|countersigned|signed(?:\s+off)?)\s+by\b(?!\s+(?:one|1|any|either)\s+of)""",
+                        re.I | re.X)
+"""An obligation on an and-list without 'only' ('must be approved by alice and bob'): both, or either?"""
+
+
 def _approvers(m: re.Match[str]) -> Interpretation:
+    """The list (and any quorum it carries); when the phrasing's list cannot be read, the sentence read by
+    its parts ('Mints must be approved by marta or yusuf, nobody else': the tail is not a name)."""
+    try:
+        return _listed(m)
+    except SentenceError:
+        by_parts = read_by_parts(m.string, KNOWN_TEAMS)
+        if by_parts is None:
+            raise
+        return by_parts
+
+
+def _listed(m: re.Match[str]) -> Interpretation:
     raw = m["names"]
     every = _ALL_OF_THEM.search(raw)
     if every:  # "..., with any mint above 300 kgCO2e needing sign-off from all three": the list and a quorum
-        names = parse_names(raw[:every.start()])
+        names = people(raw[:every.start()])
         need = quorum(every).items[0].value
         if need["approvers"] != len(names):
             raise SentenceError(f"asks for all {need['approvers']} approvers but names {len(names)}")
@@ -71,20 +87,23 @@ def _approvers(m: re.Match[str]) -> Interpretation:
     some = re.fullmatch(r"(?:at\s+least\s+)?(?P<k>\d|two|three|four|five)\s+of\s+"
                         r"(?:the\s+following|these(?:\s+people)?)\s*:?\s*(?P<names>.+)", raw.strip(), re.I)
     if some:  # "two of the following: ivan, judy, karl": the list and how many of them
-        names = parse_names(some["names"])
+        names = people(some["names"])
         k = quorum(some).items[0].value["approvers"]
         if k > len(names):
             raise SentenceError(f"asks for {k} approvers but names only {len(names)}")
         return Interpretation((PolicyItem("mint_approvers", names), PolicyItem("mint_quorum", {"approvers": k})),
                               (f"read as: any {k} of the {len(names)} listed people must approve each mint",))
     jointly = bool(_JOINTLY.search(raw) or _BOTH_LEAD.search(raw))
-    names = parse_names(_BOTH_LEAD.sub("", _JOINTLY.sub(" ", raw)).strip())
+    names = people(_BOTH_LEAD.sub("", _JOINTLY.sub(" ", raw)).strip())
     if jointly:
         if len(names) < 2:
             raise SentenceError("says approvers act together but names fewer than two people")
         return Interpretation((PolicyItem("mint_approvers", names),
                                PolicyItem("mint_quorum", {"approvers": min(len(names), 5)})),
                               (f"read as: every mint needs all {len(names)} listed people to approve",))
+    if re.search(r"\band\b", raw) and _BOTH_MUST.search(m.string):
+        raise SentenceError("'must be approved by A and B' may mean that both must approve; write 'by A or B' "
+                            "(either), 'only by A and B', or 'jointly by A and B'", "unrecognised")
     if re.search(r"\band\b", raw) and "approved by" in m.string.lower():
         return one("mint_approvers", names, None,
                    "read as: any one of the listed people may approve a mint (write 'together' or "
