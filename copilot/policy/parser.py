@@ -72,20 +72,9 @@ from copilot.policy.windows import blackout
 __all__ = ["INSTRUCTION_REASON", "RECOGNISERS", "Interpretation", "PolicyItem", "Sentence", "SentenceError",
            "interpret_sentence", "is_instruction", "normalise", "split_sentences"]
 
-_MOVED = r"(?:moved|deferred|delayed|shifted|relocated|rescheduled|postponed|touched|migrated)"
-_WHERE_WHEN = r"(?:time|region|space|location|place)"
-_IN_TIME_OR_REGION = rf"(?:\s+(?:in\s+)?{_WHERE_WHEN}(?:\s+(?:or|and|nor)\s+(?:in\s+)?{_WHERE_WHEN})?)?"
-_MOVEDS = rf"{_MOVED}(?:\s*(?:,|or|and|nor)\s+{_MOVED})*{_IN_TIME_OR_REGION}"
-_MOVE = r"(?:move|defer|delay|shift|relocate|reschedule|postpone|touch|migrate)"
 _NEVER = r"""(?:are\s+never|are\s+not|will\s+never\s+be|will\s+not\s+be|cannot\s+be|can't\s+be|must\s+never\s+be
-              |(?:must|may|shall|should|can)\s+(?:never|not)\s+be)"""
-_URGENT = (r"(?:all\s+|any\s+)?(?:urgent\s+(?:jobs?|workloads?|work|tasks?|stuff|things)"
-           r"|(?:jobs|workloads|tasks)\s+(?:classified|marked|flagged|tagged|labell?ed)\s+(?:as\s+)?urgent)")
-_MOD = r"(?:must|shall|should|may|will|can)"
-_FIX = rf"""(?:(?:(?:must|shall|will)\s+)?(?:always\s+)?(?:be\s+)?(?:run|start|execute|executed|started)\s+immediately
-              |{_NEVER}\s+{_MOVEDS})"""
-_LIKE = (r"(?:\s+(?:too|as\s+well|(?:just\s+)?like\s+(?:any\s+|all\s+)?other\s+\w+"
-         r"|to\s+(?:another|a\s+different|any\s+allowed)\s+region))?")
+              |(?:must|may|shall|can)\s+(?:never|not)\s+be)"""
+_MOD = r"(?:must|shall|may|will|can)"
 _CAT = r"(?P<cat>urgent|balanced|sustainable)"
 _CAT_SUBJ = rf"(?:an?\s+|all\s+|every\s+|each\s+)?{_CAT}(?:[- ]category)?\s+(?:jobs?|workloads?|work|tasks?)"
 _AT_MOST = r"""(?:at\s+most|up\s+to|no\s+more\s+than|not\s+more\s+than|no\s+longer\s+than
@@ -98,23 +87,6 @@ _TAIL = r"""(?:\s+(?:after|from)\s+(?:their\s+|its\s+)?
                (?:cleaner|greener|low(?:er)?[- ]carbon|cheaper)\s+
                (?:power|energy|electricity|hours?|grid\s+power|slots?|windows?))?
             (?:\s+before\s+(?:(?:it|they)\s+(?:must\s+be|is|are)\s+started|(?:being\s+)?start(?:ed|ing)))?"""
-
-
-_TIME_ONLY = re.compile(r"\b(?:deferr?(?:ed|al)?|delay(?:ed)?|postpon(?:e|ed)|held(?:\s+back)?|wait)\b", re.I)
-_ANY_MOVE = re.compile(r"\b(?:mov\w*|shift\w*|relocat\w*|reschedul\w*|touch\w*|migrat\w*|region|place|where"
-                       r"|pinned|fixed|locked|exempt)\b", re.I)
-
-
-def _urgent_fixed(m: re.Match[str]) -> Interpretation:
-    """Urgent jobs keep region and time; a rule that names only time ("are never deferred") is a
-    deferral limit of 0 h for urgent jobs, not a rule about their region."""
-    if _TIME_ONLY.search(m.group(0)) and not _ANY_MOVE.search(m.group(0)):
-        return one("max_deferral_h_by_category", 0.0, "urgent")
-    return one("urgent_never_moved", True)
-
-
-def _urgent_movable(_: re.Match[str]) -> Interpretation:
-    return one("urgent_never_moved", False)
 
 
 def _deferral(m: re.Match[str]) -> Interpretation:
@@ -145,19 +117,19 @@ def _deferral_list(m: re.Match[str]) -> Interpretation:
 
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("deferral", rx(
-        rf"""{_CAT_SUBJ}\s+(?:may|can|must|shall|should|will)\s+(?:only\s+)?(?:be\s+)?{_DEFERRED}\s+
+        rf"""{_CAT_SUBJ}\s+(?:may|can|must|shall|will)\s+(?:only\s+)?(?:be\s+)?{_DEFERRED}\s+
              (?:by\s+|for\s+)?{_AT_MOST}\s+{DURATION}{_TAIL}""",
-        rf"""{_CAT_SUBJ}\s+(?:(?:must|may|shall|should|can)\s*(?:not|never)|cannot|(?:are|is)\s+(?:never|not))\s+
+        rf"""{_CAT_SUBJ}\s+(?:(?:must|may|shall|can)\s*(?:not|never)|cannot|(?:are|is)\s+(?:never|not))\s+
              (?:be\s+)?{_DEFERRED}\s+(?:by\s+|for\s+)?(?:more|longer)\s+than\s+{DURATION}{_TAIL}""",
         rf"""(?:do\s+not|don't|never)\s+(?:delay|defer|postpone|hold(?:\s+back)?)\s+{_CAT_SUBJ}\s+
              (?:by\s+|for\s+)?(?:more|longer)\s+than\s+{DURATION}{_TAIL}""",
-        rf"""no\s+{_CAT}\s+(?:jobs?|workloads?|tasks?)\s+(?:may|can|shall|should|will)\s+be\s+{_DEFERRED}\s+
+        rf"""no\s+{_CAT}\s+(?:jobs?|workloads?|tasks?)\s+(?:may|can|shall|will)\s+be\s+{_DEFERRED}\s+
              (?:by\s+|for\s+)?(?:more|longer)\s+than\s+{DURATION}{_TAIL}""",
         rf"""(?:the\s+)?max(?:imum)?\s+(?:deferral|delay|wait)\s*\(\s*{_CAT}(?:\s+(?:jobs|workloads))?\s*\)\s*
              (?::|=|\s-)\s*{DURATION}""",
         rf"""(?:the\s+)?max(?:imum)?\s+(?:(?:permissible|permitted|allowed)\s+)?(?:deferral|delay|wait)(?:\s+time)?\s+
              (?:for|of)\s+{_CAT_SUBJ}
-             (?:{IS}|\s+(?:shall|must|may|should|will)\s+not\s+exceed\s+){DURATION}""",
+             (?:{IS}|\s+(?:shall|must|may|will)\s+not\s+exceed\s+){DURATION}""",
         rf"(?P<cat>balanced|sustainable)\s+(?:jobs|workloads|work|tasks)\s+{_NEVER}\s+(?:deferred|delayed|postponed)",
         rf"""(?:(?:we|the\s+(?:planner|scheduler))\s+(?:may|can)\s+)?(?:delay|defer|postpone|hold(?:\s+back)?|shift)\s+{_CAT_SUBJ}\s+
              (?:by\s+|for\s+)?{_AT_MOST}\s+{DURATION}{_TAIL}""",
@@ -167,7 +139,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
              (?:{IS}|\s+(?:is|are|{_MOD}\s+be)\s+(?:capped|limited)\s+(?:at|to)\s+){DURATION}""",
         rf"""{_CAT_SUBJ}\s+(?:get|gets|have|has|(?:are|is)\s+(?:given|allowed))\s+{_AT_MOST}\s+{DURATION}\s+(?:of\s+)?
              (?:slack|leeway|delay|deferral|waiting(?:\s+time)?|wait(?:ing)?\s+time)""",
-        rf"""{_CAT_SUBJ}\s+(?:must|shall|should|will)\s+(?:start|begin|run)\s+(?:within|no\s+later\s+than)\s+{DURATION}\s+
+        rf"""{_CAT_SUBJ}\s+(?:must|shall|will)\s+(?:start|begin|run)\s+(?:within|no\s+later\s+than)\s+{DURATION}\s+
              (?:of|after|from)\s+(?:their\s+|its\s+)?(?:submission|submit(?:\s+time)?|(?:being\s+|they\s+are\s+)?submitted)""",
         rf"""{_CAT_SUBJ}\s+(?:may|can)\s+(?:start|begin)\s+{_AT_MOST}\s+{DURATION}\s+(?:after|from)\s+(?:their\s+|its\s+)?
              (?:submission|submit(?:\s+time)?|(?:being\s+|they\s+are\s+)?submitted)""",
@@ -179,37 +151,10 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         rf"""(?P<list>{_CAT}(?:\s+(?:jobs|workloads|work))?\s*:\s*(?:max(?:imum)?|at\s+most|up\s+to)\s+{DURATION})
              (?:\s+(?:of\s+)?(?:delay|deferral|wait))?""",
     ), _deferral_list),
-    Recogniser("urgent jobs", rx(
-        rf"{_URGENT}\s+{_NEVER}\s+{_MOVEDS}",
-        rf"{_URGENT}\s+{_FIX}(?:\s*,?\s*(?:and|,)\s+{_FIX})+",
-        rf"""{_URGENT}\s+(?:never|(?:do|does)\s+not|don't|doesn't)\s+(?:get\s+{_MOVED}|{_MOVE}s?)
-             (?:\s*(?:,|or|and|nor)\s+(?:get\s+)?(?:{_MOVED}|{_MOVE}s?))*{_IN_TIME_OR_REGION}""",
-        rf"""urgent(?:\s+(?:jobs|workloads|work))?\s*(?:[:=]|\s-)\s*
-             (?:(?:never|not)\s+{_MOVED}(?:\s*(?:,|or|and|nor)\s*(?:never\s+|not\s+)?{_MOVED})*{_IN_TIME_OR_REGION}
-             |(?:pinned|fixed|locked)(?:\s*\(\s*no\s+{_WHERE_WHEN}(?:\s+or\s+{_WHERE_WHEN})?\s+changes?\s*\))?)""",
-        rf"""(?:never|do\s+not|don't)\s+{_MOVE}(?:\s*(?:,|or|and|nor)\s+{_MOVE})*\s+{_URGENT}{_IN_TIME_OR_REGION}""",
-        rf"""{_URGENT}\s+(?:(?:must|shall|will)\s+)?(?:always\s+)?(?:run|start|execute)\s+
-             (?:immediately|as\s+submitted|(?:where\s+and\s+when|when\s+and\s+where)\s+(?:they\s+)?(?:were|are)\s+
-             submitted)""",
-        rf"""{_URGENT}\s+(?:are|shall\s+be|will\s+be)\s+exempt\s+from\s+(?:all\s+|any\s+)?(?:carbon[- ]aware\s+)?
-             (?:shifting|moving|rescheduling|relocation|deferral|load\s+shifting|time\s+and\s+region\s+shifting)""",
-        rf"""{_URGENT}\s+(?:are|is|stay|remain)\s+(?:always\s+)?(?:pinned|fixed|locked)(?:\s+(?:in|to)\s+(?:their\s+)?
-             (?:original\s+|submitted\s+)?(?:time\s+and\s+(?:region|place)|region\s+and\s+(?:start\s+)?time|place))?""",
-        rf"""{_URGENT}\s+(?:are|is)\s+(?:never|not)\s+eligible\s+for\s+(?:any\s+)?(?:carbon[- ]aware\s+)?
-             (?:shifting|moving|rescheduling|relocation|deferral|time\s+or\s+region\s+shifting)""",
-        rf"""(?:(?:the\s+)?(?:planner|scheduler|optimi[sz]er)|we)\s+(?:must|shall|may|should|will)\s+(?:never|not)\s+
-             {_MOVE}(?:\s*(?:,|or|and|nor)\s+{_MOVE})*\s+{_URGENT}{_IN_TIME_OR_REGION}""",
-        rf"""{_URGENT}\s+(?:(?:must|shall|will)\s+)?(?:always\s+)?(?:stay|remain|run|keep)\s+
-             (?:(?:where\s+and\s+when|when\s+and\s+where)\s+(?:they\s+)?(?:were|are)\s+submitted
-             |(?:in\s+)?their\s+(?:submitted|original)\s+(?:region\s+and\s+(?:start\s+)?time|time\s+and\s+region))""",
-    ), _urgent_fixed, re.compile(r"\burgent\b", re.I), "Urgent jobs are never moved."),
-    Recogniser("urgent jobs", rx(
-        rf"{_URGENT}\s+(?:may|can)\s+(?:also\s+|now\s+)?be\s+{_MOVEDS}{_LIKE}",
-        rf"""{_URGENT}\s+(?:are|is)\s+(?:also\s+)?(?:eligible\s+for|subject\s+to)\s+(?:carbon[- ]aware\s+)?
-             shifting{_LIKE}""",
-        rf"""(?:the\s+)?(?:planner|scheduler|optimi[sz]er)\s+(?:may|can|is\s+(?:permitted|allowed)\s+to)\s+(?:also\s+)?
-             {_MOVE}(?:\s*(?:,|or|and)\s+{_MOVE})*\s+{_URGENT}{_IN_TIME_OR_REGION}{_LIKE}""",
-    ), _urgent_movable),
+    # urgent jobs are read by their parts (copilot.policy.category_slots); this entry names the kind in
+    # the reason a sentence that looks like such a rule was not understood
+    Recogniser("urgent jobs", (), lambda m: one("urgent_never_moved", True), re.compile(r"\burgent\b", re.I),
+               "Urgent jobs are never moved."),
     *AMOUNTS,
     *MINTS,
 )
