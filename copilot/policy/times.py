@@ -156,7 +156,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("T", re.compile(r"(?<=between\s)(?P<h>\d{1,2})"
                      r"(?=\s+and\s+(?P<h2>\d{1,2})(?::\d{2})?\s*(?P<ap>[ap])\.?\s?m\b)", re.I)),
     ("T", re.compile(r"\b(?:12\s+)?(?P<word>noon|midday|midnight)\b", re.I)),
-    ("W", re.compile(rf"""\b(?:(?P<all>every\s+day|each\s+day|daily|every\s+night|each\s+night|nightly)
+    ("W", re.compile(rf"""\b(?:(?P<all>every\s+day|each\s+day|daily|every\s+night|each\s+night|nightly
+                              |(?:7|seven)\s+days\s+a\s+week)
                        |(?:on\s+|at\s+)?(?P<wd>(?:every\s+|each\s+)?(?:weekdays|week\s*days|working\s+days
                           |business\s+days)|(?:every|each)\s+(?:weekday|working\s+day|business\s+day))
                        |(?:on\s+|every\s+|each\s+|at\s+|over\s+)?(?:the\s+)?(?P<we>weekends?)
@@ -593,7 +594,7 @@ def _one_off(text: str, ts: list[Token], dates: list[Token], a: Token, b: Token,
                 raise SentenceError("the window does not cross midnight, so it is unclear which of the two "
                                     "days it is on")
             end += timedelta(days=1)
-        elif end <= start and da is db and _ends_next_day(text, a, b, da, len(dates)):
+        elif end <= start and da is db and _ends_next_day(text, a, b, da, len(dates), own_a is not None):
             end = _instant(text, b, day_b + timedelta(days=1))
         elif _is_midnight(b) and db is not da:
             raise SentenceError("'midnight' on a date can be the start or the end of that day; write 00:00 "
@@ -605,15 +606,15 @@ def _one_off(text: str, ts: list[Token], dates: list[Token], a: Token, b: Token,
         out.where.append(where)
 
 
-def _ends_next_day(text: str, a: Token, b: Token, day: Token, n_dates: int) -> bool:
+def _ends_next_day(text: str, a: Token, b: Token, day: Token, n_dates: int, start_dated: bool) -> bool:
     """Whether a window from ``a`` to an earlier clock ``b`` on one date ends the next day: "until 08:00 GMT
-    the following morning", "from 20:00 to midnight on 1 May", "on 2026-03-03 from 23:00 to 01:00" (the date
-    written first, an evening start and a morning end)."""
+    the following morning", "from 20:00 to midnight on 1 May", "on 2026-03-03 from 23:00 to 01:00", "from
+    23:00 on 3 March 2026 to 01:00" (the date is the start's: an evening start and a morning end)."""
     if _NEXT_DAY.search(text) and n_dates == 1:
         return True
     if _is_midnight(b):
         return True
-    return day.end <= a.start and _time(a.value)[0] >= 12 >= _time(b.value)[0]
+    return (day.end <= a.start or start_dated) and _time(a.value)[0] >= 12 >= _time(b.value)[0]
 
 
 def _local(t: Token, day: date) -> datetime:

@@ -36,7 +36,7 @@ from typing import Any
 
 from copilot.policy.times import Windows, read_windows, tokens, window_dict
 from copilot.policy.values import DEFAULT_BLACKOUT_REASON, Interpretation, PolicyItem, SentenceError, parse_regions
-from copilot.policy.vocab import alias_pattern
+from copilot.policy.vocab import KNOWN_TEAMS, alias_pattern
 
 __all__ = ["blackout"]
 
@@ -93,8 +93,10 @@ _TRIGGERS = re.compile(rf"""
 _NOTE = re.compile(r"\(\s*(?P<note>[^()]*?)\s*\)")
 _DURING = re.compile(r"^\s*(?:(?:during|for)\s+(?P<why>(?:the|a|an|our)\s+[a-z][\w\s'-]*?)\s*(?=,|\bon\b|$)"
                      r"|on\s+(?P<day>[a-z][\w\s'-]*?)\s*(?=,))", re.I)
-_ANYWHERE = re.compile(r"\b(?:in\s+|across\s+|for\s+|on\s+)?(?:any|all|every)\s+(?:of\s+the\s+)?regions?\b"
-                       r"|\banywhere\b|\beverywhere\b|\bon\s+the\s+(?:whole\s+|entire\s+)?fleet\b", re.I)
+_ANYWHERE = re.compile(r"\b(?:in\s+|across\s+|for\s+|on\s+)?(?:any|all|every|each)\s+(?:of\s+(?:the|our)\s+)?"
+                       r"(?:(?:cloud|grid)\s+)?(?:regions?|zones?)\b|\banywhere\b|\beverywhere\b|\bglobally\b"
+                       r"|\bworldwide\b|\b(?:company|organi[sz]ation|estate)-wide\b"
+                       r"|\bon\s+the\s+(?:whole\s+|entire\s+)?fleet\b", re.I)
 _REGION = re.compile(r"\b[a-z]{2,3}-[a-z]+-?\d+[a-z]?\b|\b(?:CISO|PJM|ERCO|ISNE|SE|DE|GB|FR)\b")
 _ALIAS = alias_pattern()
 _GLUE = {"between", "from", "and", "to", "until", "till", "through", "thru", "on", "at", "in", "for", "of",
@@ -106,7 +108,8 @@ _GLUE = {"between", "from", "and", "to", "until", "till", "through", "thru", "on
          "period", "following", "next", "morning", "day", "evening", "night", "here", "it", "|", "outage", "runbook",
          "workload", "workloads", "scheduling", "work", "task", "tasks", "batch", "again", "new", "hours", "hrs",
          "dates", "date", "applies", "apply", "effect", "dispatch", "dispatching", "submission", "submissions",
-         "cluster", "sites", "•", "·"}
+         "cluster", "sites", "•", "·", "execution", "executions", "computation", "computations", "mornings",
+         "evenings", "nights", "afternoon", "afternoons", "overnight"}
 _REASON = re.compile(r"\b(?:owing\s+to|due\s+to|because\s+of|on\s+account\s+of|for)\s+(?P<why>[a-z][a-z\s'-]*?)"
                      r"\s*(?=[,;.]|$|\s+(?:from|between|on|until|till|in|at)\b|\s{3})", re.I)
 _NOT_GLUE = re.compile(r"\b(?:not|never|no|unless|except|only|if|when|whenever|sustainable|balanced|urgent|"
@@ -116,28 +119,40 @@ _MONTH_NAMES = (r"january|february|march|april|june|july|august|september|octobe
 _DAYWORD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)s?"
 # words that change what a blackout means, wherever they are (in the rule, a note, a label or a reason)
 _CHANGERS = re.compile(rf"""\?|\b(?:
-    should|shouldn't|ought|ideally|prefer\w*|if|unless|whenever|when|once|provided|providing|whether
-  | except|excepting|exceptions?|exempt\w*|excluding|excluded|barring|but|however|although|though
-  | apart\s+from|other\s+than|save\s+for|as\s+long\s+as|in\s+case|in\s+the\s+event|subject\s+to|pending|depending
-  | permitting|possible|possibly|maybe|perhaps|might|could|would|likely|unlikely|probabl\w*|tentative\w*
-  | provisional\w*|propos\w*|consider\w*|discuss\w*|draft\w*|review\w*|plans?\s+to|planning|planned\s+to|intend\w*
-  | tbd|tbc|tba|to\s+be\s+(?:confirmed|decided|determined|announced|agreed|defined)|announce\w*|approv\w*
-  | sign[- ]?off|authori[sz]\w*|waiver|request\w*|expected|estimated|approximate\w*|approx|about|around|roughly
-  | circa|was|were|had|has\s+been|have\s+been|used\s+to|previously|formerly|historically|past|previous|prior
-  | former|earlier|ago|ran
-  | happened|occurred|lifted|cancel\w*|rescind\w*|revok\w*|withdrawn|repeal\w*|no\s+longer|ended|expired
-  | currently|typically|usually|normally|generally|mostly|often|sometimes|rarely|occasionally|tends?\s+to
+    # a wish, not a rule
+    should|shouldn't|ought|ideally|prefer\w*|try|tries|trying|attempt\w*|aim|aims|best[- ]effort|hope|wish
+  | recommend\w*|suggest\w*|encourag\w*|discourag\w*|advis\w*|optional\w*|nice
+    # a condition or an exception
+  | if|unless|whenever|when|once|provided|providing|whether|except|excepting|exceptions?|exempt\w*|excluding
+  | excluded|barring|but|however|although|though|apart\s+from|other\s+than|save\s+for|as\s+long\s+as|in\s+case
+  | in\s+the\s+event|subject\s+to|pending|depending|permitting|approv\w*|sign[- ]?off|authori[sz]\w*|waiver
+  | on\s+request|upon\s+request
+    # not decided: a proposal, a plan, an estimate
+  | possible|possibly|maybe|perhaps|might|could|would|likely|unlikely|probabl\w*|tentative\w*|provisional\w*
+  | propos\w*|consider\w*|discuss\w*|draft\w*|review\w*|plans?\s+to|planning|planned\s+to|intend\w*|tbd|tbc|tba
+  | to\s+be\s+(?:confirmed|decided|determined|announced|agreed|defined)|announce\w*|expected|estimated
+  | approximate\w*|approx|about|around|roughly|circa
+    # the past, or a description of how things are
+  | was|were|had|has\s+been|have\s+been|used\s+to|previously|formerly|historically|past|previous|prior|former
+  | earlier|old|obsolete|superseded|deprecated|outdated|archived|ago|ran|happened|occurred|lifted|cancel\w*
+  | rescind\w*|revok\w*|withdrawn|repeal\w*|no\s+longer|ended|expired|currently|typically|usually|normally
+  | generally|mostly|often|sometimes|rarely|occasionally|tends?\s+to
+    # an example or a definition
   | e\.\s?g|eg|for\s+example|for\s+instance|such\s+as|examples?|sample|illustrat\w*|defin\w*|hypothetical\w*
-  | try|tries|trying|attempt\w*|aim|aims|best[- ]effort|hope|wish|recommend\w*|suggest\w*|encourag\w*
-  | discourag\w*|advis\w*|optional\w*|nice
+    # a date relative to today, a recurrence that is not weekly
   | today|tomorrow|tonight|yesterday|(?:next|this|coming|upcoming)\s+(?:{_DAYWORD}|week|weekend|month|year)
   | last|first|second|third|fourth|fifth|other|alternate|alternating|biweekly|bi-weekly|fortnight\w*
   | annually|every\s+year|each\s+year|per\s+year|a\s+year|every\s+month|each\s+month|of\s+the\s+month
   | yearly\s+(?:blackout|freeze|outage|shutdown|maintenance|window)
-  | teams?|nodes?|hosts?|servers?|gpus?|cpus?|partitions?|queues?|projects?|users?|departments?|tiers?
-  | categor\w+|class(?:es)?|urgent|non-urgent|balanced|sustainable|priority|critical|training|inference
-  | interactive|large|small|heavy|long|short|kw|kwh|mw|kg|tonnes?|budgets?|prices?|mints?|minting|approvers?
-  | deferr\w*|defer|delay\w*)\b""", _RX)
+    # a part of the fleet
+  | teams?|groups?|squads?|divisions?|nodes?|hosts?|servers?|gpus?|cpus?|partitions?|queues?|projects?|users?
+  | departments?|tiers?|categor\w+|class(?:es)?|urgent|non-urgent|balanced|sustainable|priority|critical|training
+  | inference|interactive|large|small|heavy|long|short
+    # another field's words
+  | kw|kwh|mw|kg|tonnes?|budgets?|prices?|mints?|minting|approvers?|deferr\w*|defer|delay\w*)\b""", _RX)
+# a team named in a reason or a label ("for the web platform", "(research)") narrows the blackout to that team
+_TEAM = re.compile(rf"\b(?:{'|'.join(map(re.escape, KNOWN_TEAMS))})\b(?![\s-]*(?:cent(?:re|er)s?|halls?|rooms?)\b)",
+                   re.I)
 # a weekly window that holds only in some months or seasons is not a weekly window
 _NOT_WEEKLY = re.compile(r"\b(?:monthly|months?|quarterly|yearly|annual|seasonal\w*|summer|winter|spring|autumn"
                          rf"|holidays?|{_MONTH_NAMES})\b", re.I)
@@ -273,7 +288,9 @@ def _side(m: re.Match[str], where: list[tuple[int, int]]) -> int:
 def _purpose(norm: str, notes: list[str]) -> str:
     """``norm`` with a leading purpose ("To protect weekend batch reconciliation, ...") blanked, so its
     words are not read as days or times; kept when it holds a number, a region or a qualifier."""
-    m = re.match(r"^\s*(?:to|in\s+order\s+to|so\s+as\s+to|ahead\s+of|in\s+preparation\s+for|as\s+part\s+of)\s+"
+    m = re.match(r"^\s*(?:to|in\s+order\s+to|so\s+as\s+to|ahead\s+of|in\s+preparation\s+for|as\s+part\s+of"
+                 r"|at\s+the\s+request\s+of|in\s+response\s+to|in\s+support\s+of|in\s+line\s+with|as\s+required\s+by"
+                 r"|as\s+agreed\s+with)\s+"
                  r"(?P<why>[^,;:()\d]{3,80}?)\s*,\s*", norm, re.I)
     if m is None or _CHANGERS.search(m.group(0)) or _NOT_GLUE.search(m["why"]) or _REGION.search(m["why"]) \
             or _ALIAS.search(m["why"]):
@@ -289,13 +306,14 @@ def blackout(norm: str) -> Interpretation | None:
     unpaired times, stray words, a word that changes its meaning).
     """
     norm = _WIDE.sub(lambda m: m[1] + " " * 5 if _REGION.fullmatch(m[1]) or _ALIAS.fullmatch(m[1]) else m[0], norm)
-    matches = list(_TRIGGERS.finditer(_mask(norm, [(t.start, t.end) for t in tokens(norm)])))
-    if not matches:
+    plain = _mask(norm, [(t.start, t.end) for t in tokens(norm)])
+    notes_at = [m.span() for m in _NOTE.finditer(norm)]  # "(release freeze)" is a reason, not a trigger
+    # the cue read past a note ("No jobs (of any kind) may run"), else the first one, even inside a note
+    triggers = list(_TRIGGERS.finditer(_mask(plain, notes_at))) or list(_TRIGGERS.finditer(plain))[:1]
+    if not triggers:
         return None
     notes: list[str] = []
     norm = _purpose(norm, notes)
-    notes_at = [m.span() for m in _NOTE.finditer(norm)]  # "(release freeze)" is a reason, not a trigger
-    triggers = [t for t in matches if not any(a <= t.start() < b for a, b in notes_at)] or matches[:1]
     windows = read_windows(norm)
     if not windows.one_off and not windows.recurring:
         if windows.spans:
@@ -303,9 +321,16 @@ def blackout(norm: str) -> Interpretation | None:
                                 "00:00 to 06:00 UTC' or 'every Saturday 02:00-04:00 UTC'")
         return None
     rest = _mask(norm, [*windows.spans, *(t.span() for t in triggers)])
+    for a, b in notes_at:  # a note inside the cue is still read as a note
+        if any(t.start() < a and b <= t.end() for t in triggers):
+            rest = rest[:a] + norm[a:b] + rest[b:]
     for m in _NOTE.finditer(rest):
         if _only_regions(m["note"]):  # "(us-east-1)": where, not why ("(Texas peak)" is why)
             rest = rest[:m.start()] + f" {m['note']} " + rest[m.end():]
+        elif _restates_cue(m["note"]):  # "(no jobs may run)"
+            continue
+        elif _NOT_GLUE.search(m["note"]) or _REGION.search(m["note"]):
+            raise SentenceError(f"cannot read the qualifier ({m['note']}) of this blackout")
         elif m["note"].strip():
             notes.append(m["note"])
     rest = _NOTE.sub(lambda m: " " * len(m.group(0)), rest)
@@ -336,10 +361,23 @@ def blackout(norm: str) -> Interpretation | None:
             rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
     _no_stray(rest)
     _no_changer(norm, bool(windows.recurring))
+    team = next((m for m in map(_TEAM.search, notes) if m), None)
+    if team:
+        raise SentenceError(f"cannot read this blackout: it names the team {team.group(0)!r} (a blackout holds for "
+                            "the whole fleet)", "unrecognised")
     count = next((t["count"] for t in triggers if t["count"] is not None), None)
     if count is not None and int(count) != len(windows.where):
         raise SentenceError(f"the sentence announces {count} blackouts but gives {len(windows.where)}")
     return _items(windows, regions, "; ".join(notes) or None)
+
+
+def _restates_cue(note: str) -> bool:
+    """Whether a note only says again that no job may run: "(no jobs may run)", "(nothing runs)"."""
+    cue = _TRIGGERS.search(note)
+    if cue is None or not re.search(r"\b(?:no|nothing|not|never)\b|n't\b", cue.group(0), re.I):
+        return False  # "(release freeze)" is a reason
+    left = note[:cue.start()] + " " + note[cue.end():]
+    return all(w.lower() in _GLUE for w in re.findall(r"[\w'.-]+|[^\s\w]", left))
 
 
 def _irish_ist(norm: str, regions: set[str]) -> None:
