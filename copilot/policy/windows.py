@@ -5,8 +5,9 @@ A blackout sentence is made of parts, each read on its own, and nothing else:
     cue       that no job may run: "no jobs may run | may be scheduled | shall be executed", "no jobs in X",
               "nothing runs | may be scheduled", "jobs must not run | cannot be started | are prohibited",
               "scheduling is suspended | paused | halted | frozen", "X is blacked out | closed (to new jobs) |
-              off-limits | unavailable (for scheduling) | offline | in blackout | must be drained",
-              "we shall suspend all (customer) workloads", "X accepts no jobs", "<occasion> requires a full
+              off-limits | unavailable (for scheduling) | offline | in blackout | must be drained", "X goes dark",
+              "we shall suspend all (customer) workloads", "the Supplier shall not execute any Customer
+              workloads", "X will not accept new jobs", "X accepts no jobs", "<occasion> requires a full
               blackout", "do not schedule jobs", and labels: "Blackout:", "Change freeze:", "Maintenance
               window:", "lockdown", "outage window", "there are two blackouts" (a stated count must match)
     windows   dates, times and zone, one-off or weekly (``copilot.policy.times``)
@@ -14,9 +15,11 @@ A blackout sentence is made of parts, each read on its own, and nothing else:
               region", "fleet-wide", "on the fleet" mean every region. When each window names its own
               regions ("2026-02-03 01:00-02:00 in eu-west-1; 2026-02-04 01:00-02:00 in eu-north-1"), each
               window takes its own; regions written between windows in any other way are refused
-    reasons   a note in parentheses, "owing to | due to | for <reason>", a leading label ("Launch-day
-              lockdown:", "Site power works - DE zone blackout:"), "During the <event>,", a trailing
-              ", the night the clocks go forward"
+    reasons   a note in parentheses ("(Texas peak)"; a note that only restates the cue, "(no jobs may run)", is
+              dropped; one with a qualifier, a region or a team is refused), "owing to | due to | for <reason>",
+              a leading label ("Launch-day lockdown:", "Site power works - DE zone blackout:"), a leading purpose
+              ("To protect weekend batch reconciliation,", "At the request of the grid operator,"), "During the
+              <event>,", a trailing ", the night the clocks go forward"
     glue      the small words that join these parts ("from", "between", "on", "each of", "again", ...)
 
 Any other word makes the sentence unrecognised rather than half-read. Whatever part they are in,
@@ -51,7 +54,7 @@ _VERB = r"""(?:be\s+)?(?:run|ran|runs|start|started|starts|execute|executed|sche
                |allowed|permitted)"""
 _ACTOR = r"""(?:we|the\s+(?:scheduler|operator|provider|platform|planner|service|system))"""
 _STATE = rf"""(?:suspended|paused|halted|stopped|blocked|prohibited|forbidden|banned|barred|disallowed|disabled|frozen
-               |locked(?:\s+down)?|on\s+hold|not\s+(?:allowed|permitted)|blacked\s+out|offline|out\s+of\s+service
+               |locked(?:\s+down)?|on\s+hold|dark|not\s+(?:allowed|permitted)|blacked\s+out|offline|out\s+of\s+service
                |down\s+for\s+maintenance|shut\s+down|drained(?:\s+of\s+(?:all\s+)?{_NOUN})?
                |closed(?:\s+(?:to|for)\s+(?:new\s+|all\s+|any\s+)?(?:{_NOUN}|maintenance))?
                |off[- ]?limits(?:\s+(?:to|for)\s+(?:all\s+|any\s+)?{_NOUN})?
@@ -123,8 +126,8 @@ _CHANGERS = re.compile(rf"""\?|\b(?:
     should|shouldn't|ought|ideally|prefer\w*|try|tries|trying|attempt\w*|aim|aims|best[- ]effort|hope|wish
   | recommend\w*|suggest\w*|encourag\w*|discourag\w*|advis\w*|optional\w*|nice
     # a condition or an exception
-  | if|unless|whenever|when|once|provided|providing|whether|except|excepting|exceptions?|exempt\w*|excluding
-  | excluded|barring|but|however|although|though|apart\s+from|other\s+than|save\s+for|as\s+long\s+as|in\s+case
+  | if|unless|whenever|when|while|whilst|once|provided|providing|whether|except|excepting|exceptions?|exempt\w*
+  | excluding|excluded|barring|but|however|although|though|apart\s+from|other\s+than|save\s+for|as\s+long\s+as|in\s+case
   | in\s+the\s+event|subject\s+to|pending|depending|permitting|approv\w*|sign[- ]?off|authori[sz]\w*|waiver
   | on\s+request|upon\s+request
     # not decided: a proposal, a plan, an estimate
@@ -242,7 +245,7 @@ def _mentions(rest: str) -> list[re.Match[str]]:
 def _resolve(mentions: list[re.Match[str]]) -> list[str] | None:
     """The regions a group of mentions names (None: every region)."""
     anywhere = [m for m in mentions if _ANYWHERE.fullmatch(m.group(0))]
-    named = [m.group(0) for m in mentions if m not in anywhere]
+    named = [" ".join(m.group(0).split()) for m in mentions if m not in anywhere]
     if anywhere and named:
         raise SentenceError("the blackout names regions and also says 'any region'")
     return parse_regions(", ".join(named)) if named else None
