@@ -191,6 +191,9 @@ REFUSED: list[tuple[str, str]] = [
     # a lead that narrows the rule in time or to one kind of work is not an aside
     ("For now, ML jobs must run only in eu-west-1.", ""),
     ("For training, the web team must stay in FR.", ""),
+    # an alternative in parentheses is part of the list; a quorum larger than the list contradicts it
+    ("Only alice (or bob) may approve mints.", ""),
+    ("Only ivan and judy may approve mints; mints above 1 MWh need three of them.", "only 2 may approve"),
 ]
 
 

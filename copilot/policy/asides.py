@@ -43,7 +43,7 @@ _APPOSITION = re.compile(r"(?<=[a-z\d])\s*,\s+(?P<a>(?:the|a|an|which\s+is|i\.\s
 _QUANTITY_OR_REGION = re.compile(rf"(?:\d\s*[a-z%$]+|{_REGION.pattern})\s*$", re.I)
 _FOR_A_WHILE = re.compile(r"\b(?:now|the\s+time\s+being|the\s+moment|a\s+while|today|this\s+\w+|training|inference"
                          r"|testing|tests?|experiments?|development|dev|staging|production|prod|builds?|backups?"
-                         r"|analytics|reporting|ci)\b", re.I)
+                         r"|ci)\b", re.I)
 """A leading "For now," / "For the time being," (temporary) or "For training," (one kind of work) narrows
 the rule: never an aside."""
 _ADDITIVE = re.compile(r"\s*,\s*(?:additionally|also|as\s+well|furthermore|moreover|in\s+addition)\s*,\s*", re.I)
@@ -57,8 +57,8 @@ _SCOPE = re.compile(r"\b(?:urgent|balanced|sustainable|jobs?|workloads?|teams?|r
 
 def _harmless(aside: str, teams: Collection[str]) -> bool:
     """Whether ``aside`` only explains: no number, address, region, place, team, scope or qualifying word."""
-    if _SCOPE.search(aside):
-        return False
+    if _SCOPE.search(aside) or re.search(r"\b(?:or|and|nor|plus|instead|also)\b|&", aside, re.I):
+        return False  # "(or bob)", "(and carol)": an alternative or an addition, never an aside
     if re.search(r"[\d@$€£%]", aside) or _CHANGES.search(aside) or _REGION.search(aside) or _ALIAS.search(aside) \
             or tokens(aside) or re.search(r"(?<![\w.])(?!E\.g\.|I\.e\.)[A-Z]", aside):  # a zone, date, day; a name
         return False

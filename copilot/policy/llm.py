@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 from copilot.policy.claims import claim_conflicts
+from copilot.policy.mint_slots import people
 from copilot.policy.parser import (
     INSTRUCTION_REASON,
     Interpretation,
@@ -58,7 +59,6 @@ from copilot.policy.values import (
     kilowatts,
     make_window,
     mentions_word,
-    parse_names,
     period,
     read_quantity,
     usd_per_tonne,
@@ -240,7 +240,7 @@ def _quorum(c: ExtractedConstraint) -> tuple[PolicyItem, ...]:
 
 def _approvers(c: ExtractedConstraint) -> tuple[PolicyItem, ...]:
     _need(c, "names")
-    return (PolicyItem("mint_approvers", parse_names(", ".join(c.names or []))),)
+    return (PolicyItem("mint_approvers", people(", ".join(c.names or []), label=True)),)
 
 
 _CONVERTERS: dict[str, Callable[[ExtractedConstraint], tuple[PolicyItem, ...]]] = {

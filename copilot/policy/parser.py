@@ -64,7 +64,6 @@ from copilot.policy.mints import MINTS
 from copilot.policy.residency import residency
 from copilot.policy.residency_slots import residency_by_slots
 from copilot.policy.sentences import Sentence, normalise, split_sentences
-from copilot.policy.slots import by_slots
 from copilot.policy.values import DURATION, Interpretation, PolicyItem, SentenceError, hours, one
 from copilot.policy.vocab import KNOWN_TEAMS, canonical
 from copilot.policy.windows import blackout
@@ -158,7 +157,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     *AMOUNTS,
     *MINTS,
 )
-_SLOT_READERS = (residency_by_slots, by_slots, mint_slots.read, category_slots.read, amount_slots.read)
+_SLOT_READERS = (residency_by_slots, mint_slots.read, category_slots.read, amount_slots.read)
 """Readers of a clause by its parts, tried in order after the whole-sentence phrasings."""
 _RESIDENCY_HINT = re.compile(r"\bteams?\b|\bregions?\b|\b[a-z]{2}-[a-z]+-\d\b", re.I)
 _RESIDENCY_EXAMPLE = "Team data may only run in eu-west-1 and eu-north-1."
@@ -288,4 +287,9 @@ def _read(norm: str, text: str, teams: Collection[str]) -> Interpretation:
     fields = {i.field for i in reading.items}
     if any("of them" in w for w in reading.warnings) and "mint_approvers" not in fields:
         raise SentenceError("'of them' refers to people this sentence does not name")
+    named = next((len(i.value) for i in reading.items if i.field == "mint_approvers"), None)
+    quorum = next((i.value for i in reading.items if i.field == "mint_quorum"), None)
+    if named is not None and isinstance(quorum, dict) and quorum.get("approvers", 0) > named:
+        raise SentenceError(f"a mint cannot need {quorum['approvers']} different approvers when only {named} may "
+                            "approve")
     return reading

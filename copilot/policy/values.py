@@ -292,38 +292,3 @@ def same_window(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Same period and regions (the reason text does not matter)."""
     return (a["start_utc"] == b["start_utc"] and a["end_utc"] == b["end_utc"]
             and sorted(a["regions"] or []) == sorted(b["regions"] or []))
-
-
-# -- approver names -----------------------------------------------------------------------------
-_NAME = re.compile(r"[a-z0-9][\w.+'-]*(?:@[\w-]+(?:\.[\w-]+)+)?(?:\s+[A-Z][\w'-]*){0,2}", re.I)
-_NOT_NAMES = {"anyone", "everyone", "anybody", "everybody", "all", "any", "nobody", "no one", "someone",
-              "users", "all users", "any user"}
-
-
-_NOT_A_NAME = re.compile(r"\b(?:not|never|no|nobody|none|except|unless|if|when|but|without|should|might|could)\b",
-                         re.I)
-
-
-_GROUP = re.compile(r"""\b(?:teams?|groups?|departments?|dept|staff|members?|anyone|anybody|everyone|in|of|from|at|for
-                        |with|roles?|board|committee|office|people|users?|managers|leads|admins|officers|approvers)\b""",
-                    re.I | re.X)
-
-
-def parse_names(raw: str) -> list[str]:
-    """Approver names or e-mail addresses from 'alice, bob and carol@example.com'."""
-    names: list[str] = []
-    for part in (p.strip() for p in re.split(r"\s*(?:,|;|&|\band\b|\bor\b)\s*", raw.strip())):
-        if not part:
-            continue
-        if _NOT_A_NAME.search(part):
-            raise SentenceError(f"{part!r} negates or qualifies the list; approvers are an allow-list of people")
-        name = re.sub(r"^the\s+", "", part, flags=re.I)
-        role = re.fullmatch(r"(?:[A-Za-z]+\s+){0,4}[A-Za-z]+\s*\(\s*(?P<name>[^()]+?)\s*\)", name)
-        if role:  # "the CFO (Priya)": the person, not the role
-            name = role["name"]
-        if name.lower() in _NOT_NAMES or not _NAME.fullmatch(name) or ("@" not in name and _GROUP.search(name)):
-            raise SentenceError(f"{part!r} is not a person's name or e-mail address")
-        names.append(name)
-    if not names:
-        raise SentenceError("names no approver")
-    return list(dict.fromkeys(names))
