@@ -62,6 +62,10 @@ def _window(start: str, end: str, regions: list[str] | None) -> dict[tuple[str, 
          {"start_utc": "2026-06-02T01:00:00Z", "end_utc": "2026-06-02T02:00:00Z", "regions": ["GB"]},
          {"start_utc": "2026-06-02T05:00:00Z", "end_utc": "2026-06-02T06:00:00Z", "regions": ["GB"]},
          {"start_utc": "2026-06-02T09:00:00Z", "end_utc": "2026-06-02T09:30:00Z", "regions": ["GB"]}]}),
+    # a capitalised name before a day ("Black Friday", "Cyber Monday") is a name, not every Friday
+    ("Black Friday freeze: no jobs from 00:00 to 06:00 UTC on 27 November 2026.",
+     {("blackout_windows", None): [
+         {"start_utc": "2026-11-27T00:00:00Z", "end_utc": "2026-11-27T06:00:00Z", "regions": None}]}),
 ])
 def test_blackout_descriptions(text: str, expected: dict[Any, Any]) -> None:
     assert _read(text) == expected
@@ -79,7 +83,6 @@ def test_blackout_descriptions(text: str, expected: dict[Any, Any]) -> None:
     "All regions are closed for sustainable jobs from 08:00 to 10:00 UTC on 3 March 2026.",  # one category
     "On sustainable jobs, 5 November 2026, us-east-1 is blacked out from 18:00 to 23:00 Eastern time.",
     "Black Friday: no jobs from 00:00 to 06:00 UTC.",  # a name, not every Friday
-    "Black Friday freeze: no jobs from 00:00 to 06:00 UTC on 27 November 2026.",
     "Two blackout windows apply to GB on 2 June 2026: 01:00-02:00, 05:00-06:00 and 09:00-09:30 UTC.",  # 2 != 3
 ])
 def test_blackout_refused(text: str) -> None:

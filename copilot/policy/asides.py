@@ -35,7 +35,9 @@ _CHANGES = re.compile(r"""\b(?:not|never|no|none|nor|unless|except|excluding|inc
     |planned|pilot|trial|optional|recommended|preferabl[ey]|ideally|should|could|might|may|must|can|shall|will
     |approx(?:imately)?|about|around|roughly|estimated|minimum|maximum|max|min|at\s+least|at\s+most|up\s+to
     |per|each|above|below|over|under|more|less|fewer|exceed\w*|limit\w*|cap\w*|budget|price\w*|approv\w*|mints?
-    |region|regions|zone|zones|week\w*|month\w*|day|days|daily|hours?|year\w*|night\w*|morning|evening)\b""",
+    |region|regions|zone|zones|week\w*|month\w*|day|days|daily|hours?|year\w*|night\w*|morning|evening
+    |tentative\w*|provisional\w*|to\s+be\s+(?:confirmed|decided|announced|agreed)|tba|examples?|instance
+    |hypothetical\w*|illustrat\w*|sample|e\.\s?g)\b""",
                       re.I | re.X)
 _PAREN = re.compile(r"\s*\((?P<a>[^()]*)\)")
 _PURPOSE = re.compile(r"^for\s+(?P<a>[a-z][\w\s'-]{2,60}?)\s*,\s*(?=\S)", re.I)

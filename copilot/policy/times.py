@@ -339,7 +339,7 @@ def _days(m: re.Match[str]) -> list[str]:
     return sorted({_DAYNAMES[n.lower()] for n in names}, key=WEEKDAYS.index)
 
 
-_NAMED_DAY = re.compile(r"(?<=\w\s)(?!(?:On|Every|Each|From|To|Until|And|Or|Till|Through|Thru|Next|Last|This)\b)"
+_NAMED_DAY = re.compile(r"(?:(?<=\w\s)|^)(?!(?:On|Every|Each|From|To|Until|And|Or|Till|Through|Thru|Next|Last|This)\b)"
                         r"[A-Z][a-z]+\s+$")
 
 
