@@ -38,7 +38,16 @@ UNFRAMED = [
      "no jobs may run in DE on 2026-05-01 from 01:00 to 02:00 UTC"),
     # a lead that could change the rule stays: a condition, a negation, a number outside a citation
     ("Under normal load, ml jobs stay in FR", "Under normal load, ml jobs stay in FR"),
-    ("Under no circumstances may urgent jobs be moved", "Under no circumstances may urgent jobs be moved"),
+    ("Under no circumstances may urgent jobs be moved", "urgent jobs may never be moved"),  # a negation: read
+    ("In no event shall balanced jobs be delayed by more than 6 hours",
+     "balanced jobs shall never be delayed by more than 6 hours"),
+    ("fyi ml jobs stay in FR from now on, legal signed off on it", "ml jobs stay in FR"),
+    ("Research -> eu-north-1, SE (nothing else)", "Research -> eu-north-1, SE"),
+    ("web team -> us-west-2 + CISO only, that's it", "web team -> us-west-2 + CISO only"),
+    ("Web jobs are pinned to us-west-2 - they do not run anywhere else", "Web jobs are pinned to us-west-2"),
+    ("The ML team may use the following regions and no others: DE, FR",
+     "The ML team may use the following regions only: DE, FR"),
+    ("Schedule 2, item 3: ML team - DE and FR", "ML team - DE and FR"),
     ("Under the 2027 plan, ml jobs stay in FR", "Under the 2027 plan, ml jobs stay in FR"),
     ("Per team, the budget is 5 t", "Per team, the budget is 5 t"),
     ("Under the draft policy, ml jobs stay in FR", "Under the draft policy, ml jobs stay in FR"),

@@ -44,8 +44,18 @@ __all__ = ["unframe"]
 
 _RX = re.I | re.X
 _SECTION = re.compile(r"^(?:§\s*)?\d{1,3}(?:\.\d{1,3})+\.?\s+(?=[A-Z](?:[a-z]|\s))|^§\s*\d{1,3}\.?\s+")
-_LABEL = re.compile(r"""^(?:tl\s*;\s*dr|tldr|summary|in\s+short|bottom\s+line|fyi|reminder|update|heads[- ]up|psa
-                         |short\s+version)\s*[:,-]\s*""", _RX)
+_LABEL = re.compile(r"""^(?:(?:tl\s*;\s*dr|tldr|summary|in\s+short|bottom\s+line|fyi|reminder|update|heads[- ]up|psa
+                         |short\s+version|new\s+rule|note|important|just\s+to\s+be\s+clear|to\s+be\s+clear
+                         |for\s+the\s+record|quick\s+note)\s*[:,-]\s*
+                        |(?:fyi|ok\s+so|okay\s+so|so|pls|plz|please|btw|also|and)\s+(?=\w))""", _RX)
+_REMARK = re.compile(r"""\s*,\s*(?:(?:legal|facilities|finance|compliance|security|the\s+board|management|ops|sre
+                          |procurement|[a-z]+\s+team)\s+(?:has\s+|have\s+)?(?:signed\s+off(?:\s+on\s+(?:it|this|that))?
+                          |confirmed(?:\s+(?:it|this|that))?|approved(?:\s+(?:it|this|that))?|agreed(?:\s+to\s+(?:it|this))?
+                          |is\s+aware|knows))$""", _RX)
+"""A trailing remark on who agreed to the rule ("..., legal signed off on it", "..., facilities confirmed")."""
+_NO_CIRCUMSTANCES = re.compile(r"""^(?:under\s+no\s+circumstances|in\s+no\s+(?:case|event)|at\s+no\s+(?:time|point))
+                                   \s*,?\s+(?P<mod>will|may|shall|can|must|should|is|are)\s+(?P<subj>.+?)\s+
+                                   (?P<rest>be\s+.+)$""", _RX)
 _GREETING = re.compile(r"^(?:hi|hello|hey|dear)\s+(?:all|everyone|everybody|team|folks|there|y'all|colleagues)"
                        r"\s*[,!:-]\s*", re.I)
 _REQUEST = re.compile(r"""^(?:(?:going\s+forward|from\s+now\s+on|effective\s+immediately|as\s+of\s+today)\s*,?\s*)?
@@ -57,8 +67,11 @@ _WITHDRAWN = re.compile(r"""^(?:the\s+)?(?:previous|earlier|former|old)\s+rule(?
                           \s+(?:is|has\s+been)\s+
                           (?:hereby\s+)?(?:withdrawn|revoked|rescinded|repealed)\s*;\s*(?=\S)""", _RX)
 _BECAUSE = re.compile(r"^because\s+(?:[^,()]|\([^()]*\))+,\s*", re.I)
-_REFERENCE = re.compile(r"""^(?:rule|clause|section|article|requirement|control|item|point|principle|provision
-                            |para(?:graph)?|§)\s*[a-z]{0,4}[-.]?\d[\w.()-]{0,10}\s*(?::|\s-|\.(?=\s+[A-Z]))\s*""", _RX)
+_REFERENCE = re.compile(r"""^(?:rule|clause|section|article|schedule|annex|appendix|requirement|control|item|point
+                            |principle|provision|para(?:graph)?|§)\s*[a-z]{0,4}[-.]?\d[\w.()-]{0,10}
+                            (?:\s*,\s*(?:item|point|para(?:graph)?|clause|section)\s*\d[\w.()-]{0,6})?
+                            \s*(?::|\s-|\.(?=\s+[A-Z]))\s*""", _RX)
+_NO_OTHERS = re.compile(r"\s+and\s+no\s+others?\s*(?=:)", re.I)
 _AUTHORITY = re.compile(r"""^(?P<lead>(?:under|as\s+per
                               |per\s+(?:the|our|its|their|section|clause|article|annex|schedule)
                               |pursuant\s+to|in\s+(?:line|accordance|keeping|compliance)\s+with|consistent\s+with
@@ -93,8 +106,16 @@ def _authority(text: str) -> str:
     if not _PURPOSE_LEAD.match(m["lead"]) and not _DOCUMENT.search(m["lead"]):
         return text  # "Under normal load, ...": a condition, not a citation
     return text[m.end():]
-_EMPHASIS = re.compile(r"""\s*(?:[,;]\s*|\s-\s*)?(?:no\s+exceptions|without\s+(?:any\s+)?exception
-                           |no\s+ifs\s+or\s+buts)$
+_EMPHASIS = re.compile(r"""\s*(?:[,;]\s*|\s-\s*)?(?:no\s+exceptions|without\s+(?:any\s+)?exceptions?
+                           |no\s+ifs\s+or\s+buts|that'?s\s+it|that'?s\s+(?:the\s+)?(?:full|whole|complete)\s+list
+                           |(?:and\s+)?(?:nothing|nowhere|no\s*one|nobody)\s+else
+                           |(?:and\s+)?no\s+others?
+                           |(?:and\s+)?no\s+other\s+(?:regions?|locations?|zones?|places?|people|persons|approvers?)
+                              (?:\s+(?:is|are)\s+(?:permitted|allowed|acceptable))?
+                           |(?:they|it)\s+(?:do|does|may|must|shall|can|will)\s*(?:not|n't)\s+(?:run|go|be\s+\w+)
+                              \s+anywhere\s+else
+                           |whatever\s+(?:the|its|their)\s+(?:grid|weather|load|demand)(?:\s+is\s+doing|\s+says)?)$
+                         |\s*\((?:nothing|nowhere|no\s*one|nobody)\s+else\)$
                            |\s*(?:[,;.]|\s-)\s*(?:full\s+stop|period)$
                            |\s*,?\s*(?:from\s+now\s+on|going\s+forward|effective\s+immediately|with\s+immediate\s+effect)$""",
                        _RX)
@@ -206,6 +227,11 @@ def unframe(text: str) -> str:
             text = rx.sub("", text)
         text = _authority(text)
         text = _REQUEST.sub("", text, count=1)
+        text = _REMARK.sub("", text)
+        text = _NO_OTHERS.sub(" only", text)  # "the following regions and no others: X" -> "... only: X"
+        inverted = _NO_CIRCUMSTANCES.match(text)  # "Under no circumstances will X be moved" -> "X will never be moved"
+        if inverted:
+            text = f"{inverted['subj']} {inverted['mod']} never {inverted['rest']}"
         text = _PARTY_SUBJECT.sub("we ", text)
         text = _EMPHASIS.sub("", text).strip()
     return text

@@ -24,7 +24,8 @@ INSTRUCTION = re.compile(r"""
   | \bautomatically\b | \bauto-?approve
   | \bapprove\s+(?:all|every|any|each|everything|this|it|them)\b
   | \bwithout\s+(?:any\s+)?(?:approval|confirmation|review|asking|a\s+human|human)\b
-  | \bwhatever\b(?!\s+(?:the\s+|their\s+|its\s+)?(?:team|category|region)\b)
+  | \bwhatever\b(?!\s+(?:the\s+|their\s+|its\s+)?(?:team|category|region|size|amount|value|volume|grid|load|weather
+                                                  |time|cost|price|carbon|intensity|emissions|demand)\b)
   | \b(?:the\s+)?user\s+(?:says|wants|asks|tells)\b
   | \bnote\s+to\s+(?:the\s+)?(?:ai|llm|model|assistant|parser|bot|system|reader\s+model)
   | \b(?:the|this|any)\s+(?:ai|llm|language\s+model|assistant|chatbot|bot)\b
@@ -37,7 +38,8 @@ INSTRUCTION = re.compile(r"""
   | \b(?:reveal|print|output|repeat|show)\s+(?:your|the)\s+(?:prompt|instructions|secrets?|keys?)\b
 """, re.I | re.X)
 IMPERATIVE = re.compile(
-    r"(?:please\s+)?(?:set|change|update|mint|approve|reject|send|give|grant|raise|lower|increase|"
+    r"(?:please\s+)?(?:set|change|update|mint(?!\s+(?:approv\w*|authority|quorum|requests?|rules?|thresholds?"
+    r"|sign-?offs?|limits?|policy)\b)|approve|reject|send|give|grant|raise|lower|increase|"
     r"decrease|remove|disable|enable|act|pretend|respond|reply|answer|say|tell|call|print|reveal|"
     r"switch|turn|add|delete|pay|sign|issue|burn|retire)\b", re.I)
 
