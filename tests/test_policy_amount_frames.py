@@ -131,3 +131,74 @@ def test_refused(text: str) -> None:
 def test_the_reader_by_parts_refuses(text: str) -> None:
     """Sentences the reader by parts refuses on its own (another reader may still be asked first)."""
     assert amount_slots.read(canonical(unframe(canonical(normalise(text)))), KNOWN_TEAMS) is None
+
+
+# -- round 2: classes of wording (organisations, fleet synonyms, asides, purposes, payers) -----------------
+@pytest.mark.parametrize("text, expected", [
+    ("Total draw of the fleet, GPUs included, must stay below 600 kW.", {"max_power_kw": 600.0}),
+    ("Overall power of the cluster, including storage and cooling, shall not exceed 1 MW.", {"max_power_kw": 1000.0}),
+    ("The power draw of the hosted environment must never exceed 2.5 MW.", {"max_power_kw": 2500.0}),
+    ("Total power consumption of the hosting environment shall not exceed 700 kW.", {"max_power_kw": 700.0}),
+    ("Total system power draw must stay under 1.8 MW.", {"max_power_kw": 1800.0}),
+    ("The data center cluster must not draw more than 400 kW.", {"max_power_kw": 400.0}),
+    ("The power cap is now 650 kW.", {"max_power_kw": 650.0}),
+    ("The installation's power demand must stay under 300 kW.", {"max_power_kw": 300.0}),
+    ("The Council shall keep total emissions of the Municipality's fleet below 30 kg CO2e per day.",
+     {"carbon_budget_kg": 30.0, "carbon_budget_period": "day"}),
+    ("The Trust's emissions must stay below 2 t CO2e per month.",
+     {"carbon_budget_kg": 2000.0, "carbon_budget_period": "month"}),
+    ("weekly carbon budget is 900 kg CO2e, don't exceed it",
+     {"carbon_budget_kg": 900.0, "carbon_budget_period": "week"}),
+    ("Keep emissions under 40 kg CO2e per day; please do not go over this budget.",
+     {"carbon_budget_kg": 40.0, "carbon_budget_period": "day"}),
+    ("The Ministry sets its internal carbon price at 90 USD per tonne.", {"carbon_price_usd_per_t": 90.0}),
+    ("The Foundation's internal carbon price is $55 per tonne of CO2e.", {"carbon_price_usd_per_t": 55.0}),
+    ("Teams are charged an internal carbon price of USD 40 per tonne of CO2e emitted.",
+     {"carbon_price_usd_per_t": 40.0}),
+    ("All projects are billed a carbon price of $70 per tonne.", {"carbon_price_usd_per_t": 70.0}),
+    ("Internal carbon price for cost allocation: $0.05 per kg CO2e.", {"carbon_price_usd_per_t": 50.0}),
+    ("Internal carbon price for chargeback purposes: USD 120 per tonne.", {"carbon_price_usd_per_t": 120.0}),
+    ("Internal carbon price for investment appraisal: $80 per tonne.", {"carbon_price_usd_per_t": 80.0}),
+    ("The internal carbon price for reporting is USD 30 per tonne.", {"carbon_price_usd_per_t": 30.0}),
+    ("The City's compute fleet shall not draw more than 1.2 MW.", {"max_power_kw": 1200.0}),
+    ("Total draw of the on-premises environment must stay under 500 kW.", {"max_power_kw": 500.0}),
+    ("The Society's compute estate may draw no more than 220 kW.", {"max_power_kw": 220.0}),
+    ("Total draw across the hosting landscape must not exceed 3 MW.", {"max_power_kw": 3000.0}),
+    ("The Authority's total emissions shall not exceed 5 t CO2e per week.",
+     {"carbon_budget_kg": 5000.0, "carbon_budget_period": "week"}),
+])
+def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
+    assert {i.field: i.value for i in interpret_sentence(normalise(text)).items} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Total draw of the fleet, GPUs excluded, must stay below 600 kW.",
+    "GPU power must stay below 600 kW.",
+    "Total draw of the GPUs must stay below 600 kW.",
+    "The hosted environment draws 2.5 MW.",  # a description
+    "The power cap was 650 kW.",
+    "The power cap is now 650 kW during the summer.",
+    "Total system power draw shall not exceed 4.2 MW during peak hours.",
+    "The City's staging cluster must stay under 400 kW.",
+    "The ml team's hosted environment must stay under 400 kW.",
+    "weekly carbon budget is 900 kg CO2e, don't count the GPUs",
+    "Keep emissions under 40 kg CO2e per day; please do not go over this budget unless finance agrees.",
+    "The Foundation proposes an internal carbon price of 75 USD per tonne.",
+    "The Ministry sets its internal carbon price at 90 EUR per tonne.",
+    "The ml team is charged an internal carbon price of USD 40 per tonne.",
+    "Teams are charged $50 per tonne of CO2e if they exceed the budget.",
+    "Teams are charged $50 per tonne of CO2e above their quota.",
+    "Internal carbon price for ml accounting: $0.20 per kg CO2e.",
+    "Internal carbon price for cost allocation: €0.05 per kg CO2e.",
+    "Internal carbon price for cost allocation should be $0.05 per kg CO2e.",
+    "The internal carbon price for reporting was USD 30 per tonne.",
+    "The Society's compute estate may draw at least 220 kW.",
+    "The Authority's total emissions shall not exceed 5 t CO2e per week per region.",
+    "The Council's eu-west-1 fleet must stay under 300 kW.",
+    "The on-premises environment typically stays under 500 kW.",
+    "Total draw across the platform must not exceed 3 MW.",  # 'platform' is a team
+    "Total draw across the platform team's nodes must not exceed 3 MW.",
+])
+def test_round_two_refused(text: str) -> None:
+    report = parse_policy_text(text, "t")
+    assert not report.clauses, report.clauses

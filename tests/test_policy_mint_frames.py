@@ -162,3 +162,72 @@ def test_not_people(raw: str) -> None:
 def test_the_reader_by_parts_refuses(text: str) -> None:
     """Sentences the reader by parts refuses on its own (another reader may still be asked first)."""
     assert read(canonical(unframe(canonical(normalise(text)))), KNOWN_TEAMS) is None
+
+
+# -- round 2: classes of wording (negated universals, list labels, restated counts, asides) ----------------
+@pytest.mark.parametrize("text, expected", [
+    ("No mint may be approved by anyone except Rosa Diaz.", {"mint_approvers": ["Rosa Diaz"]}),
+    ("No mint shall be signed off by anybody other than kai or lin.", {"mint_approvers": ["kai", "lin"]}),
+    ("Mints must not be approved by anyone but omar@corp.example.", {"mint_approvers": ["omar@corp.example"]}),
+    ("Mints cannot be authorised by anyone besides Nina Berg.", {"mint_approvers": ["Nina Berg"]}),
+    ("No person other than zoe may approve mints.", {"mint_approvers": ["zoe"]}),
+    ("No employee other than Ravi Shah can sign off on a mint.", {"mint_approvers": ["Ravi Shah"]}),
+    ("Only treasury-lead@bank.example may approve mints on behalf of the Bank.",
+     {"mint_approvers": ["treasury-lead@bank.example"]}),
+    ("Only mia and noah may sign off on mints for and on behalf of the Company.", {"mint_approvers": ["mia", "noah"]}),
+    ("Approval of mints is reserved to the two controllers: hana and ivo.", {"mint_approvers": ["hana", "ivo"]}),
+    ("The authority to approve a mint is limited to our 3 custodians: a.b@x.example, c.d@x.example and e@x.example.",
+     {"mint_approvers": ["a.b@x.example", "c.d@x.example", "e@x.example"]}),
+    ("Mints shall be approved only by the Bank's appointed signatories, namely Ola Nordmann and Kari Hansen.",
+     {"mint_approvers": ["Ola Nordmann", "Kari Hansen"]}),
+    ("Mints may be approved solely by our approvers, i.e. tom and una.", {"mint_approvers": ["tom", "una"]}),
+    ("Mint approvers: pia@x.example; quinn@x.example; rex@x.example.",
+     {"mint_approvers": ["pia@x.example", "quinn@x.example", "rex@x.example"]}),
+    ("Mint sign-off authority: sol; tia; uri.", {"mint_approvers": ["sol", "tia", "uri"]}),
+    ("Every mint needs approval from two different people, no matter its size.", _q(2)),
+    ("Each mint requires three sign-offs, of any size.", _q(3)),
+    ("Any mint above 20 MWh needs 2 approvals from separate people.", _q(2, 20000.0, "kWh")),
+    ("No mint above 2 t CO2e may be approved by fewer than three distinct approvers.", _q(3, 2000.0, "kgCO2e")),
+    ("No mint shall be signed off with fewer than 2 approvals.", _q(2)),
+    ("No mint is final until three separate people have signed it off.", _q(3)),
+    ("No mint becomes valid unless approved by two people.", _q(2)),
+    ("No mint over 900 kWh may proceed without two approvals.", _q(2, 900.0, "kWh")),
+    ("Minting over 4 MWh of certified savings requires the consent of two approvers.", _q(2, 4000.0, "kWh")),
+    ("mints over 250 kgCO2e need 2 pairs of eyes (2 different people)", _q(2, 250.0, "kgCO2e")),
+    ("mints above 1 MWh need 3 ppl to approve (can't be the same person twice)", _q(3, 1000.0, "kWh")),
+    ("Mints over 5 MWh need two approvals, never the same person twice.", _q(2, 5000.0, "kWh")),
+])
+def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
+    assert _read(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Mints may be approved by anyone except mallory.",  # a deny rule, not an allow-list
+    "Anybody other than mallory may approve mints.",
+    "No mint may be approved by anyone except Rosa Diaz until June.",
+    "No mint may be approved by anyone except Rosa Diaz if she is in office.",
+    "No mint may be approved by anyone except Rosa Diaz's deputy.",
+    "Only kai may approve mints on behalf of the ml team.",  # one team's mints
+    "Only kai may approve mints on behalf of the Berlin office.",
+    "Only kai may approve mints on behalf of the Bank until March.",
+    "Approval of mints is reserved to the three controllers: hana and ivo.",  # the count does not fit
+    "Approval of mints is reserved to the two controllers: hana, ivo and jan.",
+    "Mints may be approved by our approvers, i.e. tom and una.",  # no exclusivity
+    "Mint approvers: pia; the CFO; rex.",
+    "Every mint needs approval from two finance people.",
+    "Every mint needs two approvals, whatever the team.",
+    "No mint may be approved by more than two people.",
+    "No mint above 2 t CO2e may be approved by fewer than three approvers unless urgent.",
+    "No mint is valid until the CFO has approved it.",
+    "No mint is valid until two people have approved it, except in an emergency.",
+    "mints over 250 kgCO2e need 2 pairs of eyes (3 different people)",
+    "mints over 250 kgCO2e need 2 approvals (one from finance)",
+    "Minting over 4 MWh of savings should require the consent of two approvers.",
+    "Minting over 4 MWh of savings used to require the consent of two approvers.",
+    "Mints over 5 MWh need two approvals, not from the same team.",
+    "Each mint needs sign-off from two different people, whatever its size, if the requester is external.",
+    "No mint over 900 kWh may proceed without two approvals from the ml team.",
+])
+def test_round_two_refused(text: str) -> None:
+    report = parse_policy_text(text, "t")
+    assert not report.clauses, report.clauses

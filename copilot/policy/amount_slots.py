@@ -27,8 +27,15 @@ condition, a wish, a plan, the past, a minimum or a part of the fleet can never 
 
 The organisation and its fleet may be named in many ways, all read as the whole fleet: "the Customer's",
 "the lab's", "studio-wide", "the retail compute fleet", "the HPC cluster", "Total HPC emissions", "the
-agency" (a vocabulary of organisations and of what a fleet serves); a name that picks one part ("the
-staging cluster", "the Orion cluster", "the vendor's", "rack-wide") refuses.
+agency", "the City's", "the Foundation", "the hosted environment", "total system power", "the data centre
+cluster" (a vocabulary of organisations, of public bodies and of what a fleet is called or serves); a name that
+picks one part ("the staging cluster", "the Orion cluster", "the vendor's", "rack-wide", a team) refuses.
+
+Remarks that cannot change the amount are dropped: ', GPUs included,' / ', including storage and cooling,' (the whole
+fleet with its parts; 'GPUs excluded' is unknown and refuses), a purpose ('for cost allocation', 'for chargeback
+purposes', 'for reporting'), the limit said again ('don't exceed it', 'please do not go over this budget'), 'now'
+('the power cap is now 900 kW'; 'was' still refuses). A payer ('Projects are charged', 'All teams are billed') is
+read as 'we charge' (a named team is a scope and refuses).
 
 Refused (None): a team, a job category, a region, a unit of the fleet ("per node", "each rack", "GPU
 jobs"), another currency, a minimum ("at least", "above", "floor"), a soft, possible or conditional
@@ -71,7 +78,7 @@ def _vocabulary(words: str) -> frozenset[str]:
 _COMMON = _vocabulary("""the a an our its their this that which is are be shall must will may can to of
     for at in on by with across all any time times moment point overall total aggregate combined entire whole
     fleet-wide cluster-wide site-wide estate-wide we it always hard strict absolute firm upper applies apply
-    scheduler planner level permitted allowed permissible allowable""")
+    scheduler planner level permitted allowed permissible allowable now""")
 _FLEET = r"(?:fleet|cluster|clusters|estate|site|sites|facility|campus|compute|infrastructure|data\s*cent(?:er|re)s?)"
 _SCOPE = re.compile(r"""\b(?:urgent|balanced|sustainable|teams?|nodes?|racks?|servers?|gpus?|cpus?|jobs?|workloads?
                         |hosts?|machines?|partitions?|pods?|rooms?|halls?|buildings?|tenants?|projects?|users?
@@ -91,7 +98,11 @@ _NAMED = re.compile(r"\b(?:the|our|this)\s+(?P<owner>(?:[A-Za-z][\w-]*\s+){1,2}?
                     re.I)
 _ORG = _vocabulary("""lab laboratory labs studio centre center agency company organisation organization org group
     business firm bank university institute hospital telco operator provider customer client enterprise
-    corporation plant school college campus estate site fleet cluster facility hpc it ict compute computing""")
+    corporation plant school college campus estate site fleet cluster facility hpc it ict compute computing
+    city council municipality county government ministry authority foundation trust charity society institution
+    association federation museum library ngo nonprofit non-profit practice partnership
+    datacentre datacenter system systems environment hosted hosting installation platform landscape premises
+    on-premises on-prem""")
 """The organisation and its fleet, however a policy names them ('the agency', 'Total HPC emissions'); any
 other owner or name of a fleet may be a part of it ('the vendor's', 'the staging cluster')."""
 _LINES = _vocabulary("saas retail trading banking corporate entire whole overall total combined aggregate physical")
@@ -101,14 +112,32 @@ _MADE_OF = _vocabulary("gpu gpus cpu server")
 _REINFORCED = re.compile(r"""\s*(?:[;,]|\s-)\s*(?:and\s+)?
     (?:(?:the\s+(?:scheduler|planner|optimi[sz]er|fleet|cluster)|we|it)\s+(?:must|shall|may|will|can)\s+(?:never|not)\s+
        (?:exceed|go\s+(?:above|over|beyond)|surpass)\s+(?:this|that|it)(?:\s+(?:limit|cap|ceiling|figure|value|amount))?
+    |(?:please\s+)?(?:do\s+not|don't|never)\s+(?:exceed|blow|break|bust|go\s+(?:above|over|beyond)|overshoot|breach)
+       \s+(?:it|this|that)(?:\s+(?:limit|cap|ceiling|budget|figure))?
     |which\s+(?:must|shall|may)\s+(?:never|not)\s+be\s+exceeded
     |(?:this|that)\s+(?:limit|cap|ceiling)\s+(?:must|shall|may)\s+(?:never|not)\s+be\s+exceeded)\s*$""", _RX)
 """'; the scheduler must never exceed this': the limit said again, not a second rule."""
-_PURPOSE = re.compile(r"""\s*,?\s*\b(?:for|in)\s+(?:all\s+)?(?:internal\s+)?(?:scheduling|planning|placement|accounting
-                          |ranking|costing|optimi[sz]ation)(?:\s+(?:purposes|decisions|calculations))?\b""", _RX)
+_PURPOSE = re.compile(r"""\s*,?\s*\b(?:for|in)\s+(?:all\s+)?(?:internal\s+)?
+                          (?:(?:cost|carbon|financial|management|project|investment|budget|capital|allocation|chargeback
+                             |showback)\s+)?
+                          (?:scheduling|planning|placement|accounting|ranking|costing|optimi[sz]ation|reporting|allocation
+                           |chargeback|showback|budgeting|billing|invoicing|appraisal|evaluation|decision-making)
+                          (?:\s+(?:purposes|decisions|calculations))?\b""", _RX)
 """'for planning purposes', 'in scheduling': what an amount is used for, not a condition."""
 _ALWAYS = re.compile(r"\s*,?\s*\b(?:at\s+all\s+times|at\s+any\s+(?:time|moment|point)|around\s+the\s+clock|24/7)\b",
                      re.I)
+
+
+_PARTS_OF = r"(?:gpus?|cpus?|servers?|accelerators?|storage|networking|cooling|racks?|nodes?)"
+_INCLUDED = re.compile(rf"""\s*,\s*(?:(?:all|its|the|their)\s+)?{_PARTS_OF}(?:\s*(?:,|and|&)\s*{_PARTS_OF})*\s+included
+                            \s*(?=,|$)
+                           |\s*,\s*including\s+(?:(?:all|its|the|their)\s+)?{_PARTS_OF}(?:\s*(?:,|and|&)\s*{_PARTS_OF})*
+                            \s*(?=,|$)""", _RX)
+"""', GPUs included,' / ', including storage and cooling,': the whole fleet with all its parts, not one part."""
+_PAYER = re.compile(r"""^(?:all\s+|every\s+|each\s+)?(?:projects?|teams?|tenants?|users?|departments?|business\s+units?
+                        |customers?|workloads?|jobs?)\s+(?:are|is|shall\s+be|will\s+be|get|gets)\s+
+                        (?=(?:charged|billed|invoiced)\b)""", _RX)
+"""'Projects are charged an internal price of ...': every payer, not one part of the fleet."""
 
 
 def _words(text: str) -> list[str]:
@@ -151,7 +180,8 @@ _NEGATION = re.compile(r"\b(?:not|never|no|nor|cannot)\b|n't\b", re.I)
 _P_SUBJECT = re.compile(rf"\b(?:power|draw|load|demand|consumption|electricity|{_FLEET})\b", re.I)
 _P_WORDS = _vocabulary("""power draw load demand consumption electricity electrical usage use fleet cluster clusters
     estate site sites facility campus compute infrastructure data center centre centers centres datacenter
-    datacentre peak instantaneous keep kept stay stays remain remains held hold set stand stands""")
+    datacentre peak instantaneous keep kept stay stays remain remains held hold set stand stands system systems
+    environment environments hosted hosting installation installations platform landscape premises""")
 _CAUSE = re.compile(rf"""^(?:the|our)\s+(?P<cause>[a-z][\w'-]*(?:\s+[a-z][\w'-]*){{0,4}}?)\s+
                         (?=(?:limits?|caps?|restricts?|constrains?)\s+(?:the\s+|our\s+)?{_FLEET}\s+to\b)""", _RX)
 """'The machine room feed limits the cluster to ...': what sets the limit is not part of it."""
@@ -213,7 +243,8 @@ _C_SUBJECT = re.compile(r"""\b(?:carbon|co2e?|ghg|emissions?)\b.*\b(?:pric\w*|va
 _C_WORDS = _vocabulary("""price priced pricing prices value valued values cost costed costs charge charged levy fee
     shadow internal internally carbon co2 co2e ghg emissions emission dioxide equivalent apply applied applies
     use used using scheduling placement decisions decision purposes accounting calculations calculation
-    ranking scoring evaluation optimisation optimization set fixed""")
+    ranking scoring evaluation optimisation optimization set sets fixed fixes charge charges billed bill bills
+    emitted""")
 
 
 def _price(text: str) -> Interpretation | None:
@@ -251,6 +282,7 @@ def _whole(text: str, teams: Collection[str]) -> str | None:
     def part(owner: str, allowed: frozenset[str]) -> bool:
         return any(regions_mentioned(owner)) or any(w.lower() not in allowed for w in owner.split())
 
+    text = re.sub(r"\bdata\s*cent(?:er|re)\b", "datacentre", text, flags=re.I)
     if any(part(m["owner"], _ORG) for m in _POSSESSIVE.finditer(text)):
         return None
     text = _POSSESSIVE.sub("the ", text)
@@ -268,6 +300,7 @@ def read(text: str, teams: Collection[str]) -> Interpretation | None:
     if re.search(r"\bmint|\bdefer|\bdelay|\burgent|\bapprov", text, re.I):
         return None
     text = _PURPOSE.sub(" ", _ALWAYS.sub(" ", _REINFORCED.sub("", text.strip().rstrip(".!"))))
+    text = _PAYER.sub("we ", _INCLUDED.sub("", text)).strip()
     cause = _CAUSE.match(text)
     if cause:  # what sets the limit may be a part of the site ('the machine room feed'), never a team or category
         if _scoped(re.sub(r"\b(?:rooms?|halls?|buildings?|machines?)\b", " ", cause["cause"], flags=re.I), teams) \

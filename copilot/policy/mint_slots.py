@@ -21,7 +21,16 @@ and the sentence is refused. The clause frames (LIST stands for the list):
     mint approvals may be granted exclusively by (the following persons:) LIST
     the only people who can OK a mint are LIST  |  mint approvers: LIST  |  mint approvals - LIST, nobody else
     LIST is the sole approver for mints  |  LIST are the designated mint approvers  |  who can approve mints? LIST
+    no mint may be approved by anyone except LIST  |  mints must not be signed off by anybody other than LIST
+    no person/employee/officer other than LIST may approve mints
+    ... limited to the three stewards: LIST  |  ... only by the Bank's designated approvers, namely LIST
+    mint approval authority: a@x; b@x; c@x (a labelled list may be cut by semicolons)
                                                                                     -> ``mint_approvers``
+
+A label before the list ('the 3 infrastructure stewards:', 'our approvers, i.e.', 'the Customer's designated
+approvers, namely') is dropped; a count it gives must be the list's length. '..., that's the full list' and
+'full stop' mark exclusivity like 'nobody else'. A trailing 'on behalf of the City/the Bank' is dropped; acting for
+a team, a group, an office or a site ('on behalf of the ml team') scopes the rule and is refused.
 
 A quorum rule has a count and, optionally, one threshold:
 
@@ -35,6 +44,14 @@ A quorum rule has a count and, optionally, one threshold:
                A mint larger than 1,500 kWh is valid only once 5 different people have approved it.
                No mint over 500 kWh may be issued without two approvals.
                Each and every mint, regardless of size, shall bear the signatures of 3 approvers.
+    negated    no mint ... may be issued / may proceed / is valid / becomes final without | until | unless | before
+               N people (have approved it)  |  no mint ... shall be approved by (or with) fewer than N approvers
+               (= at least N)
+    restated   'whatever / no matter its size', 'of any size', 'large or small' (every mint); 'N approvals from
+               different people', 'N sets/pairs of eyes', 'N ppl'; ', not the same person twice', '(can't be the
+               same person twice)' and a parenthesis that says the same count again ('(two different people)') are
+               dropped; a parenthesis with another count refuses
+    thresholds may name what is minted: 'more than 5 MWh of verified savings'
                                                                                     -> ``mint_quorum``
 
 Every word outside the count and the threshold must be one of a small vocabulary of the rule
@@ -302,21 +319,28 @@ _ACT = r"""(?:approve|approves|sign\s*-?\s*off(?:\s+on)?|signs\s*-?\s*off(?:\s+o
 _PASSIVE = r"""(?:approved|signed\s*-?\s*off(?:\s+on)?|signed|ok'?d|ok(?:ay)?ed|countersigned|co-?signed|authori[sz]ed
                |sanctioned|green-?lit|green-?lighted|cleared)"""
 _ONLY = r"(?:only|solely|exclusively)"
-_NOBODY = r"(?:no\s*-?\s*(?:one|1)|nobody|none|no\s+other\s+(?:person|people|one|individual))"
+_NOBODY = r"""(?:no\s*-?\s*(?:one|1)|nobody|none|no\s+(?:other\s+)?(?:person|people|one|individual|user|employee
+              |staff\s+member|member\s+of\s+staff|officer))"""
 _EXCL_PRE = rf"(?:{_ONLY}|{_NOBODY}\s+(?:other\s+than|but|except(?:\s+for)?|besides|apart\s+from|save))"
-_EXCL_POST = rf"""(?:\s*(?:,|;|-|:)?\s*(?:and\s+)?(?:{_NOBODY}\s+else|{_NOBODY}\s+other|no\s+others?)
+_EXCL_POST = rf"""(?:\s*(?:,|;|-|:)?\s*(?:and\s+)?(?:{_NOBODY}\s+else|{_NOBODY}\s+other|no\s+others?
+                     |(?:that'?s|that\s+is|this\s+is)\s+(?:it|all|the\s+(?:full|complete|whole|entire|exhaustive|final
+                        |closed)\s+list)|(?:the\s+)?(?:full|complete|exhaustive|closed)\s+list|full\s+stop)
                   (?:\s+(?:may|can|shall|does|do|is|are|(?:is|are)\s+(?:allowed|permitted|authori[sz]ed)\s+to)
                      (?:\s+(?:do\s+so|{_ACT}(?:\s+(?:them|it|{_OBJ}))?))?)?
                   |\s*,?\s+(?:alone|only|exclusively))"""
 _FOLLOWING = r"""(?:the\s+following(?:\s+[\w-]+){0,2}?(?:\s+(?:people|persons|officers|individuals|users
-                 |representatives|approvers|staff(?:\s+members)?|signatories))?\s*:?\s*)"""
+                 |representatives|approvers|staff(?:\s+members)?|signatories))?\s*:?\s*
+                 |(?:the|our|these|its|their|(?:the\s+)?[\w-]+'s)\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}?[\w-]+
+                  (?:\s*:|\s*,?\s+(?:namely|i\.\s?e\.|viz\.?|that\s+is(?:\s+to\s+say)?)\s*,?)\s*)"""
+"""What names a list before it: 'the following officers:', 'the 3 infrastructure stewards:', 'the Customer's
+designated approvers, namely' (a count it gives must be the list's length)."""
 _PEOPLE_N = (r"(?:people|persons|users|officers|individuals|approvers|staff(?:\s+members)?|ones|representatives"
              r"|signatories)")
 _LIST = r"(?P<names>[^;:?]+?)(?P<close>\s*,)?"
 _SUBJ_N = rf"""(?:(?:the\s+)?(?:power|right|authority|ability|permission)\s+to\s+{_ACT}\s+{_OBJ}
                |(?:the\s+)?(?:approval|signing|sign-?off)\s+(?:authority|rights?|powers?)\s+(?:for|over|on)\s+{_OBJ}
                |(?:the\s+)?(?:token\s+)?mint(?:ing)?\s+(?:approvals?|approval\s+(?:rights?|authority|powers?|permissions?)
-                  |authority|sign-?offs?|signing\s+authority)
+                  |authority|sign-?offs?|(?:signing|sign-?off)\s+(?:authority|rights?|powers?))
                |(?:the\s+)?(?:approvals?|sign-?offs?|authori[sz]ation)\s+(?:of|for|on)\s+{_OBJ}
                |(?:the\s+)?approving\s+(?:of\s+)?{_OBJ}|(?:the\s+)?authority\s+(?:over|for)\s+{_OBJ})"""
 _APPROVER_N = rf"""(?:(?:token\s+)?mint(?:ing)?\s+approvers?|approvers?\s+(?:for|of|on)\s+{_OBJ}
@@ -380,14 +404,52 @@ def _frame_text(text: str, m: re.Match[str]) -> str:
     return text[:m.start("names")] + " LIST " + text[m.end("names"):]
 
 
+_ANYONE_BUT = re.compile(rf"""^(?:no\s+(?P<obj>{_MINT_N})\s+(?:may|can|shall|will|must)\s+be
+                              |(?P<obj2>(?:(?:a|any|the)\s+)?{_MINT_N})\s+(?:(?:may|can|shall|must|will)\s*(?:not|never)
+                                 |cannot|can't|mustn't|won't|shan't)\s+be)
+                             \s+(?P<act>{_PASSIVE})\s+by\s+
+                             (?:anyone|anybody|any\s+(?:other\s+)?(?:one|person|individual|user|employee)|someone
+                              |any\s+other\s+party)\s+
+                             (?:other\s+than|except(?:\s+for)?|but|besides|apart\s+from|save(?:\s+for)?)\s+""", _RX)
+"""'No mint may be approved by anyone except X', 'Mints must not be signed off by anybody other than X': only X."""
+_BEHALF = re.compile(r"""\s*,?\s+(?:(?:for\s+and\s+)?on\s+behalf\s+of|in\s+the\s+name\s+of)\s+(?:the\s+|our\s+)?
+                         (?P<who>[\w'’-]+(?:\s+[\w'’-]+){0,3})\s*$""", _RX)
+"""'... on behalf of the City': whom an approver acts for, not a condition (dropped unless it changes meaning)."""
+_PART_OF_ORG = re.compile(r"""\b(?:teams?|groups?|departments?|dept|divisions?|units?|desks?|squads?|projects?|labs?
+                              |clusters?|regions?|sites?|subsidiar\w*|branch\w*|offices?|business\s+lines?)\b""", _RX)
+"""Acting for a team or a part ('on behalf of the ml team') scopes the rule: only the whole organisation is dropped."""
+_LABEL_COUNT = re.compile(r"""\b(?:the|our|these|its|their|[\w-]+'s)\s+(?P<k>\d+)\s+(?:[\w-]+\s+){0,2}?[\w-]+
+                              (?:\s*:|\s*,?\s+(?:namely|i\.\s?e\.|viz\.?|that\s+is(?:\s+to\s+say)?)\s*,?)\s*$""", _RX)
+
+
+def _plain_approvers(text: str, teams: Collection[str] = ()) -> str:
+    """``text`` with a negated universal made plain ('No mint may be approved by anyone except X' -> 'Mints may
+    be approved only by X') and a trailing 'on behalf of <organisation>' dropped."""
+    neg = _ANYONE_BUT.match(text)
+    if neg:
+        text = f"{neg['obj'] or neg['obj2']} may be {neg['act']} only by {text[neg.end():]}"
+    label = re.fullmatch(r"(?P<head>[^:;=?]+(?:[:=]|\s-)\s*)(?P<body>[^:?]+;[^:?]+)", text)
+    if label:  # 'Mint approval authority: a@x; b@x; c@x': a list after a label may be cut by semicolons
+        text = label["head"] + re.sub(r"\s*;\s*(?:and\s+)?", ", ", label["body"])
+    behalf = _BEHALF.search(text)
+    who = behalf["who"] if behalf else ""
+    if behalf and not _LIST_REFUSE.search(who) and not re.search(r"\d", who) and not _PART_OF_ORG.search(who) \
+            and not any(_forms(w) & set(teams) for w in who.split()):
+        text = text[:behalf.start()]
+    return text
+
+
 def approvers(text: str, teams: Collection[str] = ()) -> list[str] | None:
     """The exclusive list of mint approvers ``text`` states, None when it states none plainly."""
-    text = text.strip().rstrip(".!")
+    text = _plain_approvers(text.strip().rstrip(".!"), teams)
     for how, frame in _APPROVER_FRAMES:
         m = frame.fullmatch(text)
         if m is None:
             continue
+        said = _LABEL_COUNT.search(text[:m.start("names")])
         rest = re.sub(r"\b1\b", "one", _frame_text(text, m))  # canonical() wrote "one" as 1
+        if said:
+            rest = rest.replace(said.group(0), " LABEL ", 1) if said.group(0) in rest else rest
         if _FRAME_REFUSE.search(re.sub(rf"\b{_NOBODY}\s+(?:else|other\s+than|but|except(?:\s+for)?)\b", " ", rest,
                                        flags=re.I)):
             return None
@@ -402,9 +464,12 @@ def approvers(text: str, teams: Collection[str] = ()) -> list[str] | None:
         try:
             label = re.search(r"[:=-]\s*$", text[:m.start("names")]) is not None
             closed = bool(m["close"]) and not (parts.get("post") and m.end("close") == m.start("post"))
-            return people(m["names"], closed=closed, label=label, groups=teams)
+            names = people(m["names"], closed=closed, label=label, groups=teams)
         except SentenceError:
             continue
+        if said and int(said["k"]) != len(names):
+            return None  # 'the three stewards: ana and bo': which of them?
+        return names
     return None
 
 
@@ -420,11 +485,16 @@ _ABOVE = r"""(?:above|over|exceeding|exceeds?|in\s+excess\s+of|larger\s+than|gre
 _THRESHOLD = re.compile(rf"""(?:,?\s*\b(?:whenever|where|if|when|once)\s+(?:the|a|an|any)\s+{_MINT_N}\s+
                                 (?:exceeds|is\s+{_ABOVE}|goes\s+(?:above|over)|tops)\s+
                              |(?:(?<=\s)|^){_ABOVE}\s*)
-                             {_QUANT}(?:\s+worth(?:\s+of\s+(?:(?:savings|carbon)\s+)?tokens)?)?""", _RX)
+                             {_QUANT}(?:\s+worth(?:\s+of\s+(?:(?:savings|carbon)\s+)?tokens)?
+                             |\s+of\s+(?:(?:verified|certified|avoided|saved|energy|carbon|emissions?)\s+){{0,2}}
+                              (?:savings|tokens|credits|reductions|energy|carbon|emissions))?""", _RX)
 _QUAL = r"""(?:different|distinct|separate|independent|unique|individual|authori[sz]ed|designated|named|qualified
             |eligible|senior|customer|client|provider|company|bank|human|internal)"""
-_NOUN = r"""(?:approvers?|approvals?|people|persons|signatures?|sign-?offs?|signoffs?|signatories|signers|officers
-            |representatives|reviewers|individuals|authori[sz]ers|authori[sz]ations|countersignatures)"""
+_NOUN = r"""(?:approvers?|approvals?|people|persons|ppl|folks|humans|colleagues|signatures?|sign-?offs?|signoffs?
+            |signatories|signers|officers|representatives|reviewers|individuals|authori[sz]ers|authori[sz]ations
+            |countersignatures|consents|endorsements|(?:sets|pairs)\s+of\s+eyes)
+            (?:\s+(?:from|by)\s+(?:(?:different|distinct|separate|independent|unique)\s+)+
+               (?:people|persons|individuals|approvers|colleagues))?"""
 _AT_LEAST = (r"(?:at\s+least|no\s+fewer\s+than|not\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of|minimum\s+of"
              r"|exactly)")
 _K = r"(?P<k>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -443,13 +513,30 @@ _REQUESTER = re.compile(r"""\s*,?\s*(?:none\s+of\s+(?:whom|which)\s+(?:may|can|s
                             |(?:who|that)\s+(?:is|are|must\s+not\s+be|may\s+not\s+be)\s+not
                             |(?:other\s+than|besides|excluding|not\s+including|apart\s+from))\s+
                             (?:the|its|their)\s+(?:requester|requestor|submitter|initiator)\s*$""", _RX)
-_ANY_SIZE = re.compile(r"""\s*,?\s*\b(?:regardless|irrespective|independent(?:ly)?)\s+of\s+(?:its\s+|their\s+|the\s+)?
-                           (?:size|amount|value|volume)\s*,?\s*|\b(?<=each\s)and\s+every\b""", _RX)
+_ANY_SIZE = re.compile(r"""\s*,?\s*\b(?:(?:regardless|irrespective|independent(?:ly)?)\s+of|whatever|no\s+matter)\s+
+                           (?:(?:its|their|the)\s+)?(?:size|amount|value|volume)\s*,?\s*
+                           |\s*,?\s*\b(?:of\s+any\s+(?:size|amount|value|volume)|(?:large|big)\s+or\s+small
+                              |(?:however|no\s+matter\s+how)\s+(?:large|big|small)(?:\s+(?:it\s+is|they\s+are))?)\b\s*,?\s*
+                           |\b(?<=each\s)and\s+every\b""", _RX)
 """'regardless of size' and 'each and every': every mint, which a quorum without threshold already says."""
-_NO_MINT_WITHOUT = re.compile(r"""^(?:no|not\s+a\s+single)\s+(?P<subject>.+?)\s+(?:may|can|shall|will|must)\s+be\s+
-                                 (?:issued|made|executed|processed|approved|finali[sz]ed|completed|released)\s+
-                                 without\s+(?:the\s+)?(?:approval\s+of\s+)?(?=\S)""", _RX)
-"""'No mint over 500 kWh may be issued without two approvals': every such mint needs two approvals."""
+_NO_MINT_WITHOUT = re.compile(r"""^(?:no|not\s+a\s+single)\s+(?P<subject>.+?)\s+
+                                 (?:(?:may|can|shall|will|must)\s+(?:be\s+(?:issued|made|executed|processed|approved|finali[sz]ed
+                                    |completed|released|signed\s+off|accepted|valid)|proceed|go\s+ahead|go\s+through)
+                                   |(?:is|becomes?|shall\s+be|will\s+be)\s+(?:valid|final|effective|binding|complete|approved))\s+
+                                 (?:without|until|unless|before)\s+(?:(?:it\s+(?:has|have)|(?:it\s+)?(?:is|being)
+                                    \s+(?:approved|signed\s+off)\s+by)\s+)?(?:the\s+)?(?:approval\s+of\s+)?(?=\S)
+                              |^(?:no|not\s+a\s+single)\s+(?P<subject2>.+?)\s+(?:may|can|shall|will|must)\s+be\s+
+                                 (?:approved|signed\s+off|authori[sz]ed|issued)\s+(?:by|with)\s+
+                                 (?:fewer|less)\s+than\s+(?=\S)""", _RX)
+"""'No mint over 500 kWh may be issued without two approvals', 'No mint is valid until two people have approved
+it', 'No mint above 1 t CO2e shall be approved by fewer than five approvers': every such mint needs that count."""
+_HAVE_APPROVED = re.compile(r"""\s+(?:have|has)\s+(?:(?:approved|signed\s+off(?:\s+on)?|signed|countersigned
+                                |authori[sz]ed|ok'?d|okayed)(?:\s+(?:it|them|the\s+mint))?(?:\s+off)?
+                                |(?:given|granted)\s+(?:their\s+)?(?:approval|sign-?off|consent))\s*$""", _RX)
+_DISTINCT = re.compile(r"""\s*[,;(-]?\s*(?:(?:it\s+|they\s+)?(?:can't|cannot|can\s+not|may\s+not|must\s+not|mustn't
+                           |shall\s+not|won't)\s+be|not|never)\s+the\s+same\s+(?:person|individual|approver|people)
+                           (?:\s+twice)?""", _RX)
+"""', not the same person twice', '(can't be the same person twice)': the count is of different people, as said."""
 _FILLER = _vocabulary("""a an the any every each all single for on of to by from with in is are be been being it its
     they them their this that which mint mints minting minted token tokens savings carbon request requests operation
     operations new approval approvals approve approved approving sign signed signing off sign-off sign-offs signoff
@@ -457,7 +544,7 @@ _FILLER = _vocabulary("""a an the any every each all single for on of to by from
     authorization rule principle check control review requirement quorum have has will shall must need needs needed
     require requires required requiring mandatory compulsory obligatory necessary subject apply applies applied
     enforced valid only once after anything issued get gets receive receives obtain obtains carry carries bear
-    bears call calls demand demands needing there""")
+    bears call calls demand demands needing there consent consents endorsement blessing go-ahead ok okay""")
 _CUE = re.compile(r"""\b(?:needs?|needed|needing|require[sd]?|requiring|must|shall|mandatory|compulsory|obligatory
                       |necessary|subject\s+to|appl(?:y|ies)|quorum|valid\s+only|only\s+valid|only\s+(?:once|after)
                       |calls?\s+for|demands?)\b|^[^:]+:""", _RX)
@@ -511,6 +598,21 @@ def _count(rest: str, listed: int | None) -> tuple[re.Match[str], str | None, bo
     return said, said["k"], True
 
 
+def _restated_count(text: str) -> str | None:
+    """``text`` without a parenthesis that says its count again ('2 sets of eyes (2 different people)'); None when
+    the parenthesis gives another count."""
+    paren = re.search(r"\s*\(\s*(?:i\.\s?e\.\s*|that\s+is\s*|so\s+)?(?P<inner>[^()]*?)\s*,?\s*\)", text)
+    if paren is None or not _COUNT.fullmatch(paren["inner"]):
+        return text
+    inner = _COUNT.fullmatch(paren["inner"])
+    rest = text[:paren.start()] + text[paren.end():]
+    outer = list(_COUNT.finditer(rest))
+    if inner is None or len(outer) != 1 or _K_WORDS.get(outer[0]["k"].lower(), outer[0]["k"]) != \
+            _K_WORDS.get(inner["k"].lower(), inner["k"]):
+        return None
+    return rest
+
+
 def _quorum(text: str, listed: int | None = None) -> tuple[dict[str, object], bool, bool] | None:
     """(quorum value, whether it counts people named elsewhere, whether a requester exclusion was
     dropped) of one clause, None when it is not plainly a quorum. ``listed``: how many people an
@@ -521,7 +623,16 @@ def _quorum(text: str, listed: int | None = None) -> tuple[dict[str, object], bo
     requester = _REQUESTER.search(text)
     if requester:
         text = text[:requester.start()]
-    text = _NO_MINT_WITHOUT.sub(r"every \g<subject> needs ", _ANY_SIZE.sub(" ", text))
+    text = re.sub(r"\s*\(\s*\)", "", _ANY_SIZE.sub(" ", _DISTINCT.sub(" ", text))).strip()
+    plain = _restated_count(text)
+    if plain is None:
+        return None
+    text = plain
+    without = _NO_MINT_WITHOUT.match(text)
+    if without:
+        at_least = "at least " if without["subject2"] else ""
+        text = f"every {without['subject'] or without['subject2']} needs {at_least}" \
+               + _HAVE_APPROVED.sub("", text[without.end():])
     thresholds = list(_THRESHOLD.finditer(text))
     if len(thresholds) > 1:
         return None
