@@ -78,6 +78,22 @@ def _limits(text: str) -> dict[str, float] | None:
     ("Urgent jobs start immediately and balanced jobs within 2 hours.", {"urgent": 0.0, "balanced": 2.0}),
     ("Delay ceiling per class | balanced | 90 min | sustainable | 1 w", {"balanced": 1.5, "sustainable": 168.0}),
     ("Hold limits: urgent = not at all, balanced <= 1h.", {"urgent": 0.0, "balanced": 1.0}),
+    # round 2: verbs and adjectives of delaying, subjects with a priority, trailing remarks
+    ("Balanced jobs: postponable by up to 45 min.", {"balanced": 0.75}),
+    ("Sustainable jobs are deferable for at most 2 days.", {"sustainable": 48.0}),
+    ("balanced jobs can get pushed back 3 hrs max", {"balanced": 3.0}),
+    ("Sustainable work may be kicked down the road for up to a week.", {"sustainable": 168.0}),
+    ("Balanced jobs can be put on hold for no longer than 2 hours.", {"balanced": 2.0}),
+    ("Jobs with balanced priority may be put off for at most 3 hours.", {"balanced": 3.0}),
+    ("Workloads with a sustainable status may be set aside for up to 36 hours.", {"sustainable": 36.0}),
+    ("Sustainable jobs can be held for up to 2 days while waiting for a sunnier afternoon.", {"sustainable": 48.0}),
+    ("A balanced job may be delayed by up to 6 hours in order to catch the afternoon sun.", {"balanced": 6.0}),
+    ("sustainable jobs: 3 days max waiting time, after which they just start", {"sustainable": 72.0}),
+    ("sustainable jobs may wait at most 2 days, then they go regardless", {"sustainable": 48.0}),
+    ("balanced is capped at 6h of delay now, raised from 4", {"balanced": 6.0}),
+    ("Balanced jobs may be postponed by up to 5 hours, previously 3.", {"balanced": 5.0}),
+    ("Regarding balanced jobs, the maximum deferral is hereby 4 hours.", {"balanced": 4.0}),
+    ("Sustainable jobs may be deferred by up to 1 day, fyi", {"sustainable": 24.0}),
 ])
 def test_read(text: str, expected: dict[str, float]) -> None:
     assert _limits(text) == pytest.approx(expected)
@@ -121,6 +137,22 @@ def test_read(text: str, expected: dict[str, float]) -> None:
     "Sustainable jobs may be deferred by at most 3 fortnights.",  # a unit left unknown
     "Balanced jobs may run up to 4 hours late.",  # "run" beside a duration may be a run time
     "Balanced jobs delayed by at most 4 hours.",  # a caption or the past: no auxiliary
+    # round 2: a trailing remark is dropped only when it cannot carry a constraint
+    "Balanced jobs may be put off by up to 4 hours, except during the holidays.",
+    "Sustainable jobs can sit for up to 2 days to wait for the web team's approval.",
+    "Balanced jobs may be deferred by up to 4 hours, then they run in Frankfurt.",
+    "Balanced jobs may be set aside for up to 4 hours, after that they should run.",
+    "balanced jobs got bumped back max 5 hrs",
+    "Balanced jobs: deferrable by at least 2 hours.",
+    "balanced is capped at 6h now, raised from 4 for the web team",
+    "sustainable is capped at 2 days, up from 1 day last month",
+    "Sustainable jobs can be put on hold for up to 3 days while waiting for approval.",
+    "Sustainable jobs can be held for up to 3 days waiting for cheaper power in Norway.",
+    "Sustainable jobs can be held for up to 3 days, whatever the team says.",
+    "Sustainable jobs can be held for up to 3 days - in theory.",
+    "Sustainable jobs should be kicked down the road at most 3 days, after that they run.",
+    "Balanced jobs kick off within 2 hours.",
+    "Jobs with balanced priority may be put off for 3 hours at least.",
 ])
 def test_refused(text: str) -> None:
     assert _limits(text) is None

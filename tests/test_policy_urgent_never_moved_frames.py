@@ -65,6 +65,22 @@ def _never_moved(text: str) -> bool | None:
     ("There is no never-move rule for urgent jobs.", False),
     ("Urgent jobs are excluded from carbon-aware shifting.", True),
     ("Urgent jobs must stay in their original region and start on time.", True),
+    # round 2: staying put, the time and place as requested, changes of region or schedule, remarks
+    ("Urgent workloads remain put: same location, same start time.", True),
+    ("Urgent jobs stay where they are, whatever happens.", True),
+    ("Tasks with urgent status are executed in the requested region at the requested start time.", True),
+    ("Jobs marked urgent shall run in the location and at the time specified, period.", True),
+    ("As for urgent jobs, any change to the execution region or to the schedule is forbidden.", True),
+    ("Urgent jobs run as submitted, with no change of region or timing.", True),
+    ("The job class 'urgent' is exempt from spatial and temporal optimisation.", True),
+    ("An urgent task will never be postponed or routed to another region.", True),
+    ("Urgent jobs are not fair game for shifting.", True),
+    ("Urgent runs are never shifted in time or region, then they simply run.", True),
+    ("The urgent-tier protection is hereby revoked; urgent jobs may now be delayed and relocated.", False),
+    ("The planner is allowed to move urgent jobs to greener regions and to later time slots.", False),
+    ("Urgent jobs are open to shifting, like everything else.", False),
+    ("The scheduler can reschedule and relocate urgent work in the same way as any other job.", False),
+    ("Urgent jobs may be moved, fyi.", False),
 ])
 def test_read(text: str, expected: bool) -> None:
     assert _never_moved(text) is expected
@@ -101,6 +117,26 @@ def test_read(text: str, expected: bool) -> None:
     "The scheduler never moved urgent jobs.",  # the past
     "Urgent jobs start immediately in any region.",  # any region: moved in place
     "Urgent jobs are not treated like any other job.",  # says nothing about moves
+    # round 2: new words are read only where they are sure
+    "Urgent jobs stay put unless the grid is dirty.",
+    "Urgent jobs stay put in the US.",
+    "Urgent jobs are excluded from geographic optimisation.",
+    "Urgent jobs run in the region requested.",
+    "Urgent jobs run at the time requested but may be moved to another region.",
+    "The urgent-job exemption is hereby extended.",
+    "Regarding urgent jobs, any change of the start time is prohibited.",
+    "Urgent jobs stay put, whatever the team.",
+    "Urgent jobs stay put - mostly.",
+    "Urgent jobs are put in their home region.",
+    "Urgent jobs are never moved, same as everything else.",
+    "Urgent jobs could stay put.",
+    "Urgent jobs stayed put.",
+    "Jobs with urgent priority shall be executed in the submitted region.",
+    "Urgent jobs may not change region.",
+    "Urgent jobs are never sent to a different region.",
+    "Urgent jobs stay put during the pilot.",
+    "Urgent jobs stay put at night.",
+    "Ideally urgent jobs stay put.",
 ])
 def test_refused(text: str) -> None:
     assert _never_moved(text) is None

@@ -12,6 +12,23 @@ is a rule for a team the caller names. An aside that only gives examples is drop
 jobs, such as grant-deadline runs, ..."; "Sustainable jobs (nightly bakes, for example) ...") when it
 holds no number, negation, condition, modal, category, unit or scope word.
 
+Trailing remarks that cannot carry a constraint are dropped before the lexicon is applied (at most three,
+from the end), so that one harmless word does not lose the sentence:
+
+    purpose     "to wait for surplus wind power", "while waiting for a low-carbon window", "in order to catch
+                ...", "hoping for ...", "so that the scheduler can ..." (with or without a comma)
+    afterwards  ", after that they just run", ", then they go regardless", ", at which point ..."
+    aside       ", whatever the grid is doing", ", regardless of ...", ", fyi", ", as agreed"
+    emphasis    ", without exception", ", no exceptions", ", period", ", always"
+    old value   ", bumped from 4", ", previously 48", ", up from 2 h" (the rule gives the new value)
+
+A remark is dropped only when the rest of it holds no word of a meaning-changing class (numbers,
+negations, exceptions, conditions, modals, soft or past forms, plans, doubt, scope: teams, regions, nodes,
+parts of the day or week, prepositions of scope "in/on/at/per/by/within", categories, units, verbs of
+moving) and no capitalised word (a name or a place); otherwise the sentence is left whole and the
+lexicon refuses it. Leading words that only introduce or date a rule ("Regarding ...", "As for ...",
+"hereby", "now", "from now on") are fillers.
+
 Deferral limits (``max_deferral_h_by_category``)
     A clause pairs one or more job categories with one value. Clauses are cut at ";", ",", "|", "whereas"
     and "and" (not between two categories: "balanced and sustainable jobs may each wait 2 h" gives both
@@ -22,7 +39,8 @@ Deferral limits (``max_deferral_h_by_category``)
     sustainable job longer than 3 days"; "For balanced jobs, the maximum deferral is 5 hours").
 
     a maximum   category + delay verb (deferred, delayed, postponed, held back, pushed back, slip, wait,
-                queued, time-shifted; "moved"/"shifted" only with a duration) or start verb (start,
+                queued, time-shifted, put off, put on hold, set aside, bumped/pushed/kicked back,
+                deferrable/postponable/delayable; "moved"/"shifted" only with a duration) or start verb (start,
                 begin, commence) + a limit + a duration:
                   limit  at most, up to, no more/longer/further/later than, within, a maximum of, max,
                          tops, at the latest, as long as, capped at, limited to, limit(s) of, window,
@@ -50,22 +68,30 @@ Urgent jobs (``urgent_never_moved``)
     followed by another verb of moving ("must not be moved, delayed or relocated" is one clause).
     Each clause is read as one of
 
+    subject     "urgent jobs", "urgent-job", "jobs flagged/classified as urgent", "jobs with urgent priority",
+                "the priority class 'urgent'", "jobs in the urgent tier"
     fixed       a negated verb of moving ("never moved", "neither relocated nor delayed", "Don't touch
                 urgent jobs", "no region moves", "without deferral or relocation", "shall not be
                 subject to temporal or geographic shifting", "Carbon-aware optimisation shall not be
                 applied to urgent workloads"); a fixed state ("pinned", "untouched", "hands off",
                 "exempt from carbon-aware shifting"); staying put ("same region", "same start time",
                 "where and when they were submitted", "start immediately", "in their submitted
-                region")
+                region", "in the region and at the time requested", "at the submitted time", "stay put",
+                "remain where they are"); a negated change of an aspect ("no change to region or
+                schedule", "any change of the execution region or of the start time is prohibited")
     movable     a permission to move ("may be moved", "is free to move", "may reschedule or relocate",
-                "subject to shifting", "get shifted like any other job"); a fixed state denied or
+                "subject to shifting", "get shifted like any other job", "fair game for shifting", "open
+                to shifting", "shift urgent jobs to cleaner regions and to later start times"; a clause that
+                only says "same as everything else" / "in the same way as any other job"); a fixed state denied or
                 withdrawn ("no exemption", "enjoy no protection against relocation", "not pinned
                 anymore", "the never-move guarantee is withdrawn")
     neutral     the subject alone, or fillers ("For the avoidance of doubt")
 
     All clauses that say something must agree. "Never moved" means both in time and in place, so a
     fixed reading needs both (a generic verb "moved", "shifted", "touched", or one word for each:
-    "never deferred, never migrated"); a rule about time only ("shall not be deferred") is a zero
+    "never deferred, never migrated"). A generic verb or noun ("change", "optimisation") covers only the
+    aspects named beside it when there are any ("geographic optimisation" is place only, "change of
+    region or schedule" both); a rule about time only ("shall not be deferred") is a zero
     deferral limit for urgent jobs, read above; a rule about place only is refused. Permission-only
     words ("like any other", "at the scheduler's discretion", "if that reduces emissions") are refused
     in a fixed clause; a permission beside a fixed state is refused, and so are a question ("Can
@@ -200,6 +226,10 @@ _PUNCT = r"""['"]"""
 _STOP = r"""for\s+now|at\s+the\s+moment|for\s+the\s+time\s+being|until\s+further\s+notice|as\s+of\s+now|right\s+now
             |for\s+the\s+moment"""
 """Phrases made of known words that make a rule temporary or a description of today: always refused."""
+_LEAD_FILL = r"""now|hereby|herewith|henceforth|from\s+now\s+on|going\s+forward|with\s+immediate\s+effect
+                 |effective\s+immediately|regarding|concerning|as\s+(?:for|regards|to)|with\s+(?:respect|regard)\s+to
+                 |in\s+respect\s+of|re"""
+"""Words that only introduce or date a rule from now on ("Regarding urgent jobs, ...", "is hereby withdrawn")."""
 
 
 # -- deferral limits ------------------------------------------------------------------------------
@@ -215,6 +245,8 @@ _SUBMITTED = r"(?:(?:it|they)\s+(?:was|were|is|are|has\s+been|have\s+been|gets?|
 _D_LEXICON: tuple[_Word, ...] = (
     _w("CAT", rf"{_DET}{_CAT}(?:[- ](?:category|class|tier|priority))?(?:\s+{_CAT_NOUN})?"),
     _w("CAT", rf"{_DET}(?:jobs?|workloads?|tasks?|work)\s+(?:in|of)\s+the\s+{_CAT}\s+(?:category|class|tier)"),
+    _w("CAT", rf"""{_DET}(?:jobs?|workloads?|tasks?|work)\s+with\s+(?:an?\s+|the\s+)?{_CAT}\s+
+                   (?:priority|status|class|category|tier|flag|label|tag)"""),
     _w("CAT", rf"""{_DET}(?:jobs?|workloads?|tasks?|work)\s+(?:classified|classed|marked|flagged|tagged|labell?ed
                    |designated|categori[sz]ed)\s+(?:as\s+)?['"]?{_CAT}['"]?"""),
     _w("DUR", _DURATION),
@@ -234,7 +266,10 @@ _D_LEXICON: tuple[_Word, ...] = (
     _w("V", r"""defer(?:s|red|ring|ral|rals|ment)?|delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing|ement|ements)
                 |(?:be\s+)?held(?:\s+back)?|hold(?:s|ing)?(?:\s+back)?|push(?:ed|es)?\s+(?:back|out)
                 |wait(?:s|ed|ing)?(?:\s+times?)?|slip(?:s|ped|page)?|time-?shift(?:s|ed|ing)?|sit|chill|idle|linger
-                |(?:be\s+)?parked|park
+                |(?:be\s+)?parked|park|(?:defer|delay|postpon|hold)[e]?able|deferr?able
+                |(?:bump(?:s|ed)?|push(?:es|ed)?|kick(?:s|ed)?)\s+(?:back|down\s+the\s+road)|put(?:s)?\s+off
+                |set(?:s)?\s+(?:back|aside)
+                |(?:put|kept|keep|placed|parked)\s+on\s+hold|on\s+hold|hold(?:s)?\s+off|held\s+off
                 |(?:shift(?:s|ed)?|mov(?:e|es|ed))\s+in\s+time|queued?|queu(?:e|)ing|slack|leeway"""),
     _w("VAMB", r"shift(?:s|ed|ing)?|mov(?:e|es|ed|ing)|reschedul(?:e|es|ed|ing)"),
     _w("START", r"start(?:s|ed|ing)?|begin(?:s|ning)?|begun|commence(?:s|d)?"),
@@ -257,9 +292,9 @@ _D_LEXICON: tuple[_Word, ...] = (
                    |(?:exempt|exempted|immune)\s+from\s+(?:any\s+|all\s+)?(?:deferral|delay|postponement)s?"""),
     _w("IMMED", r"immediately|right\s+away|at\s+once|straight\s+away"),
     _w("AGENT", _AGENT),
-    _w("FILL", r"""the|a|an|by|for|of|to|each|alike|both|all|every|any|their|its|it|they|them|ever|at\s+all|either
+    _w("FILL", rf"""the|a|an|by|for|of|to|each|alike|both|all|every|any|their|its|it|they|them|ever|at\s+all|either
                    |(?:an?|the|any|each)\s+customer's|the\s+start\s+of|start\s+times?|in\s+total|whatsoever
-                   |in\s+(?:the|a|their|its)\s+queue|back|late|later"""),
+                   |in\s+(?:the|a|their|its)\s+queue|back|late|later|{_LEAD_FILL}"""),
     _w("FILL", r"[:=()\-–]", word=False),
     _w("FILL", _PUNCT, word=False),
     _w("HEAD", r"""(?:per|by|for\s+each)\s+(?:job\s+)?(?:category|class|tier)|permissible|allowable|allowed|permitted
@@ -442,9 +477,19 @@ _U_WHO = r"(?:\s+by\s+(?:the|a|their)\s+(?:customer|client|submitter|user|reques
 _WHERE_SUBMITTED = r"(?:they|it)\s+(?:was|were|is|are|have\s+been|has\s+been)\s+submitted"
 _OWN = r"(?:their|its)\s+(?:own\s+)?(?:submitted|original|home|requested|initial)"
 _OWN_OR_PLAIN = r"(?:their|its)\s+(?:own\s+)?(?:(?:submitted|original|home|requested|initial)\s+)?"
+_AS_ASKED = r"""(?:submitted|original|originally\s+(?:requested|submitted)|requested|initial|specified|chosen|assigned
+                |stated|declared|given|intended)"""
+_AS_ASKED_AFTER = r"""(?:requested|submitted|specified|chosen|asked\s+for|stated|declared|given|assigned|of\s+submission
+                      |at\s+submission|(?:they|it)\s+(?:was|were|are|is)\s+(?:submitted|requested)(?:\s+(?:in|at|for))?)"""
+_PLACE_N = r"(?:region|location|zone|data\s*cent(?:er|re)|site)"
+_TIME_N = r"(?:(?:start\s+)?time|start|schedule|time\s+slot|slot)"
 
 _U_LEXICON: tuple[_Word, ...] = (
-    _w("URG", rf"{_U_DET}urgent(?:[- ](?:class|category|tier|priority))?(?:\s+{_U_NOUN})?"),
+    _w("URG", rf"{_U_DET}urgent(?:[- ](?:class|category|tier|priority))?(?:(?:\s+|-){_U_NOUN})?"),
+    _w("URG", r"""(?:the\s+)?(?:(?:job|priority|urgency)\s+)?(?:class|category|tier|priority|label|level)\s+
+                   ['"]?urgent['"]?"""),
+    _w("URG", rf"""{_U_DET}{_U_NOUN}\s+with\s+(?:an?\s+|the\s+)?urgent\s+
+                   (?:priority|status|class|category|tier|flag|label|tag)"""),
     _w("URG", rf"""{_U_DET}(?:{_U_NOUN}|anything|everything)\s+(?:that\s+(?:is|are)\s+)?{_U_MARK}\s+(?:as\s+)?
                    {_U_VALUE}{_U_WHO}"""),
     _w("URG", rf"""{_U_DET}{_U_NOUN}\s+(?:whose\s+|with\s+(?:an?\s+|the\s+)?)(?:urgency|priority|category|class)\s+
@@ -461,7 +506,8 @@ _U_LEXICON: tuple[_Word, ...] = (
                      |no\s+longer\s+(?:applies|apply|holds|hold|in\s+(?:force|effect))"""),
     _w("ANYMORE", r"anymore|any\s+more|any\s+longer"),
     _w("PERM", r"""may|can|(?:is|are)\s+(?:free|allowed|permitted|entitled)\s+to|(?:is|are)\s+(?:subject|eligible)\s+
-                   (?:to|for)|subject\s+to|eligible\s+for|(?:has|have)\s+(?:full\s+)?(?:freedom|licen[cs]e|discretion)\s+to"""),
+                   (?:to|for)|subject\s+to|eligible\s+for|(?:has|have)\s+(?:full\s+)?(?:freedom|licen[cs]e|discretion)\s+to
+                   |fair\s+game(?:\s+for)?|open\s+to|(?:available|candidates?)\s+for"""),
     _w("REQ", _REQ),
     _w("BE", r"be|is|are|been|being|get|gets|got|remain|remains|stay|stays"),
     _w("MG", r"""mov(?:e|es|ed|ing)|shift(?:s|ed|ing)?|touch(?:es|ed|ing)?|displac(?:e|es|ed|ing)|chang(?:e|es|ed|ing)
@@ -469,15 +515,22 @@ _U_LEXICON: tuple[_Word, ...] = (
                   |placement)"""),
     _w("MT", r"""defer(?:s|red|ring|ral|rals|ment)?|delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing|ement)|held\s+back
                  |hold(?:s|ing)?\s+back|reschedul(?:e|es|ed|ing)|time-?shift(?:s|ed|ing)?|wait(?:s|ing)?
-                 |(?:temporal|time)[- ]?(?:shift(?:s|ed|ing)?|moves?)|temporal(?:ly)?|time|later\s+start""",
+                 |(?:temporal|time)[- ]?(?:shift(?:s|ed|ing)?|moves?)|temporal(?:ly)?|time|later\s+start
+                 |schedule|timing|start\s+time""",
        frozenset({_T})),
     _w("MS", r"""relocat(?:e|es|ed|ing|ion|ions)|migrat(?:e|es|ed|ing|ion|ions)
                  |(?:region(?:al)?|geographic(?:al)?|spatial|location|cross-region|inter-region)[- ]?
-                  (?:shift(?:s|ed|ing)?|moves?|changes?)|geographic(?:al)?|spatial(?:ly)?|region(?:al)?""",
+                  (?:shift(?:s|ed|ing)?|moves?|changes?)|geographic(?:al)?|spatial(?:ly)?|region(?:al)?
+                 |(?:execution|target|run)\s+(?:region|location|zone)|(?:region|location|zone)\s+of\s+execution
+                 |(?:sen[dt]|sends|sending|(?:re)?rout(?:e|es|ed|ing)|transferr?(?:ed|ing|s)?|dispatch(?:ed|es|ing)?
+                  |relocat(?:e|es|ed|ing)|mov(?:e|es|ed|ing)|shift(?:s|ed|ing)?)\s+(?:(?:to|into)\s+)?
+                  (?:another|a\s+different|any\s+other|other|(?:a\s+)?(?:cleaner|greener|lower[- ]carbon))\s+
+                  (?:regions?|locations?|zones?|data\s*cent(?:er|re)s?|sites?)""",
        frozenset({_S})),
-    _w("POST", r"""in\s+time|(?:to\s+)?(?:another|a\s+different|a\s+later|later)\s+(?:start(?:\s+time)?|time(?:\s+slot)?
-                   |slot|hour)|time\s+slots?|start\s+times?""", frozenset({_T})),
-    _w("POST", r"""(?:to\s+)?(?:another|a\s+different|any\s+other|other|a\s+cleaner|a\s+greener)\s+
+    _w("POST", r"""in\s+time|(?:to\s+)?(?:another|a\s+different|a\s+later|later|other|an?\s+(?:cleaner|greener)
+                   |cleaner|greener)\s+(?:start(?:\s+times?)?|times?(?:\s+slots?)?|slots?|hours?|windows?)
+                   |time\s+slots?|start\s+times?""", frozenset({_T})),
+    _w("POST", r"""(?:to\s+)?(?:another|a\s+different|any\s+other|other|(?:a\s+)?(?:cleaner|greener|lower[- ]carbon))\s+
                    (?:regions?|locations?|zones?|data\s*cent(?:er|re)s?|sites?)
                    |(?:between|across)\s+regions|elsewhere|in\s+(?:space|location)
                    |out\s+of\s+(?:their|its)\s+(?:submitted\s+|original\s+|home\s+)?regions?""", frozenset({_S})),
@@ -492,7 +545,14 @@ _U_LEXICON: tuple[_Word, ...] = (
     _w("STAY", rf"""(?:where\s+and\s+when|when\s+and\s+where)\s+{_WHERE_SUBMITTED}|(?:exactly\s+)?as\s+submitted
                     |(?:in\s+|at\s+|to\s+)?{_OWN}\s+(?:region\s+and\s+(?:start\s+)?time|(?:start\s+)?time\s+and\s+region)
                     |same\s+region\s+and\s+(?:start\s+)?time|same\s+(?:start\s+)?time\s+and\s+region""", _BOTH),
-    _w("STATEG", r"""pinned|locked(?:\s+in(?:\s+place)?)?|fixed(?:\s+in\s+place)?|frozen|untouched|unmoved|hands[- ]off
+    _w("STAY", rf"""(?:in\s+|to\s+)?the\s+(?:{_AS_ASKED}\s+{_PLACE_N}|{_PLACE_N}\s+{_AS_ASKED_AFTER})""",
+       frozenset({_S})),
+    _w("STAY", rf"""(?:at\s+|on\s+)?the\s+(?:{_AS_ASKED}\s+{_TIME_N}|{_TIME_N}\s+{_AS_ASKED_AFTER})""",
+       frozenset({_T})),
+    _w("STAY", rf"""(?:in\s+|at\s+)?the\s+(?:{_PLACE_N}\s+and\s+(?:at\s+|on\s+)?the\s+{_TIME_N}
+                    |{_TIME_N}\s+and\s+(?:in\s+|at\s+)?the\s+{_PLACE_N})\s+{_AS_ASKED_AFTER}""", _BOTH),
+    _w("STATEG", r"""(?:stay|stays|remain|remains)\s+(?:put|in\s+place|where\s+(?:they|it)\s+(?:are|is))
+                     |pinned|locked(?:\s+in(?:\s+place)?)?|fixed(?:\s+in\s+place)?|frozen|untouched|unmoved|hands[- ]off
                      |alone|off[- ]limits|immovable|(?:never|no)[- ]move\s+(?:guarantee|rule|promise|protection)""",
        _BOTH),
     _w("STATEX", r"""exempt(?:ed)?|immune|protected|shielded|exemptions?|protections?|guarantee|guaranteed|excluded
@@ -500,16 +560,19 @@ _U_LEXICON: tuple[_Word, ...] = (
     _w("TREAT", r"treated|handled"),
     _w("EXEC", r"""run(?:s)?|start(?:s|ed)?|begin(?:s)?|execut(?:e|es|ed)|keep(?:s)?|kept|placed|scheduled
                    |dispatched|launch(?:ed)?"""),
-    _w("LIKE", r"""(?:just\s+)?(?:like|as\s+with|the\s+same\s+as|same\s+as)\s+(?:any|all|every)\s+other
+    _w("LIKE", r"""(?:just\s+)?(?:like|as\s+with|the\s+same\s+as|same\s+as|(?:in\s+)?the\s+same\s+way\s+as
+                   |(?:exactly\s+)?as\s+for)\s+(?:any|all|every)\s+other
                    (?:\s+(?:jobs?|workloads?|category|categories|class(?:es)?|tasks?|work))?"""),
+    _w("LIKE", r"""(?:just\s+)?(?:like|as\s+with|(?:the\s+)?same\s+as|(?:in\s+)?the\s+same\s+way\s+as)\s+
+                   (?:everything|anything|everyone|all\s+the\s+rest|the\s+rest)(?:\s+else)?"""),
     _w("LIKE", r"""at\s+(?:the\s+)?(?:scheduler's|planner's|optimi[sz]er's|provider's|operator's|system's|our|its)\s+
                    (?:sole\s+|own\s+|full\s+)?discretion|freely"""),
     _w("LIKE", r"""(?:if|when|whenever|where(?:ver)?)\s+(?:that|this|it|doing\s+so)\s+(?:reduces|lowers|cuts|saves
                    |would\s+reduce)\s+(?:emissions|carbon(?:\s+emissions)?|the\s+carbon\s+footprint|co2)
                    |to\s+(?:reduce|cut|lower)\s+(?:emissions|carbon(?:\s+emissions)?)"""),
     _w("AGENT", _AGENT),
-    _w("FILL", r"""the|a|an|any|all|every|each|both|either|of|for|to|from|against|by|in|at|with|on|their|its
-                   |too|as\s+well|also|now|just|simply|ever|always|at\s+all|at\s+any\s+(?:time|point|moment)
+    _w("FILL", rf"""the|a|an|any|all|every|each|both|either|of|for|to|from|against|by|in|at|with|on|their|its
+                   |too|as\s+well|also|{_LEAD_FILL}|just|simply|ever|always|at\s+all|at\s+any\s+(?:time|point|moment)
                    |under\s+any\s+circumstances|for\s+any\s+reason|whatsoever|for\s+the\s+avoidance\s+of\s+doubt
                    |in\s+all\s+cases|carbon[- ]aware|leave|leaves|enjoy|enjoys|receive|receives
                    |(?:have|has)(?=\s+no\s+(?:exemption|protection|guarantee))|appl(?:y|ies|ied)(?:\s+to)?
@@ -528,7 +591,7 @@ def _u_clauses(toks: list[_Tok]) -> list[list[_Tok]]:
     """Clauses: cut at a separator, and at a comma or conjunction not followed by another move."""
     out: list[list[_Tok]] = [[]]
     for k, tok in enumerate(toks):
-        nxt = toks[k + 1].kind if k + 1 < len(toks) else "SEP"
+        nxt = next((t.kind for t in toks[k + 1:] if t.kind != "FILL"), "SEP")
         if tok.kind == "SEP" or (tok.kind in ("COMMA", "CONJ") and nxt not in _KEEPS_CLAUSE):
             out.append([])
         elif tok.kind != "COMMA":
@@ -536,15 +599,30 @@ def _u_clauses(toks: list[_Tok]) -> list[list[_Tok]]:
     return [c for c in out if c]
 
 
+_ASPECT = re.compile(r"""temporal(?:ly)?|time|timing|schedule|start\s+time|geographic(?:al)?|spatial(?:ly)?|regional
+                        |region|location|(?:execution|target|run)\s+(?:region|location|zone)
+                        |(?:region|location|zone)\s+of\s+execution""", _RX)
+
+
+def _aspect(tok: _Tok) -> bool:
+    """Whether ``tok`` names what is moved (time or place: "temporal", "region", "schedule"), not a verb."""
+    return tok.kind in ("MS", "MT") and _ASPECT.fullmatch(tok.text) is not None
+
+
 def _move_dims(clause: list[_Tok], k: int) -> frozenset[str]:
-    """What the move at ``k`` covers: its own word, or for a general one ("moved") what follows it
-    ("moved in time", "move urgent jobs to another region"), else both time and place."""
+    """What the move at ``k`` covers: its own word, or for a general one ("moved", "change", "optimisation")
+    the aspects before it ("geographic or temporal optimisation") and what follows it ("moved in time", "move
+    urgent jobs to another region", "change of region or schedule"), else both time and place."""
     tok = clause[k]
     if tok.kind != "MG":
         return tok.dims
     said: set[str] = set()
+    j = k - 1
+    while j >= 0 and (clause[j].kind == "CONJ" or _aspect(clause[j])):
+        said |= clause[j].dims
+        j -= 1
     for nxt in clause[k + 1:]:
-        if nxt.kind == "POST":
+        if nxt.kind == "POST" or _aspect(nxt):
             said |= nxt.dims
         elif nxt.kind not in ("URG", "PRON", "FILL", "CONJ"):
             break
@@ -580,8 +658,8 @@ def _u_clause(clause: list[_Tok]) -> tuple[str, frozenset[str]] | None:
         if flips or perm:
             raise _RefusedError
         return "fixed", stays
-    if like and "TREAT" in kinds and not flips:  # "Urgent jobs are treated like any other job"
-        return "movable", _NONE
+    if like and not flips and all(k in ("LIKE", "TREAT", "URG", "PRON", "FILL", "BE") for k in kinds):
+        return "movable", _NONE  # "Urgent jobs are treated like any other job", "..., same as everything else"
     if any(k not in ("URG", "PRON", "FILL", "AGENT") for k in kinds):
         raise _RefusedError
     return None
@@ -637,11 +715,60 @@ def _without_examples(text: str) -> str:
     return re.sub(r"\s{2,}", " ", _EXAMPLES.sub(drop, text)).strip()
 
 
+_SCOPE_AND_DOUBT = r"""\d|\b(?:not|never|no|none|nor|unless|except|excluding|but|however|although|though|if|when
+    |whenever|wherever|only|all|every|each|teams?|groups?|departments?|depts?|regions?|zones?|nodes?|clusters?|sites?|during
+    |until|till|before|between|within|across|outside|inside|in|on|at|per|by|should|may|might|must|can|could|shall
+    |will|would|need|needs|ought|ideally|prefer\w*|possible|feasible|practical|aim|try|tries|attempt\w*|propos\w*
+    |consider\w*|plan\w*|discuss\w*|draft|tbd|tbc|pending|approv\w*|exceptions?|waivers?|overrides?|was|were|used
+    |currently|typically|usually|mostly|generally|normally|often|sometimes|rarely|previously|formerly|last|ago|urgent
+    |balanced|sustainable|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|fortnights?|least|most|minimum|maximum|max
+    |min|weekends?|weekdays?|nights?|overnight|mornings?|evenings?|daytime|peak|holidays?|also|too|well|even|else
+    |other|others|more|less|longer|shorter|theory|principle|practice|paper|rule|guidelines?|roughly|approximately
+    |about|around|ish|hopefully|think|believe|probably|likely|perhaps|maybe|default|first|initially|future
+    |eventually|soon|next|temporar\w*|pilot|trial|test\w*|staging|production|prod|dev|customers?|internal|external
+    |large|small|big|critical|depend\w*|cases?|exempt\w*|allowed|permitted|moved?|shift\w*|delay\w*
+    |defer\w*|relocat\w*)\b"""
+_REMARK_CHANGES_MEANING = re.compile(_SCOPE_AND_DOUBT, _RX)
+_PURPOSE = r"""(?:(?:in\s+order\s+|so\s+as\s+)?to\s+(?:wait|catch|find|use|await|benefit|take\s+advantage|chase|follow
+                |ride|match|align|get|reach|hit|soak\s+up|absorb|make\s+(?:use|the\s+most)|line\s+up|coincide)
+               |(?:(?:while|whilst)\s+)?(?:waiting|looking|searching|hunting|holding\s+out)\s+for|hoping\s+(?:for|to)
+               |in\s+(?:search|hope|the\s+hope)\s+of|so\s+(?:that\s+)?(?:we|they|it|the\s+scheduler)\s+can)"""
+_AFTERWARDS = r"""(?:after\s+(?:that|which)|afterwards|thereafter|beyond\s+that|past\s+that|then|at\s+which\s+point
+                  |whatever|whichever|regardless|no\s+matter|irrespective|fyi|btw|thanks|thank\s+you|cheers|please
+                  |as\s+(?:agreed|discussed|requested|announced))"""
+_EMPHASIS = r"""(?:without\s+exception|no\s+exceptions|period|full\s+stop|end\s+of\s+story
+                |no\s+ifs,?\s+(?:and|or)\s+buts|no\s+questions\s+asked|always)"""
+_OLD_VALUE = rf"""(?:(?:bumped|raised|increased|up|down|lowered|reduced|changed|cut|extended|shortened|relaxed|tightened
+                  |moved)\s+from|previously|formerly|was|(?:it\s+)?used\s+to\s+be)\s+(?:the\s+)?(?:old\s+|previous\s+)?
+                  {NUM}\s*(?:minutes?|mins?|hours?|hrs?|h|days?|d)?"""
+_REMARK = re.compile(rf"""(?:\s*(?:,|\s-|\s–|\s—)\s*(?:(?P<after>{_AFTERWARDS}|{_PURPOSE})(?P<rest>[^,;:()]*)
+                                              |(?:{_EMPHASIS}|{_OLD_VALUE})\s*)
+                          |\s+(?P<purpose>{_PURPOSE})(?P<prest>[^,;:()]*))[.!]?\s*$""", _RX)
+
+
+def _without_remarks(text: str) -> str:
+    """``text`` without trailing remarks that cannot carry a constraint: a purpose ("to wait for surplus wind
+    power", "while waiting for a low-carbon window"), what happens afterwards (", after that they just run"),
+    an aside of indifference or courtesy (", whatever the grid is doing", ", fyi"), emphasis (", without
+    exception") and the value a limit replaces (", bumped from 4"). A remark is dropped only when the rest of
+    it holds no number, negation, condition, modal, scope, doubt, category, unit or verb of moving and no
+    capitalised word (a name or a place)."""
+    for _ in range(3):
+        m = _REMARK.search(text)
+        if not m:
+            return text
+        rest = m["rest"] if m["after"] is not None else m["prest"] if m["purpose"] is not None else ""
+        if _REMARK_CHANGES_MEANING.search(rest or "") or re.search(r"\b[A-Z]", rest or ""):
+            return text
+        text = text[:m.start()].rstrip()
+    return text
+
+
 def read(text: str, teams: Collection[str]) -> Interpretation | None:
     """The deferral limits or the urgent-jobs rule of one clause, or None when this reader cannot be sure."""
     if not re.search(r"\b(?:urgent|balanced|sustainable)\b", text, re.I):
         return None
     if any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", text, re.I) for t in teams):
         return None  # a rule for one team; the limits are fleet-wide
-    plain = _without_examples(text)
+    plain = _without_remarks(_without_examples(text))
     return _deferrals(plain) or _urgent(plain)
