@@ -155,3 +155,87 @@ def test_refused(text: str) -> None:
     report = parse_policy_text(text, "p")
     assert not report.clauses, report.clauses
     assert report.unrecognised
+
+
+# Round 2: a clause naming the work done in a dated window, or its reason, leaves the window as written; a weekday
+# written with a date; "nor in X"; "jobs of all teams"; politeness; maintenance labels. Written for this test.
+D = "2026-04-04T01:00:00Z", "2026-04-04T05:00:00Z"
+NO_DE = "No jobs may run in DE from 2026-04-04 01:00 to 05:00 UTC"
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f"{NO_DE} while the storage array is replaced.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} whilst engineers upgrade the core switches.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} while the vendor migrates the object store.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} while snapshots are taken.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} because the hall is being rewired.", [_w(*D, ["DE"])]),
+    (f"{NO_DE}, because the cooling plant is serviced.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} because the site is reserved for the disaster-recovery drill.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} during the annual fire-safety inspection.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} so that the database can be backed up.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} to allow the switchgear to be replaced.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} to let the contractor install new racks.", [_w(*D, ["DE"])]),
+    (f"{NO_DE}, being the night of the storage cut-over.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} as the UPS batteries are swapped.", [_w(*D, ["DE"])]),
+    ("While the core network is upgraded, no jobs may run in DE from 2026-04-04 01:00 to 05:00 UTC.",
+     [_w(*D, ["DE"])]),
+    ("No services shall be performed in FR from 2026-06-01 00:00 to 04:00 CEST.",
+     [_w("2026-05-31T22:00:00Z", "2026-06-01T02:00:00Z", ["FR"])]),
+    ("No jobs of any team may run in eu-north-1 on 2026-07-01 from 00:00 to 02:00 UTC.",
+     [_w("2026-07-01T00:00:00Z", "2026-07-01T02:00:00Z", EN1)]),
+    ("eu-north-1 is closed to jobs from all teams on 2026-07-01 from 00:00 to 02:00 UTC.",
+     [_w("2026-07-01T00:00:00Z", "2026-07-01T02:00:00Z", EN1)]),
+    ("No jobs, whatever the team, may run in eu-north-1 on 2026-07-01 from 00:00 to 02:00 UTC.",
+     [_w("2026-07-01T00:00:00Z", "2026-07-01T02:00:00Z", EN1)]),
+    ("No jobs on Tuesday 2026-03-03 between 01:00 and 02:00 UTC in eu-west-1.",
+     [_w("2026-03-03T01:00:00Z", "2026-03-03T02:00:00Z", EW1)]),
+    ("No jobs may run in eu-west-1 on Tue, 03.03.2026 from 01:00 to 02:00 UTC.",
+     [_w("2026-03-03T01:00:00Z", "2026-03-03T02:00:00Z", EW1)]),
+    ("Blackout for GB on 2026-03-03 01:00-02:00 UTC, please don't schedule anything there.",
+     [_w("2026-03-03T01:00:00Z", "2026-03-03T02:00:00Z", ["GB"])]),
+    ("Maintenance closure: 2026-05-05 from 01:00 to 03:00 UTC; all regions are affected.",
+     [_w("2026-05-05T01:00:00Z", "2026-05-05T03:00:00Z", None)]),
+    ("Maintenance shutdown: 5 May 2026, 22:00 to 6 May 2026, 01:00 (UTC).",
+     [_w("2026-05-05T22:00:00Z", "2026-05-06T01:00:00Z", None)]),
+    ("No work shall be scheduled in DE between 09:00 and 10:00 UTC on 2 March 2026, nor in FR between 11:00 and "
+     "12:00 UTC on 2 March 2026.",
+     [_w("2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z", ["DE"]),
+      _w("2026-03-02T11:00:00Z", "2026-03-02T12:00:00Z", ["FR"])]),
+    (f"{NO_DE} while the firmware on the storage controllers is updated.", [_w(*D, ["DE"])]),
+])
+def test_work_and_reason_clauses(text: str, expected: list[dict[str, Any]]) -> None:
+    assert _windows(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    f"{NO_DE} while the grid is stressed.",  # a condition, not the work done
+    f"{NO_DE} if demand is high.",
+    f"{NO_DE} while carbon intensity is above 300 g.",
+    f"{NO_DE} while prices peak.",
+    f"{NO_DE} during grid emergencies.",
+    f"{NO_DE} during peak demand.",
+    f"{NO_DE} while it is sunny.",
+    f"{NO_DE} whilst the site runs on generators.",  # no work named: a state
+    f"{NO_DE} while the data team migrates its cluster.",  # a team
+    f"{NO_DE} because urgent jobs take priority.",  # a category
+    f"{NO_DE} while backups run in eu-west-1.",  # a second region
+    f"{NO_DE} while the storage array is replaced, unless approved.",
+    f"{NO_DE} while the window is being discussed.",
+    f"{NO_DE} while the 2 GPUs are swapped.",  # a number, a part of the fleet
+    f"{NO_DE} as long as maintenance lasts.",
+    f"{NO_DE}, should maintenance be needed.",
+    f"{NO_DE} during grid stress.",  # a condition
+    f"{NO_DE} while the grid operator tests the interconnector at reduced load.",
+    f"{NO_DE} while maintenance is tentatively planned.",
+    f"{NO_DE} while the cluster is unavailable.",
+    "No jobs may run in DE while backups are taken.",  # no window at all
+    "No jobs of the data team may run in eu-north-1 on 2026-07-01 from 00:00 to 02:00 UTC.",
+    "No jobs on Friday 2026-03-03 between 01:00 and 02:00 UTC in eu-west-1.",  # 3 March 2026 is a Tuesday
+    "No jobs may run in eu-west-1 on Sat, 03.03.2026 from 01:00 to 02:00 UTC.",
+    f"{NO_DE} because the previous window was cancelled.",  # the past
+    f"{NO_DE} while we consider moving the racks.",  # a plan
+])
+def test_conditional_clauses_refused(text: str) -> None:
+    report = parse_policy_text(text, "p")
+    assert not report.clauses, report.clauses
+    assert report.unrecognised

@@ -87,3 +87,89 @@ def test_refused(text: str) -> None:
     report = parse_policy_text(text, "p")
     assert not report.clauses, report.clauses
     assert report.unrecognised
+
+
+# Round 2: "every Monday to Friday" is the five days; a clause naming the work done in the weekly window, or its
+# reason, leaves the window as written; "jobs of all teams". Written for this test.
+SUN = "Every Sunday from 01:00 to 03:00 UTC, no jobs may run in DE"
+
+
+@pytest.mark.parametrize("text, days, start, end, tz, regions", [
+    ("eu-north-1 is closed to jobs every Monday to Friday from 21:00 to 23:00 (Europe/Stockholm).",
+     WEEK, "21:00", "23:00", "Europe/Stockholm", ["eu-north-1"]),
+    ("Each Monday through Thursday 01:00-02:00 UTC, nothing runs in GB.",
+     ["mon", "tue", "wed", "thu"], "01:00", "02:00", "UTC", ["GB"]),
+    ("On every Tue to Thu from 03:00 to 04:00 UTC no jobs may run in FR.",
+     ["tue", "wed", "thu"], "03:00", "04:00", "UTC", ["FR"]),
+    ("No jobs may run in DE every Friday to Monday from 01:00 to 02:00 UTC.",
+     ["mon", "fri", "sat", "sun"], "01:00", "02:00", "UTC", ["DE"]),
+    (f"{SUN} while backups are taken.", ["sun"], "01:00", "03:00", "UTC", ["DE"]),
+    (f"{SUN} whilst the storage is re-indexed.", ["sun"], "01:00", "03:00", "UTC", ["DE"]),
+    (f"{SUN} because the region is reserved for backups.", ["sun"], "01:00", "03:00", "UTC", ["DE"]),
+    (f"{SUN} so that the databases can be patched.", ["sun"], "01:00", "03:00", "UTC", ["DE"]),
+    (f"{SUN} to allow routine maintenance.", ["sun"], "01:00", "03:00", "UTC", ["DE"]),
+    ("No jobs run in any region during weekly preventive maintenance, Wednesdays 07:00-09:00 UTC.",
+     ["wed"], "07:00", "09:00", "UTC", None),
+    ("Every Saturday and Sunday from 22:00 to 23:00 UTC, GB is closed to jobs of all teams for weekly patching.",
+     ["sat", "sun"], "22:00", "23:00", "UTC", ["GB"]),
+    ("Every Sunday 01:00-03:00 UTC, eu-west-1 is closed to jobs whatever the team.",
+     ["sun"], "01:00", "03:00", "UTC", ["eu-west-1"]),
+    ("Every Sunday 01:00-03:00 UTC, eu-west-1 is closed to jobs regardless of category.",
+     ["sun"], "01:00", "03:00", "UTC", ["eu-west-1"]),
+    (f"{SUN}, pls don't schedule anything there.", ["sun"], "01:00", "03:00", "UTC", ["DE"]),
+    (f"{SUN} while the cluster is upgraded.", ["sun"], "01:00", "03:00", "UTC", ["DE"]),
+    (f"{SUN} while engineers replace failed disks.", ["sun"], "01:00", "03:00", "UTC", ["DE"]),
+    (f"{SUN} because the weekly restore test runs then.", ["sun"], "01:00", "03:00", "UTC", ["DE"]),
+    ("Weekly maintenance window: Mondays 02:00-03:00 UTC, all regions are affected.",
+     ["mon"], "02:00", "03:00", "UTC", None),
+    ("Every Mon-Fri 12:00-13:00 UTC no jobs may run in FR while logs are rotated.",
+     WEEK, "12:00", "13:00", "UTC", ["FR"]),
+    ("Every Saturday 02:00-04:00 UTC, no jobs run in us-east-1, so the database can be backed up.",
+     ["sat"], "02:00", "04:00", "UTC", ["us-east-1"]),
+    ("Every Thursday from 20:00 to 22:00 UTC no jobs may run in GB as the network is reconfigured.",
+     ["thu"], "20:00", "22:00", "UTC", ["GB"]),
+    ("Every Sunday 01:00-03:00 UTC, no jobs of any kind may run in DE during the backup.",
+     ["sun"], "01:00", "03:00", "UTC", ["DE"]),
+    ("Every Sunday 01:00-03:00 UTC, no jobs from any tenant may run in DE.",
+     ["sun"], "01:00", "03:00", "UTC", ["DE"]),
+    ("Every Monday to Friday from 22:00 until 06:00 the following morning (Europe/Berlin), DE is closed to jobs.",
+     WEEK, "22:00", "06:00", "Europe/Berlin", ["DE"]),
+    ("Every Wednesday from 07:00 to 08:00 UTC, nothing runs in FR while the firewall rules are updated.",
+     ["wed"], "07:00", "08:00", "UTC", ["FR"]),
+])
+def test_weekly_round2(text: str, days: list[str], start: str, end: str, tz: str, regions: list[str] | None) -> None:
+    assert _weekly(text) == [{"days": days, "start_local": start, "end_local": end, "timezone": tz,
+                              "regions": regions}]
+
+
+@pytest.mark.parametrize("text", [
+    f"{SUN} while the grid is stressed.",
+    f"{SUN} if demand is high.",
+    f"{SUN} while carbon intensity is high.",
+    f"{SUN} during peak hours.",
+    f"{SUN} while solar output is low.",
+    f"{SUN} during grid alerts.",
+    f"{SUN} while the cluster is idle.",
+    f"{SUN} while the monthly patch is applied.",  # not weekly
+    f"{SUN} while the research team retrains its models.",
+    f"{SUN} because sustainable jobs are paused.",
+    f"{SUN} while backups run in FR.",
+    f"{SUN} while backups are taken, except in summer.",
+    f"{SUN} while the 4 nodes are re-imaged.",
+    f"{SUN} while the upgrade is discussed.",
+    f"{SUN} whenever backups are taken.",
+    f"{SUN} as long as the migration lasts.",
+    f"{SUN}, provided maintenance is scheduled.",
+    f"{SUN} while there is an outage.",
+    f"{SUN} during emergencies.",
+    "No jobs may run in DE every Sunday while backups are taken.",  # no times
+    "Every Monday to Friday from 22:00 to 06:00 UTC, except holidays, eu-north-1 is closed.",
+    "Every Sunday 01:00-03:00 UTC, no jobs of the data team may run in DE.",
+    "Every Monday to Friday from 22:00 to 06:00, eu-north-1 is closed.",  # no zone
+    f"{SUN} because backups used to run then.",
+    f"{SUN} while the grid operator asks us to shed load.",
+])
+def test_weekly_conditions_refused(text: str) -> None:
+    report = parse_policy_text(text, "p")
+    assert not report.clauses, report.clauses
+    assert report.unrecognised

@@ -3,6 +3,7 @@
 ``read_windows`` finds every date, time and zone in a sentence and pairs the times into windows:
 
     dates   2026-03-01 | 14 March 2026 | 14th of March, 2026 | March 14, 2026 | Sat 14 Mar 2026
+            | Thursday 2026-01-15 | Thu, 15/01/2026 (a weekday written with a date must be that date's)
             06.05.2026 (dotted: day first, the European form)
             07/04/2026 only with its order stated in the sentence ("(MM/DD/YYYY)", "(dates DD/MM/YYYY)",
             "Dates are DD/MM/YYYY") or when only one reading is a date (25/12/2026)
@@ -19,7 +20,8 @@
             (with a warning on a date when they are not in force: "CET" in July, "EST" in July)
             "US Eastern time", "Pacific time", "UK time", "London time", "Europe/Stockholm time",
             "(Europe/Dublin)"                                              civil time (IANA, with DST)
-    days    every day | daily | nightly | weekdays | each weekday | Monday to Friday | Mon-Fri | weekends |
+    days    every day | daily | nightly | weekdays | each weekday | (every) Monday to|through Friday | Mon-Fri |
+            weekends |
             every Saturday | on Mondays and Thursdays                      (recurring windows)
 
 Times are paired in order ("22:00 ... until 04:00", "02:00-04:00 UTC and 14:00-15:30 UTC"); one
@@ -54,6 +56,8 @@ _DAYNAMES = {"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": 
              "thu": "thu", "thur": "thu", "thurs": "thu", "fri": "fri", "sat": "sat", "sun": "sun"}
 _DAY = r"(?:" + "|".join(sorted(_DAYNAMES, key=len, reverse=True)) + r")"
 _ORD = r"(?:st|nd|rd|th)?"
+# a weekday written before a numeric date ("thursday 2026-01-15", "Thu, 15/01/2026"); it must be the date's own
+_WDAY = rf"(?:\b(?P<wday>(?i:{_DAY}))\.?,?\s+)?"
 
 _FIXED = {"cet": 1, "cest": 2, "wet": 0, "west": 1, "eet": 2, "eest": 3, "bst": 1, "ist": 5.5, "est": -5,
           "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
@@ -115,13 +119,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Z", re.compile(r"\b(?:utc|gmt)\s*(?P<sign>[-+])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", re.I)),
     ("Z", re.compile(r"\b(?P<utc>(?i:utc|gmt|zulu)|Z(?=\W*$))\b")),
     ("Z", re.compile(r"(?<=\d\s)(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})\b")),
-    ("D", re.compile(r"\b(?P<y>\d{4})([-/])(?P<mo>\d{2})\2(?P<d>\d{2})(?=\b|T)")),
+    ("D", re.compile(rf"{_WDAY}\b(?P<y>\d{{4}})([-/])(?P<mo>\d{{2}})\3(?P<d>\d{{2}})(?=\b|T)")),
     # "07/20/2026 (MM/DD/YYYY)": a numeric date with its order written next to it
-    ("D", re.compile(r"\b(?P<n1>\d{1,2})([/.])(?P<n2>\d{1,2})\2(?P<y>\d{4})\s*"
+    ("D", re.compile(rf"{_WDAY}\b(?P<n1>\d{{1,2}})([/.])(?P<n2>\d{{1,2}})\3(?P<y>\d{{4}})\s*"
                      r"\(\s*(?P<fmt>(?i:mm/dd/yyyy|dd/mm/yyyy|mm\.dd\.yyyy|dd\.mm\.yyyy))\s*\)")),
     # "06.05.2026": the dotted form is day first; "07/04/2026": the order must be stated or be the only valid one
-    ("D", re.compile(r"(?<![\d.])\b(?P<n1>\d{1,2})\.(?P<n2>\d{1,2})\.(?P<y>\d{4})\b(?P<dot>)(?!\.\d)")),
-    ("D", re.compile(r"(?<![\d/-])\b(?P<n1>\d{1,2})([/-])(?P<n2>\d{1,2})\2(?P<y>\d{4})\b(?![/-]\d)")),
+    ("D", re.compile(rf"{_WDAY}(?<![\d.])\b(?P<n1>\d{{1,2}})\.(?P<n2>\d{{1,2}})\.(?P<y>\d{{4}})\b"
+                     r"(?P<dot>)(?!\.\d)")),
+    ("D", re.compile(rf"{_WDAY}(?<![\d/-])\b(?P<n1>\d{{1,2}})([/-])(?P<n2>\d{{1,2}})\3"
+                     r"(?P<y>\d{4})\b(?![/-]\d)")),
     # "the night of 14-15 May 2026": two consecutive days, a window that crosses midnight
     ("D", re.compile(rf"\b(?:the\s+)?(?:night|evening)\s+of\s+(?:the\s+)?(?P<d0>\d{{1,2}}){_ORD}"
                      rf"\s*(?:-|/|to)\s*(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mon>{_MONTH})"
@@ -161,7 +167,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                        |(?:on\s+|at\s+)?(?P<wd>(?:every\s+|each\s+)?(?:weekdays|week\s*days|working\s+days
                           |business\s+days)|(?:every|each)\s+(?:weekday|working\s+day|business\s+day))
                        |(?:on\s+|every\s+|each\s+|at\s+|over\s+)?(?:the\s+)?(?P<we>weekends?)
-                       |(?:from\s+)?(?P<a>{_DAY})s?\.?\s*(?:-|to|through|thru|until)\s*(?P<b>{_DAY})s?\.?
+                       |(?:from\s+|(?:on\s+)?(?:every|each)\s+|on\s+)?(?P<a>{_DAY})s?\.?\s*
+                          (?:-|–|to|through(?:\s+to)?|thru|until|till)\s*(?P<b>{_DAY})s?\.?
                        |(?:on\s+|every\s+|each\s+)?(?P<list>{_DAY}s?(?:\s*(?:,|and|&|or|/)\s*(?:on\s+)?{_DAY}s?)*))\b""",
                      re.I | re.X)),
 )

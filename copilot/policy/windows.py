@@ -20,6 +20,16 @@ A blackout sentence is made of parts, each read on its own, and nothing else:
               a leading label ("Launch-day lockdown:", "Site power works - DE zone blackout:"), a leading purpose
               ("To protect weekend batch reconciliation,", "At the request of the grid operator,"), "During the
               <event>,", a trailing ", the night the clocks go forward"
+    clauses   what is done in the window, or why, after it or before a comma: "while the Foundation migrates its
+              build farm", "whilst backups are taken", "during weekly preventive maintenance,", "so that the database
+              can be backed up", "to allow the switchgear to be replaced", "because the region is reserved for
+              backups", ", being the date of the cut-over". Its words may be any, except: a day, date, time or number,
+              a region, a team, a qualifier, a meaning-changer, or a state of the world (stress, peak, demand, load,
+              prices, carbon, weather, alerts, outages, availability...): "while the grid is stressed" is a
+              condition and refuses. "while" / "during" / "so that" / "to allow" must name work (maintenance,
+              migration, backups, patching, upgrades, tests, repairs ...), else they are a condition
+    scope     the whole fleet said in words: "jobs of all teams", "from any team", "whatever the team",
+              "regardless of category" (a named team or category still refuses)
     glue      the small words that join these parts ("from", "between", "on", "each of", "again", ...)
 
 Any other word makes the sentence unrecognised rather than half-read. Whatever part they are in,
@@ -44,14 +54,16 @@ from copilot.policy.vocab import KNOWN_TEAMS, alias_pattern
 __all__ = ["blackout"]
 
 _RX = re.I | re.X
-_NOUN = r"""(?:jobs?|workloads?|work|compute|computations?|processing|tasks?|scheduling|executions?|dispatch(?:ing)?
+_NOUN = r"""(?:jobs?|workloads?|work|services|compute|computations?|processing|tasks?|scheduling|executions?
+               |dispatch(?:ing)?
                |(?:job\s+)?submissions?|batch(?:\s+(?:jobs?|work(?:loads?)?|processing))?)"""
 _JOBS = rf"""(?:(?:any|all)\s+)?(?:(?:new|further|additional)\s+)?(?:(?:customer|client|tenant)\s+)?
              (?:(?:compute|batch)\s+)?{_NOUN}"""
 _MODAL = r"""(?:may|can|shall|must|will|is\s+to|are\s+to|(?:is|are)\s+(?:allowed|permitted)\s+to|is|are|gets?)"""
 _VERB = r"""(?:be\s+)?(?:run|ran|runs|start|started|starts|execute|executed|schedule|scheduled|placed|launch(?:ed)?
                |dispatch(?:ed)?|submit(?:ted)?|admitted|accepted|queued|processed|occur|happen|take\s+place|proceed
-               |allowed|permitted)"""
+               |allowed|permitted|perform(?:ed)?|carried\s+out|carry\s+out|undertaken?|conducted?|initiated?
+               |triggered|kicked\s+off|spun\s+up)"""
 _ACTOR = r"""(?:we|the\s+(?:scheduler|operator|provider|platform|planner|service|system))"""
 _STATE = rf"""(?:suspended|paused|halted|stopped|blocked|prohibited|forbidden|banned|barred|disallowed|disabled|frozen
                |locked(?:\s+down)?|on\s+hold|dark|not\s+(?:allowed|permitted)|blacked\s+out|offline|out\s+of\s+service
@@ -64,14 +76,14 @@ _STATE = rf"""(?:suspended|paused|halted|stopped|blocked|prohibited|forbidden|ba
 _LABEL_NOUN = r"""(?:blackout\s+(?:windows?|periods?)|blackouts?|freezes?|lockdowns?|shutdowns?|outages?|downtime
                   |embargo|moratorium|no[- ]run\s+windows?|no[- ]go\s+windows?
                   |(?:maintenance|change|release|deploy(?:ment)?|code|scheduling)\s+(?:freezes?|windows?|blackouts?
-                     |pauses?|halts?|holds?))"""
+                     |pauses?|halts?|holds?|stops?|stoppages?|closures?|shutdowns?|suspensions?|outages?|downtime))"""
 _TRIGGERS = re.compile(rf"""
     \bno\s+{_JOBS}(?:\s+(?:of\s+any\s+kind|whatsoever|at\s+all))?\s+(?:{_MODAL}\s+)?{_VERB}\b
   | \bnothing\s+(?:{_MODAL}\s+)?{_VERB}\b
   | \b{_NOUN}\s+(?:(?:may|must|shall|can|will)\s*(?:not|never)|cannot|can't|won't|mustn't|shan't
                    |(?:are|is)\s+(?:not|never)(?:\s+(?:to|(?:allowed|permitted)\s+to))?)\s+{_VERB}\b
-  | \b(?:do\s+not|don't|never)\s+(?:run|schedule|start|place|launch|dispatch|submit|execute)\s+(?:any\s+)?
-       (?:new\s+)?{_NOUN}\b
+  | \b(?:do\s+not|don't|dont|never)\s+(?:run|schedule|start|place|launch|dispatch|submit|execute)\s+
+       (?:anything|(?:any\s+)?(?:new\s+)?{_NOUN})\b
   | \bno\s+{_JOBS}\b(?=\s+(?:in|on|during|between|from|anywhere|across|at|for|fleet-?wide|everywhere|until|till)\b
                      |\s*[,;:]|\s*$|\s*\(|\s{{2,}})
   | \b(?:{_ACTOR}\s+)?(?:shall|will|must)\s+(?:suspend|pause|halt|stop|block|freeze|drain|disable)\s+{_JOBS}\b
@@ -112,7 +124,8 @@ _GLUE = {"between", "from", "and", "to", "until", "till", "through", "thru", "on
          "workload", "workloads", "scheduling", "work", "task", "tasks", "batch", "again", "new", "hours", "hrs",
          "dates", "date", "applies", "apply", "effect", "dispatch", "dispatching", "submission", "submissions",
          "cluster", "sites", "•", "·", "execution", "executions", "computation", "computations", "mornings",
-         "evenings", "nights", "afternoon", "afternoons", "overnight"}
+         "evenings", "nights", "afternoon", "afternoons", "overnight", "please", "pls", "plz", "kindly",
+         "affected", "impacted", "affects", "impacts", "nor", "services"}
 _REASON = re.compile(r"\b(?:owing\s+to|due\s+to|because\s+of|on\s+account\s+of|for)\s+(?P<why>[a-z][a-z\s'-]*?)"
                      r"\s*(?=[,;.]|$|\s+(?:from|between|on|until|till|in|at)\b|\s{3})", re.I)
 _NOT_GLUE = re.compile(r"\b(?:not|never|no|unless|except|only|if|when|whenever|sustainable|balanced|urgent|"
@@ -161,9 +174,18 @@ _NOT_WEEKLY = re.compile(r"\b(?:monthly|months?|quarterly|yearly|annual|seasonal
                          rf"|holidays?|{_MONTH_NAMES})\b", re.I)
 
 
+# a scope that is the whole fleet: "jobs of all teams", "whatever the team", "regardless of category"
+_ALL_SCOPE = re.compile(r"""(?:,\s*)?(?:\b(?:of|from|for|by|across|owned\s+by|belonging\s+to)\s+
+                              (?:all|any|every|each)\s+
+                              (?:of\s+(?:the|our)\s+)?
+                              (?:teams?|owners?|tenants?|customers?|categor(?:y|ies)|sizes?|kinds?|types?|priorit(?:y|ies))\b
+                          |\b(?:whatever|whichever|regardless\s+of|irrespective\s+of|no\s+matter)\s+(?:the\s+|their\s+|its\s+
+                              |what\s+|which\s+)?(?:teams?|owners?|categor(?:y|ies)|sizes?|kinds?|types?|priorit(?:y|ies))\b
+                              (?:\s+(?:it\s+is|they\s+are|is|are))?)(?:\s*,(?=\s))?""", _RX)
 _WIDE = re.compile(r"\b([A-Za-z]+(?:-[a-z]+-\d)?)-wide\b")
 _ANYWHERE_IN = re.compile(rf"\b(?:anywhere|everywhere)(?=\s+in\s+(?:{_REGION.pattern}|{_ALIAS.pattern}))")
-_SEPARATORS = (re.compile(r";"), re.compile(r",\s+and\b|\band\s+again\b", re.I), re.compile(r"\s(?:and|or)\s", re.I),
+_SEPARATORS = (re.compile(r";"), re.compile(r",\s+(?:and|nor)\b|\band\s+again\b", re.I),
+               re.compile(r"\s(?:and|or|nor)\s", re.I),
                re.compile(r","))
 
 
@@ -302,12 +324,68 @@ def _purpose(norm: str, notes: list[str]) -> str:
     return _mask(norm, [m.span()])
 
 
+# a clause saying what is done during the window, or why: it never moves the window, so its words may be any,
+# as long as none changes the meaning. "while"/"during"/"so that" must name work (else it is a condition:
+# "while the grid is stressed"); "because"/", being" give a reason. The clause ends at ',', ';', '(' or the end.
+_CLAUSE = re.compile(r"""(?:^|(?<=[\s,;]))
+    (?P<head>while|whilst|during|because|since|as|so(?:\s+that)?|(?<=,\s)being|(?<=,)being
+       |to\s+(?:allow|let|permit|enable|make\s+room\s+for|free\s+up\s+capacity\s+for|give)|in\s+order\s+for)
+    \s+(?P<body>[^,;()\d.?!:]+?)\s*(?=[,;(]|\.?\s*$)""", _RX)
+_WORK = re.compile(r"""\b(?:maint\w*|migrat\w*|upgrad\w*|patch\w*|back(?:ed|s|ing)?[\s-]?ups?|snapshot\w*|restor\w*
+    |repair\w*|replac\w*|(?:re)?install\w*|rewir\w*|re-?cabl\w*|rebuil\w*|reboot\w*|restart\w*|re-?index\w*|refresh\w*
+    |deploy\w*|roll(?:s|ed|ing)?[\s-]?outs?|rollouts?|releas\w*|cut[\s-]?overs?|cutting[\s-]over|switch[\s-]?overs?
+    |fail[\s-]?overs?|drills?|test|tests|tested|testing|exercis\w*|inspect\w*|servic(?:e|ed|es|ing)|works?|worked
+    |working|swap\w*|relocat\w*|(?:de)?commission\w*|audit\w*|updat\w*|firmware|hardware|rack\w*|moves?|moved|moving
+    |rebalanc\w*|reorgani[sz]\w*|consolidat\w*|re-?platform\w*|re-?architect\w*|re-?image\w*|re-?provision\w*
+    |provision\w*|upgrade|outfit\w*|clean[\s-]?ups?|wip(?:e|ed|es|ing)|recover\w*|reconcil\w*|archiv\w*|(?:re)?configur\w*
+    |rotat\w*|renew\w*|renovat\w*|construction|build|builds|building|rebuild|fix|fixes|fixing|fixed|works)\b""", _RX)
+# states of the world: a clause naming one is a condition ("while the grid is stressed", "during peak demand")
+_CONDITION = re.compile(r"""\b(?:stress\w*|strain\w*|high|higher|highest|low|lower|lowest|peak\w*|demand\w*|load|loads
+    |loaded|overload\w*|constrain\w*|congest\w*|scarc\w*|shortage\w*|tight|above|below|exceed\w*|intensit\w*|carbon
+    |emission\w*|dirty|dirtier|clean|cleaner|cleanest|green\w*|renewabl\w*|solar|wind|weather|heat\w*|hot|cold|storms?
+    |emergenc\w*|alerts?|alarms?|warnings?|events?|incidents?|failures?|faults?|outages?|down|unavailab\w*|availab\w*
+    |capacity|busy|idle|spikes?|surges?|price\w*|cost\w*|expensive|cheap\w*|tariff\w*|any\s*time|anytime|until
+    |signal\w*|requests?|asks?|asked|needed|necessary|required|notified|notice)\b""", _RX)
+# an event that can be the occasion of a dated window ("during the planned outage")
+_EVENT = re.compile(r"outages?|events?", re.I)
+_NEEDS_WORK = re.compile(r"while|whilst|during|so\b|to\b|in\s+order", re.I)
+
+
+def _work_clauses(norm: str, triggers: list[re.Match[str]], weekly: bool, notes: list[str]) -> str:
+    """``norm`` with each clause naming the work done in the window or its reason blanked (its words added to
+    ``notes``): "while the Foundation migrates its build farm", "because the region is reserved for backups",
+    ", being the date of the system cut-over", "during weekly preventive maintenance,". A clause is left
+    (and the sentence then refused) when it holds a day, date, time, number, region, team, qualifier, a word
+    that changes the meaning, or a state of the world ("while the grid is stressed": a condition), or when a
+    "while"/"during" clause names no work."""
+    spans: list[tuple[int, int]] = []
+    for m in _CLAUSE.finditer(norm):
+        body = m["body"]
+        state = _CONDITION.search(body)
+        if state and re.match(r"while|whilst|during", m["head"], re.I) and not _EVENT.fullmatch(state.group(0)):
+            raise SentenceError(f"cannot read this blackout: '{m['head']} {body}' makes it a condition (a state of "
+                                "the world, not the work done in the window)", "unrecognised")
+        if any(t.start() < m.end() and m.start() < t.end() for t in triggers) or tokens(body) \
+                or _CHANGERS.search(body) or _CONDITION.search(body) or _NOT_GLUE.search(body) \
+                or _REGION.search(body) or _ALIAS.search(body) or _TEAM.search(body) \
+                or (weekly and _NOT_WEEKLY.search(body)) or len(body.split()) > 12:
+            continue
+        if _NEEDS_WORK.match(m["head"]) and not _WORK.search(body):
+            continue
+        if m["head"].lower() in ("since", "as") and not _WORK.search(body):
+            continue
+        notes.append(body)
+        spans.append(m.span())
+    return _mask(norm, spans)
+
+
 def blackout(norm: str) -> Interpretation | None:
     """The blackout window(s) a sentence states, None when it is not a blackout sentence.
 
     Raises SentenceError when it is one but cannot be read without guessing (no zone, no year,
     unpaired times, stray words, a word that changes its meaning).
     """
+    norm = _ALL_SCOPE.sub(lambda m: " " * len(m.group(0)), norm)
     norm = _WIDE.sub(lambda m: m[1] + " " * 5 if _REGION.fullmatch(m[1]) or _ALIAS.fullmatch(m[1]) else m[0], norm)
     plain = _mask(norm, [(t.start, t.end) for t in tokens(norm)])
     notes_at = [m.span() for m in _NOTE.finditer(norm)]  # "(release freeze)" is a reason, not a trigger
@@ -323,6 +401,7 @@ def blackout(norm: str) -> Interpretation | None:
             raise SentenceError("a blackout needs its times of day with a time zone, e.g. 'from 2026-03-01 "
                                 "00:00 to 06:00 UTC' or 'every Saturday 02:00-04:00 UTC'")
         return None
+    norm = _work_clauses(norm, triggers, bool(windows.recurring), notes)
     rest = _mask(norm, [*windows.spans, *(t.span() for t in triggers)])
     for a, b in notes_at:  # a note inside the cue is still read as a note
         if any(t.start() < a and b <= t.end() for t in triggers):
