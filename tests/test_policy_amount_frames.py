@@ -166,6 +166,11 @@ def test_the_reader_by_parts_refuses(text: str) -> None:
     ("Total draw across the hosting landscape must not exceed 3 MW.", {"max_power_kw": 3000.0}),
     ("The Authority's total emissions shall not exceed 5 t CO2e per week.",
      {"carbon_budget_kg": 5000.0, "carbon_budget_period": "week"}),
+    ("Don't let the cluster go above 600 kW.", {"max_power_kw": 600.0}),
+    ("Never allow the fleet to exceed 2 MW.", {"max_power_kw": 2000.0}),
+    ("Stay under 700 kW of total draw.", {"max_power_kw": 700.0}),
+    ("The whole estate's electrical load must remain below 3 MW.", {"max_power_kw": 3000.0}),
+    ("Our data centres together may not use more than 5 MW.", {"max_power_kw": 5000.0}),
 ])
 def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     assert {i.field: i.value for i in interpret_sentence(normalise(text)).items} == expected
@@ -198,6 +203,9 @@ def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     "The on-premises environment typically stays under 500 kW.",
     "Total draw across the platform must not exceed 3 MW.",  # 'platform' is a team
     "Total draw across the platform team's nodes must not exceed 3 MW.",
+    "Don't let the staging cluster go above 600 kW.",
+    "The staging estate's electrical load must remain below 3 MW.",
+    "The whole estate's electrical load stays below 3 MW.",  # a description
 ])
 def test_round_two_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

@@ -196,6 +196,12 @@ def test_the_reader_by_parts_refuses(text: str) -> None:
     ("mints over 250 kgCO2e need 2 pairs of eyes (2 different people)", _q(2, 250.0, "kgCO2e")),
     ("mints above 1 MWh need 3 ppl to approve (can't be the same person twice)", _q(3, 1000.0, "kWh")),
     ("Mints over 5 MWh need two approvals, never the same person twice.", _q(2, 5000.0, "kWh")),
+    ("Mint approvals are handled exclusively by lucia and max.", {"mint_approvers": ["lucia", "max"]}),
+    ("The authority to approve mints belongs solely to Ines Costa.", {"mint_approvers": ["Ines Costa"]}),
+    ("Exclusive mint approvers are lucia and max.", {"mint_approvers": ["lucia", "max"]}),
+    ("Sign-off on any mint must come from lucia or max.", {"mint_approvers": ["lucia", "max"]}),
+    ("Token mints must be approved by one of: lucia, max, nora.", {"mint_approvers": ["lucia", "max", "nora"]}),
+    ("A mint can only go through with two approvals.", _q(2)),
 ])
 def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     assert _read(text) == expected
@@ -227,6 +233,9 @@ def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     "Mints over 5 MWh need two approvals, not from the same team.",
     "Each mint needs sign-off from two different people, whatever its size, if the requester is external.",
     "No mint over 900 kWh may proceed without two approvals from the ml team.",
+    "Sign-off on any mint may come from lucia.",  # a permission, not the list
+    "Every mint can get two approvals.",
+    "Mint approvals are handled by lucia and max.",  # who does it today, not who alone may
 ])
 def test_round_two_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

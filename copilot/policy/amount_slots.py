@@ -35,7 +35,8 @@ Remarks that cannot change the amount are dropped: ', GPUs included,' / ', inclu
 fleet with its parts; 'GPUs excluded' is unknown and refuses), a purpose ('for cost allocation', 'for chargeback
 purposes', 'for reporting'), the limit said again ('don't exceed it', 'please do not go over this budget'), 'now'
 ('the power cap is now 900 kW'; 'was' still refuses). A payer ('Projects are charged', 'All teams are billed') is
-read as 'we charge' (a named team is a scope and refuses).
+read as 'we charge' (a named team is a scope and refuses); 'Don't let / Never allow the fleet (to) go above ...'
+reads as 'the fleet must not ...'; a leading 'Stay under' / 'Remain below' is a rule like 'Keep ... under'.
 
 Refused (None): a team, a job category, a region, a unit of the fleet ("per node", "each rack", "GPU
 jobs"), another currency, a minimum ("at least", "above", "floor"), a soft, possible or conditional
@@ -78,7 +79,7 @@ def _vocabulary(words: str) -> frozenset[str]:
 _COMMON = _vocabulary("""the a an our its their this that which is are be shall must will may can to of
     for at in on by with across all any time times moment point overall total aggregate combined entire whole
     fleet-wide cluster-wide site-wide estate-wide we it always hard strict absolute firm upper applies apply
-    scheduler planner level permitted allowed permissible allowable now""")
+    scheduler planner level permitted allowed permissible allowable now together jointly""")
 _FLEET = r"(?:fleet|cluster|clusters|estate|site|sites|facility|campus|compute|infrastructure|data\s*cent(?:er|re)s?)"
 _SCOPE = re.compile(r"""\b(?:urgent|balanced|sustainable|teams?|nodes?|racks?|servers?|gpus?|cpus?|jobs?|workloads?
                         |hosts?|machines?|partitions?|pods?|rooms?|halls?|buildings?|tenants?|projects?|users?
@@ -92,7 +93,7 @@ _REFUSE = re.compile(r"""\?|%|\b(?:if|when|whenever|unless|except|provided|durin
                          |also|temporar\w*|rolling|average|averaged|mean|per\s+cent|percent)\b
                          |\b(?:may|can|could|might)\s+(?:always\s+)?(?:stay|remain|be\s+(?:capped|limited|kept|held|set|restricted
                          |below|under|within|less))\b""", _RX)
-_POSSESSIVE = re.compile(r"\b(?:the|our)\s+(?P<owner>[A-Za-z][\w-]*)'s\s+", re.I)
+_POSSESSIVE = re.compile(r"\b(?:the|our)\s+(?P<owner>(?:[A-Za-z][\w-]*\s+){0,2}[A-Za-z][\w-]*)'s\s+", re.I)
 _WIDE = re.compile(r"\b(?P<owner>[A-Za-z]+)-wide\b", re.I)
 _NAMED = re.compile(r"\b(?:the|our|this)\s+(?P<owner>(?:[A-Za-z][\w-]*\s+){1,2}?)(?P<head>fleet|cluster|estate)\b",
                     re.I)
@@ -134,6 +135,9 @@ _INCLUDED = re.compile(rf"""\s*,\s*(?:(?:all|its|the|their)\s+)?{_PARTS_OF}(?:\s
                            |\s*,\s*including\s+(?:(?:all|its|the|their)\s+)?{_PARTS_OF}(?:\s*(?:,|and|&)\s*{_PARTS_OF})*
                             \s*(?=,|$)""", _RX)
 """', GPUs included,' / ', including storage and cooling,': the whole fleet with all its parts, not one part."""
+_LET = re.compile(r"""^(?:do\s+not|don't|never)\s+(?:let|allow)\s+(?P<subj>(?:the|our)\s+[\w'-]+(?:\s+[\w'-]+){0,3}?)\s+
+                      (?:to\s+)?(?=(?:go|rise|exceed|surpass|top|draw|use|consume|emit)\b)""", _RX)
+"""'Don't let the cluster go above 600 kW', 'Never allow the fleet to exceed 2 MW': the fleet must not."""
 _PAYER = re.compile(r"""^(?:all\s+|every\s+|each\s+)?(?:projects?|teams?|tenants?|users?|departments?|business\s+units?
                         |customers?|workloads?|jobs?)\s+(?:are|is|shall\s+be|will\s+be|get|gets)\s+
                         (?=(?:charged|billed|invoiced)\b)""", _RX)
@@ -172,7 +176,8 @@ _LIMIT = re.compile(rf"""\b(?:{_NEGATED}{_ABOVE_VERB}|{_NEGATED}(?:draw|use|cons
                     |a\s+maximum\s+of|less\s+than|lower\s+than
                     |(?:limits?|caps?|restricts?|constrains?)\s+(?:the\s+|our\s+)?{_FLEET}\s+to)\b""", _RX)
 _RULE = re.compile(r"""\b(?:must|shall|may|will|can|cannot|never|is\s+to|are\s+to|caps?|capped|ceiling|limits?|limited
-                       |max(?:imum)?|budget|allowance|restricted|constrained|confined)\b|^(?:keep|do\s+not|don't)\b
+                       |max(?:imum)?|budget|allowance|restricted|constrained|confined)\b
+                       |^(?:keep|stay|remain|do\s+not|don't)\b
                        |[:=]""", _RX)
 """What makes a sentence a rule rather than a description of today ('Total draw is held under 1.5 MW' may
 only say how things are)."""
@@ -283,7 +288,7 @@ def _whole(text: str, teams: Collection[str]) -> str | None:
         return any(regions_mentioned(owner)) or any(w.lower() not in allowed for w in owner.split())
 
     text = re.sub(r"\bdata\s*cent(?:er|re)\b", "datacentre", text, flags=re.I)
-    if any(part(m["owner"], _ORG) for m in _POSSESSIVE.finditer(text)):
+    if any(part(m["owner"], _ORG | _LINES) for m in _POSSESSIVE.finditer(text)):
         return None
     text = _POSSESSIVE.sub("the ", text)
     if any(part(m["owner"], _ORG) for m in _WIDE.finditer(text)):
@@ -301,6 +306,7 @@ def read(text: str, teams: Collection[str]) -> Interpretation | None:
         return None
     text = _PURPOSE.sub(" ", _ALWAYS.sub(" ", _REINFORCED.sub("", text.strip().rstrip(".!"))))
     text = _PAYER.sub("we ", _INCLUDED.sub("", text)).strip()
+    text = _LET.sub(lambda m: f"{m['subj']} must not ", text)
     cause = _CAUSE.match(text)
     if cause:  # what sets the limit may be a part of the site ('the machine room feed'), never a team or category
         if _scoped(re.sub(r"\b(?:rooms?|halls?|buildings?|machines?)\b", " ", cause["cause"], flags=re.I), teams) \

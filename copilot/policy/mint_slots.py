@@ -25,6 +25,8 @@ and the sentence is refused. The clause frames (LIST stands for the list):
     no person/employee/officer other than LIST may approve mints
     ... limited to the three stewards: LIST  |  ... only by the Bank's designated approvers, namely LIST
     mint approval authority: a@x; b@x; c@x (a labelled list may be cut by semicolons)
+    mint approvals are handled exclusively by LIST  |  approval authority belongs solely to LIST
+    sign-off on any mint must come from LIST (an or-list, as 'must be approved by')
                                                                                     -> ``mint_approvers``
 
 A label before the list ('the 3 infrastructure stewards:', 'our approvers, i.e.', 'the Customer's designated
@@ -44,6 +46,7 @@ A quorum rule has a count and, optionally, one threshold:
                A mint larger than 1,500 kWh is valid only once 5 different people have approved it.
                No mint over 500 kWh may be issued without two approvals.
                Each and every mint, regardless of size, shall bear the signatures of 3 approvers.
+    only with  a mint can only go through / only be issued with N approvals
     negated    no mint ... may be issued / may proceed / is valid / becomes final without | until | unless | before
                N people (have approved it)  |  no mint ... shall be approved by (or with) fewer than N approvers
                (= at least N)
@@ -347,7 +350,7 @@ _APPROVER_N = rf"""(?:(?:token\s+)?mint(?:ing)?\s+approvers?|approvers?\s+(?:for
                    |approvers?\s*\(\s*mint(?:s|ing)?\s*\)
                    |(?:{_PEOPLE_N}|one|1|person)\s+(?:(?:who|that)\s+{_MOD_MAY}\s+
                       |(?:permitted|allowed|authori[sz]ed|entitled|able)\s+to\s+){_ACT}\s+{_OBJ})"""
-_EXCL_ADJ = r"(?:only|sole|designated|authori[sz]ed|approved|named|nominated|official|appointed|permitted)"
+_EXCL_ADJ = r"(?:only|sole|exclusive|designated|authori[sz]ed|approved|named|nominated|official|appointed|permitted)"
 _BE = r"(?:is|are|shall\s+be|will\s+be|must\s+be|remains?)"
 _FRAMES: tuple[tuple[str, str], ...] = (
     # (how the frame is exclusive, pattern)
@@ -360,18 +363,23 @@ _FRAMES: tuple[tuple[str, str], ...] = (
     ("word", rf"""(?:(?:every|each|any|all|a|the)\s+)?(?:{_MINT_N}|{_SUBJ_N})\s+
                   (?P<mod>requires?|needs?|must\s+(?:have|get|receive))\s+
                   (?:the\s+)?(?:approval|sign-?off|signature|authori[sz]ation|countersignature|ok)\s+(?:of|from|by)\s+
-                  (?P<one>(?:one|1|any|either)\s+of\s+)?(?:{_FOLLOWING})?{_LIST}(?P<post>{_EXCL_POST})?"""),
+                  (?P<one>(?:one|1|any|either)\s+of\s*:?\s*)?(?:{_FOLLOWING})?{_LIST}(?P<post>{_EXCL_POST})?"""),
     ("self", rf"""{_SUBJ_N}\s*(?:[:=]|\s-)\s*(?:{_FOLLOWING})?{_LIST}(?P<post>{_EXCL_POST})?"""),
     ("post", rf"""{_LIST}(?P<mid>\s*,?\s+(?:alone|and\s+{_NOBODY}\s+else)\s*,?)?\s+(?:{_MOD_MAY}\s+)?{_ACT}\s+{_OBJ}
                   (?P<post>{_EXCL_POST})?"""),
     ("self", rf"""{_SUBJ_N}\s+(?:{_BE}\s+)?(?:{_ONLY}\s+)?(?:(?:reserved|restricted|limited|confined)\s+(?:{_ONLY}\s+)?
-                  (?:to|for)|(?:rests?|lies|sits|resides?)\s+(?:{_ONLY}\s+)?with|vested\s+(?:{_ONLY}\s+)?in
+                  (?:to|for)|(?:rests?|lies|sits|resides?)\s+(?:{_ONLY}\s+)?with
+                  |belongs?\s+(?:{_ONLY}\s+)?to|vested\s+(?:{_ONLY}\s+)?in
                   |the\s+(?:sole|exclusive)\s+(?:responsibility|prerogative|preserve|remit|domain)\s+of)
                   \s+(?:{_FOLLOWING})?{_LIST}(?P<post>{_EXCL_POST})?"""),
-    ("word", rf"""{_SUBJ_N}\s+(?:{_BE}\s+)?(?P<only>{_ONLY}\s+)?(?:held|exercised|granted|given|assigned|delegated)\s+
+    ("word", rf"""{_SUBJ_N}\s+(?:{_BE}\s+)?(?P<only>{_ONLY}\s+)?(?:held|exercised|granted|given|assigned|delegated
+                  |handled|performed|done|carried\s+out|owned)\s+
                   (?P<only2>{_ONLY}\s+)?(?:by|to)\s+(?:{_FOLLOWING})?{_LIST}(?P<post>{_EXCL_POST})?"""),
     ("word", rf"""(?:(?:every|each|any|all|a|the)\s+)?{_MINT_N}\s+(?P<mod>{_MOD_MAY}|{_MOD_MUST})?\s*
-                  (?P<only>{_ONLY}\s+)?(?:be\s+)?(?P<only2>{_ONLY}\s+)?{_PASSIVE}\s+(?P<only3>{_ONLY}\s+)?by\s+(?P<one>(?:one|1|any|either)\s+of\s+)?
+                  (?P<only>{_ONLY}\s+)?(?:be\s+)?(?P<only2>{_ONLY}\s+)?{_PASSIVE}\s+(?P<only3>{_ONLY}\s+)?by\s+(?P<one>(?:one|1|any|either)\s+of\s*:?\s*)?
+                  (?:{_FOLLOWING})?{_LIST}(?P<post>{_EXCL_POST})?"""),
+    ("word", rf"""{_SUBJ_N}\s+(?P<mod>must|shall|will|needs?\s+to|has\s+to|may|can)\s+(?P<only>{_ONLY}\s+)?
+                  (?:come|be\s+(?:given|obtained|sought))\s+(?P<only2>{_ONLY}\s+)?from\s+(?P<one>(?:one|1|any|either)\s+of\s*:?\s*)?
                   (?:{_FOLLOWING})?{_LIST}(?P<post>{_EXCL_POST})?"""),
     ("word", rf"""{_SUBJ_N}\s+(?P<mod>{_MOD_MAY}|{_MOD_MUST})?\s*(?P<only>{_ONLY}\s+)?be\s+(?P<only2>{_ONLY}\s+)?
                   (?:granted|given|made|issued|signed|provided)\s+(?P<only3>{_ONLY}\s+)?by\s+(?:{_FOLLOWING})?{_LIST}
@@ -544,10 +552,11 @@ _FILLER = _vocabulary("""a an the any every each all single for on of to by from
     authorization rule principle check control review requirement quorum have has will shall must need needs needed
     require requires required requiring mandatory compulsory obligatory necessary subject apply applies applied
     enforced valid only once after anything issued get gets receive receives obtain obtains carry carries bear
-    bears call calls demand demands needing there consent consents endorsement blessing go-ahead ok okay""")
+    bears call calls demand demands needing there go through proceed can consent consents endorsement blessing
+    go-ahead ok okay""")
 _CUE = re.compile(r"""\b(?:needs?|needed|needing|require[sd]?|requiring|must|shall|mandatory|compulsory|obligatory
                       |necessary|subject\s+to|appl(?:y|ies)|quorum|valid\s+only|only\s+valid|only\s+(?:once|after)
-                      |calls?\s+for|demands?)\b|^[^:]+:""", _RX)
+                      |calls?\s+for|demands?|only\s+(?:be\s+\w+\s+|go\s+through\s+|proceed\s+)?with)\b|^[^:]+:""", _RX)
 
 
 def quorum_value(k_word: str | None, n: str | None = None, u: str | None = None) -> dict[str, object]:
