@@ -94,6 +94,13 @@ def _limits(text: str) -> dict[str, float] | None:
     ("Balanced jobs may be postponed by up to 5 hours, previously 3.", {"balanced": 5.0}),
     ("Regarding balanced jobs, the maximum deferral is hereby 4 hours.", {"balanced": 4.0}),
     ("Sustainable jobs may be deferred by up to 1 day, fyi", {"sustainable": 24.0}),
+    ("Sustainable tasks may slide by up to 30 hours.", {"sustainable": 30.0}),
+    ("Urgent jobs are not deferrable.", {"urgent": 0.0}),
+    ("Sustainable jobs can be held off for up to 3 days.", {"sustainable": 72.0}),
+    ("Balanced jobs have a 6-hour deferral window.", {"balanced": 6.0}),
+    ("Balanced jobs get a deferral budget of 5 hours.", {"balanced": 5.0}),
+    ("Sustainable jobs can be deferred by up to 48 hours, no more.", {"sustainable": 48.0}),
+    ("Balanced jobs may be deferred up to 4 hours at the scheduler's discretion.", {"balanced": 4.0}),
 ])
 def test_read(text: str, expected: dict[str, float]) -> None:
     assert _limits(text) == pytest.approx(expected)
@@ -153,6 +160,8 @@ def test_read(text: str, expected: dict[str, float]) -> None:
     "Sustainable jobs should be kicked down the road at most 3 days, after that they run.",
     "Balanced jobs kick off within 2 hours.",
     "Jobs with balanced priority may be put off for 3 hours at least.",
+    "Balanced jobs have a 6-hour run window.",
+    "Sustainable jobs can be deferred by up to 48 hours, no more on weekends.",
 ])
 def test_refused(text: str) -> None:
     assert _limits(text) is None

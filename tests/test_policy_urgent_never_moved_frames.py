@@ -81,6 +81,13 @@ def _never_moved(text: str) -> bool | None:
     ("Urgent jobs are open to shifting, like everything else.", False),
     ("The scheduler can reschedule and relocate urgent work in the same way as any other job.", False),
     ("Urgent jobs may be moved, fyi.", False),
+    ("Urgent jobs are sacrosanct: never shifted.", True),
+    ("Urgent jobs run where and when they're submitted.", True),
+    ("Urgent jobs get no shifting of any kind.", True),
+    ("Urgent jobs are not movable.", True),
+    ("Urgent jobs are shiftable like everything else.", False),
+    ("Urgent jobs can be moved around freely.", False),
+    ("Urgent jobs are deferrable.", False),
 ])
 def test_read(text: str, expected: bool) -> None:
     assert _never_moved(text) is expected
@@ -137,6 +144,8 @@ def test_read(text: str, expected: bool) -> None:
     "Urgent jobs stay put during the pilot.",
     "Urgent jobs stay put at night.",
     "Ideally urgent jobs stay put.",
+    "Urgent jobs are not relocatable.",
+    "Urgent jobs are shiftable unless flagged.",
 ])
 def test_refused(text: str) -> None:
     assert _never_moved(text) is None

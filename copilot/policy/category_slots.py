@@ -201,7 +201,7 @@ def _lex(text: str, lexicon: Sequence[_Word]) -> list[_Tok] | None:
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _HOURS_PER = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0, "f": 336.0}
-_DURATION = rf"""(?P<n>{NUM}|(?:{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})(?=\s))\s*
+_DURATION = rf"""(?P<n>{NUM}|(?:{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})(?=[\s-]))(?:\s*|-)
                  (?P<u>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|fortnight)"""
 
 
@@ -226,6 +226,8 @@ _PUNCT = r"""['"]"""
 _STOP = r"""for\s+now|at\s+the\s+moment|for\s+the\s+time\s+being|until\s+further\s+notice|as\s+of\s+now|right\s+now
             |for\s+the\s+moment"""
 """Phrases made of known words that make a rule temporary or a description of today: always refused."""
+_DISCRETION = r"""at\s+(?:the\s+)?(?:scheduler's|planner's|optimi[sz]er's|provider's|operator's|system's|our|its)\s+
+                  (?:sole\s+|own\s+|full\s+)?discretion"""
 _LEAD_FILL = r"""now|hereby|herewith|henceforth|from\s+now\s+on|going\s+forward|with\s+immediate\s+effect
                  |effective\s+immediately|regarding|concerning|as\s+(?:for|regards|to)|with\s+(?:respect|regard)\s+to
                  |in\s+respect\s+of|re"""
@@ -258,13 +260,14 @@ _D_LEXICON: tuple[_Word, ...] = (
                  |max(?:imum|imal)?(?:\s+of)?|max\.|within|tops|at\s+the\s+(?:latest|outside)|(?:for\s+)?as\s+(?:long|much)\s+as
                  |(?:capped|limited|restricted)\s+(?:at|to)|(?:an?\s+|the\s+)?(?:cap|limit|ceiling|upper\s+(?:limit|bound))
                  (?:\s+(?:of|on|at|for))?|limits|caps|ceilings|window
+                 |(?:an?\s+|the\s+)?(?:budget|allowance|tolerance|grace\s+period|flexibility|wiggle\s+room)(?:\s+of)?
                  |(?:(?:shall|must|may|will|can|does|do|is\s+to|are\s+to)\s+)?(?:not|never|in\s+no\s+event|at\s+no\s+time
                   |under\s+no\s+circumstances)\s+(?:to\s+)?(?:exceed|surpass|go\s+beyond)
                  |(?:cannot|can't|mustn't|shan't|won't)\s+(?:exceed|surpass|go\s+beyond)"""),
     _w("LE", r"≤|<=|=<", word=False),
     _w("GT", r"more\s+than|longer\s+than|further\s+than|later\s+than|beyond|in\s+excess\s+of|over|exceed(?:s|ing)?"),
     _w("V", r"""defer(?:s|red|ring|ral|rals|ment)?|delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing|ement|ements)
-                |(?:be\s+)?held(?:\s+back)?|hold(?:s|ing)?(?:\s+back)?|push(?:ed|es)?\s+(?:back|out)
+                |(?:be\s+)?held(?:\s+(?:back|off))?|hold(?:s|ing)?(?:\s+back)?|slid(?:e|es|ing)?|push(?:ed|es)?\s+(?:back|out)
                 |wait(?:s|ed|ing)?(?:\s+times?)?|slip(?:s|ped|page)?|time-?shift(?:s|ed|ing)?|sit|chill|idle|linger
                 |(?:be\s+)?parked|park|(?:defer|delay|postpon|hold)[e]?able|deferr?able
                 |(?:bump(?:s|ed)?|push(?:es|ed)?|kick(?:s|ed)?)\s+(?:back|down\s+the\s+road)|put(?:s)?\s+off
@@ -294,7 +297,7 @@ _D_LEXICON: tuple[_Word, ...] = (
     _w("AGENT", _AGENT),
     _w("FILL", rf"""the|a|an|by|for|of|to|each|alike|both|all|every|any|their|its|it|they|them|ever|at\s+all|either
                    |(?:an?|the|any|each)\s+customer's|the\s+start\s+of|start\s+times?|in\s+total|whatsoever
-                   |in\s+(?:the|a|their|its)\s+queue|back|late|later|{_LEAD_FILL}"""),
+                   |in\s+(?:the|a|their|its)\s+queue|back|late|later|{_LEAD_FILL}|{_DISCRETION}"""),
     _w("FILL", r"[:=()\-–]", word=False),
     _w("FILL", _PUNCT, word=False),
     _w("HEAD", r"""(?:per|by|for\s+each)\s+(?:job\s+)?(?:category|class|tier)|permissible|allowable|allowed|permitted
@@ -474,7 +477,8 @@ _U_NOUN = r"(?:jobs?|workloads?|work|tasks?|stuff|things|runs?|pipelines?|items|
 _U_MARK = r"""(?:classified|classed|marked|flagged|tagged|labell?ed|designated|categori[sz]ed|declared|deemed)"""
 _U_VALUE = r"""(?:(?:priority|urgency|category|class)\s*[=:]\s*)?['"]?urgent['"]?"""
 _U_WHO = r"(?:\s+by\s+(?:the|a|their)\s+(?:customer|client|submitter|user|requester|owner)s?)?"
-_WHERE_SUBMITTED = r"(?:they|it)\s+(?:was|were|is|are|have\s+been|has\s+been)\s+submitted"
+_WHERE_SUBMITTED = r"""(?:(?:they|it)\s+(?:was|were|is|are|have\s+been|has\s+been)\s+|they're\s+|it's\s+)?
+                       (?:submitted|requested|sent\s+in)(?:\s+(?:to|in|for))?"""
 _OWN = r"(?:their|its)\s+(?:own\s+)?(?:submitted|original|home|requested|initial)"
 _OWN_OR_PLAIN = r"(?:their|its)\s+(?:own\s+)?(?:(?:submitted|original|home|requested|initial)\s+)?"
 _AS_ASKED = r"""(?:submitted|original|originally\s+(?:requested|submitted)|requested|initial|specified|chosen|assigned
@@ -552,12 +556,17 @@ _U_LEXICON: tuple[_Word, ...] = (
     _w("STAY", rf"""(?:in\s+|at\s+)?the\s+(?:{_PLACE_N}\s+and\s+(?:at\s+|on\s+)?the\s+{_TIME_N}
                     |{_TIME_N}\s+and\s+(?:in\s+|at\s+)?the\s+{_PLACE_N})\s+{_AS_ASKED_AFTER}""", _BOTH),
     _w("STATEG", r"""(?:stay|stays|remain|remains)\s+(?:put|in\s+place|where\s+(?:they|it)\s+(?:are|is))
+                     |sacrosanct|untouchable|unmovable|non-?movable|immovable|static|stationary|anchored
+                     |nailed\s+down|set\s+in\s+stone
                      |pinned|locked(?:\s+in(?:\s+place)?)?|fixed(?:\s+in\s+place)?|frozen|untouched|unmoved|hands[- ]off
                      |alone|off[- ]limits|immovable|(?:never|no)[- ]move\s+(?:guarantee|rule|promise|protection)""",
        _BOTH),
     _w("STATEX", r"""exempt(?:ed)?|immune|protected|shielded|exemptions?|protections?|guarantee|guaranteed|excluded
                      |out\s+of\s+scope"""),
     _w("TREAT", r"treated|handled"),
+    _w("ABLE", r"mov(?:e)?able|shiftable|re-?schedulable", _BOTH),
+    _w("ABLE", r"deferr?able|delayable|postponable|time-?shiftable", frozenset({_T})),
+    _w("ABLE", r"relocatable|migratable|region-?shiftable", frozenset({_S})),
     _w("EXEC", r"""run(?:s)?|start(?:s|ed)?|begin(?:s)?|execut(?:e|es|ed)|keep(?:s)?|kept|placed|scheduled
                    |dispatched|launch(?:ed)?"""),
     _w("LIKE", r"""(?:just\s+)?(?:like|as\s+with|the\s+same\s+as|same\s+as|(?:in\s+)?the\s+same\s+way\s+as
@@ -574,7 +583,9 @@ _U_LEXICON: tuple[_Word, ...] = (
     _w("FILL", rf"""the|a|an|any|all|every|each|both|either|of|for|to|from|against|by|in|at|with|on|their|its
                    |too|as\s+well|also|{_LEAD_FILL}|just|simply|ever|always|at\s+all|at\s+any\s+(?:time|point|moment)
                    |under\s+any\s+circumstances|for\s+any\s+reason|whatsoever|for\s+the\s+avoidance\s+of\s+doubt
-                   |in\s+all\s+cases|carbon[- ]aware|leave|leaves|enjoy|enjoys|receive|receives
+                   |in\s+all\s+cases|carbon[- ]aware|leave|leaves|around
+                   |of\s+any\s+(?:kind|sort|type)|in\s+any\s+(?:form|way)
+                   |enjoy|enjoys|receive|receives
                    |(?:have|has)(?=\s+no\s+(?:exemption|protection|guarantee))|appl(?:y|ies|ied)(?:\s+to)?
                    |there\s+(?:is|are)"""),
     _w("FILL", _PUNCT, word=False),
@@ -583,7 +594,7 @@ _U_LEXICON: tuple[_Word, ...] = (
     _w("STOP", _STOP),
     _w("SEP", r"[;:()|=]|-(?=\s|$)", word=False),
 )
-_MOVES = ("MG", "MT", "MS")
+_MOVES = ("MG", "MT", "MS", "ABLE")
 _KEEPS_CLAUSE = (*_MOVES, "POST", "CONJ", "NOR")
 
 
@@ -633,7 +644,7 @@ def _u_clause(clause: list[_Tok]) -> tuple[str, frozenset[str]] | None:
     """("fixed", what it covers), ("movable", ...) or None for a neutral clause; raises _RefusedError."""
     kinds = [t.kind for t in clause]
     flips = kinds.count("NEG") + kinds.count("NOLONGER") + kinds.count("REVOKE")
-    perm, like = "PERM" in kinds, "LIKE" in kinds
+    perm, like = "PERM" in kinds or "ABLE" in kinds, "LIKE" in kinds
     moves = frozenset().union(*(_move_dims(clause, k) for k, kind in enumerate(kinds) if kind in _MOVES))
     stays = frozenset().union(*(t.dims for t in clause if t.kind == "STAY"))
     if flips > 1 or ("ANYMORE" in kinds and not (flips and ("STATEG" in kinds or "STATEX" in kinds))):
@@ -736,7 +747,8 @@ _PURPOSE = r"""(?:(?:in\s+order\s+|so\s+as\s+)?to\s+(?:wait|catch|find|use|await
 _AFTERWARDS = r"""(?:after\s+(?:that|which)|afterwards|thereafter|beyond\s+that|past\s+that|then|at\s+which\s+point
                   |whatever|whichever|regardless|no\s+matter|irrespective|fyi|btw|thanks|thank\s+you|cheers|please
                   |as\s+(?:agreed|discussed|requested|announced))"""
-_EMPHASIS = r"""(?:without\s+exception|no\s+exceptions|period|full\s+stop|end\s+of\s+story
+_EMPHASIS = r"""(?:(?:and\s+)?no\s+(?:more|longer|later)(?:\s+than\s+that)?|without\s+exception|no\s+exceptions
+                |period|full\s+stop|end\s+of\s+story
                 |no\s+ifs,?\s+(?:and|or)\s+buts|no\s+questions\s+asked|always)"""
 _OLD_VALUE = rf"""(?:(?:bumped|raised|increased|up|down|lowered|reduced|changed|cut|extended|shortened|relaxed|tightened
                   |moved)\s+from|previously|formerly|was|(?:it\s+)?used\s+to\s+be)\s+(?:the\s+)?(?:old\s+|previous\s+)?
