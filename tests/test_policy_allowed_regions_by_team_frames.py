@@ -86,6 +86,9 @@ READ: list[tuple[str, dict[str, Any]]] = [
     ("No job in the fleet may run outside the EU.", {"default": EU}),
     ("Organisation-wide, workloads are pinned to us-west-2 and CISO.", {"default": ["us-west-2", "CISO"]}),
     ("We shall not host any client workload outside Europe.", {"default": EUROPE}),
+    # two teams sharing one predicate said once (the second clause borrows it)
+    ("ML jobs must stay in Oregon and web jobs in Virginia.", {"ml": ["us-west-2"], "web": ["us-east-1"]}),
+    ("The ML team must stay in us-west-2, the data team in Ireland.", {"ml": ["us-west-2"], "data": ["eu-west-1"]}),
 ]
 
 
@@ -125,8 +128,6 @@ REFUSED: list[str] = [
     # a narrower scope, a number, two rules, two lists
     "GPU jobs of the ML team must run only in us-west-2.",
     "The ML team may use at most 2 regions, us-west-2 and us-east-1.",
-    "ML jobs must stay in Oregon and web jobs in Virginia.",
-    "The ML team must stay in us-west-2, the data team in Ireland.",
     "ML jobs from Ireland must stay in the EU.",
     "Research and web jobs are limited to Sweden and the US respectively.",
     # both a team and every other team; a question
@@ -166,3 +167,108 @@ def test_a_strict_phrasing_with_a_mixed_list_falls_back_to_the_parts() -> None:
 def test_the_whole_sentence_phrasings_refuse_too(text: str) -> None:
     report = parse_policy_text(text, "p")
     assert not report.clauses and report.unrecognised
+
+
+# -- round 2: classes of wording, read through the whole parser ---------------------------------------
+def _policy(text: str) -> dict[str, Any] | None:
+    """What the whole parser makes of ``text``: {"default": regions} and/or {team: regions}; None if the
+    sentence is reported as not understood."""
+    report = parse_policy_text(text, "p")
+    if not report.clauses:
+        return None
+    out: dict[str, Any] = dict(report.policy.allowed_regions_by_team or {})
+    if report.policy.default_allowed_regions is not None:
+        out["default"] = report.policy.default_allowed_regions
+    return out
+
+
+ROUND_TWO_READ: list[tuple[str, dict[str, Any]]] = [
+    # references before the rule: numbered ("Schedule 3, para 2:"), documents ("Per Guideline G-12,")
+    ("Per Guideline G-12, ML jobs must be processed exclusively in Oregon.", {"ml": ["us-west-2"]}),
+    ("Per Policy P-4 (Residency), Research jobs must stay in Sweden.", {"research": SWEDEN}),
+    ("Schedule 3, para 2: Web team - us-east-1 / us-west-2.", {"web": ["us-east-1", "us-west-2"]}),
+    ("Section 4(b), bullet 2: Platform team jobs are confined to the ISNE and PJM grid regions.",
+     {"platform": ["ISNE", "PJM"]}),
+    # the whole fleet, by the units it is cut into or by the organisation's name
+    ("All HPC jobs, irrespective of department or project, must execute in eu-west-1.", {"default": ["eu-west-1"]}),
+    ("All workloads of the University, regardless of lab, must stay in the UK.", {"default": ["GB"]}),
+    ("All work carried out under this Agreement shall take place only in Germany.", {"default": ["DE"]}),
+    ("Clause 9.1 - all compute performed under this Contract must remain within Europe.", {"default": EUROPE}),
+    ("Save as expressly set out for a named team, all Services must be performed only in Ireland.",
+     {"default": ["eu-west-1"]}),
+    ("all teams, all jobs: us-east-1 or us-west-2", {"default": ["us-east-1", "us-west-2"]}),
+    # every other team, in the words of a list, a table or a chat
+    ("Anyone not on the list above is restricted to us-west-2.", {"default": ["us-west-2"]}),
+    ("The rest of the teams must run in eu-north-1 only.", {"default": ["eu-north-1"]}),
+    ("All others: us-east-1 only.", {"default": ["us-east-1"]}),
+    ("for everyone not in the table it's eu-west-1 only", {"default": ["eu-west-1"]}),
+    ("Everybody else (that is, teams with no override) is confined to DE.", {"default": ["DE"]}),
+    ("Teams which are not named in this Schedule shall use exclusively DE.", {"default": ["DE"]}),
+    ("Teams without a dedicated quota may run in any of eu-west-1 or GB only.", {"default": ["eu-west-1", "GB"]}),
+    # team markers: lab, allocation; the list repeated for emphasis; a restricting "no ... outside"
+    ("Jobs run by the Research lab must not be processed anywhere other than in Sweden.", {"research": SWEDEN}),
+    ("Research jobs go to Sweden and only Sweden.", {"research": SWEDEN}),
+    ("web jobs: us-east-1 and ONLY us-east-1", {"web": ["us-east-1"]}),
+    ("No processing by the Research team shall take place outside the EU.", {"research": EU}),
+    ("Workloads belonging to the Web team shall be executed solely in the US.", {"web": US}),
+    ("The ML team is permitted to use the following regions only: us-east-1, eu-west-1.",
+     {"ml": ["us-east-1", "eu-west-1"]}),
+    ("ML workloads: permitted in us-east-1 and eu-west-1 only.", {"ml": ["us-east-1", "eu-west-1"]}),
+    # region lists: what the regions are called, several places each explained, a described power source
+    ("Platform team jobs shall run on the ERCO and PJM power grids only.", {"platform": ["ERCO", "PJM"]}),
+    ("Data team workloads shall be hosted in France (FR) and Germany (DE) only.", {"data": ["FR", "DE"]}),
+    ("ML jobs must run in Mumbai (ap-south-1) or Oregon (us-west-2) only.", {"ml": ["ap-south-1", "us-west-2"]}),
+    ("ML training shall run on renewable power only, i.e. in eu-north-1 and SE.", {"ml": ["eu-north-1", "SE"]}),
+    ("No processing by the Web team takes place outside California (grid zone CISO).", {"web": ["CISO"]}),
+    # two teams sharing one predicate
+    ("Jobs under the ML allocation will be placed nowhere other than us-east-1, and Web jobs nowhere other than "
+     "CISO.", {"ml": ["us-east-1"], "web": ["CISO"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", ROUND_TWO_READ)
+def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
+    assert _policy(text) == expected
+
+
+ROUND_TWO_REFUSED: list[str] = [
+    # "may not ... other than" (may not can be might not), an exclusion, a permission
+    "Research group workloads might not run anywhere other than Germany.",
+    "Research group workloads may not run in Germany.",
+    "All HPC jobs, regardless of department, may run in eu-west-1.",
+    "No processing by the Data team takes place in Great Britain.",
+    "Teams without a dedicated quota may run in any of eu-west-1 or GB.",
+    # a parenthesis restating "everyone else" that names a team, a region or an exception
+    "Everyone else (except ML) is restricted to DE.",
+    "Everyone else (i.e. teams in eu-west-1) is restricted to DE.",
+    "Everyone else (i.e. the web team) is restricted to DE.",
+    # additions, two different lists, conditions, the past, plans, wishes
+    "Research jobs go to Sweden and also Germany.",
+    "Research jobs go in eu-west-1 and ONLY eu-north-1.",
+    "All cluster jobs, regardless of lab, must execute in eu-north-1 when the grid is clean.",
+    "Teams without a dedicated allocation used to run in DE only.",
+    "for everybody not on that list it's us-east-1 only during the migration",
+    "Anyone not on the list above is currently restricted to us-west-2.",
+    "The rest of the teams may also run in eu-north-1.",
+    "Web team jobs are pinned to us-west-2 unless Legal approves otherwise.",
+    "We plan to limit the data team to eu-west-1.",
+    "Save as expressly provided for a named team, all Services should be performed within Europe.",
+    # references that change the rule; scopes; examples instead of a list
+    "Per the draft Control IR-7, Data team jobs must stay in eu-west-1.",
+    "Workloads performed under the pilot contract must stay in the EU.",
+    "All compute workloads performed under this Contract shall run only in the United States, except burst jobs.",
+    "All GPU jobs, regardless of team, must run in eu-west-1.",
+    "ML training shall run on hydro power, e.g. in eu-north-1.",
+    "ML training shall run on Nordic hydro power where possible, i.e. in eu-north-1.",
+    # a place explained by codes that are not in it; a second clause with its own predicate
+    "Platform team workloads shall be executed in Great Britain (eu-west-1) and Ireland (GB) only.",
+    "ML jobs must stay in eu-west-1, and Web jobs may burst to the US.",
+    "ML jobs must stay in eu-west-1, and Web jobs in the US during the migration.",
+    # a question
+    "Is the ML team restricted to us-east-1?",
+]
+
+
+@pytest.mark.parametrize("text", ROUND_TWO_REFUSED)
+def test_round_two_refused(text: str) -> None:
+    assert _policy(text) is None

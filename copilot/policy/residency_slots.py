@@ -9,10 +9,17 @@ slide, e-mail):
                  | every other team: "teams not listed above", "any team without a specific entry in
                  Annex B", "teams with no override", "any team that doesn't have its own rule",
                  "by default", "the default allowed regions", "apart from the exceptions listed for ML
-                 and Research, ...", "save as otherwise specified for a named team, ..."
-                 | the whole fleet, naming no team: "all jobs", "every compute job", "no workload of any
-                 team", "all Customer workloads", "regardless of (the) owning team", "company-wide,
-                 compute", "every job in the fleet"                       -> default_allowed_regions
+                 and Research, ...", "save as (otherwise|expressly) provided for a named team, ...", "everyone
+                 else", "anyone not on the list above", "the rest of the teams", "all others", "teams without a
+                 dedicated allocation/quota", "teams which are not mentioned in this Article", "Everyone else
+                 (i.e. teams without a residency line above)" (the parenthesis may only restate who)
+                 | the whole fleet, naming no team: "all jobs", "every compute job", "all HPC/cluster jobs",
+                 "no workload of any team", "all Customer workloads", "all Services", "regardless of (the)
+                 owning team", "irrespective of lab, department or project", "whatever the project", "of the
+                 Bank/University", "company-wide, compute", "every job in the fleet", "all teams, all jobs:"
+                                                                          -> default_allowed_regions
+                 Team markers besides "team": group, squad, unit, lab, division, department, and the
+                 accounts work runs under ("jobs submitted under an ML allocation/account/project").
     RESTRICTION  only | exclusively | solely | sole | restricted | limited | confined | pinned | locked
                  | must/shall/has to/is required to/is to + run|stay|remain|execute|be processed|host ...
                  | "allowed regions" / "allow-list" as a noun | a negation that restricts: "must not leave",
@@ -21,7 +28,9 @@ slide, e-mail):
     WHERE        one list of regions: codes ("eu-west-1", "DE"), places ("the EU", "Sweden", "Texas"; a place
                  means every region in it), "India (ap-south-1)" / "the EU, i.e. eu-west-1" (the codes,
                  which must lie in the place), "eu-west-1 (Ireland)", "eu-north-1 (failover)", "EU-only",
-                 "these 3 zones" / "a single region" (the count must match the list)
+                 "these 3 zones" / "a single region" (the count must match the list), what the regions are
+                 called ("the PJM and ISNE grid zones", "the ERCO power grid", "Great Britain (grid zone GB)"),
+                 "in any of X, Y or Z", and a list said twice for emphasis ("eu-west-1 and ONLY eu-west-1")
 
 Word order is free: "eu-north-1 only, for all jobs submitted by the Research group", "India
 (ap-south-1) is the sole permitted location for research team jobs", "Texas and California only, for
@@ -33,7 +42,12 @@ allow-list (applies to teams with no override): us-west-2, CISO".
 Lead-ins that do not change the rule are dropped: "Rule 4 -", "Clause 7.2:", "Notwithstanding clause
 7.1,", "Pursuant to Clause 7.2,", "Under the Bank's outsourcing policy (EBA/GL/2019/02),", "In line with
 the agency's data sovereignty directive," (a reference to a document, naming no region or team and no
-condition).
+condition), "Per Control IR-7.3 (Data Residency),", "Schedule 2, item 3:", and a reference to the document the
+work falls under ("workloads performed under this Contract").
+
+Two team clauses sharing one predicate said once are read when each reads on its own with the borrowed
+predicate: "ML jobs must stay in X, and Web jobs in Y", "... will be placed nowhere other than X, and Web jobs
+nowhere other than Y"; a second clause with a predicate of its own ("..., and Web jobs may burst to Y") refuses.
 
 A team name that is also an ordinary word (data, web, platform, research) names the team only in a
 team position: marked ("team"/"group"/"'s"), coordinated with another team name, followed by
@@ -76,14 +90,19 @@ _GRID = r"(?<![\w-])(?:" + "|".join(n for n in REGIONS if not re.fullmatch(r"[a-
 _CODE = rf"(?:{_CLOUD}|{_GRID})"
 _CODES = rf"{_CODE}(?:\s*(?:,|/|&|\+)?\s*(?i:and|or)?\s*{_CODE})*"
 _PLACE = alias_pattern().pattern
+_KIND = r"(?i:(?:(?:grid|power|balancing|cloud|aws|gcp|azure|electricity)\s+)?(?:regions?|zones?|grids?|areas?|codes?))"
+"""What a region is called: "the PJM and ISNE grid zones", "Great Britain (grid zone GB)"."""
 _ROLE = r"(?i:primary|secondary|failover|fail-over|fallback|standby|backup|dr|disaster\s+recovery)"
-_ITEM = (rf"(?P<head>{_CODE}|{_PLACE})(?:\s*\(\s*(?P<paren>{_CODES}|{_PLACE})\s*\))?"
+_ITEM = (rf"(?P<head>{_CODE}|{_PLACE})(?:\s*\(\s*(?:{_KIND}\s+)?(?P<paren>{_CODES}|{_PLACE})\s*\))?"
          rf"(?:\s*,?\s*(?i:i\.\s?e\.?|namely|that\s+is|specifically)\s*,?\s*(?P<ie>{_CODES}))?"
-         rf"(?:\s*\(\s*{_ROLE}\s*\))?(?:\s+(?i:regions?|zones?|grids?|cloud\s+regions?))?")
+         rf"(?:\s*\(\s*{_ROLE}\s*\))?(?:\s+{_KIND})?")
 _JOIN = r"(?:\s*(?:,|/|&|\+|\|)\s*(?:(?i:and|or)\s+)?|\s+(?i:and/or|and|or)\s+)(?:(?i:in)\s+)?"
 _ITEM_RX = re.compile(_ITEM)
 _ITEM_PLAIN = re.sub(r"\?P<\w+>", "", _ITEM)
 _RUN = re.compile(rf"(?:(?i:either|both)\s+)?{_ITEM_PLAIN}(?:{_JOIN}{_ITEM_PLAIN})*")
+_REPEATED = re.compile(rf"""(?P<run>{_RUN.pattern})\s*,?\s*(?i:and|but)\s+(?i:only|solely|exclusively|just)\s+
+                            (?:(?i:in|to|within|on)\s+)?(?P=run)(?![\w-])""", re.X)
+"""A list repeated for emphasis: "eu-west-1 and ONLY eu-west-1" is "only eu-west-1"."""
 """A list of regions: items joined by commas, slashes, "and", "or" (case matters for grid zones and
 for US/EU/UK, so this pattern is not compiled case-insensitively)."""
 
@@ -140,7 +159,8 @@ _COMMON_WORDS = frozenset({
     "product", "design", "mobile", "backend", "frontend", "api", "app", "apps", "cloud", "storage", "network",
     "support", "sales", "marketing", "training", "batch", "compute"})
 """Team names that are also ordinary words ("customer data must stay in the EU" names no team)."""
-_TEAM_WORD = r"(?:teams?|groups?|squads?|units?|orgs?|departments?|dept)"
+_TEAM_WORD = r"""(?:teams?|groups?|squads?|units?|orgs?|departments?|dept|labs?|divisions?|crews?|pods?|tribes?
+    |allocations?|accounts?|tenancy|tenancies|namespaces?|projects?|budgets?|cost\s+cent(?:er|re)s?)"""
 _TEAM_NOUN = r"""(?:jobs?|workloads?|builds?|tasks?|training(?:\s+jobs)?|pipelines?|deployments?|services?|compute
                  |computing)"""
 _DATA_NOUN = r"(?:jobs?|workloads?|builds?|tasks?)"
@@ -205,12 +225,17 @@ def _team_lists(text: str, teams: Collection[str]) -> list[_TeamList]:
 
 
 # -- lead-ins, every other team, the whole fleet ------------------------------------------------------
-_REF = r"""(?:\s+(?:above|below|here|earlier|elsewhere|herein
-            |in\s+(?:this|the)\s+(?:section|policy|document|table|list|standard|annex|schedule|appendix|page|file)
+_DOC = r"""(?:section|policy|document|table|list|standard|annex|schedule|appendix|page|file|article|clause|contract
+    |agreement|chapter|part|paragraph|charter|runbook|wiki|sheet|spreadsheet|memo|note|handbook|manual|procedure|sop
+    |guideline|guidance|framework|addendum|exhibit|rider|order|statement\s+of\s+work|sow|dpa|msa)s?"""
+_REF = r"""(?:\s+(?:above|below|here|earlier|elsewhere|herein|hereunder|hereafter
+            |(?:in|on|of|under)\s+(?:this|the|that|these|our)\s+""" + _DOC + r"""
             |(?:in|by|under|within|from|of)\s+(?:the\s+)?(?:section|clause|annex|schedule|appendix|table|article|part
               |paragraph|exhibit)\s+[\w.()-]+))"""
-_NUMBER_LEAD = re.compile(r"""^(?:rule|clause|section|article|item|paragraph|para|requirement|req|control|policy|§)
-                              \s*[a-z]?\d[\w.()-]*\s*(?::|-|\.|\))\s*""", _RX)
+_NUMBERED = r"""(?:rule|clause|sub-?clause|section|article|item|paragraph|para|requirement|req|control|policy|schedule
+    |annex|appendix|exhibit|part|chapter|point|step|bullet|art|sec|no|§)\.?\s*[a-z]?\d[\w.()-]*"""
+_NUMBER_LEAD = re.compile(rf"""^(?:{_NUMBERED}\s*(?:,|/)?\s+)*{_NUMBERED}\s*(?::|-|\.|\))\s*""", _RX)
+"""Numbered references before the rule: "Rule 4 -", "Clause 7.2:", "Schedule 2, item 3:"."""
 _DOC_LEAD = re.compile(r"""^(?:notwithstanding|pursuant\s+to|in\s+accordance\s+with|in\s+line\s+with
         |in\s+compliance\s+with|in\s+keeping\s+with|consistent\s+with|as\s+required\s+by|as\s+(?:set\s+out|laid\s+down|specified|mandated)\s+in
         |as\s+per|per|under|according\s+to|to\s+comply\s+with|in\s+order\s+to\s+comply\s+with)
@@ -222,7 +247,9 @@ _PURPOSE_LEAD = re.compile(r"""^(?:for\s+(?:[\w-]+\s+){1,3}?(?:reasons?|purposes
 """A leading purpose ("For GDPR reasons,", "To keep egress spend predictable,"): it explains the rule."""
 _DOC_NOUN = re.compile(r"""\b(?:clauses?|sections?|articles?|schedules?|annex(?:es)?|appendix|appendices|polic(?:y|ies)
     |directives?|regulations?|laws?|acts?|standards?|frameworks?|agreements?|contracts?|gdpr|dpa|mandates?|rules?
-    |requirements?|obligations?|statutes?|codes?|charters?|terms|addendum|circulars?)\b""", _RX)
+    |requirements?|obligations?|statutes?|codes?|charters?|terms|addendum|circulars?|controls?|guidelines?|guidance
+    |procedures?|handbooks?|manuals?|sops?|runbooks?|playbooks?|memos?|notices?|instructions?|specifications?|specs?
+    |commitments?|undertakings?|licen[cs]es?|protocols?|principles?|standing\s+orders?)\b""", _RX)
 _LEAD_CHANGES = re.compile(r"""\b(?:if|when|unless|except\w*|exempt\w*|exception\w*|waivers?|approv\w*|temporar\w*
     |draft|propos\w*|pilot|trial|future|previous\w*|former\w*|old|normal\w*|usual\w*|should|might|could|would
     |possible|feasible|practicable|extent|reasonabl\w*|now|date)\b""",
@@ -233,7 +260,8 @@ _OTHERS_LEAD = (
         (?:exceptions?|overrides?|carve-?outs?|rules?|entries|teams?)
         (?:\s+(?:listed|given|stated|named|set\s+out|defined|noted|specified|made|granted|above|below|here|earlier))*
         (?:\s+(?:for|of)\s+(?:the\s+)?TEAMS)?REF*""",
-    r"""(?:save|except)\s+as\s+(?:otherwise\s+)?(?:provided|stated|specified|set\s+out|noted|listed)
+    r"""(?:save|except)\s+as\s+(?:(?:otherwise|expressly|explicitly|specifically|separately)\s+)*
+        (?:provided(?:\s+for)?|stated|specified|set\s+out|noted|listed|agreed)
         (?:\s+(?:for|in\s+respect\s+of)\s+(?:an?\s+|the\s+|any\s+)?(?:(?:named|listed|specific|particular|given
           |individual)\s+)?teams?)?REF*""",
     r"""unless\s+otherwise\s+(?:specified|stated|noted|listed|provided|set\s+out)
@@ -245,28 +273,44 @@ _OTHERS_LEAD = (
     r"where\s+no\s+(?:team-specific|specific|dedicated)\s+(?:rule|entry|override)\s+(?:applies|exists)",
 )
 _OTHERS = re.compile(rf"""
+      (?:\b(?:for|to)\s+)?(?:
       (?:(?:all|any|every|each)\s+)?(?:(?:of\s+)?the\s+)?(?:other|remaining|unlisted|unnamed|unmentioned|non-?listed)
         \s+teams?(?:'s?)?
-    | every(?:one|body)\s+else
-    | (?:(?:all|any|every|each)\s+)?(?:other\s+)?teams?\s+(?:(?:that|which|who)\s+(?:is|are)\s+)?not\s+
+    | (?:every|any)(?:one|body)\s+else | all\s+(?:the\s+)?others | the\s+rest(?:\s+of\s+(?:the\s+)?teams)?
+    | (?:(?:all|any|every|each)\s+)?(?:other\s+)?(?:teams?|every(?:one|body)|any(?:one|body))
+        \s+(?:(?:that|which|who)\s+(?:is|are)\s+)?not\s+
         (?:(?:otherwise|specifically|explicitly|expressly|individually|separately|already)\s+)?
-        (?:listed|named|mentioned|covered|called\s+out|specified|addressed|included|referenced|identified|given|set\s+out)
+        (?:listed|named|mentioned|covered|called\s+out|specified|addressed|included|referenced|identified|given|set\s+out
+          |(?:on|in)\s+(?:that|the|this|our)\s+(?:list|table|page|sheet))
         {_REF}*
     | (?:(?:all|any|every|each)\s+)?(?:other\s+)?teams?\s+(?:without|with\s+no|lacking|having\s+no
         |(?:that|which|who)\s+(?:(?:do|does)\s*(?:not|n't)\s+have|(?:has|have)\s+no|lacks?))\s+
         (?:(?:an?|any|its|their)\s+)?(?:(?:own|specific|dedicated|explicit|separate|individual|particular|team-specific)\s+)*
         (?:(?:residency|region(?:al)?|location)\s+)?
         (?:rules?|entry|entries|overrides?|exceptions?|allow-?lists?|polic(?:y|ies)|lines?|settings?|rows?|assignments?
-          |restrictions?)
+          |restrictions?|allocations?|quotas?|arrangements?|provisions?|mentions?|carve-?outs?|agreements?|pins?)
         (?:\s+of\s+(?:its|their)\s+own)?{_REF}*
-    | by\s+default
+    | by\s+default)
+    (?:\s*\(\s*(?:i\.\s?e\.?|that\s+is|namely|meaning|viz\.?)?\s*,?\s*[^()]*\))?
     """, _RX)
+"""Every team without its own rule; a parenthesis may restate who ("Everyone else (i.e. teams without a
+residency line above)"): it must hold no region, team or changer (checked in ``_clause``)."""
+_DOCUMENT_SCOPE = re.compile(rf"""(?:\b(?:performed|carried\s+out|run|executed|delivered|provided|undertaken|conducted
+        |processed|done|supplied|rendered)\s+)?
+    \b(?:under|pursuant\s+to|in\s+connection\s+with|in\s+the\s+course\s+of|for\s+the\s+purposes\s+of)
+    \s+(?:this|the|that)\s+{_DOC}(?![\w-])""", _RX)
+"""A reference to the document the rule belongs to ("workloads performed under this Contract"): no scope."""
 _DEFAULT_LIST = re.compile(r"""(?:the\s+)?default\s+(?:(?:region(?:al)?|residency)\s+)?
     (?:allow-?list|(?:allowed|permitted|approved)\s+(?:regions?|locations?)|regions?(?:\s+list)?)""", _RX)
-_FLEET = re.compile(r"""
-      (?:regardless|irrespective)\s+of\s+(?:the\s+|their\s+|its\s+)?(?:(?:owning|submitting|originating|responsible)\s+)?
-        teams?
-    | whatever\s+(?:the\s+|their\s+)?team
+_UNIT = r"""(?:(?:owning|submitting|originating|responsible|requesting)\s+)?(?:teams?|labs?|groups?|departments?
+    |divisions?|units?|business\s+units?|projects?|owners?|submitters?|squads?|org(?:anisation|anization)?s?|tenants?)"""
+_ORG = r"""(?:company|bank|firm|organi[sz]ation|agency|university|institution|institute|enterprise|business|lab
+    |laboratory|hospital|trust|council|city|ministry|authority|corporation|group|startup|start-up|provider|supplier|contractor)"""
+_FLEET = re.compile(rf"""
+      (?:regardless|irrespective)\s+of\s+(?:the\s+|their\s+|its\s+|which\s+|whose\s+)?
+        {_UNIT}(?:\s*(?:,|/|\bor\b|\band\b)\s*(?:the\s+|their\s+|its\s+)?{_UNIT})*
+    | (?:whatever|whichever)\s+(?:the\s+|their\s+|its\s+)?{_UNIT}
+    | (?:of|at|within|across|throughout)\s+(?:the|our)\s+{_ORG}(?![\w'-])
     | (?:of|from|for|by|across|in)\s+(?:any|every|all|each)\s+(?:of\s+the\s+)?teams?
     | (?:all|every|each)\s+teams?
     | (?<![\w-])(?:company|fleet|organi[sz]ation|org|enterprise|estate|cluster|business|firm|bank|agency|university
@@ -276,7 +320,8 @@ _FLEET = re.compile(r"""
     | (?:in|on|of|across)\s+(?:the\s+|our\s+)?(?:(?:whole|entire|operational|shared)\s+)?(?:fleet|cluster|estate)
     """, _RX)
 _QUANTIFIED_JOBS = re.compile(r"""\b(?:all|every|each|any|no)\s+(?:(?:of\s+)?(?:the|our)\s+)?
-    (?:(?:compute|customer|client|cloud)\s+)?(?:jobs?|workloads?|compute|computations?|builds?|tasks?|processing|work)\b""",
+    (?:(?:compute|customer|client|cloud|cluster|hpc|fleet)\s+)?(?:jobs?|workloads?|compute|computations?|builds?|tasks?
+      |processing|work|services)\b""",
                               _RX)
 _BARE_JOBS = re.compile(r"""^[\s,:-]*(?:(?:the|our)\s+)?(?:(?:compute|customer|client)\s+)?
                             (?:jobs|workloads|compute|computations|processing)\b""", _RX)
@@ -363,7 +408,8 @@ _VOCABULARY = frozenset(re.findall(r"\S+", """
     service services deployment deployments work information data fleet cluster estate operational entire whole
     shared region regions location locations jurisdiction jurisdictions country countries zone zones site sites
     datacenter datacenters centre centres center centers allow-list allowlist whitelist residency customer
-    customers client clients grid which where these those ones from both either single
+    customers client clients grid which where these those ones from both either single hpc under an take takes taking
+    place perform performs performed conducted undertaken done following
 """))
 """Every word a residency rule may hold besides its team, region and "every other team" phrases; any
 other word may narrow or condition the rule, so the sentence is refused."""
@@ -375,6 +421,9 @@ _ONE = re.compile(r"\b(?:a\s+single|1|exactly\s+1|just\s+1)\s+(?=(?:region|zone|
 
 
 # -- the allow-list labels ----------------------------------------------------------------------------
+_FLEET_LABEL = r"""(?:(?:all|every|each)\s+(?:teams?|jobs?|workloads?|compute|builds?)|every(?:one|body|thing)
+    |(?:company|fleet|org|organi[sz]ation|estate)[\s-]wide|globally|(?:the\s+)?whole\s+fleet)"""
+"""A label naming the whole fleet: "all teams, all jobs: us-east-1 or us-west-2"."""
 _LABEL_HEAD = r"""(?:(?:data\s+)?residency|(?:allowed|permitted|approved|authori[sz]ed)\s+(?:regions?|locations?)
     |regions?(?:\s+(?:allow-?lists?|pinning|pins|restrictions?|policy))?|allow-?lists?|placement)"""
 _ARROW = r"(?:\s*(?:->|→|=>|:|=)\s*|\s+-\s+)"
@@ -386,6 +435,9 @@ _TRAIL = re.compile(r"""(?:\s*(?:,|-)?\s*(?:only|exclusively|solely))?
 def _label_regions(right: str) -> list[str] | None:
     """The regions on the right of an allow-list label: one region list, maybe "only"/"- nothing else"."""
     body = _TRAIL.sub("", right.strip(), count=1)
+    body = re.sub(r"""^(?:(?:only|exclusively|solely|strictly)\s+)?(?:(?:permitted|allowed|authori[sz]ed|approved
+                       |restricted|limited|confined|pinned|locked)\s+(?:only\s+)?(?:in|to|on|within)|in|within|on)\s+""",
+                  "", body, flags=re.I | re.X)
     body = re.sub(r"^(?:only|exclusively|solely)\s+", "", body, flags=re.I)
     return _run_regions(body) if _RUN.fullmatch(body) else None
 
@@ -393,7 +445,8 @@ def _label_regions(right: str) -> list[str] | None:
 def _labels(text: str, teams: Collection[str]) -> Interpretation | None:
     """Allow-list labels: "Allowed regions, web: ...", "data -> eu-west-1; ml -> us-west-2", "Any team
     not called out above: us-east-1 only", "Default region allow-list (applies to ...): us-west-2"."""
-    default = re.fullmatch(rf"""(?:{_DEFAULT_LIST.pattern}|{_OTHERS.pattern}|(?:the\s+)?default)
+    default = re.fullmatch(rf"""(?:{_DEFAULT_LIST.pattern}|{_OTHERS.pattern}|(?:the\s+)?default
+                                |{_FLEET_LABEL}(?:\s*(?:,|/|&|\band\b)\s*{_FLEET_LABEL})*)
                                 (?:\s*\(\s*applies\s+to\s+(?:{_OTHERS.pattern})\s*\))?{_ARROW}(?P<right>.+)""",
                            text, _RX)
     if default:
@@ -505,6 +558,11 @@ def _clause(text: str, teams: Collection[str]) -> Interpretation | None:
     if _DEFAULT_LIST.search(text):
         who.others = who.listed = True
         text = _DEFAULT_LIST.sub(" ", text)
+    for m in _OTHERS.finditer(text):
+        aside = m.group(0)[m.group(0).find("("):] if "(" in m.group(0) else ""
+        if aside and (_RUN.search(aside) or _REFUSE.search(aside) or _team_lists(aside, teams)):
+            return None  # "everyone else (except ML)": the parenthesis must only restate who
+    text = _DOCUMENT_SCOPE.sub(" ", text)
     text, found = _OTHERS.subn(" ", text)
     who.others |= found > 0
     text, found = _FLEET.subn(" ", text)
@@ -570,9 +628,46 @@ def _clause(text: str, teams: Collection[str]) -> Interpretation | None:
     return Interpretation((PolicyItem("default_allowed_regions", regions),), (f"read by its parts: {why}",))
 
 
+_ANY_OF = re.compile(r"""\b(in|to|on|within|inside)\s+(?:any|one|either)\s+of\s+
+                         (?:the\s+following\s*(?:regions?\s*)?:?\s*)?""", _RX)
+
+
 def residency_by_slots(text: str, teams: Collection[str]) -> Interpretation | None:
     """Allow-lists from a residency sentence read by its parts (see the module docstring); None when
     any part is missing or ambiguous."""
     teams = tuple(t.lower() for t in teams)
     text = re.sub(r"(?<=[\w)])-only\b", " only", text.strip().rstrip(".! "), flags=re.I)  # "EU-only"
-    return _labels(text, teams) or _clause(text, teams)
+    text = re.sub(r"\b(it|that|this|there|here)['’]s\b", r"\1 is", text, flags=re.I)  # "it's us-east-1 only"
+    text = re.sub(r"\b(they|we|you)['’]re\b", r"\1 are", text, flags=re.I)
+    text = _REPEATED.sub(lambda m: f"only {m['run']}", text)  # "eu-west-1 and ONLY eu-west-1"
+    text = _ANY_OF.sub(r"\1 ", text)  # "may run in any of eu-west-1, eu-north-1 or GB"
+    return _labels(text, teams) or _clause(text, teams) or _gapped(text, teams)
+
+
+def _gapped(text: str, teams: Collection[str]) -> Interpretation | None:
+    """Two team clauses sharing one predicate, said once: "ML jobs must stay in X, and Web jobs in Y", "ML jobs
+    will be placed nowhere other than X, and Web jobs nowhere other than Y". The second clause borrows the
+    first one's predicate; each must then read for one team, else None."""
+    if not teams:
+        return None
+    _, listed = _team_patterns(teams)
+    m = re.fullmatch(rf"(?P<first>.+?)\s*(?:,\s*(?:and\s+)?|;\s*(?:and\s+)?|\s+and\s+)(?P<who>{listed})\s+(?P<tail>.+)",
+                     text, re.I)
+    if m is None:
+        return None
+    first = _clause(m["first"], teams)
+    lists = [t for t in _team_lists(m["first"], teams) if t.team]
+    run = _RUN.search(m["first"])
+    if first is None or len(lists) != 1 or run is None or run.start() < lists[0].end \
+            or any(i.field != "allowed_regions_by_team" for i in first.items):
+        return None
+    predicate = m["first"][lists[0].end: run.start()].split()
+    tail = m["tail"].split()
+    shared = next((k for k in range(min(len(predicate), len(tail)), 0, -1)
+                   if [w.lower() for w in predicate[-k:]] == [w.lower() for w in tail[:k]]), 0)
+    if shared == 0 and not re.match(r"(?:only|exclusively|solely)\b", m["tail"], re.I):
+        return None  # "..., and Web jobs may burst to Y": not the same predicate
+    second = _clause(" ".join([m["who"], *predicate, *tail[shared:]]), teams)
+    if second is None or any(i.field != "allowed_regions_by_team" for i in second.items):
+        return None
+    return Interpretation(first.items + second.items, ("read by its parts: two teams sharing one predicate",))

@@ -206,19 +206,52 @@ def regions_mentioned(text: str) -> tuple[list[str], list[str]]:
     return codes, places
 
 
+_ITEM_SPLIT = re.compile(r"\s*(?:,|/|&|\+|;)\s*(?:(?:and|or)\s+)?|\s+(?:and/or|and|or)\s+", re.I)
+_DESCRIPTION = re.compile(r"""^(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?
+    (?:hydro(?:power)?|nuclear|wind|solar|renewable|green|clean|low[- ]carbon|carbon[- ]free|fossil[- ]free)
+    (?:\s+(?:power|energy|electricity|grids?|regions?|zones?|locations?|sites?))*$""", re.I | re.X)
+"""A description of where the power comes from ("Nordic hydro power", "the green regions"), spelled out by
+the codes after "i.e." or in parentheses; it names no place of its own."""
+_CHANGER = re.compile(r"\b(?:not|no|never|except\w*|outside|other|but|besides|excluding|unless|if|apart|save)\b",
+                      re.I)
+
+
+def _top_level_items(segment: str) -> list[str]:
+    """``segment`` cut at list separators outside parentheses ("Great Britain (GB) and Ireland (eu-west-1)")."""
+    parts: list[str] = []
+    depth, start, chars = 0, 0, []
+    for c in segment:  # separators inside parentheses are masked
+        depth += (c == "(") - (c == ")")
+        chars.append(c if depth == 0 or c in "()" else "_")
+    masked = "".join(chars)
+    for m in _ITEM_SPLIT.finditer(masked):
+        parts.append(segment[start: m.start()])
+        start = m.end()
+    parts.append(segment[start:])
+    return [p for p in (q.strip() for q in parts) if p]
+
+
 def parse_regions(segment: str) -> list[str] | None:
     """Regions named in ``segment`` (None for "any region"); unknown names or stray words raise.
 
     Codes ("eu-west-1", "DE") are taken as written; a place ("the EU", "Germany", "Stockholm") stands
     for every region in it (``vocab.REGION_ALIASES``). A place followed by codes in parentheses or
     after "i.e." ("the United States, i.e. us-east-1 and us-west-2") means exactly those codes,
-    which must lie in that place.
+    which must lie in that place. Several items each explained in parentheses are read item by item
+    ("Great Britain (GB) and Ireland (eu-west-1)"). A description of the power that names no place
+    ("Nordic hydro power, i.e. in eu-north-1 and the SE zone") means exactly the codes that explain it.
     """
     segment = _ONLY.sub("", _ONLY.sub("", segment.strip())).strip()
     if _ANY_REGION.fullmatch(segment):
         return None
+    items = _top_level_items(segment) if segment.count("(") > 1 else []
+    if len(items) > 1 and all(i.count("(") <= 1 for i in items):
+        return check_regions([r for i in items for r in (parse_regions(i) or [])])
     explained = _EXPLAINED.search(segment)
     head = segment[: explained.start()] if explained else segment
+    described = explained is not None and _DESCRIPTION.fullmatch(_ONLY.sub("", head.strip()).strip()) is not None
+    if described and explained is not None and not _CHANGER.search(head):
+        head = ""
     codes, places = _named(head)
     if explained:
         listed, extra = _named(explained["paren"] or explained["ie"])
