@@ -202,6 +202,8 @@ def test_the_reader_by_parts_refuses(text: str) -> None:
     ("Sign-off on any mint must come from lucia or max.", {"mint_approvers": ["lucia", "max"]}),
     ("Token mints must be approved by one of: lucia, max, nora.", {"mint_approvers": ["lucia", "max", "nora"]}),
     ("A mint can only go through with two approvals.", _q(2)),
+    ("Two approvers required for mints over 5 MWh.", _q(2, 5000.0, "kWh")),
+    ("Every mint is required to have two approvals.", _q(2)),
 ])
 def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     assert _read(text) == expected
@@ -236,6 +238,11 @@ def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     "Sign-off on any mint may come from lucia.",  # a permission, not the list
     "Every mint can get two approvals.",
     "Mint approvals are handled by lucia and max.",  # who does it today, not who alone may
+    "Mint approvers: alice, bob (TBD).",  # tentative
+    "Mint approvers: alice, bob (to be confirmed).",
+    "Mint approvers: alice, Bob Stone (pending).",
+    "Mints over 5 MWh needed two approvers.",  # the past
+    "Mints over 5 MWh required the approval of two people.",
 ])
 def test_round_two_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

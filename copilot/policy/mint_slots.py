@@ -68,7 +68,9 @@ A list and a quorum that refers to it ("Only A, B and C may approve mints; where
 three") set both fields when the count fits the list.
 
 Refused (None: the sentence is reported as not understood): questions without their answer, soft
-wishes, conditions ("if alice is away", "when", "unless"), proposals and plans, the past and
+wishes, conditions ("if alice is away", "when", "unless"), proposals and plans (also in a note beside a name:
+"bob (TBD)", "(to be confirmed)", "(pending)", "(from March)"), the past ("needed two approvers": a participle
+before the count; "two approvers (are) required" is the rule) and
 descriptions of today, additions ("may also approve", "too", "as well"), negations and exclusions
 ("Mallory must never approve"), permissions without exclusivity ("alice may approve mints"), an
 and-list that must approve ("must be approved by alice and bob": both? either?), groups and roles
@@ -128,7 +130,9 @@ _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*\.?")
 _PLURAL_NOUN = re.compile(r"(?:ers|ors|ees|ants|ents|ists|ians|ives|ses)$", re.I)
 _CHANGES = re.compile(r"""\b(?:if|when|whenever|unless|except|until|till|during|while|not|never|no|also|too|backup
                           |deputy|alternate|substitute|stand-?in|temporar\w*|interim|cover(?:s|ing)?|absence|away|leave
-                          |only|or|and|both|either)\b|[,;:/&@+]""", _RX)
+                          |only|or|and|both|either|tb[adc]|wip|draft|propos\w*|pending|provisional|tentative\w*
+                          |confirm\w*|acting|trial|pilot|maybe|perhaps|probably|former|ex|retired|leaving|left|new
+                          |from|starting|effective|since|as\s+of|to\s+be)\b|[,;:/&@+?]""", _RX)
 _ARTICLE = re.compile(r"^(?:the|our|its|their|a|an|my|your)\s+", re.I)
 
 
@@ -607,6 +611,12 @@ def _count(rest: str, listed: int | None) -> tuple[re.Match[str], str | None, bo
     return said, said["k"], True
 
 
+_PAST = re.compile(r"""(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeing\s)\b(?:needed|required|demanded|called\s+for)\s+
+                       (?:[\w-]+\s+){0,4}?\[K\]""", _RX)
+"""'Mints over 5 MWh needed two approvers': the past (a verb before the count); 'two approvers (are) required' is
+the rule (the participle after the count, or after 'is', 'are', 'be')."""
+
+
 def _restated_count(text: str) -> str | None:
     """``text`` without a parenthesis that says its count again ('2 sets of eyes (2 different people)'); None when
     the parenthesis gives another count."""
@@ -651,7 +661,7 @@ def _quorum(text: str, listed: int | None = None) -> tuple[dict[str, object], bo
         return None
     said, k_word, them = found
     rest = rest[:said.start()] + " [K] " + rest[said.end():]
-    if re.search(r"\d", rest) or not _CUE.search(rest):
+    if re.search(r"\d", rest) or not _CUE.search(rest) or _PAST.search(rest):
         return None
     if any(w not in _FILLER for w in _words(rest.replace("[K]", " ").replace("[T]", " "))):
         return None  # a word the rule does not know: a condition, a negation, a scope, a group ...
