@@ -202,6 +202,13 @@ NO_DE = "No jobs may run in DE from 2026-04-04 01:00 to 05:00 UTC"
      [_w("2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z", ["DE"]),
       _w("2026-03-02T11:00:00Z", "2026-03-02T12:00:00Z", ["FR"])]),
     (f"{NO_DE} while the firmware on the storage controllers is updated.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} - the DBAs are upgrading Postgres.", [_w(*D, ["DE"])]),
+    (f"{NO_DE}, thanks.", [_w(*D, ["DE"])]),
+    (f"{NO_DE} (disk swap, GPUs included).", [_w(*D, ["DE"])]),
+    (f"{NO_DE}, urgent ones too.", [_w(*D, ["DE"])]),
+    (f"{NO_DE}, whatever their size.", [_w(*D, ["DE"])]),
+    ("The Customer's workloads shall not be executed in GB from 10:00 to 12:00 GMT on 3 March 2026.",
+     [_w("2026-03-03T10:00:00Z", "2026-03-03T12:00:00Z", ["GB"])]),
 ])
 def test_work_and_reason_clauses(text: str, expected: list[dict[str, Any]]) -> None:
     assert _windows(text) == expected
@@ -234,6 +241,10 @@ def test_work_and_reason_clauses(text: str, expected: list[dict[str, Any]]) -> N
     "No jobs may run in eu-west-1 on Sat, 03.03.2026 from 01:00 to 02:00 UTC.",
     f"{NO_DE} because the previous window was cancelled.",  # the past
     f"{NO_DE} while we consider moving the racks.",  # a plan
+    f"{NO_DE} - the grid is stressed then.",
+    f"{NO_DE} - except urgent ones.",
+    f"{NO_DE} - the data team is migrating.",
+    f"{NO_DE}, GPU jobs only.",
 ])
 def test_conditional_clauses_refused(text: str) -> None:
     report = parse_policy_text(text, "p")

@@ -29,7 +29,10 @@ A blackout sentence is made of parts, each read on its own, and nothing else:
               condition and refuses. "while" / "during" / "so that" / "to allow" must name work (maintenance,
               migration, backups, patching, upgrades, tests, repairs ...), else they are a condition
     scope     the whole fleet said in words: "jobs of all teams", "from any team", "whatever the team",
-              "regardless of category" (a named team or category still refuses)
+              "regardless of category", "GPUs included", "urgent ones too", "whatever their size" (a named team or
+              category still refuses)
+    remarks   a trailing remark after a dash is read like a reason clause ("- the DBAs are upgrading Postgres");
+              politeness ("please", "pls", "thanks") is ignored
     glue      the small words that join these parts ("from", "between", "on", "each of", "again", ...)
 
 Any other word makes the sentence unrecognised rather than half-read. Whatever part they are in,
@@ -57,7 +60,8 @@ _RX = re.I | re.X
 _NOUN = r"""(?:jobs?|workloads?|work|services|compute|computations?|processing|tasks?|scheduling|executions?
                |dispatch(?:ing)?
                |(?:job\s+)?submissions?|batch(?:\s+(?:jobs?|work(?:loads?)?|processing))?)"""
-_JOBS = rf"""(?:(?:any|all)\s+)?(?:(?:new|further|additional)\s+)?(?:(?:customer|client|tenant)\s+)?
+_JOBS = rf"""(?:(?:any|all)\s+)?(?:(?:the\s+)?(?:customer|client|tenant|supplier|provider)(?:'s|s')\s+|our\s+|your\s+)?
+             (?:(?:any|all)\s+)?(?:(?:new|further|additional)\s+)?(?:(?:customer|client|tenant)\s+)?
              (?:(?:compute|batch)\s+)?{_NOUN}"""
 _MODAL = r"""(?:may|can|shall|must|will|is\s+to|are\s+to|(?:is|are)\s+(?:allowed|permitted)\s+to|is|are|gets?)"""
 _VERB = r"""(?:be\s+)?(?:run|ran|runs|start|started|starts|execute|executed|schedule|scheduled|placed|launch(?:ed)?
@@ -88,7 +92,8 @@ _TRIGGERS = re.compile(rf"""
                      |\s*[,;:]|\s*$|\s*\(|\s{{2,}})
   | \b(?:{_ACTOR}\s+)?(?:shall|will|must)\s+(?:suspend|pause|halt|stop|block|freeze|drain|disable)\s+{_JOBS}\b
   | \b(?:{_ACTOR}\s+)?(?:(?:may|must|shall|will|can|does|do)\s*(?:not|never)|cannot|can't|won't|mustn't|shan't
-       |doesn't|don't)\s+(?:run|start|schedule|place|launch|dispatch|accept|admit|take|receive|execute)\s+{_JOBS}\b
+       |doesn't|don't)\s+(?:run|start|schedule|place|launch|dispatch|accept|admit|take|receive|execute)\s+
+       (?:{_JOBS}|anything)\b
   | (?:\b{_ACTOR}\s+(?:are|will\s+be|shall\s+be)|\bwe're)\s+
        (?:pausing|suspending|halting|stopping|blocking|freezing|draining)\s+{_JOBS}\b
   | \b(?:will|shall|must)\s+(?:pause|halt|stop|cease|freeze)
@@ -125,7 +130,9 @@ _GLUE = {"between", "from", "and", "to", "until", "till", "through", "thru", "on
          "dates", "date", "applies", "apply", "effect", "dispatch", "dispatching", "submission", "submissions",
          "cluster", "sites", "•", "·", "execution", "executions", "computation", "computations", "mornings",
          "evenings", "nights", "afternoon", "afternoons", "overnight", "please", "pls", "plz", "kindly",
-         "affected", "impacted", "affects", "impacts", "nor", "services"}
+         "affected", "impacted", "thanks", "thx", "cheers", "ta",
+         "customer's", "customers'", "client's", "clients'", "tenant's", "tenants'", "affects", "impacts", "nor",
+         "services"}
 _REASON = re.compile(r"\b(?:owing\s+to|due\s+to|because\s+of|on\s+account\s+of|for)\s+(?P<why>[a-z][a-z\s'-]*?)"
                      r"\s*(?=[,;.]|$|\s+(?:from|between|on|until|till|in|at)\b|\s{3})", re.I)
 _NOT_GLUE = re.compile(r"\b(?:not|never|no|unless|except|only|if|when|whenever|sustainable|balanced|urgent|"
@@ -181,7 +188,12 @@ _ALL_SCOPE = re.compile(r"""(?:,\s*)?(?:\b(?:of|from|for|by|across|owned\s+by|be
                               (?:teams?|owners?|tenants?|customers?|categor(?:y|ies)|sizes?|kinds?|types?|priorit(?:y|ies))\b
                           |\b(?:whatever|whichever|regardless\s+of|irrespective\s+of|no\s+matter)\s+(?:the\s+|their\s+|its\s+
                               |what\s+|which\s+)?(?:teams?|owners?|categor(?:y|ies)|sizes?|kinds?|types?|priorit(?:y|ies))\b
-                              (?:\s+(?:it\s+is|they\s+are|is|are))?)(?:\s*,(?=\s))?""", _RX)
+                              (?:\s+(?:it\s+is|they\s+are|is|are))?
+                          |\b(?:gpus?|cpus?|(?:gpu|cpu|urgent|batch)\s+(?:jobs|workloads|ones)|urgent\s+ones|all\s+teams)
+                              \s+(?:included|too|as\s+well)\b
+                          |\bincluding\s+(?:gpus?|cpus?|(?:gpu|cpu|urgent|batch)\s+(?:jobs|workloads|ones))\b
+                          |\b(?:whatever|regardless\s+of)\s+(?:its|their)\s+(?:size|length|duration)\b)
+                          (?:\s*,(?=\s))?""", _RX)
 _WIDE = re.compile(r"\b([A-Za-z]+(?:-[a-z]+-\d)?)-wide\b")
 _ANYWHERE_IN = re.compile(rf"\b(?:anywhere|everywhere)(?=\s+in\s+(?:{_REGION.pattern}|{_ALIAS.pattern}))")
 _SEPARATORS = (re.compile(r";"), re.compile(r",\s+(?:and|nor)\b|\band\s+again\b", re.I),
@@ -329,7 +341,8 @@ def _purpose(norm: str, notes: list[str]) -> str:
 # "while the grid is stressed"); "because"/", being" give a reason. The clause ends at ',', ';', '(' or the end.
 _CLAUSE = re.compile(r"""(?:^|(?<=[\s,;]))
     (?P<head>while|whilst|during|because|since|as|so(?:\s+that)?|(?<=,\s)being|(?<=,)being
-       |to\s+(?:allow|let|permit|enable|make\s+room\s+for|free\s+up\s+capacity\s+for|give)|in\s+order\s+for)
+       |to\s+(?:allow|let|permit|enable|make\s+room\s+for|free\s+up\s+capacity\s+for|give)|in\s+order\s+for
+       |(?<=\s)[-–—](?=\s))
     \s+(?P<body>[^,;()\d.?!:]+?)\s*(?=[,;(]|\.?\s*$)""", _RX)
 _WORK = re.compile(r"""\b(?:maint\w*|migrat\w*|upgrad\w*|patch\w*|back(?:ed|s|ing)?[\s-]?ups?|snapshot\w*|restor\w*
     |repair\w*|replac\w*|(?:re)?install\w*|rewir\w*|re-?cabl\w*|rebuil\w*|reboot\w*|restart\w*|re-?index\w*|refresh\w*
