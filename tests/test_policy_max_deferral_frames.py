@@ -96,6 +96,9 @@ def _limits(text: str) -> dict[str, float] | None:
     ("Sustainable jobs may be deferred by up to 1 day, fyi", {"sustainable": 24.0}),
     ("Sustainable tasks may slide by up to 30 hours.", {"sustainable": 30.0}),
     ("Urgent jobs are not deferrable.", {"urgent": 0.0}),
+    ("Sustainable Workloads shall not be deferred for a period exceeding two (2) days.", {"sustainable": 48.0}),
+    ("balanced jobs -> max 3h delay", {"balanced": 3.0}),
+    ("A sustainable job's start may be postponed by up to 2 days.", {"sustainable": 48.0}),
     ("Sustainable jobs can be held off for up to 3 days.", {"sustainable": 72.0}),
     ("Balanced jobs have a 6-hour deferral window.", {"balanced": 6.0}),
     ("Balanced jobs get a deferral budget of 5 hours.", {"balanced": 5.0}),
@@ -161,6 +164,8 @@ def test_read(text: str, expected: dict[str, float]) -> None:
     "Balanced jobs kick off within 2 hours.",
     "Jobs with balanced priority may be put off for 3 hours at least.",
     "Balanced jobs have a 6-hour run window.",
+    "Balanced jobs may run up to 4 hours late.",
+    "Sustainable jobs may be delayed for a period of at least 3 days.",
     "Sustainable jobs can be deferred by up to 48 hours, no more on weekends.",
 ])
 def test_refused(text: str) -> None:

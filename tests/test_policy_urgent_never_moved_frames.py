@@ -88,6 +88,10 @@ def _never_moved(text: str) -> bool | None:
     ("Urgent jobs are shiftable like everything else.", False),
     ("Urgent jobs can be moved around freely.", False),
     ("Urgent jobs are deferrable.", False),
+    ("Urgent jobs are to be run on arrival in the region of submission.", True),
+    ("Urgent jobs run as-is.", True),
+    ("Urgent jobs bypass carbon-aware scheduling entirely.", True),
+    ("Urgent jobs may be moved in time and space as needed.", False),
 ])
 def test_read(text: str, expected: bool) -> None:
     assert _never_moved(text) is expected
@@ -146,6 +150,10 @@ def test_read(text: str, expected: bool) -> None:
     "Ideally urgent jobs stay put.",
     "Urgent jobs are not relocatable.",
     "Urgent jobs are shiftable unless flagged.",
+    "Urgent jobs bypass geographic optimisation.",
+    "Urgent jobs are run on arrival.",
+    "Urgent jobs run as-is when the grid is clean.",
+    "Urgent jobs are never moved as needed.",
 ])
 def test_refused(text: str) -> None:
     assert _never_moved(text) is None

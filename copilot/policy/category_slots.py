@@ -40,8 +40,8 @@ Deferral limits (``max_deferral_h_by_category``)
 
     a maximum   category + delay verb (deferred, delayed, postponed, held back, pushed back, slip, wait,
                 queued, time-shifted, put off, put on hold, set aside, bumped/pushed/kicked back,
-                deferrable/postponable/delayable; "moved"/"shifted" only with a duration) or start verb (start,
-                begin, commence) + a limit + a duration:
+                deferrable/postponable/delayable, slide, held off; "moved"/"shifted" only with a duration)
+                or start verb (start, begin, commence) + a limit + a duration:
                   limit  at most, up to, no more/longer/further/later than, within, a maximum of, max,
                          tops, at the latest, as long as, capped at, limited to, limit(s) of, window,
                          <=, "must not / shall in no event exceed"; a negation before "more/longer than"
@@ -70,7 +70,8 @@ Urgent jobs (``urgent_never_moved``)
 
     subject     "urgent jobs", "urgent-job", "jobs flagged/classified as urgent", "jobs with urgent priority",
                 "the priority class 'urgent'", "jobs in the urgent tier"
-    fixed       a negated verb of moving ("never moved", "neither relocated nor delayed", "Don't touch
+    fixed       bypassing or skipping carbon-aware scheduling ("bypass carbon-aware scheduling entirely");
+                a negated verb of moving ("never moved", "neither relocated nor delayed", "Don't touch
                 urgent jobs", "no region moves", "without deferral or relocation", "shall not be
                 subject to temporal or geographic shifting", "Carbon-aware optimisation shall not be
                 applied to urgent workloads"); a fixed state ("pinned", "untouched", "hands off",
@@ -82,7 +83,9 @@ Urgent jobs (``urgent_never_moved``)
     movable     a permission to move ("may be moved", "is free to move", "may reschedule or relocate",
                 "subject to shifting", "get shifted like any other job", "fair game for shifting", "open
                 to shifting", "shift urgent jobs to cleaner regions and to later start times"; a clause that
-                only says "same as everything else" / "in the same way as any other job"); a fixed state denied or
+                only says "same as everything else" / "in the same way as any other job"; an adjective of
+                permission "movable", "shiftable", "relocatable", "deferrable" (negated: fixed, for its aspect);
+                "as needed" is permission-only, like "freely"); a fixed state denied or
                 withdrawn ("no exemption", "enjoy no protection against relocation", "not pinned
                 anymore", "the never-move guarantee is withdrawn")
     neutral     the subject alone, or fillers ("For the avoidance of doubt")
@@ -245,7 +248,8 @@ _DET = r"(?:(?:an?|all|every|each|any|the|both|either)\s+)?"
 _SUBMITTED = r"(?:(?:it|they)\s+(?:was|were|is|are|has\s+been|have\s+been|gets?|got)\s+|being\s+)?submitted"
 
 _D_LEXICON: tuple[_Word, ...] = (
-    _w("CAT", rf"{_DET}{_CAT}(?:[- ](?:category|class|tier|priority))?(?:\s+{_CAT_NOUN})?"),
+    _w("CAT", rf"""{_DET}{_CAT}(?:[- ](?:category|class|tier|priority))?(?:\s+{_CAT_NOUN})?
+                   (?:'s\s+start(?:\s+times?)?)?"""),
     _w("CAT", rf"{_DET}(?:jobs?|workloads?|tasks?|work)\s+(?:in|of)\s+the\s+{_CAT}\s+(?:category|class|tier)"),
     _w("CAT", rf"""{_DET}(?:jobs?|workloads?|tasks?|work)\s+with\s+(?:an?\s+|the\s+)?{_CAT}\s+
                    (?:priority|status|class|category|tier|flag|label|tag)"""),
@@ -298,7 +302,8 @@ _D_LEXICON: tuple[_Word, ...] = (
     _w("FILL", rf"""the|a|an|by|for|of|to|each|alike|both|all|every|any|their|its|it|they|them|ever|at\s+all|either
                    |(?:an?|the|any|each)\s+customer's|the\s+start\s+of|start\s+times?|in\s+total|whatsoever
                    |in\s+(?:the|a|their|its)\s+queue|back|late|later|{_LEAD_FILL}|{_DISCRETION}"""),
-    _w("FILL", r"[:=()\-–]", word=False),
+    _w("FILL", r"[:=()\-–]|->|=>|→", word=False),
+    _w("FILL", r"(?:for\s+)?(?:a|the)\s+(?:(?:maximum|total)\s+)?(?:period|duration|span|stretch)(?:\s+of)?"),
     _w("FILL", _PUNCT, word=False),
     _w("HEAD", r"""(?:per|by|for\s+each)\s+(?:job\s+)?(?:category|class|tier)|permissible|allowable|allowed|permitted
                    |time|as\s+follows"""),
@@ -483,7 +488,8 @@ _OWN = r"(?:their|its)\s+(?:own\s+)?(?:submitted|original|home|requested|initial
 _OWN_OR_PLAIN = r"(?:their|its)\s+(?:own\s+)?(?:(?:submitted|original|home|requested|initial)\s+)?"
 _AS_ASKED = r"""(?:submitted|original|originally\s+(?:requested|submitted)|requested|initial|specified|chosen|assigned
                 |stated|declared|given|intended)"""
-_AS_ASKED_AFTER = r"""(?:requested|submitted|specified|chosen|asked\s+for|stated|declared|given|assigned|of\s+submission
+_AS_ASKED_AFTER = r"""(?:requested|submitted|specified|chosen|asked\s+for|stated|declared|given|assigned
+                      |of\s+(?:submission|origin)
                       |at\s+submission|(?:they|it)\s+(?:was|were|are|is)\s+(?:submitted|requested)(?:\s+(?:in|at|for))?)"""
 _PLACE_N = r"(?:region|location|zone|data\s*cent(?:er|re)|site)"
 _TIME_N = r"(?:(?:start\s+)?time|start|schedule|time\s+slot|slot)"
@@ -545,8 +551,10 @@ _U_LEXICON: tuple[_Word, ...] = (
        frozenset({_S})),
     _w("STAY", rf"""same\s+(?:start(?:\s+time)?|time)|(?:at\s+)?{_OWN}\s+(?:start\s+)?time
                     |(?:at\s+)?{_OWN_OR_PLAIN}start\s+time|when\s+{_WHERE_SUBMITTED}
-                    |immediately|right\s+away|at\s+once|(?:on|upon)\s+submission|on\s+time""", frozenset({_T})),
+                    |immediately|right\s+away|at\s+once|(?:on|upon)\s+(?:submission|arrival|receipt)|on\s+time""",
+       frozenset({_T})),
     _w("STAY", rf"""(?:where\s+and\s+when|when\s+and\s+where)\s+{_WHERE_SUBMITTED}|(?:exactly\s+)?as\s+submitted
+                    |(?:exactly\s+)?as[- ]is
                     |(?:in\s+|at\s+|to\s+)?{_OWN}\s+(?:region\s+and\s+(?:start\s+)?time|(?:start\s+)?time\s+and\s+region)
                     |same\s+region\s+and\s+(?:start\s+)?time|same\s+(?:start\s+)?time\s+and\s+region""", _BOTH),
     _w("STAY", rf"""(?:in\s+|to\s+)?the\s+(?:{_AS_ASKED}\s+{_PLACE_N}|{_PLACE_N}\s+{_AS_ASKED_AFTER})""",
@@ -561,7 +569,8 @@ _U_LEXICON: tuple[_Word, ...] = (
                      |pinned|locked(?:\s+in(?:\s+place)?)?|fixed(?:\s+in\s+place)?|frozen|untouched|unmoved|hands[- ]off
                      |alone|off[- ]limits|immovable|(?:never|no)[- ]move\s+(?:guarantee|rule|promise|protection)""",
        _BOTH),
-    _w("STATEX", r"""exempt(?:ed)?|immune|protected|shielded|exemptions?|protections?|guarantee|guaranteed|excluded
+    _w("STATEX", r"""bypass(?:es)?|skip(?:s)?|circumvent(?:s)?|sidestep(?:s)?
+                     |exempt(?:ed)?|immune|protected|shielded|exemptions?|protections?|guarantee|guaranteed|excluded
                      |out\s+of\s+scope"""),
     _w("TREAT", r"treated|handled"),
     _w("ABLE", r"mov(?:e)?able|shiftable|re-?schedulable", _BOTH),
@@ -575,7 +584,7 @@ _U_LEXICON: tuple[_Word, ...] = (
     _w("LIKE", r"""(?:just\s+)?(?:like|as\s+with|(?:the\s+)?same\s+as|(?:in\s+)?the\s+same\s+way\s+as)\s+
                    (?:everything|anything|everyone|all\s+the\s+rest|the\s+rest)(?:\s+else)?"""),
     _w("LIKE", r"""at\s+(?:the\s+)?(?:scheduler's|planner's|optimi[sz]er's|provider's|operator's|system's|our|its)\s+
-                   (?:sole\s+|own\s+|full\s+)?discretion|freely"""),
+                   (?:sole\s+|own\s+|full\s+)?discretion|freely|as\s+(?:needed|required|necessary|appropriate)"""),
     _w("LIKE", r"""(?:if|when|whenever|where(?:ver)?)\s+(?:that|this|it|doing\s+so)\s+(?:reduces|lowers|cuts|saves
                    |would\s+reduce)\s+(?:emissions|carbon(?:\s+emissions)?|the\s+carbon\s+footprint|co2)
                    |to\s+(?:reduce|cut|lower)\s+(?:emissions|carbon(?:\s+emissions)?)"""),
@@ -586,6 +595,7 @@ _U_LEXICON: tuple[_Word, ...] = (
                    |in\s+all\s+cases|carbon[- ]aware|leave|leaves|around
                    |of\s+any\s+(?:kind|sort|type)|in\s+any\s+(?:form|way)
                    |enjoy|enjoys|receive|receives
+                   |entirely|completely|fully|altogether|totally
                    |(?:have|has)(?=\s+no\s+(?:exemption|protection|guarantee))|appl(?:y|ies|ied)(?:\s+to)?
                    |there\s+(?:is|are)"""),
     _w("FILL", _PUNCT, word=False),
