@@ -171,6 +171,7 @@ def test_the_reader_by_parts_refuses(text: str) -> None:
     ("Stay under 700 kW of total draw.", {"max_power_kw": 700.0}),
     ("The whole estate's electrical load must remain below 3 MW.", {"max_power_kw": 3000.0}),
     ("Our data centres together may not use more than 5 MW.", {"max_power_kw": 5000.0}),
+    ("The cluster is to be kept below 900 kW.", {"max_power_kw": 900.0}),
 ])
 def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     assert {i.field: i.value for i in interpret_sentence(normalise(text)).items} == expected
@@ -206,6 +207,9 @@ def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     "Don't let the staging cluster go above 600 kW.",
     "The staging estate's electrical load must remain below 3 MW.",
     "The whole estate's electrical load stays below 3 MW.",  # a description
+    "Power cap to be set at 900 kW.",  # a plan
+    "The power cap will be raised to 900 kW.",
+    "The carbon price will be reviewed to be $90 per tonne.",
 ])
 def test_round_two_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

@@ -243,6 +243,7 @@ def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     "Mint approvers: alice, Bob Stone (pending).",
     "Mints over 5 MWh needed two approvers.",  # the past
     "Mints over 5 MWh required the approval of two people.",
+    "Mints above 5 MWh to need two approvers.",  # a plan
 ])
 def test_round_two_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

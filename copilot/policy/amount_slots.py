@@ -37,6 +37,8 @@ purposes', 'for reporting'), the limit said again ('don't exceed it', 'please do
 ('the power cap is now 900 kW'; 'was' still refuses). A payer ('Projects are charged', 'All teams are billed') is
 read as 'we charge' (a named team is a scope and refuses); 'Don't let / Never allow the fleet (to) go above ...'
 reads as 'the fleet must not ...'; a leading 'Stay under' / 'Remain below' is a rule like 'Keep ... under'.
+A plan refuses: a bare 'to be' ('Power cap to be set at 900 kW'; 'is to be kept' is the rule) and 'will be raised /
+lowered / reviewed / set ...'.
 
 Refused (None): a team, a job category, a region, a unit of the fleet ("per node", "each rack", "GPU
 jobs"), another currency, a minimum ("at least", "above", "floor"), a soft, possible or conditional
@@ -91,6 +93,9 @@ _REFUSE = re.compile(r"""\?|%|\b(?:if|when|whenever|unless|except|provided|durin
                          |currently|typically|usually|roughly|about|around|approx\w*|estimated|minimum|least|floor
                          |q[1-4]|years?|yearly|annual\w*|quarter\w*|seasonal|summer|winter|weekends?|nights?|but|however
                          |also|temporar\w*|rolling|average|averaged|mean|per\s+cent|percent)\b
+                         |(?<!\bis\s)(?<!\bare\s)\bto\s+be\b
+                         |\b(?:will|shall|would)\s+be\s+(?:raised|lowered|increased|decreased|reduced|cut|introduced|revised
+                            |reviewed|changed|updated|set|decided|agreed|confirmed)\b
                          |\b(?:may|can|could|might)\s+(?:always\s+)?(?:stay|remain|be\s+(?:capped|limited|kept|held|set|restricted
                          |below|under|within|less))\b""", _RX)
 _POSSESSIVE = re.compile(r"\b(?:the|our)\s+(?P<owner>(?:[A-Za-z][\w-]*\s+){0,2}[A-Za-z][\w-]*)'s\s+", re.I)

@@ -612,9 +612,11 @@ def _count(rest: str, listed: int | None) -> tuple[re.Match[str], str | None, bo
 
 
 _PAST = re.compile(r"""(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeing\s)\b(?:needed|required|demanded|called\s+for)\s+
-                       (?:[\w-]+\s+){0,4}?\[K\]""", _RX)
+                       (?:[\w-]+\s+){0,4}?\[K\]
+                     |(?:\b(?:mints?|minting)|\[T\])\s+to\s+(?:need|require|be|have|get)\b""", _RX)
 """'Mints over 5 MWh needed two approvers': the past (a verb before the count); 'two approvers (are) required' is
-the rule (the participle after the count, or after 'is', 'are', 'be')."""
+the rule (the participle after the count, or after 'is', 'are', 'be'); 'Mints above 5 MWh to need two approvers'
+is a plan ('are to need' is the rule)."""
 
 
 def _restated_count(text: str) -> str | None:
