@@ -638,7 +638,7 @@ class TestLlmPath:
 
     @pytest.mark.parametrize("never_moved, accepted", [(True, True), (False, False)])
     def test_unparsed_urgent_claim_must_match_the_negation(self, never_moved: bool, accepted: bool) -> None:
-        text = "Urgent work is never shifted around."
+        text = "Urgent work never gets shuffled about."  # a wording the parser does not read
         claim = {"constraint": "urgent_never_moved", "sentence": text, "never_moved": never_moved}
         report = parse_policy_with_llm(text, scripted(claim), "llm")
         assert [c.via for c in report.clauses] == (["llm"] if accepted else [])

@@ -42,9 +42,10 @@ UNFRAMED = [
     ("In no event shall balanced jobs be delayed by more than 6 hours",
      "balanced jobs shall never be delayed by more than 6 hours"),
     ("fyi ml jobs stay in FR from now on, legal signed off on it", "ml jobs stay in FR"),
-    ("Research -> eu-north-1, SE (nothing else)", "Research -> eu-north-1, SE"),
+    ("Research -> eu-north-1, SE (nothing else)", "Research -> eu-north-1, SE only"),
+    ("Web jobs may run in FR, and nowhere else", "Web jobs may run in FR only"),  # the restriction itself
     ("web team -> us-west-2 + CISO only, that's it", "web team -> us-west-2 + CISO only"),
-    ("Web jobs are pinned to us-west-2 - they do not run anywhere else", "Web jobs are pinned to us-west-2"),
+    ("Web jobs are pinned to us-west-2 - they do not run anywhere else", "Web jobs are pinned to us-west-2 only"),
     ("The ML team may use the following regions and no others: DE, FR",
      "The ML team may use the following regions only: DE, FR"),
     ("Schedule 2, item 3: ML team - DE and FR", "ML team - DE and FR"),

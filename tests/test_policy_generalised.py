@@ -36,6 +36,9 @@ READ: list[tuple[str, dict[str, Any]]] = [
     ("Mint quorum: 3 approvers for mints > 1 MWh.",
      {"mint_quorum": {"approvers": 3, "above": 1000.0, "unit": "kWh"}}),
     ("Jobs flagged as urgent are never moved.", {"urgent_never_moved": True}),
+    # in a policy "may not" forbids: "may not run in any region other than X" keeps the team in X
+    ("The research team may not run in any region other than eu-west-1.",
+     {"allowed_regions_by_team.research": ["eu-west-1"]}),
     ("The optimiser may shift urgent jobs just like any other job.", {"urgent_never_moved": False}),
 ]
 
@@ -47,7 +50,6 @@ def test_read(sentence: str, expected: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("sentence", [
     "From 11 to 1 pm UTC on Sundays no jobs may run.",          # 11 a.m. or p.m.? not guessed
-    "The research team may not run in any region other than eu-west-1.",
     "Mints must be approved by four of the following: uma, vic.",
     "Shadow carbon price: 1 dollar 5 cents per kg.",
     "Other teams are unrestricted, except GB.",

@@ -72,6 +72,15 @@ _REFERENCE = re.compile(r"""^(?:rule|clause|section|article|schedule|annex|appen
                             (?:\s*,\s*(?:item|point|para(?:graph)?|clause|section)\s*\d[\w.()-]{0,6})?
                             \s*(?::|\s-|\.(?=\s+[A-Z]))\s*""", _RX)
 _NO_OTHERS = re.compile(r"\s+and\s+no\s+others?\s*(?=:)", re.I)
+_NOTHING_ELSE = re.compile(r"""(?:\s*(?:[,;]\s*|\s-\s*)?(?:and\s+)?(?:(?:nothing|nowhere|no\s*one|nobody)\s+else
+                               |no\s+others?
+                               |no\s+other\s+(?:regions?|locations?|zones?|places?|people|persons|approvers?)
+                                  (?:\s+(?:is|are)\s+(?:permitted|allowed|acceptable))?
+                               |(?:they|it)\s+(?:do|does|may|must|shall|can|will)\s*(?:not|n't)\s+(?:run|go|be\s+\w+)
+                                  \s+anywhere\s+else)
+                             |\s*\((?:nothing|nowhere|no\s*one|nobody)\s+else\))$""", _RX)
+"""A closing restatement that the list before it is exclusive ("..., and nowhere else", "(nothing else)"):
+it is the restriction itself when the rest only permits, so it becomes "only"."""
 _AUTHORITY = re.compile(r"""^(?P<lead>(?:under|as\s+per
                               |per\s+(?:the|our|its|their|section|clause|article|annex|schedule)
                               |pursuant\s+to|in\s+(?:line|accordance|keeping|compliance)\s+with|consistent\s+with
@@ -108,14 +117,7 @@ def _authority(text: str) -> str:
     return text[m.end():]
 _EMPHASIS = re.compile(r"""\s*(?:[,;]\s*|\s-\s*)?(?:no\s+exceptions|without\s+(?:any\s+)?exceptions?
                            |no\s+ifs\s+or\s+buts|that'?s\s+it|that'?s\s+(?:the\s+)?(?:full|whole|complete)\s+list
-                           |(?:and\s+)?(?:nothing|nowhere|no\s*one|nobody)\s+else
-                           |(?:and\s+)?no\s+others?
-                           |(?:and\s+)?no\s+other\s+(?:regions?|locations?|zones?|places?|people|persons|approvers?)
-                              (?:\s+(?:is|are)\s+(?:permitted|allowed|acceptable))?
-                           |(?:they|it)\s+(?:do|does|may|must|shall|can|will)\s*(?:not|n't)\s+(?:run|go|be\s+\w+)
-                              \s+anywhere\s+else
                            |whatever\s+(?:the|its|their)\s+(?:grid|weather|load|demand)(?:\s+is\s+doing|\s+says)?)$
-                         |\s*\((?:nothing|nowhere|no\s*one|nobody)\s+else\)$
                            |\s*(?:[,;.]|\s-)\s*(?:full\s+stop|period)$
                            |\s*,?\s*(?:from\s+now\s+on|going\s+forward|effective\s+immediately|with\s+immediate\s+effect)$""",
                        _RX)
@@ -229,6 +231,10 @@ def unframe(text: str) -> str:
         text = _REQUEST.sub("", text, count=1)
         text = _REMARK.sub("", text)
         text = _NO_OTHERS.sub(" only", text)  # "the following regions and no others: X" -> "... only: X"
+        if _NOTHING_ELSE.search(text) and not re.search(r"\bonly\s*$", _NOTHING_ELSE.sub("", text), re.I):
+            text = _NOTHING_ELSE.sub(" only", text)  # "may run in X and nowhere else" -> "may run in X only"
+        else:
+            text = _NOTHING_ELSE.sub("", text)
         inverted = _NO_CIRCUMSTANCES.match(text)  # "Under no circumstances will X be moved" -> "X will never be moved"
         if inverted:
             text = f"{inverted['subj']} {inverted['mod']} never {inverted['rest']}"

@@ -350,9 +350,9 @@ _LICENCES = (
     # "must not leave the EU", "may not be placed outside eu-north-1", "shall not process ... outside Europe"
     re.compile(r"""(?P<neg>\b(?:not|never|no|cannot)\b|\b\w+n't\b)(?P<mid>(?:(?!@R@)[^.;])*?)
                     \b(?:outside(?:\s+of)?|beyond|leaves?|exit)\s+(?:the\s+)?@R@""", _RX),
-    # "shall not be hosted in any region other than eu-north-1", "not ... anywhere other than in Sweden" ("may
-    # not ... other than" is left alone: "may not" can be "might not", and the exception then permits nothing)
-    re.compile(rf"""(?<!\bmay\s)(?P<neg>\b(?:not|never|no|cannot)\b|\b\w+n't\b)(?P<mid>(?:(?!@R@)[^.;])*?)
+    # "shall not be hosted in any region other than eu-north-1", "not ... anywhere other than in Sweden", "may not
+    # run in any region other than X" (in a policy "may not" forbids)
+    re.compile(rf"""(?P<neg>\b(?:not|never|no|cannot)\b|\b\w+n't\b)(?P<mid>(?:(?!@R@)[^.;])*?)
                     \b(?:anywhere|elsewhere|in\s+any\s+(?:other\s+)?(?:regions?|locations?|jurisdictions?|countr(?:y|ies)
                        |places?|zones?|sites?))\s+(?:other\s+than|except|but|besides|apart\s+from|save|bar)\s+{_TO_REGION}""",
                _RX),
