@@ -172,6 +172,9 @@ def test_the_reader_by_parts_refuses(text: str) -> None:
     ("The whole estate's electrical load must remain below 3 MW.", {"max_power_kw": 3000.0}),
     ("Our data centres together may not use more than 5 MW.", {"max_power_kw": 5000.0}),
     ("The cluster is to be kept below 900 kW.", {"max_power_kw": 900.0}),
+    ("The cluster must not draw more than 900 kW (0.9 MW).", {"max_power_kw": 900.0}),
+    ("Emissions must stay below 1.2 t CO2e (1,200 kg) per week.",
+     {"carbon_budget_kg": 1200.0, "carbon_budget_period": "week"}),
 ])
 def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     assert {i.field: i.value for i in interpret_sentence(normalise(text)).items} == expected
@@ -208,6 +211,9 @@ def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     "The staging estate's electrical load must remain below 3 MW.",
     "The whole estate's electrical load stays below 3 MW.",  # a description
     "Power cap to be set at 900 kW.",  # a plan
+    "The cluster must not draw more than 900 kW (1 MW).",  # two amounts
+    "Emissions must stay below 1.2 t CO2e (1,000 kg) per week.",
+    "The cluster must not draw more than 900 kW (peak 1 MW).",
     "The power cap will be raised to 900 kW.",
     "The carbon price will be reviewed to be $90 per tonne.",
 ])

@@ -36,7 +36,9 @@ fleet with its parts; 'GPUs excluded' is unknown and refuses), a purpose ('for c
 purposes', 'for reporting'), the limit said again ('don't exceed it', 'please do not go over this budget'), 'now'
 ('the power cap is now 900 kW'; 'was' still refuses). A payer ('Projects are charged', 'All teams are billed') is
 read as 'we charge' (a named team is a scope and refuses); 'Don't let / Never allow the fleet (to) go above ...'
-reads as 'the fleet must not ...'; a leading 'Stay under' / 'Remain below' is a rule like 'Keep ... under'.
+reads as 'the fleet must not ...'; a parenthesis that gives the same power or mass again in another unit ('900 kW
+(0.9 MW)', '1.2 t (1,200 kg) CO2e') is dropped, one with another amount refuses; a leading 'Stay under' /
+'Remain below' is a rule like 'Keep ... under'.
 A plan refuses: a bare 'to be' ('Power cap to be set at 900 kW'; 'is to be kept' is the rule) and 'will be raised /
 lowered / reviewed / set ...'.
 
@@ -49,7 +51,7 @@ second number, and any word outside the vocabulary (carbon offsets, credits, the
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from copilot.policy.values import (
     MASS,
@@ -162,6 +164,22 @@ def _one(pattern: str, text: str) -> re.Match[str] | None:
     return found[0]
 
 
+def _restated(text: str, pattern: str, size: Callable[[re.Match[str]], float]) -> str | None:
+    """``text`` without a parenthesis that gives its one quantity again in another unit ('900 kW (0.9 MW)',
+    '1.2 t CO2e (1,200 kg)'); the same text without such a parenthesis, None when the two quantities differ."""
+    paren = re.search(rf"\s*\(\s*(?:i\.\s?e\.\s*|or\s+|=\s*|~\s*)?(?P<q>{pattern})\s*\)", text, _RX)
+    if paren is None:
+        return text
+    rest = text[:paren.start()] + text[paren.end():]
+    outer = _one(pattern, rest)
+    inner = re.fullmatch(pattern, paren["q"], _RX)
+    try:
+        same = outer is not None and inner is not None and abs(size(outer) - size(inner)) < 1e-6 * max(size(outer), 1)
+    except SentenceError:
+        return None
+    return rest if same else None
+
+
 def _known(rest: str, vocabulary: frozenset[str]) -> bool:
     """Whether every word of ``rest`` (placeholders in brackets aside) is in ``vocabulary``, common or the
     organisation's."""
@@ -198,6 +216,10 @@ _CAUSE = re.compile(rf"""^(?:the|our)\s+(?P<cause>[a-z][\w'-]*(?:\s+[a-z][\w'-]*
 
 
 def _power(text: str) -> Interpretation | None:
+    plain = _restated(text, POWER, kilowatts)
+    if plain is None:
+        return None
+    text = plain
     q = _one(POWER, text)
     if q is None or not _P_SUBJECT.search(text):
         return None
@@ -222,6 +244,10 @@ _B_WORDS = _vocabulary("""emissions emission emit emitted carbon co2 co2e ghg gr
 
 
 def _budget(text: str) -> Interpretation | None:
+    plain = _restated(text, MASS, kilograms)
+    if plain is None:
+        return None
+    text = plain
     q = _one(MASS, text)
     if q is None or not _B_SUBJECT.search(text) or re.search(r"\bpric|\bvalu|\bcost|\$|usd|dollar", text, re.I):
         return None
