@@ -204,6 +204,11 @@ def test_the_reader_by_parts_refuses(text: str) -> None:
     ("A mint can only go through with two approvals.", _q(2)),
     ("Two approvers required for mints over 5 MWh.", _q(2, 5000.0, "kWh")),
     ("Every mint is required to have two approvals.", _q(2)),
+    ("Approval rights for mints sit with ana and bo only.", {"mint_approvers": ["ana", "bo"]}),
+    ("ana is our sole mint approver.", {"mint_approvers": ["ana"]}),
+    ("Approvers of token mints shall be limited to ana and bo.", {"mint_approvers": ["ana", "bo"]}),
+    ("Mint quorum: 3.", _q(3)),
+    ("Minimum approvers per mint: 2.", _q(2)),
 ])
 def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     assert _read(text) == expected
@@ -244,6 +249,9 @@ def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
     "Mints over 5 MWh needed two approvers.",  # the past
     "Mints over 5 MWh required the approval of two people.",
     "Mints above 5 MWh to need two approvers.",  # a plan
+    "Minimum approvers per mint: 2 (3 for large mints).",
+    "Mint quorum: 1.",
+    "Mint quorum: 3 for the ml team.",
 ])
 def test_round_two_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

@@ -47,6 +47,7 @@ A quorum rule has a count and, optionally, one threshold:
                No mint over 500 kWh may be issued without two approvals.
                Each and every mint, regardless of size, shall bear the signatures of 3 approvers.
     only with  a mint can only go through / only be issued with N approvals
+    label      mint quorum: N  |  minimum approvers per mint: N
     negated    no mint ... may be issued / may proceed / is valid / becomes final without | until | unless | before
                N people (have approved it)  |  no mint ... shall be approved by (or with) fewer than N approvers
                (= at least N)
@@ -372,7 +373,7 @@ _FRAMES: tuple[tuple[str, str], ...] = (
     ("post", rf"""{_LIST}(?P<mid>\s*,?\s+(?:alone|and\s+{_NOBODY}\s+else)\s*,?)?\s+(?:{_MOD_MAY}\s+)?{_ACT}\s+{_OBJ}
                   (?P<post>{_EXCL_POST})?"""),
     ("self", rf"""{_SUBJ_N}\s+(?:{_BE}\s+)?(?:{_ONLY}\s+)?(?:(?:reserved|restricted|limited|confined)\s+(?:{_ONLY}\s+)?
-                  (?:to|for)|(?:rests?|lies|sits|resides?)\s+(?:{_ONLY}\s+)?with
+                  (?:to|for)|(?:rests?|lies|lie|sits?|resides?)\s+(?:{_ONLY}\s+)?with
                   |belongs?\s+(?:{_ONLY}\s+)?to|vested\s+(?:{_ONLY}\s+)?in
                   |the\s+(?:sole|exclusive)\s+(?:responsibility|prerogative|preserve|remit|domain)\s+of)
                   \s+(?:{_FOLLOWING})?{_LIST}(?P<post>{_EXCL_POST})?"""),
@@ -388,12 +389,13 @@ _FRAMES: tuple[tuple[str, str], ...] = (
     ("word", rf"""{_SUBJ_N}\s+(?P<mod>{_MOD_MAY}|{_MOD_MUST})?\s*(?P<only>{_ONLY}\s+)?be\s+(?P<only2>{_ONLY}\s+)?
                   (?:granted|given|made|issued|signed|provided)\s+(?P<only3>{_ONLY}\s+)?by\s+(?:{_FOLLOWING})?{_LIST}
                   (?P<post>{_EXCL_POST})?"""),
-    ("self", rf"""(?:the\s+)?(?:{_EXCL_ADJ}\s+)*{_APPROVER_N}\s*(?:{_BE}\s+(?:{_ONLY}\s+)?|[:=]\s*|-\s*)
+    ("self", rf"""(?:the\s+)?(?:{_EXCL_ADJ}\s+)*{_APPROVER_N}\s*(?:{_BE}\s+(?:{_ONLY}\s+)?
+                  (?:(?:limited|restricted|confined)\s+(?:{_ONLY}\s+)?to\s+)?|[:=]\s*|-\s*)
                   (?:{_FOLLOWING})?{_LIST}(?P<post>{_EXCL_POST})?"""),
     ("self", rf"""(?:the\s+)?(?:token\s+)?mint(?:ing)?\s+(?:approvals?|sign-?offs?|authori[sz]ations?)\s*(?:[:=]|\s-)\s*
                   (?:{_FOLLOWING})?{_LIST}
                   (?P<post>{_EXCL_POST})?"""),
-    ("self", rf"""{_LIST}\s+{_BE}\s+the\s+(?:{_EXCL_ADJ}\s+)*{_APPROVER_N}(?P<post>{_EXCL_POST})?"""),
+    ("self", rf"""{_LIST}\s+{_BE}\s+(?:the|our)\s+(?:{_EXCL_ADJ}\s+)*{_APPROVER_N}(?P<post>{_EXCL_POST})?"""),
     ("self", rf"""{_LIST}\s+{_BE}\s+the\s+only\s+(?:ones|{_PEOPLE_N})\s+(?:(?:who|that)\s+{_MOD_MAY}|allowed\s+to
                   |permitted\s+to|authori[sz]ed\s+to|able\s+to)\s+{_ACT}\s+{_OBJ}"""),
     ("self", rf"""who\s+{_MOD_MAY}\s+{_ACT}\s+{_OBJ}\s*\?\s*
@@ -619,6 +621,13 @@ the rule (the participle after the count, or after 'is', 'are', 'be'); 'Mints ab
 is a plan ('are to need' is the rule)."""
 
 
+_QUORUM_LABEL = re.compile(r"""^(?:the\s+)?(?:mint(?:ing)?\s+quorum
+                               |min(?:imum)?\s+(?:number\s+of\s+)?(?:approvers|approvals|sign-?offs|signatures)
+                                \s+(?:per|for\s+(?:each|every|a|any))\s+mint)
+                              \s*(?::|=|\s-|\s+is)\s*(?P<k>\d+)$""", _RX)
+"""'Mint quorum: 3', 'Minimum approvers per mint: 2': every mint needs that many approvers."""
+
+
 def _restated_count(text: str) -> str | None:
     """``text`` without a parenthesis that says its count again ('2 sets of eyes (2 different people)'); None when
     the parenthesis gives another count."""
@@ -645,6 +654,7 @@ def _quorum(text: str, listed: int | None = None) -> tuple[dict[str, object], bo
     if requester:
         text = text[:requester.start()]
     text = re.sub(r"\s*\(\s*\)", "", _ANY_SIZE.sub(" ", _DISTINCT.sub(" ", text))).strip()
+    text = _QUORUM_LABEL.sub(r"every mint needs \g<k> approvers", text)
     plain = _restated_count(text)
     if plain is None:
         return None
