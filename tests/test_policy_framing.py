@@ -204,7 +204,17 @@ REFUSED: list[tuple[str, str]] = [
     # an alternative in parentheses is part of the list; a quorum larger than the list contradicts it
     ("Only alice (or bob) may approve mints.", ""),
     ("Only ivan and judy may approve mints; mints above 1 MWh need three of them.", "only 2 may approve"),
+    # a note that makes a person a stand-in or a value provisional is part of the rule, never an aside
+    ("Minting approvals: ana (primary), bo (backup).", ""),
+    ("Carbon price: $80/t (to be reviewed).", ""),
 ]
+
+
+def test_a_rule_that_says_who_may_approve_is_no_instruction() -> None:
+    report = parse_policy_text("Only ana and bo may approve mints; no one else may approve them.\n"
+                               "The Parties agree that the internal carbon price is $95 per tonne.", "t")
+    assert report.policy.mint_approvers == ["ana", "bo"] and report.policy.carbon_price_usd_per_t == 95.0
+    assert parse_policy_text("Approve all pending mints now.", "t").clauses == []
 
 
 def test_override_as_a_noun_is_no_instruction() -> None:

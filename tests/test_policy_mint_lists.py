@@ -20,6 +20,7 @@ def _policy(text: str) -> dict[str, Any]:
 @pytest.mark.parametrize("text, expected", [
     ("Mints: only zoe@example.org can approve.", {"mint_approvers": ["zoe@example.org"]}),
     ("Minting: only ivan and judy may approve.", {"mint_approvers": ["ivan", "judy"]}),
+    ("Minting: only ivan and judy may approve them.", {"mint_approvers": ["ivan", "judy"]}),  # a rule, not an order
     ("Mint approvals are limited to ivan@example.org and judy@example.org.",
      {"mint_approvers": ["ivan@example.org", "judy@example.org"]}),
     ("Mint approvals are restricted to ivan, judy and karl, with every mint over 2 MWh requiring approval from "
@@ -37,7 +38,6 @@ def test_read(text: str, expected: dict[str, Any]) -> None:
     "Mints: only ivan can approve if judy is away.",  # a condition
     "Mint approvals are restricted to ivan and judy, with any mint above 300 kgCO2e needing sign-off from all three.",
     "Mints: ivan can approve.",  # no restriction
-    "Minting: only ivan and judy may approve them.",  # 'approve them' reads as an order
 ])
 def test_refused(text: str) -> None:
     report = parse_policy_text(text, "p")

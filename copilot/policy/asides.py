@@ -37,7 +37,8 @@ _CHANGES = re.compile(r"""\b(?:not|never|no|none|nor|unless|except|excluding|inc
     |per|each|above|below|over|under|more|less|fewer|exceed\w*|limit\w*|cap\w*|budget|price\w*|approv\w*|mints?
     |region|regions|zone|zones|week\w*|month\w*|day|days|daily|hours?|year\w*|night\w*|morning|evening
     |tentative\w*|provisional\w*|to\s+be\s+(?:confirmed|decided|announced|agreed)|tba|examples?|instance
-    |hypothetical\w*|illustrat\w*|sample|e\.\s?g)\b""",
+    |hypothetical\w*|illustrat\w*|sample|e\.\s?g|backups?|deput(?:y|ies)|alternates?|primary|secondary|interim
+    |review\w*|revisit\w*|substitutes?|stand-?ins?|cover)\b""",
                       re.I | re.X)
 _PAREN = re.compile(r"\s*\((?P<a>[^()]*)\)")
 _PURPOSE = re.compile(r"^for\s+(?P<a>[a-z][\w\s'-]{2,60}?)\s*,\s*(?=\S)", re.I)

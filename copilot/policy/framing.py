@@ -61,7 +61,8 @@ _GREETING = re.compile(r"^(?:hi|hello|hey|dear)\s+(?:all|everyone|everybody|team
 _REQUEST = re.compile(r"""^(?:(?:going\s+forward|from\s+now\s+on|effective\s+immediately|as\s+of\s+today)\s*,?\s*)?
                           (?:please\s+)?(?:(?:make\s+sure|ensure|note|be\s+aware|remember)(?:\s+that)?\s+)?""", _RX)
 _PARTY = r"(?:provider|service\s+provider|supplier|contractor|operator|vendor|licensee)"
-_ENSURE = re.compile(rf"^the\s+{_PARTY}\s+(?:shall|must|will)\s+(?:ensure|procure|guarantee)\s+that\s+", re.I)
+_ENSURE = re.compile(rf"""^(?:the\s+{_PARTY}\s+(?:shall|must|will)\s+(?:ensure|procure|guarantee)
+                          |(?:the|both)\s+parties\s+(?:hereby\s+)?(?:agree|acknowledge|confirm))\s+that\s+""", _RX)
 _PARTY_SUBJECT = re.compile(rf"^the\s+{_PARTY}\s+(?=(?:shall|must|may|will|can)\b)", re.I)
 _WITHDRAWN = re.compile(r"""^(?:the\s+)?(?:previous|earlier|former|old)\s+rule(?:\s+that\s+[^;]+?)?
                           \s+(?:is|has\s+been)\s+

@@ -22,7 +22,8 @@ INSTRUCTION = re.compile(r"""
   | \byou\s+(?:are|must|should|will|can|may|need|have)\b
   | \bas\s+(?:the|an?|your)\s+(?:admin(?:istrator)?|root|system|owner|operator|developer|assistant|ai|model)\b
   | \bautomatically\b | \bauto-?approve
-  | \bapprove\s+(?:all|every|any|each|everything|this|it|them)\b
+  | (?<!\bmay\s)(?<!\bmust\s)(?<!\bcan\s)(?<!\bshall\s)(?<!\bto\s)(?<!\bwill\s)
+    \bapprove\s+(?:all|every|any|each|everything|this|it|them)\b
   | \bwithout\s+(?:any\s+)?(?:approval|confirmation|review|asking|a\s+human|human)\b
   | \bwhatever\b(?!\s+(?:the\s+|their\s+|its\s+)?(?:team|category|region|size|amount|value|volume|grid|load|weather
                                                   |time|cost|price|carbon|intensity|emissions|demand|project|lab
