@@ -1,4 +1,5 @@
-"""Amounts, deferral limits, urgent jobs and mint quorums read by their parts (copilot.policy.slots).
+"""Amounts, deferral limits, urgent jobs and mint quorums read by their parts (the slot readers of
+copilot.policy.parser: amount_slots, category_slots, mint_slots).
 
 Sentences written for this test (not from bench/policy_eval). A refusal is worth more than a
 guess: each refused sentence would otherwise become a wrong constraint.
