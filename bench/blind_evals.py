@@ -225,12 +225,19 @@ def _zones(value: Any) -> Any:
     return value
 
 
+POLICY_SETS_NOT_TUNED_ON = frozenset({"dev9", "dev10"})
+"""Later policy sets scored but never tuned on: together with the corpus test split, the honest
+estimate of how the parser reads sentences it has not seen (the others were tuned on after their first
+score, recorded in the README)."""
+
+
 def policy_later_sets(folder: Path = REPO / "bench" / "policy_eval") -> dict[str, Any]:
-    """The parser on the later blind policy sets (dev2.., written after tuning began; tuned on since)."""
+    """The parser on the later blind policy sets (dev2.., written by helpers who had not read the parser)."""
     out: dict[str, Any] = {}
-    for path in sorted(folder.glob("dev*.jsonl")):
+    for path in sorted(folder.glob("dev*.jsonl"), key=lambda p: int(p.stem[3:])):
         scored = _score_policy(_lines(path) or [])
         out[path.stem] = {k: scored[k] for k in ("sentences", "with_a_constraint", "recognised", "wrong_constraints")}
+        out[path.stem]["tuned_on"] = path.stem not in POLICY_SETS_NOT_TUNED_ON
     return out
 
 

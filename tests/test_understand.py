@@ -153,6 +153,13 @@ def test_typos_are_repaired_towards_the_vocabulary_only() -> None:
     ("until 4 march", DayRange(None, date(2026, 3, 4))),
     ("during 2026-w10", DayRange(date(2026, 3, 2), date(2026, 3, 8))),
     ("on christmas day", DayRange(date(2025, 12, 25), date(2025, 12, 25))),
+    ("mar 16 through mar 18", DayRange(date(2026, 3, 16), date(2026, 3, 18))),  # the end follows the start
+    ("between xmas and new year's eve", DayRange(date(2025, 12, 25), date(2025, 12, 31))),
+    ("over the past fortnight", DayRange(date(2026, 3, 2), date(2026, 3, 15))),
+    ("the last two full weeks", DayRange(date(2026, 3, 2), date(2026, 3, 15))),
+    ("from 12/30 through jan 3", DayRange(date(2025, 12, 30), date(2026, 1, 3))),  # not December 1930
+    ("since last monday", DayRange(date(2026, 3, 9), None)),
+    ("since the start of the month", DayRange(date(2026, 3, 1), None)),
 ])
 def test_day_ranges(text: str, expected: DayRange) -> None:
     assert day_range(text, NOW) == expected
@@ -375,3 +382,22 @@ def test_id_kind_reads_the_ledger(ledger: Any) -> None:
     from copilot.services.fleet import id_kind
 
     assert id_kind(ledger, "0123456789abcdef") is None
+
+
+def test_a_later_part_can_take_the_period_an_earlier_part_named() -> None:
+    assert calls("last week's emissions by team plus the weekly summary for that week") == [
+        ("emissions", {"start": "2026-03-09", "end": "2026-03-15", "group_by": "team"}),
+        ("summary", {"week": "2026-W11"})]
+
+
+def test_words_near_a_command_are_not_read_as_it() -> None:
+    assert calls("reschedule jobs into cleaner hours over the next 18 hours")[0][0] == "plan"  # not a typo
+    assert calls("list the suggestions that have been tokenized")[0][1]["status"] == "minted"
+    assert calls("need per-team co2 for december")[0] == (
+        "emissions", {"start": "2025-12-01", "end": "2025-12-31", "group_by": "team"})  # 'co2' is no team
+    assert calls("which locations were dirtiest this month?")[0][1]["group_by"] == "region"
+
+
+def test_cities_of_registered_countries_name_their_region() -> None:
+    assert calls("forecast Lyon for 2 days")[0] == ("forecast", {"region": "FR", "hours": 48})
+    assert calls("emissions in Glasgow yesterday")[0][1]["region"] == "GB"

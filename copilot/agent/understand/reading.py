@@ -199,10 +199,10 @@ def _read(t: str, text: str, world: World, previous: Reading | None, forbidden: 
                 calls.extend(first)
                 calls.extend(Call(c.tool, first[-1].args | c.args) for c in second)  # the rest is shared
                 continue
-            found = calls_for(tool, seg, t, world, carried)
+            made = calls_for(tool, seg, t, world, carried)
             if calls and _SAME_TIME.search(seg):  # "... plus the weekly summary for that week"
-                found = [_with_time_of(calls[-1], c) for c in found]
-            calls.extend(found)
+                made = [_with_time_of(calls[-1], c) for c in made]
+            calls.extend(made)
     except AskError as ask:
         return _clarify(str(ask))
     dropped = [c.tool for c in calls if c.tool in forbidden]
