@@ -90,6 +90,11 @@ def test_negations_questions_and_undo_run_no_write(text: str) -> None:
     assert reading.reply  # it answers in words instead
 
 
+def test_a_negated_short_form_runs_no_write() -> None:
+    assert calls("no need for a new sim, just data team emissions for yesterday") == [
+        ("emissions", {"team": "data", "start": "2026-03-15", "end": "2026-03-15", "group_by": "region"})]
+
+
 def test_a_negated_write_keeps_the_read_the_request_also_asks_for() -> None:
     reading = understand("don't re-plan, just show me the rejected recs", WORLD)
     assert [(c.tool, c.args.get("status")) for c in reading.calls] == [("recommendations", "rejected")]

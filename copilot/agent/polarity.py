@@ -17,7 +17,7 @@ WRITE_TOOLS = ("simulate", "plan", "execute", "verify", "mint")
 """Tools that change state (the ledger or the chain)."""
 
 _WRITE_WORDS = {
-    "simulate": r"(?:re-?)?simulat|synthetic|generate|new fleet|fake|re-?seed",
+    "simulate": r"(?:re-?)?simulat|\bsims?\b|synthetic|generate|new fleet|fake|re-?seed",
     "plan": r"(?:re-?)?plan|schedul|optimi[sz]|reschedul|shift|placement|defer the batch",
     "execute": (r"execut|exec\b|(?<!-)apply|implement|roll(?:ing)? out|carry out|go ahead|run (?:the|it|them)|ship|push"
                 r"|go live|enact|changeset|proceed"),
