@@ -272,3 +272,59 @@ ROUND_TWO_REFUSED: list[str] = [
 @pytest.mark.parametrize("text", ROUND_TWO_REFUSED)
 def test_round_two_refused(text: str) -> None:
     assert _policy(text) is None
+
+
+# Round 3: any word outside the rule's vocabulary is neutral unless it belongs to a meaning-changer class.
+ROUND_THREE_READ: list[tuple[str, dict[str, Any]]] = [
+    ("Research workloads are firmly restricted to Sweden.", {"research": SWEDEN}),
+    ("Research workloads have to stay put in Sweden only.", {"research": SWEDEN}),
+    ("Research workloads are restricted to Sweden, whatever their size.", {"research": SWEDEN}),
+    ("ML team workloads are confined to eu-north-1, fyi.", {"ml": ["eu-north-1"]}),
+    ("Research workloads are restricted to Sweden, full stop.", {"research": SWEDEN}),
+    ("Research workloads are restricted to Sweden, no exceptions.", {"research": SWEDEN}),
+    ("Please note that ML jobs must stay in eu-west-1.", {"ml": ["eu-west-1"]}),
+    ("Reminder: the Research team's jobs are pinned to DE.", {"research": ["DE"]}),
+    ("FYI - Web builds run exclusively in us-east-1.", {"web": ["us-east-1"]}),
+    ("All jobs must stay in the EU, whatever their size.", {"default": EU}),
+    ("All workloads are to run exclusively in eu-west-1, to keep latency down.", {"default": ["eu-west-1"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", ROUND_THREE_READ)
+def test_round_three_neutral_words_are_read(text: str, expected: dict[str, Any]) -> None:
+    assert _read(text) == expected
+
+
+ROUND_THREE_REFUSED = [
+    # time, conditions and phases in words the reader has never seen
+    "ml jobs run in FR only during the pilot",
+    "ML jobs are pinned to eu-west-1 as an interim measure.",
+    "ML jobs are restricted to eu-west-1 overnight.",
+    "ML workloads are to run exclusively in eu-west-1 ahead of the audit.",
+    "ML workloads are to run exclusively in eu-west-1 for the foreseeable future.",
+    "ML jobs must stay in eu-west-1 barring an emergency.",
+    # wishes, proposals and descriptions of today or the past
+    "ML jobs are supposed to stay in eu-west-1.",
+    "Lets restrict ML jobs to eu-west-1.",
+    "ML workloads run exclusively in eu-west-1 in practice.",
+    "ML workloads have always been pinned to eu-west-1.",
+    # scopes and qualifiers of the work; a name that narrows it
+    "ML jobs on spot capacity are restricted to eu-west-1.",
+    "Nightly ML jobs must stay in eu-west-1.",
+    "All jobs run by students must stay in the EU.",
+    "All jobs on Orion must stay in eu-west-1.",
+    "Bob's ML jobs must stay in eu-west-1.",
+    "ML jobs touching customer PII must stay in eu-west-1.",
+    # alternatives, additions and exceptions
+    "ML jobs must stay in eu-west-1 or nearby.",
+    "ML workloads are to run exclusively in eu-west-1 and its neighbours.",
+    "All jobs must stay in the EU, ML notwithstanding.",
+    "Research workloads are restricted to Sweden, no exceptions except benchmarks.",
+    "Please note that ML jobs must stay in eu-west-1 during the audit.",
+]
+
+
+@pytest.mark.parametrize("text", ROUND_THREE_REFUSED)
+def test_round_three_changers_refuse(text: str) -> None:
+    assert _read(text) is None
+    assert _policy(text) is None

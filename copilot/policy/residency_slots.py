@@ -63,9 +63,25 @@ currently, mostly); additions (also, too, as well); exclusions ("must never run 
 region's side ("eu-north-1 is reserved for the data team", "only the data team may use ...", "... for
 ML only"); two region lists or two team subjects in one clause (the compound reader splits those);
 both a team and "every other team"; regions in another role ("jobs from eu-west-1", "eu-west-1 data",
-"any EU region"); a purpose or scope after "for" ("for training"); a number; and any word outside the
-small vocabulary of residency rules (a scope such as "GPU jobs", "urgent jobs", "production", a date),
-so an unknown qualifier can never be dropped silently. "may not ... anywhere other than X" is left
+"any EU region"); a purpose or scope after "for" ("for training"); a number.
+
+Words outside the rule's own vocabulary (its subjects, teams, regions, restriction and modal words) are
+NEUTRAL ("firmly", "fyi", "stay put", "whatever their size", ", to keep latency down") unless one of these
+holds, and then the sentence is refused:
+  - the word belongs to a MEANING-CHANGER class (``_CHANGER``): conditions and time (pending, interim,
+    overnight, ahead, Q3, months, seasons, pilot, migration), wishes and advice (supposed, hope, ideally,
+    feasible), plans and proposals (let's, roadmap, tentative, confirm), the past and descriptions of today
+    (been, historically, in practice, mostly), additions, alternatives and exceptions (plus, or nearby, its
+    neighbours, notwithstanding, barring), minimums and approximations (at least, roughly, give or take),
+    scopes and parts of the fleet (GPU, production, nodes, spot capacity, students, PII), other kinds' cue
+    words (carbon, power, price, approval, defer) and negations outside the recognised forms;
+  - it is capitalised outside a lead-in label ("Reminder:") or a parenthesis: a name ("jobs on Orion",
+    "Bob's ML jobs") may narrow the rule;
+  - it qualifies the work: just before a work noun ("inference jobs"), after all/every/any ("every urgent
+    job"), or anywhere in the subject before its modal or verb ("ML jobs on spot capacity are ...");
+  - it follows "or" ("eu-west-1 or similar"): an alternative the allow-list cannot hold.
+Lead-ins that only draw attention ("Please note that", "Reminder:", "FYI -") and emphasis ("full stop",
+"no exceptions", ", period") are dropped. "may not ... anywhere other than X" is left
 alone ("may not" can be "might not"); "must not" / "shall not" / "cannot" are read.
 """
 
@@ -344,7 +360,7 @@ _REFUSE = re.compile(
     r"|exempt\w*|waiver|other than|apart from|aside from|besides|save)\b|;|\?|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no|cannot|nowhere|nothing|none|neither|nor|nobody)\b|n't\b", re.I)
 _EMPHASIS = re.compile(r"""\b(?:at\s+all\s+times|without\s+(?:any\s+)?exception|in\s+all\s+cases
-    |under\s+all\s+circumstances|at\s+any\s+time|whatsoever)\b""", _RX)
+    |under\s+all\s+circumstances|at\s+any\s+time|whatsoever|full\s+stop|no\s+exceptions?)\b|,\s*period\s*$""", _RX)
 _TO_REGION = r"(?:in\s+|to\s+)?(?:the\s+)?@R@"
 _LICENCES = (
     # "must not leave the EU", "may not be placed outside eu-north-1", "shall not process ... outside Europe"
@@ -412,7 +428,72 @@ _VOCABULARY = frozenset(re.findall(r"\S+", """
     place perform performs performed conducted undertaken done following
 """))
 """Every word a residency rule may hold besides its team, region and "every other team" phrases; any
-other word may narrow or condition the rule, so the sentence is refused."""
+other word is neutral unless it is a meaning-changer (``_CHANGER``)."""
+_WORK_NOUNS = frozenset({"job", "jobs", "workload", "workloads", "compute", "computation", "computations", "build",
+                         "builds", "task", "tasks", "pipeline", "pipelines", "service", "services", "deployment",
+                         "deployments", "work", "data", "training", "processing", "computing", "runs", "nodes",
+                         "clusters", "cluster", "fleet", "estate", "traffic", "instances", "machines", "servers"})
+"""Nouns naming the work or where it runs: an unknown word just before one is a scope ("GPU jobs")."""
+_CHANGER = re.compile(r"""(?:
+    # conditions, time and duration
+      if|when\w*|unless|once|whilst|while|until|till|til|pending|provided|providing|assuming|subject|contingent|depend\w*
+    | during|throughout|through|thru|between|before|after|afterwards|since|as-of|from|starting|effective|onward\w*
+    | eod|eow|eom|eoy|temporar\w*|interim|transitional|transition|initial\w*|eventual\w*|soon|later|tonight
+    | tomorrow|yesterday|week\w*|month\w*|quarter\w*|year\w*|annual\w*|season\w*|summer|winter|spring|autumn|fall
+    | holiday\w*|night\w*|daytime|morning\w*|evening\w*|hour\w*|peak|off-peak|maintenance|outage\w*|incident\w*
+    | emergenc\w*|migration\w*|migrat\w*|cutover|cut-over|rollout|roll-out|launch|phase\w*|pilot\w*|trial\w*|beta
+    | poc|experiment\w*|window\w*|freeze\w*|blackout\w*|deadline\w*|schedule|timeline|q[1-4]|h[12]|fy\d*|fiscal
+    | january|february|march|april|june|july|august|september|october|november|december
+    | jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec
+    # wishes, advice, plans, proposals, discussion
+    | ought|want\w*|wish\w*|hope\w*|like|prefer\w*|ideal\w*|aim\w*|try|tries|trying|strive\w*|endeavou?r\w*
+    | target\w*|goal\w*|objective\w*|aspir\w*|recommend\w*|suggest\w*|advis\w*|encourag\w*|best-effort|effort\w*
+    | feasible|practicable|practical|reasonabl\w*|possible|possibly|perhaps|maybe|probably|likely|optional\w*
+    | desir\w*|nice|better|best|rather|default\w*|usual\w*|normal\w*|plan\w*|roadmap|intend\w*|intent\w*
+    | propos\w*|consider\w*|discuss\w*|debat\w*|review\w*|revisit\w*|evaluat\w*|explor\w*|tbd|tbc|draft\w*
+    | tentativ\w*|provisional\w*|idea\w*|option\w*|vote\w*|agree\w*|decid\w*|decision\w*|request\w*|ask\w*
+    | let|lets|let's|shall-we|nearby|near|nearest|close|closest|similar|equivalent\w*|comparable|wherever|whichever
+    | say|etc|greenest|cleanest|cheapest|fastest|lowest|spot|pre-?emptible|on-demand|capacity|reserved
+    | think|thinking|thought|believe\w*|expect\w*|assum\w*|seem\w*|appear\w*|guess\w*
+    # the past and descriptions of today
+    | was|were|had|did|used|ran|stayed|remained|lived|went|previous\w*|former\w*|formerly|historic\w*|originally
+    | legacy|old|older|ago|last|earlier|already|current\w*|present\w*|nowadays|now|today|typical\w*|mostly|most
+    | mainly|largely|primarily|predominantly|general\w*|often|sometimes|occasionally|rarely|seldom|tend\w*|majority
+    | some|many|several|few|half|part|partly|partial\w*|portion\w*|share|percent|per-cent|fraction
+    # additions, exceptions, minimums, maxima, comparisons, alternatives
+    | also|too|additional\w*|addition|plus|extra|further|more|less|fewer|least|minimum|min|maximum|max|most
+    | except\w*|exclud\w*|exclusion\w*|exempt\w*|exception\w*|waiver\w*|waive\w*|carve-?out\w*|override\w*
+    | bar|barring|besides|apart|aside|save|unlike|beyond|else|alternative\w*|alternate\w*|either|instead
+    | including|include\w*|inclusive|among|amongst|overflow\w*|burst\w*|spill\w*|fail\w*|failover|fallback
+    | backup\w*|back|replica\w*|replicat\w*|cop(?:y|ies)|mirror\w*|archiv\w*|snapshot\w*|cache\w*|log|logs
+    | logging|export\w*|import\w*|transfer\w*|egress|ingress|transit|moved?|moving|migrate|relocat\w*|shift\w*
+    # scopes, parts of the fleet, qualifiers of the work
+    | that|who|whose|whom|with|without|involving|containing|contain\w*|having|tagged|labell?ed|marked|flagged
+    | classified|handling|touching|using|over|above|below|larger|smaller|bigger|longer|shorter|heavier
+    | large|small|big|long|short|heavy|light|high|low|new|newer|existing|production|prod|staging|stage|dev
+    | development|test|tests|testing|qa|uat|sandbox\w*|preview|canary|gpu\w*|cpu\w*|tpu\w*|accelerat\w*
+    | batch|interactive|urgent|critical|priority|sensitive|personal|pii|phi|regulated|confidential|secret
+    | internal|external|public|private|customer-facing|inference|serving|analytics
+    | nodes?|hosts?|machines?|servers?|instances?|partitions?|queues?|racks?|pools?|environments?|envs?|tiers?
+    | namespaces?|clusters?|subnets?|vpcs?|accounts?|tenants?|users?|people|staff|employees?|contractors?
+    | person|individual\w*|member\w*|student\w*|researcher\w*|partner\w*|vendor\w*|intern\w*|guest\w*
+    | visitor\w*|third-part\w*|academic\w*|faculty|collaborator\w*|subcontractor\w*|supplier\w*|affiliate\w*
+    | notwithstanding|excepted|exempted|neighbou?r\w*|adjacent|surrounding|vicinity|thereabouts|related|other|others
+    | been|give|roughly|approximately|approx|about|around|circa|ish|loosely|broadly|confirm\w*|verif\w*|validat\w*
+    | sign-off|signoff|finali[sz]\w*|ratif\w*|await\w*|ex|ex-\w+|call|calls|called
+    | traffic|requests?|storage|backups?|databases?|dbs?|buckets?|files?
+    # other kinds' cue words and amounts
+    | carbon|co2\w*|emission\w*|intensity|power|energy|kwh|kw|mw|watt\w*|price\w*|cost\w*|spend\w*|usd
+    | eur\w*|gbp|dollars?|pounds?|cents?|approv\w*|approver\w*|mint\w*|cap|caps|capped|quota|ceiling
+    | defer\w*|delay\w*|postpon\w*|paus\w*|halt\w*|stops|stopped|stopping|suspend\w*|block\w*|deny|denied|forbid\w*
+    | prohibit\w*|ban|banned|disallow\w*|avoid\w*
+    # negation and doubt outside the recognised forms
+    | not|never|no|none|nobody|nothing|nowhere|neither|nor|cannot|can't|won't|don't|doesn't|isn't|aren't
+    | mustn't|shan't|shouldn't|unlikely|doubt\w*|unclear|unsure|uncertain|question\w*
+    )""", _RX)
+"""Meaning-changer classes: a word of one of these classes, not part of a phrase the reader understands, refuses
+the sentence (conditions and time, wishes and plans, the past and descriptions of today, additions and
+exceptions, scopes and parts of the fleet, other kinds' cue words, negations). Every other word is neutral."""
 _COUNTED = re.compile(r"\b(?P<det>these|those|the|all)\s+(?P<n>\d+)\s+(?=(?:grid\s+)?(?:regions|zones|locations"
                       r"|countries)\b)", re.I)
 """"these 3 zones" (numbers in words are digits by now): the count must be the number of regions listed."""
@@ -544,8 +625,48 @@ def _antecedent(text: str, teams: Collection[str]) -> str:
 
 
 def _vocabulary_ok(text: str) -> bool:
-    """Whether every word left is one a residency rule may hold."""
-    return all(w.lower() in _VOCABULARY for w in re.findall(r"[A-Za-z][\w'-]*", text))
+    """Whether the words left (team and regions replaced) leave the rule as it is: a word of the rule's own
+    vocabulary, or a NEUTRAL word (any other word) that is not a meaning-changer (``_CHANGER``), not a
+    capitalised name where a name would narrow the rule, and not a modifier of the work ("GPU jobs",
+    "every urgent job")."""
+    words = list(re.finditer(r"[A-Za-z][\w'-]*", text))
+    for i, m in enumerate(words):
+        word = m.group(0)
+        low = word.lower()
+        if low in _VOCABULARY:
+            continue
+        if _CHANGER.fullmatch(low):
+            return False
+        before = text[: m.start()]
+        label = re.match(r"\s*(?:[:,\-\u2013\u2014]|$)", text[m.end():]) is not None
+        lead = (not before.strip() and label) or re.search(r"[:\-\u2013\u2014]\s*$", before) is not None
+        aside = _in_parenthesis(text, m.start())
+        if word[0].isupper() and not lead and not aside:
+            return False  # "jobs on Orion", "Alice's jobs", "the Finance jobs": a name that narrows the rule
+        if not aside and not lead and _SUBJECT_ZONE.match(before):
+            return False  # "ML jobs on spot capacity are ...": a qualifier of the subject, before its verb
+        following = words[i + 1].group(0).lower() if i + 1 < len(words) else ""
+        adjacent = i + 1 < len(words) and not re.search(r"[^\s-]", text[m.end(): words[i + 1].start()])
+        if adjacent and following in _WORK_NOUNS:
+            return False  # "GPU jobs", "inference workloads": a scope the allow-list cannot hold
+        previous = words[i - 1].group(0).lower() if i else ""
+        if previous in {"or", "and/or"}:
+            return False  # "eu-west-1 or nearby", "... or similar": an alternative the allow-list cannot hold
+        if previous in {"all", "every", "each", "any", "no", "our"} and not re.search(
+                r"[^\s]", text[words[i - 1].end(): m.start()]):
+            return False  # "every urgent job"
+    return True
+
+
+_SUBJECT_ZONE = re.compile(r"""^(?:(?!\b(?:must|shall|may|can|will|is|are|has|have|needs?|stays?|remains?
+    |executes?|operates?|lives?|resides?|only|exclusively|solely|@R@)\b).)*$""", _RX | re.S)
+"""The text before the clause's first verb, modal or region list: the subject's zone, where an unknown word can
+only qualify the subject."""
+
+
+def _in_parenthesis(text: str, at: int) -> bool:
+    """Whether position ``at`` lies inside a parenthesis: an aside ("(per GDPR)")."""
+    return text[:at].count("(") > text[:at].count(")")
 
 
 def _clause(text: str, teams: Collection[str]) -> Interpretation | None:
@@ -632,6 +753,12 @@ _ANY_OF = re.compile(r"""\b(in|to|on|within|inside)\s+(?:any|one|either)\s+of\s+
                          (?:the\s+following\s*(?:regions?\s*)?:?\s*)?""", _RX)
 
 
+_NOTE_LEAD = re.compile(r"""^(?:(?:please\s+)?(?:note|remember|be\s+aware|bear\s+in\s+mind|keep\s+in\s+mind)
+    (?:\s+that)?|(?:a\s+)?(?:friendly\s+|quick\s+)?reminder(?:\s+that)?|fyi|psa|nb|n\.b\.|heads[\s-]up|important)
+    \s*(?::|,|-|\u2013|\u2014)?\s+""", _RX)
+"""A lead-in that only draws attention to the rule ("Please note that", "Reminder:", "FYI -")."""
+
+
 def residency_by_slots(text: str, teams: Collection[str]) -> Interpretation | None:
     """Allow-lists from a residency sentence read by its parts (see the module docstring); None when
     any part is missing or ambiguous."""
@@ -641,6 +768,7 @@ def residency_by_slots(text: str, teams: Collection[str]) -> Interpretation | No
     text = re.sub(r"\b(they|we|you)['’]re\b", r"\1 are", text, flags=re.I)
     text = _REPEATED.sub(lambda m: f"only {m['run']}", text)  # "eu-west-1 and ONLY eu-west-1"
     text = _ANY_OF.sub(r"\1 ", text)  # "may run in any of eu-west-1, eu-north-1 or GB"
+    text = _NOTE_LEAD.sub("", text, count=1)  # "Please note that ...", "Reminder:", "FYI -"
     return _labels(text, teams) or _clause(text, teams) or _gapped(text, teams)
 
 
