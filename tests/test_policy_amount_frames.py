@@ -220,3 +220,56 @@ def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
 def test_round_two_refused(text: str) -> None:
     report = parse_policy_text(text, "t")
     assert not report.clauses, report.clauses
+
+
+# -- round 3: every word outside the meaning-changer classes is neutral ---------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("Operationally, the fleet may not draw more than 450 kW.", {"max_power_kw": 450.0}),
+    ("Friendly reminder that our cluster must stay under 600 kW.", {"max_power_kw": 600.0}),
+    ("Power draw must be kept under 700 kW so the breakers hold.", {"max_power_kw": 700.0}),
+    ("The whole shebang must stay under 1 MW of power draw.", {"max_power_kw": 1000.0}),
+    ("Power draw for the fleet is hard-capped at 1 MW, per the utility agreement.", {"max_power_kw": 1000.0}),
+    ("The estate's power consumption shall in no event exceed 2 MW.", {"max_power_kw": 2000.0}),
+    ("Fleet power must stay under 1 MW, no matter what.", {"max_power_kw": 1000.0}),
+    ("Power consumption is not to exceed 1.5 MW, per the lease.", {"max_power_kw": 1500.0}),
+    ("Power draw is capped at 1 MW across the board.", {"max_power_kw": 1000.0}),
+    ("Carbon emissions must be kept below 2 t CO2e per month, as agreed with the board.",
+     {"carbon_budget_kg": 2000.0, "carbon_budget_period": "month"}),
+    ("Weekly emissions are hard-capped at 2 t CO2e, org-wide.",
+     {"carbon_budget_kg": 2000.0, "carbon_budget_period": "week"}),
+    ("We charge ourselves $85 per tonne of CO2e, internally.", {"carbon_price_usd_per_t": 85.0}),
+    ("Use $70/tCO2e as the internal carbon price, as agreed by the steering group.",
+     {"carbon_price_usd_per_t": 70.0}),
+])
+def test_round_three_neutral_words_read(text: str, expected: dict[str, Any]) -> None:
+    assert {i.field: i.value for i in interpret_sentence(normalise(text)).items} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "ml jobs run in FR only during the pilot under 300 kW",
+    "the staging fleet must not exceed 300 kW",
+    "Orion must never draw more than 300 kW.",  # a name: a cluster
+    "Any cluster must not exceed 300 kW.",  # each part, not the fleet
+    "Each site must stay below 300 kW.",
+    "The fleet must not exceed 300 kW from next month.",
+    "The fleet had to stay under 300 kW.",
+    "The fleet is expected to stay under 300 kW.",
+    "The fleet must not exceed 300 kW on weekdays.",
+    "Storage power must not exceed 300 kW.",
+    "Net emissions must stay below 40 kg CO2e per day.",
+    "Embodied emissions must stay below 40 kg CO2e per day.",
+    "Raise the power cap to 300 kW.",
+    "The fleet must not exceed 300 kW in the new building.",
+    "Keep power under 300 kW while the chiller is down.",
+    "The fleet must stay under 900 kW until the new transformer is installed.",
+    "The fleet must stay under 900 kW, pending the upgrade.",
+    "The lab's draw may not exceed 300 kW for the duration of the trial.",
+    "Carbon is priced at $50/t for now.",
+    "The internal carbon price is $40/t, subject to annual review.",
+    "The market price of carbon is $90 per tonne.",
+    "The cluster is being capped at 450 kW.",
+    "Power draw should ideally stay under 800 kW.",
+])
+def test_round_three_changers_refused(text: str) -> None:
+    report = parse_policy_text(text, "t")
+    assert not report.clauses, report.clauses

@@ -256,3 +256,45 @@ def test_round_two_read(text: str, expected: dict[str, Any]) -> None:
 def test_round_two_refused(text: str) -> None:
     report = parse_policy_text(text, "t")
     assert not report.clauses, report.clauses
+
+
+# -- round 3: every word outside the meaning-changer classes is neutral ---------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("Heads up: mints above 2 MWh need three distinct approvers, period.",
+     {"mint_quorum": {"approvers": 3, "above": 2000.0, "unit": "kWh"}}),
+    ("Any mint larger than 900 kWh requires sign-off by two separate humans, as a safeguard.",
+     {"mint_quorum": {"approvers": 2, "above": 900.0, "unit": "kWh"}}),
+    ("Each mint needs two approvers before it hits the ledger.", {"mint_quorum": {"approvers": 2}}),
+    ("Only alice, bob and carol may approve mints, fyi.", {"mint_approvers": ["alice", "bob", "carol"]}),
+    ("Only alice and bob may approve mints - see the wiki for details.", {"mint_approvers": ["alice", "bob"]}),
+])
+def test_round_three_neutral_words_read(text: str, expected: dict[str, Any]) -> None:
+    assert {i.field: i.value for i in interpret_sentence(normalise(text)).items} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Mints over 2 MWh need two approvers from Finance.",
+    "Mints over 2 MWh need two approvers during the pilot.",
+    "Mints over 2 MWh will need two approvers next quarter.",
+    "Large mints need three approvers.",  # which are large?
+    "Mints on the staging cluster need two approvers.",
+    "Mints over 2 MWh need two approvers, one of whom is the CFO.",
+    "Mints over 2 MWh need up to three approvers.",
+    "Mints over 2 MWh need two approvers or one director.",
+    "Orion mints need two approvers.",  # a name: a cluster or a team
+    "Mints over 2 MWh ideally get two approvers.",
+    "Mints over 2 MWh need two approvers on weekends.",
+    "Mints need two approvers per day.",
+    "Mints over 2 MWh need two ML approvers.",
+    "Mint approvers: alice, bob, carol, dave smith",  # the last item is a person, not a remark
+    "Only alice and bob may approve mints, dave too.",
+    "Only alice and bob may approve mints, for now.",
+    "Only alice and bob may approve mints, as of March.",
+    "Only alice and bob may approve mints, in the staging cluster.",
+    "Only alice and bob may approve mints, for the ml team.",
+    "Only alice and bob may approve mints, pending review.",
+    "Only alice and bob may approve mints, for large mints.",
+])
+def test_round_three_changers_refused(text: str) -> None:
+    report = parse_policy_text(text, "t")
+    assert not report.clauses, report.clauses

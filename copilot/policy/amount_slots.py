@@ -1,9 +1,13 @@
 """The fleet's power cap, carbon budget and carbon price read by their parts (the last slot reader).
 
 A sentence sets one of these amounts when it holds exactly one quantity of the amount's unit, a
-subject of the amount, for a cap or a budget a word that makes the quantity a maximum, and no
-other word than a small vocabulary of the rule itself. Every other word refuses the sentence, so a
-condition, a wish, a plan, the past, a minimum or a part of the fleet can never slip through:
+subject of the amount, for a cap or a budget a word that makes the quantity a maximum, and no word of a
+MEANING-CHANGER class (``_CHANGERS``: conditions and exceptions, wishes, plans and the future, the past and
+descriptions of today, changes, minimums and additions, parts of the fleet or of its emissions, times of day or
+week, numbers said in words; plus ``_REFUSE``, ``_SCOPE``, the negations and 'any/each/every cluster'). Every
+other word is NEUTRAL ('fyi', 'so the breakers hold', 'per the lease', 'across the board', 'as agreed with the
+board'), except a capitalised word outside the rule's, the organisation's and a contract's vocabulary, which may
+name a cluster or a site ('Orion must never draw ...'); a capitalised opener ('Operationally, ...') is allowed:
 
     power cap   kW, MW, W, GW and a subject (power, draw, load, demand, consumption, the cluster, the
                 fleet, the site, the estate, the data centre, the lab's GPU fleet) and a limit (must not / never
@@ -45,7 +49,7 @@ lowered / reviewed / set ...'.
 Refused (None): a team, a job category, a region, a unit of the fleet ("per node", "each rack", "GPU
 jobs"), another currency, a minimum ("at least", "above", "floor"), a soft, possible or conditional
 rule ("should", "may be capped", "when"), a plan, the past ("has been capped"), a year or season, a
-second number, and any word outside the vocabulary (carbon offsets, credits, the social cost of carbon).
+second number, carbon offsets, credits, net or embodied emissions, a market, external or social cost of carbon.
 """
 
 from __future__ import annotations
@@ -132,8 +136,16 @@ _PURPOSE = re.compile(r"""\s*,?\s*\b(?:for|in)\s+(?:all\s+)?(?:internal\s+)?
                            |chargeback|showback|budgeting|billing|invoicing|appraisal|evaluation|decision-making)
                           (?:\s+(?:purposes|decisions|calculations))?\b""", _RX)
 """'for planning purposes', 'in scheduling': what an amount is used for, not a condition."""
-_ALWAYS = re.compile(r"\s*,?\s*\b(?:at\s+all\s+times|at\s+any\s+(?:time|moment|point)|around\s+the\s+clock|24/7)\b",
+_ALWAYS = re.compile(r"\s*,?\s*\b(?:at\s+all\s+times|at\s+any\s+(?:one\s+|given\s+|single\s+)?(?:time|moment|point)"
+                     r"(?:\s+in\s+time)?|around\s+the\s+clock|24/7)\b",
                      re.I)
+
+
+_NO_MATTER = re.compile(r"""\s*,?\s*\b(?:no\s+matter\s+what|no\s+exceptions?|no\s+excuses|without\s+exception
+                            |no\s+ifs,?\s+(?:ands\s+)?or\s+buts)\b""", _RX)
+"""', no matter what', ', no exceptions': the limit said firmly, not a negation."""
+_IN_NO_EVENT = re.compile(r"\b(?:in\s+no\s+(?:event|case|circumstances?)|under\s+no\s+circumstances?)\b", re.I)
+"""'shall in no event exceed': never."""
 
 
 _PARTS_OF = r"(?:gpus?|cpus?|servers?|accelerators?|storage|networking|cooling|racks?|nodes?)"
@@ -180,14 +192,71 @@ def _restated(text: str, pattern: str, size: Callable[[re.Match[str]], float]) -
     return rest if same else None
 
 
-def _known(rest: str, vocabulary: frozenset[str]) -> bool:
-    """Whether every word of ``rest`` (placeholders in brackets aside) is in ``vocabulary``, common or the
-    organisation's."""
-    return all(w in vocabulary or w in _COMMON or w in _ORG for w in _words(re.sub(r"\[\w+\]", " ", rest)))
+_CHANGERS = re.compile(r"""\b(?:
+    # conditions and exceptions
+    if|when|whenever|unless|provided|providing|assuming|given|case|depending|depends|contingent|conditional\w*|subject
+    |whereas|whilst|while|otherwise|else|except\w*|exclud\w*|exclusive|besides|apart|without|minus|save
+    # wishes, plans, proposals, the future
+    |should|ought|would|could|might|ideally|ideal|hope\w*|want\w*|wish\w*|recommend\w*|suggest\w*|encourag\w*
+    |strive\w*|endeavou?r\w*|seek\w*|attempt\w*|effort\w*|best|possible|feasible|practicable|reasonabl\w*|desir\w*
+    |optional\w*|voluntar\w*|consider\w*|review\w*|discuss\w*|revisit\w*|expect\w*|forecast\w*|projected|projection
+    |anticipat\w*|predict\w*|estimat\w*|intend\w*|intention|commit\w*|pledge\w*|pilot\w*|trial\w*|experiment\w*
+    |next|upcoming|future|soon|later|eventually|starting|effective|onwards?|after|before|pending|proposal
+    |roadmap|phase\w*|migrat\w*|once|going|tentative\w*|provisional\w*|interim|initial\w*|first
+    # the past and descriptions of today
+    |had|been|being|getting|becom\w*|did|last|previous\w*|prior|historic\w*|ago|former\w*|past|reached|peaked|hit|averag\w*|recorded
+    |measured|observed|actual\w*|today|presently|right|still|yet|already|again|anymore|longer|normally|generally
+    |mostly|often|sometimes|rarely|seldom|usual\w*|typical\w*|current\w*
+    |for\s+now|for\s+the\s+(?:time\s+being|moment)|at\s+(?:present|the\s+moment)|as\s+(?:things|it)\s+stands?
+    # changes, minimums, additions
+    |rais\w*|increas\w*|decreas\w*|reduc\w*|lower|lowered|lowering|cut|cuts|drop\w*|bump\w*|boost\w*|grow\w*
+    |expand\w*|extend\w*|shrink\w*|trim\w*|tighten\w*|loosen\w*|relax\w*|doubl\w*|halv\w*|more|greater|higher
+    |above|over|beyond|exceed\w*|surpass\w*|min|floor|additional\w*|extra|plus|further|another|other|others
+    |remaining|rest|too|net|offset\w*|credits?|renewable\w*|green|social|societal|market|markets|trading|ets
+    |regulatory|statutory|external\w*
+    # parts of the fleet and of its emissions, times of day and of the week
+    |each|every|individual\w*|single|respective\w*|apiece|separately|new|legacy|old|staging|dev|development|test
+    |testing|qa|prod|production|preprod|sandbox|experimental|research|training|inference|ml|ai|analytics|web|backend
+    |frontend|database|databases|db|storage|cooling|network|networking|lighting|hvac|ups|chillers?|offices?|buildings?
+    |embodied|lifecycle|upstream|downstream|scope|travel|commut\w*|supply|hours?|hourly|am|pm|morning\w*|afternoon\w*
+    |evening\w*|daytime|daylight|weekdays?|business|peak-?time|off-?peak|holidays?|monday|tuesday|wednesday|thursday
+    |friday|saturday|sunday|january|february|march|april|june|july|august|september|october|november|december
+    # numbers said in words (a second amount)
+    |zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty
+    |seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|half|twice|dozen|lakh|crore)\b""", _RX)
+"""The classes of words that change what an amount means: a condition or an exception, a wish or a plan, the
+past or today's state, a change, a minimum or an addition, a part of the fleet or of its emissions, a time, a
+second number. Every other word is neutral (a remark, a filler), except a capitalised name the rule does not
+know, which may name a cluster, a site or a team."""
+_CONTRACT = _vocabulary("""parties party agreement contract customer customers provider providers supplier services
+    service licensee licensor client vendor operator company organisation organization we our us please note""")
+"""Capitalised words of a contract or a memo that name the whole organisation or the agreement itself."""
+_MEMO = _vocabulary("""fyi nb ps asap reminder friendly heads up important notice attention update policy rule
+    rules note guideline guidelines standard""")
+"""A memo's or a slide's openers ('FYI', 'Friendly reminder', 'Heads up')."""
+
+
+def _neutral(rest: str, vocabulary: frozenset[str]) -> bool:
+    """Whether ``rest`` (placeholders in brackets aside) holds no meaning-changer (``_CHANGERS``) and no
+    capitalised word outside ``vocabulary``, the common words, the organisation's and a contract's (a name that
+    may be a cluster's, a site's or a person's); every other word is neutral."""
+    plain = re.sub(r"\[\w+\]", " ", rest)
+    if _CHANGERS.search(plain):
+        return False
+    known = vocabulary | _COMMON | _ORG | _CONTRACT | _MEMO | _P_WORDS | _B_WORDS | _C_WORDS
+    for m in re.finditer(r"[A-Za-z][\w'-]*", plain):
+        word, base = m.group(0), re.sub(r"'s$", "", m.group(0)).lower()
+        if not word[0].isupper() or base in known or re.fullmatch(r"(?:US|USD|CO2e?|GHG|HPC|IT|ICT|SaaS|kg|t)", word):
+            continue
+        if not plain[:m.start()].strip() and (base.endswith("ly") or re.match(r"\s*[,:]", plain[m.end():])):
+            continue  # 'Operationally, ...', 'Update: ...': an opener capitalised by its place, not a name
+        return False
+    return True
 
 
 # -- power cap -------------------------------------------------------------------------------------
-_NEGATED = r"""(?:(?:must|shall|may|will|can|should|is\s+to|are\s+to|does|do)\s*(?:not|never)|never|cannot|can't
+_NEGATED = r"""(?:(?:must|shall|may|will|can|should|is\s+to|are\s+to|does|do)\s*(?:not|never)
+               |(?:is|are)\s+(?:not|never)\s+to|never|cannot|can't
                |mustn't|shan't|won't|doesn't|don't)(?:\s+(?:at\s+any\s+(?:time|moment|point)|ever))?\s+
                (?:be\s+(?:allowed|permitted)\s+to\s+)?"""
 _ABOVE_VERB = r"""(?:exceed|surpass|top|go\s+(?:above|over|beyond)|rise\s+above|be\s+(?:more|higher|greater)\s+than
@@ -198,7 +267,8 @@ _LIMIT = re.compile(rf"""\b(?:{_NEGATED}{_ABOVE_VERB}|{_NEGATED}(?:draw|use|cons
                     |under|below|within|beneath|at\s+or\s+below|no\s+more\s+than|not\s+more\s+than|at\s+most|up\s+to
                     |a\s+maximum\s+of|less\s+than|lower\s+than
                     |(?:limits?|caps?|restricts?|constrains?)\s+(?:the\s+|our\s+)?{_FLEET}\s+to)\b""", _RX)
-_RULE = re.compile(r"""\b(?:must|shall|may|will|can|cannot|never|is\s+to|are\s+to|caps?|capped|ceiling|limits?|limited
+_RULE = re.compile(r"""\b(?:must|shall|may|will|can|cannot|never|(?:is|are)\s+(?:not\s+)?to|caps?|capped|ceiling
+                       |limits?|limited
                        |max(?:imum)?|budget|allowance|restricted|constrained|confined)\b
                        |^(?:keep|stay|remain|do\s+not|don't)\b
                        |[:=]""", _RX)
@@ -227,7 +297,7 @@ def _power(text: str) -> Interpretation | None:
     if not _LIMIT.search(rest) or not _RULE.search(rest):
         return None
     rest = _LIMIT.sub(" [L] ", rest)
-    if _NEGATION.search(rest) or not _known(rest, _P_WORDS):
+    if _NEGATION.search(rest) or not _neutral(rest, _P_WORDS):
         return None  # a negation other than of the limit, or a word the rule does not know
     return one("max_power_kw", kilowatts(q), None, "read by its parts: the fleet's power, a limit and the amount")
 
@@ -261,7 +331,7 @@ def _budget(text: str) -> Interpretation | None:
     if (not _LIMIT.search(rest) and not re.search(r"\b(?:budget|allowance)\b", rest, re.I)) or not _RULE.search(rest):
         return None
     rest = _LIMIT.sub(" [L] ", rest)
-    if _NEGATION.search(rest) or not _known(rest, _B_WORDS):
+    if _NEGATION.search(rest) or not _neutral(rest, _B_WORDS):
         return None
     return Interpretation((PolicyItem("carbon_budget_kg", kilograms(q)), PolicyItem("carbon_budget_period",
                                                                                     period(word))),
@@ -295,13 +365,18 @@ def _price(text: str) -> Interpretation | None:
     if q is None or not _C_SUBJECT.search(text):
         return None
     rest = text[:q.start()] + " [Q] " + text[q.end():]
-    if _NEGATION.search(rest) or not _known(rest, _C_WORDS):
+    if _NEGATION.search(rest) or not _neutral(rest, _C_WORDS):
         return None
     return one("carbon_price_usd_per_t", usd_per_tonne(q), None, *ton_warnings(q),
                "read by its parts: carbon, a price and the amount")
 
 
 # -- entry point -----------------------------------------------------------------------------------
+_EACH = re.compile(rf"""\b(?:any|each|every|one|per|individual|a\s+single|any\s+single|any\s+one|any\s+given)\s+
+                      (?:[\w-]+\s+)?{_FLEET}\b""", _RX)
+"""'Any cluster must not exceed 300 kW', 'each site': a limit on every part, not on the fleet."""
+
+
 def _scoped(text: str, teams: Collection[str]) -> bool:
     """Whether ``text`` narrows the amount to a team, a category, a region or a unit of the fleet."""
     plain = re.sub(r"\bdata\s*cent(?:er|re)s?\b", "site", text, flags=re.I)
@@ -336,6 +411,7 @@ def read(text: str, teams: Collection[str]) -> Interpretation | None:
     if re.search(r"\bmint|\bdefer|\bdelay|\burgent|\bapprov", text, re.I):
         return None
     text = _PURPOSE.sub(" ", _ALWAYS.sub(" ", _REINFORCED.sub("", text.strip().rstrip(".!"))))
+    text = _NO_MATTER.sub(" ", _IN_NO_EVENT.sub(" never ", text))
     text = _PAYER.sub("we ", _INCLUDED.sub("", text)).strip()
     text = _LET.sub(lambda m: f"{m['subj']} must not ", text)
     cause = _CAUSE.match(text)
@@ -345,7 +421,7 @@ def read(text: str, teams: Collection[str]) -> Interpretation | None:
             return None
         text = text[cause.end():]
     owned = _whole(text, teams)
-    if owned is None or _REFUSE.search(owned) or _scoped(owned, teams):
+    if owned is None or _REFUSE.search(owned) or _scoped(owned, teams) or _EACH.search(owned):
         return None
     found = []
     for reader in (_power, _budget, _price):

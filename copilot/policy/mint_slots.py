@@ -31,7 +31,11 @@ and the sentence is refused. The clause frames (LIST stands for the list):
 
 A label before the list ('the 3 infrastructure stewards:', 'our approvers, i.e.', 'the Customer's designated
 approvers, namely') is dropped; a count it gives must be the list's length. '..., that's the full list' and
-'full stop' mark exclusivity like 'nobody else'. A trailing 'on behalf of the City/the Bank' is dropped; acting for
+'full stop' mark exclusivity like 'nobody else'. A trailing remark after a comma, a dash or in a parenthesis that the
+sentence reads only without (', fyi', ' - see the wiki', ', as per the charter') is dropped when it begins as a
+remark does (as, per, for, to, see, because ...) and holds no meaning-changer, name, role, group, team, region,
+part of the fleet, mint word or number (', dave smith' may be a person and refuses). A trailing 'on behalf of the
+City/the Bank' is dropped; acting for
 a team, a group, an office or a site ('on behalf of the ml team') scopes the rule and is refused.
 
 A quorum rule has a count and, optionally, one threshold:
@@ -58,10 +62,12 @@ A quorum rule has a count and, optionally, one threshold:
     thresholds may name what is minted: 'more than 5 MWh of verified savings'
                                                                                     -> ``mint_quorum``
 
-Every word outside the count and the threshold must be one of a small vocabulary of the rule
-itself ("any", "mint", "requires", "approval", "by", "mandatory", ...) and one of them must make it a
+Outside the count and the threshold, a word of a MEANING-CHANGER class (``_Q_CHANGERS``: negations, conditions,
+exceptions, wishes, plans, the past, today; a maximum or another count, 'one of whom', 'and'/'or', additions; a
+vague size 'large'; times; parts of the fleet and teams), a role, a group, a team or a capitalised name refuses;
+every other word is neutral ('as a safeguard', 'before it hits the ledger'). One word must make it a
 requirement ("requires", "needs", "must", "shall", "mandatory", "subject to", "applies", "valid only
-once"), so anything else refuses ("Every mint gets two approvals" describes, it does not require). A
+once") ("Every mint gets two approvals" describes, it does not require). A
 requester exclusion ("..., none of whom may be the requester") is dropped with a warning: the policy
 holds the count only.
 A list and a quorum that refers to it ("Only A, B and C may approve mints; where a mint exceeds
@@ -86,7 +92,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
-from copilot.policy.values import NUM, Interpretation, PolicyItem, SentenceError, number
+from copilot.policy.values import NUM, Interpretation, PolicyItem, SentenceError, number, regions_mentioned
 
 __all__ = ["APPROVERS_THEM", "people", "quorum_value", "read"]
 
@@ -453,8 +459,56 @@ def _plain_approvers(text: str, teams: Collection[str] = ()) -> str:
     return text
 
 
+_REMARK = re.compile(r"""(?P<sep>\s*(?:,|;|\s-+|\s–|\s—)\s*|\s*\(\s*)(?P<remark>[^,;()]+?)\s*\)?\s*$""", _RX)
+_REMARK_CHANGERS = re.compile(rf"""{_MEANING}|\b(?:and|or|plus|with|along\w*|includ\w*|add\w*|togeth\w*|join\w*
+                                  |delegat\w*|may|can|must|shall|will|approv\w*|sign\w*|ok|only|alone|else|other\w*
+                                  |but|besides|nobody|anyone|everyone|all|any|each|every|who|whom|which|same|one|team\w*
+                                  |group\w*|role\w*|person|people|member\w*|staff|except\w*|mint\w*|tokens?|large|big
+                                  |small|huge|major|above|over|below|under|exceed\w*|beyond|threshold\w*|clusters?
+                                  |sites?|regions?|zones?|environments?|envs?|staging|test\w*|prod\w*|dev|sandbox\w*
+                                  |offices?|branch\w*|subsidiar\w*|countr\w*|projects?|desks?|units?|divisions?|labs?
+                                  |tenants?|fleet|nodes?|jobs?|workloads?|be|being|been|subject|review\w*|revisit\w*
+                                  |expir\w*|valid|until|after|before|later|next|effective)\b
+                                  |[\d@&+/:?]""", _RX)
+_REMARK_OPENERS = _vocabulary("""as per in for to so because see pursuant according following consistent thanks fyi
+    please going since given""")
+"""How a remark begins: a source, a purpose, a reason ('as agreed', 'per the charter', 'for audit purposes')."""
+_ONE_WORD_REMARKS = _vocabulary("fyi thanks thx ty please period obviously naturally")
+
+
+def _without_remark(text: str, teams: Collection[str]) -> str | None:
+    """``text`` without a trailing remark after a comma, a dash or in a parenthesis that cannot change who approves
+    (', as agreed with the board', ' - see the governance wiki', ', fyi'); None when there is none. A remark with a
+    meaning-changer, a name (a capitalised word, a role, a group, a team), a number or a single unknown word (which
+    may be a handle: ', dave') stays, and the sentence is refused."""
+    m = _REMARK.search(text)
+    if m is None or not re.search(r"\bmints?\b|\bminting\b", text[:m.start()], re.I):
+        return None
+    remark = m["remark"]
+    words = remark.split()
+    if _REMARK_CHANGERS.search(remark) or _CHANGES.search(remark) or any(regions_mentioned(remark)):
+        return None
+    if any(w[0].isupper() or _titled(w) or _forms(w) & set(teams) for w in words):
+        return None  # a name, a role, a group or a team
+    if (len(words) < 2 and remark.lower().strip(".!") not in _ONE_WORD_REMARKS) \
+            or (len(words) >= 2 and words[0].lower() not in _REMARK_OPENERS):
+        return None  # a remark may be a name ('dave smith'); it must begin as one
+    return text[:m.start()]
+
+
 def approvers(text: str, teams: Collection[str] = ()) -> list[str] | None:
-    """The exclusive list of mint approvers ``text`` states, None when it states none plainly."""
+    """The exclusive list of mint approvers ``text`` states, None when it states none plainly (a trailing remark
+    that cannot change who approves is dropped when the sentence reads only without it)."""
+    found = _approvers(text, teams)
+    if found is None:
+        shorter = _without_remark(text.strip().rstrip(".!"), teams)
+        if shorter is not None:
+            return _approvers(shorter, teams)
+    return found
+
+
+def _approvers(text: str, teams: Collection[str] = ()) -> list[str] | None:
+    """The exclusive list of mint approvers ``text`` states (one of the frames), None when it states none plainly."""
     text = _plain_approvers(text.strip().rstrip(".!"), teams)
     for how, frame in _APPROVER_FRAMES:
         m = frame.fullmatch(text)
@@ -565,6 +619,47 @@ _CUE = re.compile(r"""\b(?:needs?|needed|needing|require[sd]?|requiring|must|sha
                       |calls?\s+for|demands?|only\s+(?:be\s+\w+\s+|go\s+through\s+|proceed\s+)?with)\b|^[^:]+:""", _RX)
 
 
+_Q_CHANGERS = re.compile(r"""\b(?:
+    # negations, conditions, exceptions
+    not|never|no|nor|none|cannot|without|if|when|whenever|unless|provided|providing|assuming|given|case|depending
+    |depends|while|whilst|during|until|till|except\w*|exclud\w*|besides|apart|otherwise|else|whereas
+    # wishes, plans, the future, the past, today
+    |should|ought|would|could|might|ideally|prefer\w*|hope\w*|want\w*|wish\w*|recommend\w*|suggest\w*|encourag\w*
+    |aim\w*|try|tries|strive\w*|best|possible|feasible|optional\w*|propos\w*|consider\w*|plan|plans|planned
+    |planning|intend\w*|draft|tbd|tbc|discuss\w*|review\w*|pilot\w*|trial\w*|next|upcoming|future|soon|later
+    |starting|effective|onwards?|pending|tentative\w*|provisional\w*|temporar\w*|interim|for\s+now|was|were|had
+    |been|did|used|previous\w*|former\w*|last|past|ago|currently|current|typically|typical|usually|usual|normally
+    |mostly|often|sometimes|generally|today|still|anymore|longer
+    # a count that is not a minimum, another count, people of a kind, an addition
+    |most|maximum|max|up|fewer|less|under|below|beneath|smaller|lower|within|one|whom|who|whose|which|including
+    |include[sd]?|incl|plus|also|too|additional\w*|extra|more|another|other|others|and|or|either|both|same
+    # a vague size, a time, a part of the fleet
+    |large|larger|big|bigger|huge|major|significant|material|small|tiny|per|day|days|daily|week|weeks|weekly|month
+    |months|monthly|hours?|year|years|weekends?|nights?|staging|test|testing|sandbox|dev|prod|production|cluster
+    |clusters|site|sites|region|regions|zone|team|teams|squad|department|dept|division)\b""", _RX)
+"""The classes of words that change a quorum (see the module docstring); every other word is neutral, except a
+role, a group, a team or a capitalised name the rule does not know (who must approve is not held by the count)."""
+_OPENERS = _vocabulary("fyi nb ps reminder friendly heads up important note notice policy rule update please")
+
+
+def _q_neutral(rest: str, teams: Collection[str] = ()) -> bool:
+    """Whether ``rest`` (a quorum clause without its count and threshold) holds no meaning-changer, no role, group
+    or team and no capitalised word the rule does not know; any other word is neutral."""
+    if _Q_CHANGERS.search(rest):
+        return False
+    for m in re.finditer(r"[A-Za-z][\w'-]*", rest):
+        word = m.group(0)
+        base = word.lower()
+        if base in _FILLER or base in _OPENERS:
+            continue
+        if _titled(word) or _forms(word) & {t.lower() for t in teams}:
+            return False  # 'two approvers from Finance', 'two CFO sign-offs': who, not how many
+        if word[0].isupper() and not (not rest[:m.start()].strip() and (base.endswith("ly")
+                                                                         or re.match(r"\s*[,:]", rest[m.end():]))):
+            return False  # a name: a person, a team, a cluster
+    return True
+
+
 def quorum_value(k_word: str | None, n: str | None = None, u: str | None = None) -> dict[str, object]:
     """The JSON form of a MintQuorum: ``k_word`` people (a digit, 'two'..'five', 'both'; None for a
     two-person rule) and an optional threshold ``n`` ``u`` (kWh, MWh, GWh -> kWh; kg, t -> kgCO2e)."""
@@ -643,7 +738,8 @@ def _restated_count(text: str) -> str | None:
     return rest
 
 
-def _quorum(text: str, listed: int | None = None) -> tuple[dict[str, object], bool, bool] | None:
+def _quorum(text: str, listed: int | None = None, teams: Collection[str] = ()
+            ) -> tuple[dict[str, object], bool, bool] | None:
     """(quorum value, whether it counts people named elsewhere, whether a requester exclusion was
     dropped) of one clause, None when it is not plainly a quorum. ``listed``: how many people an
     approvers clause of the same sentence named (None: none), for 'two of them', 'both', 'all three'."""
@@ -675,8 +771,8 @@ def _quorum(text: str, listed: int | None = None) -> tuple[dict[str, object], bo
     rest = rest[:said.start()] + " [K] " + rest[said.end():]
     if re.search(r"\d", rest) or not _CUE.search(rest) or _PAST.search(rest):
         return None
-    if any(w not in _FILLER for w in _words(rest.replace("[K]", " ").replace("[T]", " "))):
-        return None  # a word the rule does not know: a condition, a negation, a scope, a group ...
+    if not _q_neutral(rest.replace("[K]", " ").replace("[T]", " "), teams):
+        return None  # a condition, a negation, a scope, a group, a name ...
     t = thresholds[0] if thresholds else None
     value = quorum_value(k_word, t["n"] if t else None, t["u"] if t else None)
     if listed is not None and int(str(value["approvers"])) > listed:
@@ -704,7 +800,7 @@ def _list_and_quorum(text: str, teams: Collection[str]) -> Interpretation | None
         tail = text[join.end():]
         if join.group(0).strip(" ,").lower() == "with":
             tail = re.sub(r"\bneeding\b|\brequiring\b", "needs", tail, flags=re.I)
-        found = _quorum(tail, listed=len(names))
+        found = _quorum(tail, listed=len(names), teams=teams)
         if found is None:
             continue
         value, _, requester = found
@@ -728,7 +824,7 @@ def read(text: str, teams: Collection[str]) -> Interpretation | None:
         if names:
             return Interpretation((PolicyItem("mint_approvers", names),),
                                   ("read by its parts: the act, who and that no one else may",))
-        found = _quorum(text)
+        found = _quorum(text, teams=teams)
     except SentenceError:
         return None
     if found is None:
