@@ -287,6 +287,17 @@ ROUND_THREE_READ: list[tuple[str, dict[str, Any]]] = [
     ("FYI - Web builds run exclusively in us-east-1.", {"web": ["us-east-1"]}),
     ("All jobs must stay in the EU, whatever their size.", {"default": EU}),
     ("All workloads are to run exclusively in eu-west-1, to keep latency down.", {"default": ["eu-west-1"]}),
+    # attention lead-ins, emphasis, trailing reasons, more restriction verbs
+    ("Hard rule: ML jobs must stay in eu-west-1.", {"ml": ["eu-west-1"]}),
+    ("For the avoidance of doubt, ML jobs stay in eu-west-1 only.", {"ml": ["eu-west-1"]}),
+    ("Effective immediately, ML jobs must stay in eu-west-1.", {"ml": ["eu-west-1"]}),
+    ("ML jobs stay in eu-west-1 only - no ifs, no buts.", {"ml": ["eu-west-1"]}),
+    ("ML jobs are strictly ring-fenced to eu-west-1.", {"ml": ["eu-west-1"]}),
+    ("ML jobs must be contained within eu-west-1.", {"ml": ["eu-west-1"]}),
+    ("All our compute must sit in eu-west-1.", {"default": ["eu-west-1"]}),
+    ("ML jobs must stay in eu-west-1 for legal reasons.", {"ml": ["eu-west-1"]}),
+    ("ML jobs must stay in eu-west-1 because of GDPR.", {"ml": ["eu-west-1"]}),
+    ("ML jobs must stay in eu-west-1, per the DPA.", {"ml": ["eu-west-1"]}),
 ]
 
 
@@ -321,6 +332,14 @@ ROUND_THREE_REFUSED = [
     "All jobs must stay in the EU, ML notwithstanding.",
     "Research workloads are restricted to Sweden, no exceptions except benchmarks.",
     "Please note that ML jobs must stay in eu-west-1 during the audit.",
+    # a trailing "reason" that names a scope, a person, a contract or a time
+    "All jobs must stay in eu-west-1 for training purposes.",
+    "ML jobs must stay in eu-west-1 per Bob.",
+    "ML jobs must stay in eu-west-1 under the Orion contract.",
+    "ML jobs must stay in eu-west-1 for compliance during the audit.",
+    "Going forward, ML jobs should stay in eu-west-1.",
+    "Anyone not on the list above is limited to DE, give or take.",
+    "Everyone else is pinned to DE (to be confirmed).",
 ]
 
 

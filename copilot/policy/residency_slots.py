@@ -360,7 +360,9 @@ _REFUSE = re.compile(
     r"|exempt\w*|waiver|other than|apart from|aside from|besides|save)\b|;|\?|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no|cannot|nowhere|nothing|none|neither|nor|nobody)\b|n't\b", re.I)
 _EMPHASIS = re.compile(r"""\b(?:at\s+all\s+times|without\s+(?:any\s+)?exception|in\s+all\s+cases
-    |under\s+all\s+circumstances|at\s+any\s+time|whatsoever|full\s+stop|no\s+exceptions?)\b|,\s*period\s*$""", _RX)
+    |under\s+all\s+circumstances|at\s+any\s+time|whatsoever|full\s+stop|no\s+exceptions?
+    |no\s+matter\s+what|no\s+ifs\s*,?\s*(?:(?:and|or)\s+)?no\s+buts|no\s+ifs\s+(?:and|or)\s+buts|non-?negotiabl[ey]
+    |plain\s+and\s+simple)\b|,\s*period\s*$""", _RX)
 _TO_REGION = r"(?:in\s+|to\s+)?(?:the\s+)?@R@"
 _LICENCES = (
     # "must not leave the EU", "may not be placed outside eu-north-1", "shall not process ... outside Europe"
@@ -385,10 +387,10 @@ _LICENCES = (
 """A negation that restricts: it keeps the work inside the regions instead of keeping it out of them."""
 _PLACEMENT_VERB = r"""(?:run|execute|stay|remain|reside|live|operate|process|host|keep|store|use|go|confine|restrict
     |limit|be\s+(?:run|executed|processed|hosted|placed|scheduled|deployed|located|kept|stored|carried\s+out|restricted
-      |limited|confined|pinned|locked|bound|sent|routed))"""
+      |limited|confined|pinned|locked|bound|sent|routed|contained|housed|based|ring-?fenced)|sit)"""
 _RESTRICTION = re.compile(rf"""
       \b(?:only|exclusively|solely|sole|restricted|restricts?|limited|limits?|confined|confines?|pinned|pinning|pins?
-        |locked|bound|tied|allow-?list|allowlist|whitelist(?:ed)?|residency)\b
+        |locked|bound|tied|ring-?fenced|allow-?list|allowlist|whitelist(?:ed)?|residency)\b
     | \b(?:allowed|permitted|approved|authori[sz]ed)\s+(?:regions|locations|jurisdictions|countries)\b
     | \b(?:must|shall|has\s+to|have\s+to|needs?\s+to|(?:is|are)\s+(?:required|obliged|obligated|mandated)\s+to
         |(?:is|are)\s+to)\s+(?:(?:always|only|exclusively|strictly|solely|physically)\s+)*{_PLACEMENT_VERB}\b
@@ -468,7 +470,7 @@ _CHANGER = re.compile(r"""(?:
     | backup\w*|back|replica\w*|replicat\w*|cop(?:y|ies)|mirror\w*|archiv\w*|snapshot\w*|cache\w*|log|logs
     | logging|export\w*|import\w*|transfer\w*|egress|ingress|transit|moved?|moving|migrate|relocat\w*|shift\w*
     # scopes, parts of the fleet, qualifiers of the work
-    | that|who|whose|whom|with|without|involving|containing|contain\w*|having|tagged|labell?ed|marked|flagged
+    | that|who|whose|whom|with|without|involving|containing|contains|having|tagged|labell?ed|marked|flagged
     | classified|handling|touching|using|over|above|below|larger|smaller|bigger|longer|shorter|heavier
     | large|small|big|long|short|heavy|light|high|low|new|newer|existing|production|prod|staging|stage|dev
     | development|test|tests|testing|qa|uat|sandbox\w*|preview|canary|gpu\w*|cpu\w*|tpu\w*|accelerat\w*
@@ -754,9 +756,38 @@ _ANY_OF = re.compile(r"""\b(in|to|on|within|inside)\s+(?:any|one|either)\s+of\s+
 
 
 _NOTE_LEAD = re.compile(r"""^(?:(?:please\s+)?(?:note|remember|be\s+aware|bear\s+in\s+mind|keep\s+in\s+mind)
-    (?:\s+that)?|(?:a\s+)?(?:friendly\s+|quick\s+)?reminder(?:\s+that)?|fyi|psa|nb|n\.b\.|heads[\s-]up|important)
+    (?:\s+that)?|(?:a\s+)?(?:friendly\s+|quick\s+)?reminder(?:\s+that)?|fyi|psa|nb|n\.b\.|heads[\s-]up|important
+    |importantly|again|(?:just\s+)?to\s+be\s+clear|(?:just\s+)?to\s+clarify|for\s+clarity|for\s+the\s+avoidance\s+of\s+doubt
+    |for\s+the\s+record|as\s+a\s+reminder|just\s+so\s+(?:everyone|everybody|you|we\s+all)\s+knows?|quick\s+one
+    |(?:hard|house|golden|ground|standing|firm|strict|simple|key)\s+rule|rule\s+of\s+the\s+house|non-?negotiable
+    |effective\s+immediately|with\s+immediate\s+effect|from\s+now\s+on|as\s+of\s+now|going\s+forward|henceforth)
     \s*(?::|,|-|\u2013|\u2014)?\s+""", _RX)
 """A lead-in that only draws attention to the rule ("Please note that", "Reminder:", "FYI -")."""
+
+
+_REASON = re.compile(r"""\s*,?\s+(?P<intro>for\s+(?:(?:(?:legal|regulatory|compliance|privacy|security|sovereignty
+          |data[\s-]protection|gdpr
+          |latency|resilience|jurisdictional|contractual|audit)\s+)+(?:reasons?|purposes?)
+        |compliance|regulatory\s+compliance|(?:legal|regulatory|compliance|privacy|security|sovereignty)\s+reasons)
+    |because\s+of|due\s+to|owing\s+to|on\s+account\s+of|as\s+(?:required|mandated|demanded)\s+by|in\s+line\s+with
+    |in\s+accordance\s+with|in\s+compliance\s+with|pursuant\s+to|per|to\s+comply\s+with|to\s+satisfy|to\s+meet)
+    (?P<body>(?:\s+[\w'./-]+){0,6})\s*$""", _RX)
+"""A trailing reason or reference ("..., for compliance", "because of GDPR", "as required by law"): it explains
+the rule, and is dropped when its body holds no region, team, number, negation or meaning-changer."""
+
+
+def _drop_reason(text: str, teams: Collection[str]) -> str:
+    """``text`` without a trailing reason (``_REASON``) that cannot change the rule."""
+    m = _REASON.search(text)
+    if m is None or _RUN.search(text[: m.start()]) is None:
+        return text
+    body = m["body"]
+    words = re.findall(r"[A-Za-z][\w'-]*", body)
+    if _RUN.search(body) or _REFUSE.search(body) or _NEGATION.search(body) or re.search(r"\d", body) \
+            or any(_CHANGER.fullmatch(w.lower()) or (w[0].isupper() and not w.isupper()) for w in words) \
+            or _team_lists(body, teams):  # a name ("per Bob", "the Orion contract") may narrow the rule
+        return text
+    return text[: m.start()]
 
 
 def residency_by_slots(text: str, teams: Collection[str]) -> Interpretation | None:
@@ -769,6 +800,7 @@ def residency_by_slots(text: str, teams: Collection[str]) -> Interpretation | No
     text = _REPEATED.sub(lambda m: f"only {m['run']}", text)  # "eu-west-1 and ONLY eu-west-1"
     text = _ANY_OF.sub(r"\1 ", text)  # "may run in any of eu-west-1, eu-north-1 or GB"
     text = _NOTE_LEAD.sub("", text, count=1)  # "Please note that ...", "Reminder:", "FYI -"
+    text = _drop_reason(text, teams)  # "..., for compliance", "... because of GDPR"
     return _labels(text, teams) or _clause(text, teams) or _gapped(text, teams)
 
 
