@@ -250,3 +250,52 @@ def test_conditional_clauses_refused(text: str) -> None:
     report = parse_policy_text(text, "p")
     assert not report.clauses, report.clauses
     assert report.unrecognised
+
+
+# Round 3: words outside every part are neutral, unless of a meaning-changer class
+D3 = "2026-03-10T09:00:00Z", "2026-03-10T11:00:00Z"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("FYI: no jobs may run in eu-west-1 from 09:00 to 11:00 UTC on 10 March 2026.", [_w(*D3, EW1)]),
+    ("Heads-up, scheduling is suspended in us-east-1 between 2026-03-10 09:00 and 11:00 UTC, sorry for the "
+     "inconvenience.", [_w(*D3, ["us-east-1"])]),
+    ("Sadly no workloads can run on 2026-03-10 between 09:00 and 11:00 UTC in DE.", [_w(*D3, ["DE"])]),
+    ("Absolutely no jobs may run between 2026-03-10 09:00 and 11:00 UTC in FR.", [_w(*D3, ["FR"])]),
+    ("No jobs may run in eu-north-1 from 09:00 to 11:00 UTC on 10 March 2026, full stop.", [_w(*D3, EN1)]),
+    ("Kindly note: jobs cannot be launched on 2026-03-10 from 09:00 to 11:00 UTC in eu-north-1.", [_w(*D3, EN1)]),
+    ("Attention: eu-west-1 goes dark on 2026-03-10 from 09:00 to 11:00 UTC.", [_w(*D3, EW1)]),
+    ("Per policy, no batch work may run on 2026-03-10 from 09:00 to 11:00 UTC anywhere.", [_w(*D3, None)]),
+    ("Folks, nothing runs in GB on 2026-03-10 between 09:00 and 11:00 UTC - the datacentre is re-cabling.",
+     [_w(*D3, ["GB"])]),
+    ("Heads up — scheduling is halted in us-east-1 on 2026-03-10 from 09:00 to 11:00 UTC.",
+     [_w(*D3, ["us-east-1"])]),
+])
+def test_one_off_neutral_words(text: str, expected: list[dict[str, Any]]) -> None:
+    assert _windows(text) == expected
+
+
+ON_D3 = "on 2026-03-10 from 09:00 to 11:00 UTC"
+
+
+@pytest.mark.parametrize("text", [
+    f"Manual jobs are not allowed {ON_D3}.",  # a word qualifying the subject
+    f"No jobs may run in staging {ON_D3}.",  # an environment
+    f"No jobs may run {ON_D3} for Acme.",  # for whom
+    f"No jobs may run {ON_D3} on behalf of the City.",
+    f"No jobs may run {ON_D3} after the launch.",  # a condition in time
+    f"No jobs may run {ON_D3} on Bob's machines.",  # a part of the fleet
+    f"No jobs may run {ON_D3} in FR, reportedly.",  # hearsay
+    f"Please confirm no jobs may run {ON_D3} in FR.",  # a question
+    f"The vendor says no jobs may run {ON_D3} in FR.",
+    f"No jobs may run {ON_D3} in FR, postponed.",
+    f"No jobs may run {ON_D3} on the legacy fleet.",
+    f"No jobs may run {ON_D3} beyond 300 kW.",
+    f"No jobs may run {ON_D3} in the Atlantis region.",  # an unknown place
+    f"No jobs may run {ON_D3} during grid outages.",  # a label noun in a condition is not the cue
+    f"Jobs run in FR during the planned outage {ON_D3}.",
+])
+def test_one_off_changers_refused(text: str) -> None:
+    report = parse_policy_text(text, "p")
+    assert not report.clauses, report.clauses
+    assert report.unrecognised

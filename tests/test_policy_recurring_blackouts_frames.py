@@ -173,3 +173,61 @@ def test_weekly_conditions_refused(text: str) -> None:
     report = parse_policy_text(text, "p")
     assert not report.clauses, report.clauses
     assert report.unrecognised
+
+
+# Round 3: words outside every part are neutral (a greeting, a remark, an adverb), unless of a meaning-changer class
+@pytest.mark.parametrize("text, days, start, end, tz, regions", [
+    ("Hi all, scheduling is paused every Sunday 03:00-05:00 UTC in eu-west-1 as per our runbook.",
+     ["sun"], "03:00", "05:00", "UTC", ["eu-west-1"]),
+    ("As usual, nothing runs every Saturday 01:00-03:00 UTC.", ["sat"], "01:00", "03:00", "UTC", None),
+    ("Friendly reminder that jobs are not to be started every Saturday 01:00-02:00 UTC in SE.",
+     ["sat"], "01:00", "02:00", "UTC", ["SE"]),
+    ("Strictly no jobs in DE every Wednesday 22:00-23:00 UTC.", ["wed"], "22:00", "23:00", "UTC", ["DE"]),
+    ("Going forward, no jobs may run every Friday 18:00-20:00 UTC in ap-south-1.",
+     ["fri"], "18:00", "20:00", "UTC", ["ap-south-1"]),
+    ("Effective now, scheduling is frozen every Monday 00:00-01:00 UTC.", ["mon"], "00:00", "01:00", "UTC", None),
+    ("Sadly, jobs must not run every Sunday 02:00-04:00 UTC in FR, no exceptions.",
+     ["sun"], "02:00", "04:00", "UTC", ["FR"]),
+    ("Folks: the scheduler must not start jobs in GB every Thursday 21:00-22:00 UTC, cheers.",
+     ["thu"], "21:00", "22:00", "UTC", ["GB"]),
+])
+def test_weekly_neutral_words(text: str, days: list[str], start: str, end: str, tz: str,
+                              regions: list[str] | None) -> None:
+    assert _weekly(text) == [{"days": days, "start_local": start, "end_local": end, "timezone": tz,
+                              "regions": regions}]
+
+
+W = "every Sunday 02:00-04:00 UTC"
+
+
+@pytest.mark.parametrize("text", [
+    f"ML jobs must not run {W} in FR.",  # a word qualifying the subject
+    f"Cron jobs must not run {W}.",
+    f"Spot workloads are suspended {W}.",
+    f"Experimental jobs must not run {W} in FR.",
+    f"No jobs may run unattended {W}.",  # a word qualifying the verb
+    f"No jobs may run {W} outside FR.",  # an exclusion of places
+    f"No jobs may run {W} in FR instead of DE.",
+    f"No jobs may run {W} during the pilot.",  # a period
+    f"No jobs may run {W} for three weeks.",  # a number in words
+    f"No jobs may run {W} on prod clusters.",  # a part of the fleet
+    f"No jobs may run {W} in the Oslo cluster.",
+    f"No jobs may run {W} on internal racks.",
+    f"The staging fleet is closed {W}.",
+    f"No jobs may run {W} until the end of the trial.",
+    f"Imagine no jobs may run {W} in FR.",  # a hypothesis
+    f"No jobs may run {W} in FR, negotiable.",  # not a firm rule
+    f"We are pausing jobs in Tokyo {W}.",  # an unknown place
+    f"No jobs may run {W} during grid outages.",  # a label noun in a condition is not the cue
+    f"Jobs run in us-east-1 during grid outages {W}.",
+    f"Jobs keep running through change freezes {W}.",
+    f"No jobs may run {W} in FR; DE stays open.",  # another statement about a place
+    f"No jobs may run {W} in FR, give or take.",  # an approximation
+    f"No jobs may run {W} in FR for the duration of the migration.",  # a period
+    f"Blackout {W} in FR is abolished.",  # the past
+    f"Retired: no jobs may run {W} in FR.",
+])
+def test_weekly_changers_refused(text: str) -> None:
+    report = parse_policy_text(text, "p")
+    assert not report.clauses, report.clauses
+    assert report.unrecognised

@@ -35,7 +35,21 @@ A blackout sentence is made of parts, each read on its own, and nothing else:
               politeness ("please", "pls", "thanks") is ignored
     glue      the small words that join these parts ("from", "between", "on", "each of", "again", ...)
 
-Any other word makes the sentence unrecognised rather than half-read. Whatever part they are in,
+    labels    a label noun ("blackout", "change freeze", "outage") is the cue only as a label: at the start or after
+              a heading mark, after the regions it names ("Oregon blackout | ..."), announced ("there are two
+              blackouts") or stated ("a freeze applies", "Change freeze:"); "jobs run during grid outages" has no cue
+
+Any other word left over is NEUTRAL (allowed, ignored: "fyi", "heads-up", "sadly", "folks", "as per our runbook"),
+except when it could carry or change the constraint (``_carries``): a word of a meaning-changer class
+(``_STRAY_CHANGERS``: negations, restrictions and modals outside the cue, limits and minimums, conditions, the
+opposite state "DE stays open", exclusions "outside FR" / "instead of", hearsay and questions "says", "confirm",
+guidelines, plans and changes "postponed", environments and parts of the fleet "staging", "racks", "cron", people,
+other fields and currencies, periods "week", "trial", numbers in words), a digit, an unknown region code, a word
+just before a cue that starts with its subject ("Manual jobs are not allowed") or just after the cue ("may run
+unattended"), a word after a place preposition ("in staging", "at the Acme site"), a word before "fleet", "cluster",
+"site" or "jobs", a capitalised word inside the sentence (a place, a cluster or a person), or any word of a part
+(between ',', ';', ':' or a dash) that names a region but holds neither the cue nor a window ("...; DE is
+unaffected"). A reason "for <Name>" is for whom, not why, and is refused. Whatever part they are in,
 words that change the meaning make the sentence refused: questions, soft wishes ("should",
 "ideally", "try", "recommended"), conditions ("if", "when", "unless", "except", "subject to approval"),
 proposals and plans ("proposed", "draft", "tentative", "TBC", "we plan to"), the past or a description
@@ -47,6 +61,7 @@ other", "first Monday of the month", "every year"), a part of the fleet (a team,
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -106,9 +121,9 @@ _TRIGGERS = re.compile(rf"""
   | \b(?:is|are|will\s+be|shall\s+be|must\s+be|(?:is|are)\s+to\s+be|remains?|stays?|will\s+remain|shall\s+remain)
        \s+{_STATE}
   | \b(?:is|are)\s+(?:a|an|our)\s+(?:blackout|maintenance|freeze|change\s+freeze)\s+(?:windows?|periods?)\b
-  | (?:^|(?<=[\s|:]))\s*(?:there\s+(?:is|are|will\s+be|shall\s+be)\s+)?(?:a\s+|an\s+|(?P<count>\d+)\s+)?
+  | (?P<label>(?:^|(?<=[\s|:]))\s*(?:there\s+(?:is|are|will\s+be|shall\s+be)\s+)?(?:a\s+|an\s+|(?P<count>\d+)\s+)?
         (?:(?:scheduled|planned|recurring|weekly|standing|fleet-?wide|global|full|complete|total)\s+)*
-        {_LABEL_NOUN}(?:\s+(?:is|applies|apply|runs|holds|is\s+in\s+effect|in\s+effect))?\s*:?
+        {_LABEL_NOUN}(?:\s+(?:is|applies|apply|runs|holds|is\s+in\s+effect|in\s+effect))?\s*:?)
 """, _RX)
 _NOTE = re.compile(r"\(\s*(?P<note>[^()]*?)\s*\)")
 _DURING = re.compile(r"^\s*(?:(?:during|for)\s+(?P<why>(?:the|a|an|our)\s+[a-z][\w\s'-]*?)\s*(?=,|\bon\b|$)"
@@ -159,6 +174,8 @@ _CHANGERS = re.compile(rf"""\?|\b(?:
   | was|were|had|has\s+been|have\s+been|used\s+to|previously|formerly|historically|past|previous|prior|former
   | earlier|old|obsolete|superseded|deprecated|outdated|archived|ago|ran|happened|occurred|lifted|cancel\w*
   | rescind\w*|revok\w*|withdrawn|repeal\w*|no\s+longer|ended|expired|currently|typically|usually|normally
+  | abolish\w*|scrapp\w*|void(?:ed)?|null|retired|legacy|discontinu\w*|defunct|dropped|removed|deleted|struck|gone
+  | duration
   | generally|mostly|often|sometimes|rarely|occasionally|tends?\s+to
     # an example or a definition
   | e\.\s?g|eg|for\s+example|for\s+instance|such\s+as|examples?|sample|illustrat\w*|defin\w*|hypothetical\w*
@@ -403,7 +420,8 @@ def blackout(norm: str) -> Interpretation | None:
     plain = _mask(norm, [(t.start, t.end) for t in tokens(norm)])
     notes_at = [m.span() for m in _NOTE.finditer(norm)]  # "(release freeze)" is a reason, not a trigger
     # the cue read past a note ("No jobs (of any kind) may run"), else the first one, even inside a note
-    triggers = list(_TRIGGERS.finditer(_mask(plain, notes_at))) or list(_TRIGGERS.finditer(plain))[:1]
+    triggers = [t for t in _TRIGGERS.finditer(_mask(plain, notes_at)) if _is_cue(t, plain)] \
+        or [t for t in _TRIGGERS.finditer(plain) if _is_cue(t, plain)][:1]
     if not triggers:
         return None
     notes: list[str] = []
@@ -451,10 +469,12 @@ def blackout(norm: str) -> Interpretation | None:
     _irish_ist(norm, everywhere)
     for m in reversed(list(_REASON.finditer(rest))):  # "owing to scheduled maintenance", "for patching"
         why = " ".join(w for w in m["why"].split() if w.lower() not in _GLUE)
-        if why and not _NOT_GLUE.search(m["why"]) and len(m["why"].split()) <= 6:
+        # "for Acme", "for ACME": for whom, not why ("for EOD patching" is why)
+        named = m.group(0).lower().startswith("for") and re.search(r"\b[A-Z][a-z]|\b[A-Z]+\s*$", m["why"])
+        if why and not named and not _NOT_GLUE.search(m["why"]) and len(m["why"].split()) <= 6:
             notes.append(why)
             rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
-    _no_stray(rest)
+    _no_stray(rest, norm, triggers)
     _no_changer(norm, bool(windows.recurring))
     team = next((m for m in map(_TEAM.search, notes) if m), None)
     if team:
@@ -464,6 +484,24 @@ def blackout(norm: str) -> Interpretation | None:
     if count is not None and int(count) != len(windows.where):
         raise SentenceError(f"the sentence announces {count} blackouts but gives {len(windows.where)}")
     return _items(windows, regions, "; ".join(notes) or None)
+
+
+def _is_cue(t: re.Match[str], text: str) -> bool:
+    """Whether a cue found in ``text`` says that no job may run. A label noun ("blackout", "change freeze",
+    "outage") does so only as a label: at the start or after a heading mark ("Blackout: ...", "Ops | change
+    freeze"), announced ("there are two blackouts"), or stated ("a freeze applies", "change freeze:"); a label
+    noun anywhere else is the occasion of something ("jobs run during grid outages") and is not the cue."""
+    if t["label"] is None:
+        return True
+    before = text[:t.start()].rstrip()
+    while True:  # "Oregon blackout | ...", "Mon-Fri ...: CISO blackout": the regions are part of the label
+        place = re.search(rf"(?:{_REGION.pattern}|{_ALIAS.pattern})[\s,&/]*$|\band\s*$", before, re.I)
+        if place is None or not place.group(0).strip():
+            break
+        before = before[:place.start()].rstrip()
+    return not before or before[-1] in ":|-–—•·" or bool(t["count"]) \
+        or bool(re.match(r"\s*there\b", t[0], re.I)) or t[0].rstrip().endswith(":") \
+        or bool(re.search(r"\b(?:is|applies|apply|runs|holds|effect)\s*$", t[0], re.I))
 
 
 def _restates_cue(note: str) -> bool:
@@ -491,16 +529,111 @@ def _no_changer(norm: str, weekly: bool) -> None:
                             "weekly)", "unrecognised")
 
 
-def _no_stray(rest: str) -> None:
-    """Refuse the words left over once every part is read."""
-    stray = [w for w in re.findall(r"[\w'.-]+|[^\s\w]", rest) if w.lower() not in _GLUE]
-    coded = [w for w in stray if re.fullmatch(r"[a-z]+(?:-[a-z]+)*-\d+[a-z]?", w, re.I)]
+# Words left over once every part is read are NEUTRAL (allowed, ignored: "fyi", "heads-up", "sadly", "as
+# usual"), except these classes, which could carry or change the constraint when they stand outside its parts:
+_STRAY_CHANGERS = re.compile(r"""^(?:
+    # a negation or a restriction outside the cue, a modal outside the cue
+    not|never|no|none|nobody|nothing|neither|nor\w+|without|n't|\w+n't|only|solely|exclusively|just|except\w*
+  | may|might|must|can|could|shall|should|would|need|needs|needed|allowed|permitted|forbidden|prohibited|banned
+    # a limit or a minimum
+  | least|most|minimum|min|maximum|max|more|less|fewer|over|under|above|below|beyond|within|exceed\w*|limit\w*|cap
+  | capped|caps|up
+    # a condition, a wish, a plan, a state of the world (not caught by the whole-sentence changers)
+  | assuming|assume\w*|given|after|before|afterwards|then|later|sooner|soon|unless|lest|otherwise
+  | as-needed|needed|demand|peak\w*|stress\w*|load|outages?|incidents?|emergenc\w*|alerts?|notice|pilot\w*
+  | internal|external|public|private|shared|trial\w*|experiment\w*|test\w*|temporar\w*|interim|phase\w*|rollout
+  | launch\w*|go-live|soft|hard
+    # the opposite state, said of a place ("DE stays open"), an approximation ("give or take")
+  | unaffected|open|opens|opened|reopen\w*|available|fine|ok|okay|running|continu\w*|resum\w*|unchanged|normal
+  | give|approx\w*|roughly|-ish|ish
+    # an exclusion or a substitution of places ("outside FR", "FR instead of DE", "nowhere else")
+  | outside|elsewhere|besides|beside|instead|rather|versus|vs|bar|save|nowhere|else|non-\w+|alternatively
+    # hearsay, a question or a request for one, a guideline rather than a rule, a hypothesis
+  | says|say|said|claims?|claimed|reportedly|apparently|allegedly|supposedly|rumou?r\w*|heard|confirm\w*|verify
+  | check|clarify|ask\w*|wonder\w*|question\w*|quer\w*|want\w*|like|keen|hoping|desir\w*|negotiable|flexible
+  | loosely|informal\w*|voluntar\w*|advisory|guidelines?|guidance|imagine|suppose|supposing|hypothetical\w*
+  | eventually|future|someday|moved|postponed|rescheduled|shifted|pushed|brought|extended|shortened
+  | replaces|replaced|superseding|supersedes
+    # a part of the fleet: environments, machines, owners, people
+  | staging|stage|prod|production|preprod|pre-prod|dev|development|sandbox\w*|uat|qa|env|envs|environments?
+  | clusters?|racks?|machines?|instances?|vms?|pods?|containers?|accounts?|tenants?|customers?|clients?|owners?
+  | some|certain|specific|selected|select|particular|several|many|few|half|part|parts|portion|subset|majority
+  | admins?|administrators?|staff|engineers?|operators?|on-call|oncall|people|person|everyone|anyone|someone
+  | ml|ai|analytics|research|finance|data|web|platform|ops|sre|devops|manual|automated|ad-hoc|adhoc|cron\w*
+  | nightly|daily|hourly|scheduled-only|low-priority|high-priority|best-effort|spot|preemptible|reserved|dedicated
+    # other fields and other measures
+  | carbon|co2\w*|emissions?|energy|power|watts?|kilowatts?|megawatts?|intensity|budget\w*|cost\w*|price\w*|usd
+  | eur|gbp|dollars?|euros?|pounds?|\$|€|£|%|percent
+    # a time, a date or a period outside the windows
+  | week|weeks|weekend|weekends|month|months|year|years|quarter|days|daytime|dawn|dusk|sunrise|sunset|business
+  | office|working|hours-long|minutes?|mins?|seconds?|early|late|end|start|beginning
+    # a number in words
+  | zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|thousand|dozen
+  | once|twice|thrice|double|half)$""", _RX)
+# after these a word names a place or a part of the fleet ("in staging", "at the Frankfurt site")
+_PLACE_WORD = re.compile(r"^(?:in|at|on|across|within|inside|throughout|to|from|by|of|for)$", re.I)
+# a cue that does not start with its subject: the word before it cannot qualify the subject
+_NO_SUBJECT = re.compile(r"\s*(?:no|nothing|do|don't|dont|never|we|we're|there|will|shall|must|is|are|goes|go)\b", re.I)
+_DETERMINER = {"the", "a", "an", "our", "their", "its", "all", "any", "every", "each", "this", "that"}
+# after these a word names a part of the fleet ("the staging fleet", "Frankfurt site")
+_PART_NOUN = re.compile(r"^(?:cluster|clusters|fleet|fleets|sites?|regions?|zones?|data-?cent(?:re|er)s?|dcs?"
+                        r"|jobs?|workloads?|work|tasks?|compute|processing)$", re.I)
+
+
+def _no_stray(rest: str, norm: str, triggers: list[re.Match[str]]) -> None:
+    """Refuse the words left over once every part is read when they could carry the constraint: an unknown
+    region code, a word of a meaning-changer class (``_STRAY_CHANGERS``), a digit, a word that qualifies the
+    subject (written just before the cue, or just before "jobs"/"fleet"/"cluster"/"site"), or a capitalised
+    word or any word after a place preposition ("in staging", "at Frankfurt"), which may name a place, a
+    cluster or a person. Every other leftover word is neutral ("fyi", "heads-up", "as usual", "sadly")."""
+    found = [m for m in re.finditer(r"[\w'.$€£%-]+|[^\s\w]", rest) if m.group(0).lower() not in _GLUE]
+    coded = [m.group(0) for m in found if re.fullmatch(r"[a-z]+(?:-[a-z]+)*-\d+[a-z]?", m.group(0), re.I)]
     if coded:
         raise SentenceError(f"unexpected words in the region list: {' '.join(coded)!r} (unknown region codes)")
-    if stray:
-        raise SentenceError(f"not recognised: a blackout with words the parser cannot read: {' '.join(stray)!r} "
+    words = list(re.finditer(r"[\w'.$€£%-]+|[^\s\w]", norm))
+    if any(re.search(r"[\w$€£%]", m.group(0)) and _carries(m, norm, words, triggers) for m in found):
+        stray = " ".join(m.group(0) for m in found)
+        raise SentenceError(f"not recognised: a blackout with words the parser cannot read: {stray!r} "
                             "(e.g. 'No jobs may run between 2026-03-01 00:00 and 06:00 UTC in us-east-1.')",
                             "unrecognised")
+
+
+def _other_statement(m: re.Match[str], norm: str, triggers: list[re.Match[str]]) -> bool:
+    """Whether the leftover word ``m`` is in a part of the sentence (between ',', ';', ':' or a dash) that names a
+    region but holds neither the cue nor a window: "in FR; DE is unaffected", "in FR, plus DE"."""
+    cuts = [0, *(c.end() for c in re.finditer(r"[,;:]|\s[-–—]\s", norm)), len(norm)]
+    a, b = next(((a, b) for a, b in itertools.pairwise(cuts) if a <= m.start() < b), (0, len(norm)))
+    part = norm[a:b]
+    if not (_REGION.search(part) or _ALIAS.search(part)):
+        return False
+    return not any(a < t.end() and t.start() < b for t in triggers) and not tokens(part)
+
+
+def _carries(m: re.Match[str], norm: str, words: list[re.Match[str]], triggers: list[re.Match[str]]) -> bool:
+    """Whether the leftover word ``m`` (a position in ``norm``) could carry or change the constraint."""
+    word = m.group(0).strip(".'-")
+    if not word or _STRAY_CHANGERS.match(word) or _NOT_GLUE.fullmatch(word) or re.search(r"\d", word):
+        return True
+    if any(0 <= t.start() - m.end() <= 2 and not norm[m.end():t.start()].strip(" ") and not _NO_SUBJECT.match(t[0])
+           for t in triggers):
+        return True  # "Manual jobs are not allowed ...": it qualifies the subject ("Sadly no jobs ..." does not)
+    if any(0 <= m.start() - t.end() <= 2 and not norm[t.end():m.start()].strip(" ") for t in triggers):
+        return True  # "No jobs may run unattended ...": it qualifies the verb
+    if _other_statement(m, norm, triggers):
+        return True  # "...; DE stays open": the words of another statement about a place
+    at = next((i for i, w in enumerate(words) if w.start() == m.start()), None)
+    if at is None:
+        return True
+    before = [w.group(0).lower() for w in words[max(0, at - 3):at]]
+    while before and before[-1] in _DETERMINER:
+        before.pop()
+    if before and _PLACE_WORD.match(before[-1]):
+        return True  # "in staging", "at the Frankfurt site"
+    after = words[at + 1].group(0) if at + 1 < len(words) else ""
+    if _PART_NOUN.match(after):
+        return True  # "the staging fleet", "ML jobs"
+    # a capitalised word (not first in the sentence or after a heading mark) may name a place, a cluster, a person
+    return word[0].isupper() and at > 0 and not re.fullmatch(r"[:;.!\-–—|•·]", words[at - 1].group(0))
 
 
 def _items(windows: Windows, regions: list[list[str] | None], note: str | None) -> Interpretation:
