@@ -104,6 +104,12 @@ def _limits(text: str) -> dict[str, float] | None:
     ("Balanced jobs get a deferral budget of 5 hours.", {"balanced": 5.0}),
     ("Sustainable jobs can be deferred by up to 48 hours, no more.", {"sustainable": 48.0}),
     ("Balanced jobs may be deferred up to 4 hours at the scheduler's discretion.", {"balanced": 4.0}),
+    # round 3: an unknown word of no meaning-changing class is neutral
+    ("Balanced jobs can slip by up to 3 hours, obviously.", {"balanced": 3.0}),
+    ("Our balanced jobs may be deferred up to 2 hours.", {"balanced": 2.0}),
+    ("Balanced jobs are deferrable by up to 6 hours, honestly.", {"balanced": 6.0}),
+    ("Heads up: sustainable renders may be postponed by at most 3 days.", {"sustainable": 72.0}),
+    ("Kindly note that balanced jobs can be held back for up to 90 minutes.", {"balanced": 1.5}),
 ])
 def test_read(text: str, expected: dict[str, float]) -> None:
     assert _limits(text) == pytest.approx(expected)
@@ -169,6 +175,30 @@ def test_read(text: str, expected: dict[str, float]) -> None:
     "Sustainable jobs can be deferred by up to 48 hours, no more on weekends.",
 ])
 def test_refused(text: str) -> None:
+    assert _limits(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    # round 3: unseen words that look harmless but change the meaning must still refuse
+    "Balanced jobs may be deferred by up to 4 hours in the pilot.",  # a scope after a preposition
+    "Balanced GPU jobs may be deferred up to 4 hours.",  # a capitalised name: part of the fleet
+    "Balanced nightly jobs may be deferred up to 4 hours.",  # a word beside the subject: a subset
+    "Balanced jobs may be deferred up to 4 hours cumulatively.",  # a sum, not per job
+    "Balanced jobs may be deferred by up to 4 hours, roughly.",  # an approximation
+    "Balanced jobs may be deferred by up to 4 hours once approved.",  # a condition
+    "Balanced jobs get deferred by up to 4 hours nowadays.",  # a description of today
+    "Balanced jobs wait up to 4 hours on paper.",  # doubt
+    "Balanced jobs may be deferred up to 4 hours at a time.",  # per occurrence
+    "Balanced jobs may be deferred by up to 4 hours per attempt.",  # per occurrence
+    "Balanced jobs may be throttled by up to 4 hours.",  # not a delay
+    "Balanced jobs need not be deferred.",  # no obligation is not a prohibition
+    "Balanced jobs never wait in vain.",  # a phrase, not a limit
+    "Balanced jobs may be deferred by up to 4 hours, Bob says.",  # a person's opinion
+    "Balanced jobs may be deferred up to 4 hours without asking.",  # a condition on asking
+    "Urgent jobs are never delayed or moved after kickoff.",  # a point in time; moves in place too
+    "Balanced jobs may be deferred by 4 hours, give or take.",  # an approximation
+])
+def test_refused_round3(text: str) -> None:
     assert _limits(text) is None
 
 

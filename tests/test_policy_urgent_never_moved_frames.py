@@ -92,6 +92,12 @@ def _never_moved(text: str) -> bool | None:
     ("Urgent jobs run as-is.", True),
     ("Urgent jobs bypass carbon-aware scheduling entirely.", True),
     ("Urgent jobs may be moved in time and space as needed.", False),
+    # round 3: an unknown word of no meaning-changing class is neutral
+    ("Heads up: urgent jobs are absolutely never moved.", True),
+    ("Kindly note that urgent jobs are never relocated or deferred.", True),
+    ("Urgent jobs are never moved, no matter how dirty the grid gets.", True),
+    ("Anything marked urgent is never delayed or relocated by the carbon optimiser.", True),
+    ("Urgent jobs are never deleted or moved.", True),
 ])
 def test_read(text: str, expected: bool) -> None:
     assert _never_moved(text) is expected
@@ -156,4 +162,28 @@ def test_read(text: str, expected: bool) -> None:
     "Urgent jobs are never moved as needed.",
 ])
 def test_refused(text: str) -> None:
+    assert _never_moved(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    # round 3: unseen words that look harmless but change the meaning must still refuse
+    "Urgent jobs are never moved in the pilot.",  # a scope after a preposition
+    "Urgent jobs are never moved on the shared queue.",  # a part of the fleet
+    "Urgent jobs are never moved by the legacy scheduler.",  # another scheduler may
+    "Urgent training jobs are never moved.",  # a subset of urgent jobs
+    "Urgent jobs submitted by researchers are never moved.",  # a subset of urgent jobs
+    "Urgent jobs are seldom moved.",  # a description
+    "Urgent jobs are hardly ever moved.",  # a negation outside the recognised forms
+    "Urgent jobs are never moved, barring emergencies.",  # an exception
+    "Urgent jobs are never moved, reportedly.",  # doubt
+    "Urgent jobs are never moved silently.",  # a manner: they may be moved with notice
+    "Urgent jobs are never moved manually.",  # a manner
+    "Urgent jobs never move files.",  # urgent jobs as the mover
+    "Urgent jobs are never moved anywhere.",  # an object after the verb
+    "Urgent jobs are never moved, just rescheduled.",  # a contrast: moved in time
+    "Urgent jobs are never moved once admitted.",  # a point in time
+    "Urgent jobs are never moved, says Dana.",  # a person's opinion
+    "Urgent jobs are never moved mid-run.",  # a part of the run
+])
+def test_refused_round3(text: str) -> None:
     assert _never_moved(text) is None

@@ -2,15 +2,35 @@
 phrasing matches.
 
 Both readers first cut the clause into known words (a *lexicon*: job categories, durations, limits,
-negations, modal verbs, verbs of delaying or moving, words for time and for place, harmless fillers)
-and refuse the clause as soon as one word is not known. A word this reader does not know may change
-the meaning ("unless", "at least", "should", "on weekends", "the web team's", "was", "respectively"),
-so such a clause is reported as not understood rather than half-read. The known words are then read
-as a small grammar; the constraint is built only when every part is unambiguous. Known words that make
-a rule temporary or a description of today ("for now", "at the moment") are refused as well, and so
-is a rule for a team the caller names. An aside that only gives examples is dropped first ("Urgent
-jobs, such as grant-deadline runs, ..."; "Sustainable jobs (nightly bakes, for example) ...") when it
-holds no number, negation, condition, modal, category, unit or scope word.
+negations, modal verbs, verbs of delaying or moving, words for time and for place, harmless fillers).
+A word the lexicon does not know is split into two classes (``_unknown``):
+
+    changer     a word of a MEANING-CHANGING class refuses the clause (``_CHANGER``): conditions and
+                exceptions ("unless", "once", "barring", "apart"), wishes and soft forms ("should",
+                "ideally", "try"), plans and doubt ("propose", "pilot", "tbd", "reportedly"), the past and
+                descriptions of today ("was", "currently", "nowadays", "seldom"), minimums, amounts and
+                approximations ("least", "more", "roughly", "cumulatively"), additions ("also", "too"),
+                negations outside the recognised forms ("hardly", "need not"), scopes and parts of the
+                fleet, day or year ("team", "node", "staging", "weekend", "night", "winter"), other
+                categories and units, verbs of moving in place or other actions for the deferral reader
+                ("relocate", "throttle"), protection words ("protection against"), other subjects or
+                objects ("other jobs", "what"), alternatives and points in time ("or", "after", "once"),
+                bare prepositions of scope the reader does not know ("at a time", "with approval");
+                a number, a sign ("?", "%", "$"), a capitalised word after the first (a name: a cluster,
+                a person, a place, a month) and a word in -ly other than an intensifier ("silently",
+                "manually"; "absolutely", "obviously" are neutral)
+    neutral     every other word ("heads up", "kindly", "sacred", "no matter how dirty the grid gets"):
+                kept as an "UNK" token that carries no meaning, allowed only where it cannot name a part of
+                the fleet or change a verb (``_unknown_well_placed``): not right beside a subject ("urgent
+                training jobs", "balanced jobs submitted by"; "our", "that", "note" before it are fine),
+                not right after a verb of delaying or moving (an object or a manner: "never move files"),
+                not after a preposition of scope past determiners ("in the lab", "by the legacy scheduler")
+
+The known words are then read as a small grammar; the constraint is built only when every part is
+unambiguous. Known words that make a rule temporary or a description of today ("for now", "at the
+moment") are refused as well, and so is a rule for a team the caller names. An aside that only gives
+examples is dropped first ("Urgent jobs, such as grant-deadline runs, ..."; "Sustainable jobs (nightly
+bakes, for example) ...") when it holds no number, negation, condition, modal, category, unit or scope word.
 
 Trailing remarks that cannot carry a constraint are dropped before the lexicon is applied (at most three,
 from the end), so that one harmless word does not lose the sentence:
@@ -56,10 +76,10 @@ Deferral limits (``max_deferral_h_by_category``)
     zero        a negated delay verb ("shall not be deferred", "may not be delayed", "never wait", "not
                 ... at all", "Deferral of urgent jobs is not permitted"), "without (any) deferral",
                 "zero deferral", "no delay", "exempt from deferral", "start immediately"
-    refused     any unknown word (conditions, soft or past forms, minimums, per-team or per-node
-                scope, "non-urgent", other numbers), two values in one clause, a category without a
-                value or a value without a category, a negation without "more than" beside a
-                duration, a limit word beside a zero, a requirement without a limit ("must be
+    refused     any unknown word of a changer class or badly placed (conditions, soft or past forms,
+                minimums, per-team or per-node scope, "non-urgent", other numbers), two values in one
+                clause, a category without a value or a value without a category, a negation without
+                "more than" beside a duration, a limit word beside a zero, a requirement without a limit ("must be
                 deferred by 4 hours"), a clause starting with a modal (a question: "Can balanced jobs
                 wait 4 hours"), and a category given twice.
 
@@ -99,8 +119,9 @@ Urgent jobs (``urgent_never_moved``)
     words ("like any other", "at the scheduler's discretion", "if that reduces emissions") are refused
     in a fixed clause; a permission beside a fixed state is refused, and so are a question ("Can
     urgent jobs be moved"), a pronoun before the subject, "not all", "no longer" with a move (only
-    with a state: "no longer pinned"), and any unknown word (other categories, conditions, soft or
-    past forms, "but", "only", numbers).
+    with a state: "no longer pinned"), any unknown word of a changer class or badly placed (other
+    categories, conditions, soft or past forms, "but", "only", numbers), and a comma followed by a word
+    before the next move ("never moved, just rescheduled" is a contrast, not a list).
 """
 
 from __future__ import annotations
@@ -173,8 +194,124 @@ class _RefusedError(Exception):
     """This reader cannot be sure of the clause."""
 
 
+_UNKNOWN = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*|\S")
+_CHANGER = re.compile(r"""
+    # conditions, exceptions, contrasts
+    if|unless|when|whenever|while|whilst|during|until|till|once|provided|providing|assuming|given|where|wherever
+    |in-case|case|cases|depend\w*|only|except\w*|exclud\w*|but|however|although|though|save|barring|besides|unlike
+    |apart|otherwise|else|instead|rather|whether|subject|conditional\w*|approv\w*|sign-?off|waiv\w*|overrid\w*
+    |permission\w*|consent\w*|exception\w*|manual\w*|request\w*|ask\w*|unless
+    # wishes and soft forms
+    |should|shouldn't|ideally|prefer\w*|try|tries|trying|aim\w*|strive\w*|hope\w*|desir\w*|recommend\w*
+    |encourag\w*|suggest\w*|best|effort|possibl\w*|feasib\w*|practic\w*|reasonabl\w*|would|could|might|ought
+    |want\w*|wish\w*|nice|advis\w*|favou?r\w*|endeavou?r\w*|attempt\w*|usual\w*|default\w*|guideline\w*|ok|okay
+    # plans, proposals, doubt
+    |propos\w*|consider\w*|plan\w*|discuss\w*|draft\w*|tbd|tbc|pending|future|eventual\w*|soon|next|upcoming
+    |intend\w*|intention\w*|going|gonna|expect\w*|pilot\w*|trial\w*|experiment\w*|tentativ\w*|provisional\w*
+    |review\w*|evaluat\w*|explor\w*|roadmap|idea\w*|maybe|perhaps|probabl\w*|likel\w*|unclear|unsure|question\w*
+    |wonder\w*|think|thinking|believe\w*|assum\w*|suppos\w*|vote\w*|poll\w*|agree\w*|decid\w*|pretend\w*
+    |would've|could've|unless|let's|lets|shall\s*we|temporar\w*|interim|initial\w*|first|until
+    # the past and descriptions of today
+    |was|were|had|used|previous\w*|former\w*|current\w*|typical\w*|usually|most|mostly|general\w*|normal\w*
+    |often|sometimes|occasional\w*|rare\w*|seldom|histor\w*|today|nowadays|lately|recent\w*|yesterday|last|ago
+    |already|still|far|date|tend\w*|observ\w*|seem\w*|appear\w*|notic\w*|saw|seen|report\w*|measur\w*
+    |did|didn't|hasn't|haven't|hadn't|wasn't|weren't
+    # minimums, amounts and approximations
+    |least|minimum\w*|min|minimal|fewer|less|shorter|more|longer|above|below|under|over|beyond|between|around|about
+    |approx\w*|rough\w*|nearly|almost|average\w*|median|percent\w*|ish|half|quarter\w*|double|twice|triple
+    |several|few|many|some|most|much|extra|additional\w*|total\w*|cumulativ\w*|combined|sum|overall|aggregate\w*
+    # additions
+    |also|too|plus|another|further\w*|moreover|likewise|even|includ\w*|along|addition\w*
+    # negations outside the recognised forms
+    |hardly|barely|scarcely|nothing|nobody|nowhere|noone|lack\w*|fail\w*|\w+n't|non-\w+|un\w+able
+    # scopes and parts of the fleet, of the day and of the year
+    |per|team\w*|group\w*|department\w*|dept\w*|division\w*|unit|units|lab|labs|office\w*|site|sites|region\w*
+    |zone\w*|node\w*|cluster\w*|host\w*|server\w*|machine\w*|gpu\w*|cpu\w*|rack\w*|fleet\w*|datacent\w*
+    |staging|prod|production|dev|development|test\w*|qa|sandbox\w*|customer\w*|tenant\w*|client\w*|project\w*
+    |account\w*|user\w*|partner\w*|vendor\w*|contract\w*|tier\w*|plan|premium|free|paid|enterprise|internal\w*
+    |external\w*|weekend\w*|weekday\w*|night\w*|overnight|morning\w*|evening\w*|afternoon\w*|daytime|daily|peak\w*
+    |off-peak|holiday\w*|month\w*|quarter|year\w*|season\w*|summer|winter|spring|autumn|fall|monday|tuesday
+    |wednesday|thursday|friday|saturday|sunday|business|working|office-hours|hours?|days?|minutes?|weeks?|mins?|hrs?
+    |pm|am|noon|midnight|today|tonight|tomorrow|deadline\w*|sla\w*|large|small|big|huge|tiny|long|short|heavy|light
+    |critical|important|low|high|batch|interactive|background|foreground|standard|regular|routine|normal|legacy|new|old
+    |balanced|sustainable|urgent|non-urgent|priority|priorities|category|categories|class|classes
+    # verbs of moving in place and other actions on a job (the deferral reader reads time only)
+    |relocat\w*|migrat\w*|mov\w*|shift\w*|re-?rout\w*|rout\w*|sen[dt]|sends|sending|transfer\w*|dispatch\w*
+    |plac\w*|elsewhere|location\w*|geograph\w*|spatial\w*|cancel\w*|kill\w*|drop\w*|abort\w*|pre-?empt\w*
+    |throttl\w*|suspend\w*|paus\w*|stop\w*|evict\w*|reject\w*|refus\w*|den(?:y|ies|ied)|block\w*|ban|bann\w*
+    |forbid\w*|prohibit\w*|restart\w*|retr(?:y|ies|ied)|resum\w*|split\w*|throttle
+    # protection and exemption (what is protected against is not what is done), other subjects and objects
+    |protect\w*|guarant\w*|exempt\w*|immun\w*|shield\w*|against|spar\w*|safeguard\w*|insulat\w*|entitle\w*
+    |promis\w*|right|rights|other|others|jobs?|workloads?|tasks?|work|runs?|pipelines?|anything|everything|something
+    |someone|anyone|everyone|whoever|whatever|whichever|what|who|whom|which|why|how
+    # alternatives and points in time ("4 hours or more", "delayed or moved": the urgent reader knows "or")
+    |or|nor|and/or|either|after|afterwards|before|since|following|upon|post-\w+|pre-\w+|then|later|earlier|start\w*
+    # necessity without prohibition ("need not be deferred")
+    |need|needs|needed|needn't|necessar\w*|requir\w*|oblig\w*|mandat\w*|forced|compulsor\w*|optional\w*
+    # prepositions of scope that the deferral reader knows only inside its phrases ("at night", "at a time",
+    # "on weekdays", "with approval"; the urgent reader knows them and checks what follows them)
+    |in|on|at|across|inside|outside|throughout|with|via|through|apiece
+    # other units and currencies
+    |kw|kwh|mw|mwh|watts?|usd|eur|euros?|gbp|dollars?|pounds?|cents?|co2\w*|g|kg|t|tonnes?|emission\w*
+    """, re.I | re.X)
+"""Unknown words of a meaning-changing class: a condition, wish, plan, past, minimum, amount, addition, a
+negation outside the recognised forms, a scope (team, node, region, part of the day or week), another category
+or unit. Any other unknown word is neutral (kept as an "UNK" token, which carries no meaning)."""
+_SCOPE_PREP = frozenset({"in", "on", "at", "within", "across", "from", "for", "under", "inside", "outside", "by",
+                         "with", "throughout", "on behalf of", "of", "to", "into"})
+_DETS = frozenset({"the", "a", "an", "any", "all", "every", "each", "their", "its", "our", "your", "this", "these",
+                   "that", "those", "both", "either"})
+_HARMLESS_BEFORE_SUBJECT = frozenset({"our", "your", "my", "note", "reminder", "fyi", "btw", "ps", "nb", "so", "that",
+                                      "ensure", "remember", "please", "kindly"})
+_INTENSIFIERS = re.compile(r"""absolutely|strictly|definitely|really|honestly|obviously|clearly|simply|basically
+                               |literally|seriously|kindly|explicitly|expressly|categorically|certainly|truly|firmly
+                               |unconditionally|emphatically|plainly|formally|officially|hereby|surely""", re.I | re.X)
+"""The words in -ly that only stress a rule; any other unknown word in -ly ("automatically", "silently",
+"manually", "unnecessarily") may restrict the verb it qualifies and is refused."""
+
+
+def _unknown(text: str, i: int) -> _Tok | None:
+    """The unknown word at ``i`` as a neutral token, or None when it may change the meaning: a word of a
+    meaning-changing class, a number, a sign other than quotes and "!", or a capitalised word after the
+    first (a name: a cluster, a person, a place, a month)."""
+    m = _UNKNOWN.match(text, i)
+    if m is None:
+        return None
+    word = m.group(0)
+    if not word[0].isalpha():
+        return _Tok("UNK", word) if word in "!*_\"'‘’“”…" else None
+    if _CHANGER.fullmatch(word) or (word[0].isupper() and text[:i].strip() != ""):
+        return None
+    if word.lower().endswith("ly") and not _INTENSIFIERS.fullmatch(word):
+        return None
+    return _Tok("UNK", word)
+
+
+def _unknown_well_placed(toks: list[_Tok], subjects: tuple[str, ...], verbs: tuple[str, ...]) -> bool:
+    """Whether no neutral word could name a part of the fleet or change the verb: none stands right beside a
+    subject ("urgent training jobs", "balanced jobs submitted by ...", "customer urgent jobs"), right after a
+    verb of delaying or moving (an object or a manner: "never move files", "never moved anywhere") or right
+    after a preposition of scope, past determiners ("in the lab", "for Acme's workloads")."""
+    for k, tok in enumerate(toks):
+        if tok.kind != "UNK" or not tok.text[0].isalpha():
+            continue
+        before = toks[k - 1] if k else None
+        after = toks[k + 1] if k + 1 < len(toks) else None
+        if after is not None and after.kind in subjects and tok.text.lower() not in _HARMLESS_BEFORE_SUBJECT:
+            return False
+        if before is not None and (before.kind in subjects or before.kind in verbs):
+            return False
+        j = k - 1
+        while j >= 0 and toks[j].text.lower() in _DETS:
+            j -= 1
+        if j >= 0 and toks[j].text.lower() in _SCOPE_PREP:
+            return False
+    return True
+
+
 def _lex(text: str, lexicon: Sequence[_Word]) -> list[_Tok] | None:
-    """``text`` as tokens (the longest known word at each place), None when a word is not known."""
+    """``text`` as tokens (the longest known word at each place; an unknown word as a neutral "UNK" token),
+    None when an unknown word may change the meaning."""
     out: list[_Tok] = []
     i, n = 0, len(text)
     while True:
@@ -189,7 +326,12 @@ def _lex(text: str, lexicon: Sequence[_Word]) -> list[_Tok] | None:
                 if m and m.end() > i and (best is None or m.end() > best[1].end()):
                     best = (entry, m)
         if best is None:
-            return None
+            unknown = _unknown(text, i)
+            if unknown is None:
+                return None
+            out.append(unknown)
+            i += len(unknown.text)
+            continue
         entry, m = best
         groups = m.groupdict()
         hours = _hours(groups["n"], groups["u"]) if groups.get("n") else 0.0 if entry.kind == "DUR" else None
@@ -449,7 +591,9 @@ def _limit(clause: list[_Tok], ctx: _Context) -> float:
 def _deferrals(text: str) -> Interpretation | None:
     """Deferral limits per category (see the module docstring), else None."""
     toks = _lex(text, _D_LEXICON)
-    if not toks or not _has(toks, "CAT") or _has(toks, "STOP") or toks[0].kind in ("PERM", "REQ", "BE"):
+    if not toks or not _unknown_well_placed(toks, ("CAT",), ("V", "VAMB")):
+        return None
+    if not _has(toks, "CAT") or _has(toks, "STOP") or toks[0].kind in ("PERM", "REQ", "BE"):
         return None  # "Can balanced jobs wait 4 hours": a question
     if _past(toks, ("CAT", "AGENT"), (*_DELAY_VERBS, "RUN")):
         return None
@@ -613,6 +757,8 @@ def _u_clauses(toks: list[_Tok]) -> list[list[_Tok]]:
     out: list[list[_Tok]] = [[]]
     for k, tok in enumerate(toks):
         nxt = next((t.kind for t in toks[k + 1:] if t.kind != "FILL"), "SEP")
+        if tok.kind == "COMMA":  # "never moved, delayed or relocated" is a list; "never moved, just rescheduled" not
+            nxt = toks[k + 1].kind if k + 1 < len(toks) else "SEP"
         if tok.kind == "SEP" or (tok.kind in ("COMMA", "CONJ") and nxt not in _KEEPS_CLAUSE):
             out.append([])
         elif tok.kind != "COMMA":
@@ -681,7 +827,7 @@ def _u_clause(clause: list[_Tok]) -> tuple[str, frozenset[str]] | None:
         return "fixed", stays
     if like and not flips and all(k in ("LIKE", "TREAT", "URG", "PRON", "FILL", "BE") for k in kinds):
         return "movable", _NONE  # "Urgent jobs are treated like any other job", "..., same as everything else"
-    if any(k not in ("URG", "PRON", "FILL", "AGENT") for k in kinds):
+    if any(k not in ("URG", "PRON", "FILL", "AGENT", "UNK") for k in kinds):
         raise _RefusedError
     return None
 
@@ -689,7 +835,9 @@ def _u_clause(clause: list[_Tok]) -> tuple[str, frozenset[str]] | None:
 def _urgent(text: str) -> Interpretation | None:
     """Whether urgent jobs are never moved (see the module docstring), else None."""
     toks = _lex(text, _U_LEXICON)
-    if not toks or not _has(toks, "URG") or _has(toks, "STOP") or toks[0].kind in ("PERM", "REQ", "BE"):
+    if not toks or not _unknown_well_placed(toks, ("URG", "PRON"), _MOVES):
+        return None
+    if not _has(toks, "URG") or _has(toks, "STOP") or toks[0].kind in ("PERM", "REQ", "BE"):
         return None  # "Can urgent jobs be moved": a question
     if any(a.kind == "NEG" and re.match(r"(?:all|every)\b", b.text, re.I) for a, b in pairwise(toks)):
         return None  # "Not all urgent jobs are pinned": a quantifier, not a rule
