@@ -240,6 +240,7 @@ def test_round_two_refused(text: str) -> None:
     ("We charge ourselves $85 per tonne of CO2e, internally.", {"carbon_price_usd_per_t": 85.0}),
     ("Use $70/tCO2e as the internal carbon price, as agreed by the steering group.",
      {"carbon_price_usd_per_t": 70.0}),
+    ("Our power budget is 900 kW, hard stop.", {"max_power_kw": 900.0}),
 ])
 def test_round_three_neutral_words_read(text: str, expected: dict[str, Any]) -> None:
     assert {i.field: i.value for i in interpret_sentence(normalise(text)).items} == expected
@@ -269,6 +270,9 @@ def test_round_three_neutral_words_read(text: str, expected: dict[str, Any]) -> 
     "The market price of carbon is $90 per tonne.",
     "The cluster is being capped at 450 kW.",
     "Power draw should ideally stay under 800 kW.",
+    "Our power budget is 900 kW per rack.",
+    "Our power budget is 900 kW this quarter.",
+    "The staging power budget is 900 kW.",
 ])
 def test_round_three_changers_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

@@ -267,6 +267,12 @@ def test_round_two_refused(text: str) -> None:
     ("Each mint needs two approvers before it hits the ledger.", {"mint_quorum": {"approvers": 2}}),
     ("Only alice, bob and carol may approve mints, fyi.", {"mint_approvers": ["alice", "bob", "carol"]}),
     ("Only alice and bob may approve mints - see the wiki for details.", {"mint_approvers": ["alice", "bob"]}),
+    ("Per policy, only alice and bob may approve mints.", {"mint_approvers": ["alice", "bob"]}),
+    ("Only alice and bob may ever approve a mint.", {"mint_approvers": ["alice", "bob"]}),
+    ("Only alice and bob may approve mints at all times.", {"mint_approvers": ["alice", "bob"]}),
+    ("Only alice or bob may give the final green light on mints.", {"mint_approvers": ["alice", "bob"]}),
+    ("Mints over 2 MWh need two approvers (segregation of duties).",
+     {"mint_quorum": {"approvers": 2, "above": 2000.0, "unit": "kWh"}}),
 ])
 def test_round_three_neutral_words_read(text: str, expected: dict[str, Any]) -> None:
     assert {i.field: i.value for i in interpret_sentence(normalise(text)).items} == expected
@@ -294,6 +300,9 @@ def test_round_three_neutral_words_read(text: str, expected: dict[str, Any]) -> 
     "Only alice and bob may approve mints, for the ml team.",
     "Only alice and bob may approve mints, pending review.",
     "Only alice and bob may approve mints, for large mints.",
+    "Per policy, only alice and bob may approve mints during the pilot.",
+    "Per policy, alice may approve mints.",  # a permission, not the list
+    "Only alice and bob may give the go-ahead to mints, and dave too.",
 ])
 def test_round_three_changers_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

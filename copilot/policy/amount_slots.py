@@ -263,7 +263,8 @@ _ABOVE_VERB = r"""(?:exceed|surpass|top|go\s+(?:above|over|beyond)|rise\s+above|
                   |be\s+(?:above|over))"""
 _LIMIT = re.compile(rf"""\b(?:{_NEGATED}{_ABOVE_VERB}|{_NEGATED}(?:draw|use|consume|pull|emit)\s+more\s+than
                     |(?:capped|limited|restricted|held|kept|constrained|confined)\s+(?:at|to|below|under|within)
-                    |(?:hard\s+|strict\s+)?(?:caps?|ceiling|limit|maximum|max\.?|upper\s+(?:limit|bound))(?:\s+(?:of|at|is))?
+                    |(?:hard\s+|strict\s+)?(?:caps?|ceiling|limit|maximum|max\.?|upper\s+(?:limit|bound)
+                       |(?<=power\s)(?:budget|envelope|allowance))(?:\s+(?:of|at|is))?
                     |under|below|within|beneath|at\s+or\s+below|no\s+more\s+than|not\s+more\s+than|at\s+most|up\s+to
                     |a\s+maximum\s+of|less\s+than|lower\s+than
                     |(?:limits?|caps?|restricts?|constrains?)\s+(?:the\s+|our\s+)?{_FLEET}\s+to)\b""", _RX)

@@ -34,7 +34,8 @@ approvers, namely') is dropped; a count it gives must be the list's length. '...
 'full stop' mark exclusivity like 'nobody else'. A trailing remark after a comma, a dash or in a parenthesis that the
 sentence reads only without (', fyi', ' - see the wiki', ', as per the charter') is dropped when it begins as a
 remark does (as, per, for, to, see, because ...) and holds no meaning-changer, name, role, group, team, region,
-part of the fleet, mint word or number (', dave smith' may be a person and refuses). A trailing 'on behalf of the
+part of the fleet, mint word or number (', dave smith' may be a person and refuses); a memo's opener ('Per policy,',
+'FYI:', 'For the record:') and emphasis ('ever', 'whatsoever', 'at all times') are dropped. A trailing 'on behalf of the
 City/the Bank' is dropped; acting for
 a team, a group, an office or a site ('on behalf of the ml team') scopes the rule and is refused.
 
@@ -329,7 +330,8 @@ _MOD_MAY = r"""(?:may|can|(?:is|are)\s+(?:allowed|permitted|authori[sz]ed|entitl
 _MOD_MUST = r"(?:must|shall|will|needs?\s+to|has\s+to|have\s+to|(?:is|are)\s+to|get|gets|are|is)"
 _ACT = r"""(?:approve|approves|sign\s*-?\s*off(?:\s+on)?|signs\s*-?\s*off(?:\s+on)?|sign|signs|ok|okay|countersign
            |co-?sign|authori[sz]e|authori[sz]es|sanction|green-?light|give\s+(?:final\s+)?(?:approval|sign-?off)\s+(?:for|to|on)
-           |grant\s+approval\s+(?:for|to))"""
+           |grant\s+approval\s+(?:for|to)
+           |give\s+(?:the\s+|their\s+)?(?:final\s+)?(?:green\s+light|go-?ahead|nod|ok|okay|thumbs[\s-]up)\s+(?:for|to|on))"""
 _PASSIVE = r"""(?:approved|signed\s*-?\s*off(?:\s+on)?|signed|ok'?d|ok(?:ay)?ed|countersigned|co-?signed|authori[sz]ed
                |sanctioned|green-?lit|green-?lighted|cleared)"""
 _ONLY = r"(?:only|solely|exclusively)"
@@ -442,9 +444,22 @@ _LABEL_COUNT = re.compile(r"""\b(?:the|our|these|its|their|[\w-]+'s)\s+(?P<k>\d+
                               (?:\s*:|\s*,?\s+(?:namely|i\.\s?e\.|viz\.?|that\s+is(?:\s+to\s+say)?)\s*,?)\s*$""", _RX)
 
 
+_EMPHASIS = re.compile(r"\s+(?:ever\b(?=\s)|whatsoever\b|at\s+all(?=\s*(?:$|[,;.]))|at\s+(?:all\s+times|any\s+time)\b)",
+                       re.I)
+"""'Only A may ever approve mints', '... mints whatsoever': emphasis, not a condition."""
+_OPENER = re.compile(r"""^(?:per\s+(?:policy|our\s+policy|the\s+policy|governance|the\s+charter)|fyi|nb|note|reminder
+                         |as\s+a\s+reminder|just\s+so\s+(?:you|we|everyone)\s+knows?|for\s+the\s+record
+                         |for\s+clarity|to\s+be\s+clear|heads\s+up|important|please\s+note)\s*(?:,|:|\s-)\s*""", _RX)
+"""A memo's opener before the rule ('Per policy, ...', 'For the record: ...')."""
+
+
 def _plain_approvers(text: str, teams: Collection[str] = ()) -> str:
     """``text`` with a negated universal made plain ('No mint may be approved by anyone except X' -> 'Mints may
     be approved only by X') and a trailing 'on behalf of <organisation>' dropped."""
+    text = _EMPHASIS.sub("", text)
+    opener = _OPENER.match(text)
+    if opener and not _REMARK_CHANGERS.search(opener.group(0)) and not _CHANGES.search(opener.group(0).rstrip(" ,:-")):
+        text = text[opener.end():]
     neg = _ANYONE_BUT.match(text)
     if neg:
         text = f"{neg['obj'] or neg['obj2']} may be {neg['act']} only by {text[neg.end():]}"
