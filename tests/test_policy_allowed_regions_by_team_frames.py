@@ -340,6 +340,18 @@ ROUND_THREE_REFUSED = [
     "Going forward, ML jobs should stay in eu-west-1.",
     "Anyone not on the list above is limited to DE, give or take.",
     "Everyone else is pinned to DE (to be confirmed).",
+    # the region's side, capability, other activities than placement, hedges and soft rules
+    "eu-west-1 is ML's turf only.",
+    "ML jobs must be able to run in eu-west-1 only.",
+    "ML jobs must be backed up to eu-west-1 only.",
+    "ML jobs must be tested in eu-west-1 only.",
+    "ML jobs must be billed to eu-west-1 only.",
+    "ML jobs must first run in eu-west-1 only.",
+    "ML jobs must run in eu-west-1 only, in a perfect world.",
+    "ML jobs must run in eu-west-1 only, budget allowing.",
+    "All other teams run exclusively in DE, pretty much.",
+    "All other teams run exclusively in DE, unofficially.",
+    "All other teams run exclusively in DE, as a guideline.",
 ]
 
 

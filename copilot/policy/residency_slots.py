@@ -481,6 +481,14 @@ _CHANGER = re.compile(r"""(?:
     | person|individual\w*|member\w*|student\w*|researcher\w*|partner\w*|vendor\w*|intern\w*|guest\w*
     | visitor\w*|third-part\w*|academic\w*|faculty|collaborator\w*|subcontractor\w*|supplier\w*|affiliate\w*
     | notwithstanding|excepted|exempted|neighbou?r\w*|adjacent|surrounding|vicinity|thereabouts|related|other|others
+    | turf|territory|domain|preserve|reserve\w*|earmark\w*|dedicat\w*|able|capable|ability|capabilit\w*
+    | backed|clon\w*|duplicat\w*|stag\w*|test\w*|debug\w*|prototyp\w*|benchmark\w*|trained|bill\w*|invoic\w*
+    | charg\w*|pay\w*|paid|monitor\w*|manag\w*|develop\w*|built|compil\w*|tun\w*|profil\w*|demo\w*|ship\w*
+    | first|firstly|begin\w*|start\w*|short-term|near-term|long-term|term|insofar|theory|theoretical\w*|paper
+    | nominal\w*|official\w*|sort|kind|perfect|world|reason|reasons|allowing|permitting|willing|equal|lasts?
+    | pretty|much|spirit|unofficial\w*|informal\w*|guideline\w*|guidance|soft|loose\w*|essentially|basically
+    | virtually|practically|nearly|almost|quasi|more-or-less|habit\w*|convention\w*|tradition\w*|choice|voluntar\w*
+    | courtesy|favou?r|stopgap|workaround|cohort\w*|recommendation\w*|suggestion\w*|advice|hint|tip
     | been|give|roughly|approximately|approx|about|around|circa|ish|loosely|broadly|confirm\w*|verif\w*|validat\w*
     | sign-off|signoff|finali[sz]\w*|ratif\w*|await\w*|ex|ex-\w+|call|calls|called
     | traffic|requests?|storage|backups?|databases?|dbs?|buckets?|files?
