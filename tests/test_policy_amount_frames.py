@@ -273,6 +273,17 @@ def test_round_three_neutral_words_read(text: str, expected: dict[str, Any]) -> 
     "Our power budget is 900 kW per rack.",
     "Our power budget is 900 kW this quarter.",
     "The staging power budget is 900 kW.",
+    "The fleet must not exceed 900 kW as long as the grid is constrained.",
+    "The fleet must not exceed 900 kW barring emergencies.",
+    "The fleet's idle draw must not exceed 900 kW.",
+    "The fleet must not exceed 900 kW on the A feed.",
+    "Emissions must stay below 40 kg CO2e per day from electricity.",
+    "Emissions must stay below 40 kg CO2e per day per employee.",
+    "The carbon price rises to $90 per tonne.",
+    "The carbon price may reach $90 per tonne.",
+    "The carbon price is capped at $90 per tonne.",
+    "The carbon price for flights is $90 per tonne.",
+    "Carbon removal is priced at $90 per tonne.",
 ])
 def test_round_three_changers_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

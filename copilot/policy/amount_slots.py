@@ -214,6 +214,9 @@ _CHANGERS = re.compile(r"""\b(?:
     |above|over|beyond|exceed\w*|surpass\w*|min|floor|additional\w*|extra|plus|further|another|other|others
     |remaining|rest|too|net|offset\w*|credits?|renewable\w*|green|social|societal|market|markets|trading|ets
     |regulatory|statutory|external\w*
+    |rise|rises|rising|rose|risen|reach\w*|climb\w*|goes|jump\w*|soar\w*|hik\w*|escalat\w*|index\w*|inflation
+    |spring|autumn|begin\w*|commenc\w*|long|emergenc\w*|barring|outage\w*|incident\w*|failover|maintenance|mode\w*
+    |idle|standby|baseline|base|feeds?|phases?|circuits?|pdus?|per\s+(?!(?:the|our|its|policy)\b)
     # parts of the fleet and of its emissions, times of day and of the week
     |each|every|individual\w*|single|respective\w*|apiece|separately|new|legacy|old|staging|dev|development|test
     |testing|qa|prod|production|preprod|sandbox|experimental|research|training|inference|ml|ai|analytics|web|backend
@@ -320,7 +323,8 @@ def _budget(text: str) -> Interpretation | None:
         return None
     text = plain
     q = _one(MASS, text)
-    if q is None or not _B_SUBJECT.search(text) or re.search(r"\bpric|\bvalu|\bcost|\$|usd|dollar", text, re.I):
+    if q is None or not _B_SUBJECT.search(text) or re.search(r"\bpric|\bvalu|\bcost|\$|usd|dollar", text, re.I) \
+            or _SOURCES.search(text):
         return None
     rest = text[:q.start()] + " [Q] " + text[q.end():]
     per = list(re.finditer(_PER, rest, _RX))
@@ -354,8 +358,17 @@ _C_WORDS = _vocabulary("""price priced pricing prices value valued values cost c
     emitted""")
 
 
+_SOURCES = re.compile(r"""\b(?:electricity|electric|energy|fuel|diesel|generators?|heating|flights?|air|vehicles?
+                          |removal|removals|capture|sequestration|scope|travel|cloud)\b""", _RX)
+"""What emits or removes carbon: a budget or a price for one source ('from electricity', 'carbon removal') is not
+the fleet's."""
+_NOT_A_PRICE = re.compile(r"""\b(?:may|might|could|can|caps?|capped|ceiling|limit\w*|max\w*|under|below|floor|most
+                              |up\s+to)\b""", _RX)
+"""A price that is capped, possible or a bound is not the price."""
+
+
 def _price(text: str) -> Interpretation | None:
-    if _OTHER_MONEY.search(text):
+    if _OTHER_MONEY.search(text) or _SOURCES.search(text) or _NOT_A_PRICE.search(text):
         return None
     if re.search(r"\bbucks\b", text, re.I):  # "150 bucks a ton (USD)": dollars, and US ones only when said
         if not _USD_SAID.search(text):
