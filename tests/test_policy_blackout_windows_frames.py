@@ -268,6 +268,7 @@ D3 = "2026-03-10T09:00:00Z", "2026-03-10T11:00:00Z"
     ("Per policy, no batch work may run on 2026-03-10 from 09:00 to 11:00 UTC anywhere.", [_w(*D3, None)]),
     ("Folks, nothing runs in GB on 2026-03-10 between 09:00 and 11:00 UTC - the datacentre is re-cabling.",
      [_w(*D3, ["GB"])]),
+    ("A quick heads-up: no jobs may run in FR on 2026-03-10 from 09:00 to 11:00 UTC.", [_w(*D3, ["FR"])]),
     ("Heads up — scheduling is halted in us-east-1 on 2026-03-10 from 09:00 to 11:00 UTC.",
      [_w(*D3, ["us-east-1"])]),
 ])
@@ -294,6 +295,11 @@ ON_D3 = "on 2026-03-10 from 09:00 to 11:00 UTC"
     f"No jobs may run {ON_D3} in the Atlantis region.",  # an unknown place
     f"No jobs may run {ON_D3} during grid outages.",  # a label noun in a condition is not the cue
     f"Jobs run in FR during the planned outage {ON_D3}.",
+    f"No jobs may run {ON_D3} in FR, backups aside.",  # an exception
+    f"No jobs may run {ON_D3} in FR; backups still run.",
+    f"No jobs may run {ON_D3} in FR, with a carve-out for backups.",
+    f"No jobs may run {ON_D3} in FR, lol jk.",  # not serious
+    f"No jobs may run {ON_D3} in FR, plus or minus an hour.",  # an approximation
 ])
 def test_one_off_changers_refused(text: str) -> None:
     report = parse_policy_text(text, "p")

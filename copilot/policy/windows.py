@@ -450,6 +450,9 @@ def blackout(norm: str) -> Interpretation | None:
     times = [(t.start, t.end) for t in tokens(norm) if t.kind != "F"]
     rest, described = _descriptions(norm, rest, triggers, notes, times)
     during = _DURING.match(rest)
+    if during and (norm[during.start():during.end()] != rest[during.start():during.end()]
+                   or _REGION.search(during.group(0)) or _ALIAS.search(during.group(0))):
+        during = None  # "on <masked window> in FR,": not an occasion, and its regions are the blackout's
     if during:
         why = during["why"] or during["day"]
         if _NOT_GLUE.search(why):
@@ -546,6 +549,9 @@ _STRAY_CHANGERS = re.compile(r"""^(?:
     # the opposite state, said of a place ("DE stays open"), an approximation ("give or take")
   | unaffected|open|opens|opened|reopen\w*|available|fine|ok|okay|running|continu\w*|resum\w*|unchanged|normal
   | give|approx\w*|roughly|-ish|ish
+    # an exception, or another statement about what still runs ("backups aside", "backups still run"), a joke
+  | aside|carve\w*|spared|whitelist\w*|allowlist\w*|still|sole|minus|±|run|runs|proceed\w*|happen\w*|execut\w*
+  | operat\w*|carry|carried|permit\w*|let|lets|jk|kidding|joke|joking|lol
     # an exclusion or a substitution of places ("outside FR", "FR instead of DE", "nowhere else")
   | outside|elsewhere|besides|beside|instead|rather|versus|vs|bar|save|nowhere|else|non-\w+|alternatively
     # hearsay, a question or a request for one, a guideline rather than a rule, a hypothesis
@@ -614,6 +620,10 @@ def _carries(m: re.Match[str], norm: str, words: list[re.Match[str]], triggers: 
     word = m.group(0).strip(".'-")
     if not word or _STRAY_CHANGERS.match(word) or _NOT_GLUE.fullmatch(word) or re.search(r"\d", word):
         return True
+    if any(_STRAY_CHANGERS.match(p) or _NOT_GLUE.fullmatch(p) for p in word.split("-")[1:] if p.lower() != "up") \
+            or (len(word.split("-")) > 1 and _STRAY_CHANGERS.match(word.split("-")[0])
+                and word.lower() != "one-off"):
+        return True  # "carve-out", "prod-only", "jobs-excepted" ("heads-up", "one-off" are neutral)
     if any(0 <= t.start() - m.end() <= 2 and not norm[m.end():t.start()].strip(" ") and not _NO_SUBJECT.match(t[0])
            for t in triggers):
         return True  # "Manual jobs are not allowed ...": it qualifies the subject ("Sadly no jobs ..." does not)
