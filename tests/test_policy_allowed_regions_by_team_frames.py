@@ -352,6 +352,9 @@ ROUND_THREE_REFUSED = [
     "All other teams run exclusively in DE, pretty much.",
     "All other teams run exclusively in DE, unofficially.",
     "All other teams run exclusively in DE, as a guideline.",
+    "All jobs (minus ML) are to stay in the EU.",
+    "All jobs (sans ML) are to stay in the EU.",
+    "All jobs are to stay in the EU, within sensible bounds.",
 ]
 
 

@@ -489,6 +489,7 @@ _CHANGER = re.compile(r"""(?:
     | pretty|much|spirit|unofficial\w*|informal\w*|guideline\w*|guidance|soft|loose\w*|essentially|basically
     | virtually|practically|nearly|almost|quasi|more-or-less|habit\w*|convention\w*|tradition\w*|choice|voluntar\w*
     | courtesy|favou?r|stopgap|workaround|cohort\w*|recommendation\w*|suggestion\w*|advice|hint|tip
+    | sans|minus|excepting|sensibl\w*|bounds|appropriate\w*|applicable|relevant|suitabl\w*
     | been|give|roughly|approximately|approx|about|around|circa|ish|loosely|broadly|confirm\w*|verif\w*|validat\w*
     | sign-off|signoff|finali[sz]\w*|ratif\w*|await\w*|ex|ex-\w+|call|calls|called
     | traffic|requests?|storage|backups?|databases?|dbs?|buckets?|files?
