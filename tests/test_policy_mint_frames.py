@@ -303,6 +303,11 @@ def test_round_three_neutral_words_read(text: str, expected: dict[str, Any]) -> 
     "Per policy, only alice and bob may approve mints during the pilot.",
     "Per policy, alice may approve mints.",  # a permission, not the list
     "Only alice and bob may give the go-ahead to mints, and dave too.",
+    "Mints over 2 MWh need two approvers in emergencies.",
+    "Mints over 2 MWh need two approvers barring emergencies.",
+    "Mints over 2 MWh need two approvers by default.",
+    "Mints over 2 MWh need two approvers beginning in spring.",
+    "Mints over 2 MWh need two approvers from outside the requesting group.",
 ])
 def test_round_three_changers_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

@@ -651,6 +651,9 @@ _Q_CHANGERS = re.compile(r"""\b(?:
     # a vague size, a time, a part of the fleet
     |large|larger|big|bigger|huge|major|significant|material|small|tiny|per|day|days|daily|week|weeks|weekly|month
     |months|monthly|hours?|year|years|weekends?|nights?|staging|test|testing|sandbox|dev|prod|production|cluster
+    |emergenc\w*|barring|bar|outage\w*|incident\w*|default|defaults|fallback|beginning|begin\w*|commenc\w*
+    |spring|summer|autumn|winter|outside|requesting|requester\w*|requestor\w*|group|groups|januar\w*|februar\w*
+    |march|april|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday
     |clusters|site|sites|region|regions|zone|team|teams|squad|department|dept|division)\b""", _RX)
 """The classes of words that change a quorum (see the module docstring); every other word is neutral, except a
 role, a group, a team or a capitalised name the rule does not know (who must approve is not held by the count)."""
