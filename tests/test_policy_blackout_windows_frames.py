@@ -300,6 +300,9 @@ ON_D3 = "on 2026-03-10 from 09:00 to 11:00 UTC"
     f"No jobs may run {ON_D3} in FR, with a carve-out for backups.",
     f"No jobs may run {ON_D3} in FR, lol jk.",  # not serious
     f"No jobs may run {ON_D3} in FR, plus or minus an hour.",  # an approximation
+    f"No jobs may run in FR and its neighbours {ON_D3}.",  # other places
+    f"No jobs may run {ON_D3} in FR unlike DE.",  # two places related
+    f"No jobs may run {ON_D3} in FR or DE, whichever is greener.",  # a choice
 ])
 def test_one_off_changers_refused(text: str) -> None:
     report = parse_policy_text(text, "p")

@@ -552,6 +552,9 @@ _STRAY_CHANGERS = re.compile(r"""^(?:
     # an exception, or another statement about what still runs ("backups aside", "backups still run"), a joke
   | aside|carve\w*|spared|whitelist\w*|allowlist\w*|still|sole|minus|±|run|runs|proceed\w*|happen\w*|execut\w*
   | operat\w*|carry|carried|permit\w*|let|lets|jk|kidding|joke|joking|lol
+    # other places near or compared with a region, a choice between them, a state of the world
+  | neighbo\w*|nearby|adjacent|surrounding|vicinity|nearest|closest|sibling\w*|related|similar|unlike|contrary
+  | contrast|opposed|compared|whereas|whichever|either|green\w*|clean\w*|dirt\w*|cheap\w*|expensive
     # an exclusion or a substitution of places ("outside FR", "FR instead of DE", "nowhere else")
   | outside|elsewhere|besides|beside|instead|rather|versus|vs|bar|save|nowhere|else|non-\w+|alternatively
     # hearsay, a question or a request for one, a guideline rather than a rule, a hypothesis
@@ -615,6 +618,18 @@ def _other_statement(m: re.Match[str], norm: str, triggers: list[re.Match[str]])
     return not any(a < t.end() and t.start() < b for t in triggers) and not tokens(part)
 
 
+def _between_regions(words: list[re.Match[str]], at: int) -> bool:
+    """Whether the word at index ``at`` stands between two region mentions with only glue around it."""
+    def near(seq: list[re.Match[str]]) -> bool:
+        for w in seq:
+            if _REGION.fullmatch(w.group(0)) or _ALIAS.fullmatch(w.group(0)):
+                return True
+            if w.group(0).lower() not in _GLUE or w.group(0) in ",;:":
+                return False
+        return False
+    return near(list(reversed(words[:at]))) and near(words[at + 1:])
+
+
 def _carries(m: re.Match[str], norm: str, words: list[re.Match[str]], triggers: list[re.Match[str]]) -> bool:
     """Whether the leftover word ``m`` (a position in ``norm``) could carry or change the constraint."""
     word = m.group(0).strip(".'-")
@@ -634,6 +649,8 @@ def _carries(m: re.Match[str], norm: str, words: list[re.Match[str]], triggers: 
     at = next((i for i, w in enumerate(words) if w.start() == m.start()), None)
     if at is None:
         return True
+    if _between_regions(words, at):
+        return True  # "FR unlike DE", "FR vs DE": it relates two places
     before = [w.group(0).lower() for w in words[max(0, at - 3):at]]
     while before and before[-1] in _DETERMINER:
         before.pop()
