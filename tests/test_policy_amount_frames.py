@@ -284,6 +284,9 @@ def test_round_three_neutral_words_read(text: str, expected: dict[str, Any]) -> 
     "The carbon price is capped at $90 per tonne.",
     "The carbon price for flights is $90 per tonne.",
     "Carbon removal is priced at $90 per tonne.",
+    "The fleet must stay under 900 kW, in principle.",
+    "The fleet must stay under 900 kW, as a rule.",
+    "The fleet must stay under 900 kW in most cases.",
 ])
 def test_round_three_changers_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

@@ -308,6 +308,11 @@ def test_round_three_neutral_words_read(text: str, expected: dict[str, Any]) -> 
     "Mints over 2 MWh need two approvers by default.",
     "Mints over 2 MWh need two approvers beginning in spring.",
     "Mints over 2 MWh need two approvers from outside the requesting group.",
+    "Only alice and bob may approve mints, in principle.",  # a hedge in a remark
+    "Only alice and bob may approve mints, in most cases.",
+    "Only alice and bob may approve mints, as a rule.",
+    "Only alice and bob may approve mints, following the reorg.",
+    "Only alice and bob may approve mints, as things stand.",
 ])
 def test_round_three_changers_refused(text: str) -> None:
     report = parse_policy_text(text, "t")

@@ -214,6 +214,7 @@ _CHANGERS = re.compile(r"""\b(?:
     |above|over|beyond|exceed\w*|surpass\w*|min|floor|additional\w*|extra|plus|further|another|other|others
     |remaining|rest|too|net|offset\w*|credits?|renewable\w*|green|social|societal|market|markets|trading|ets
     |regulatory|statutory|external\w*
+    |principle|theory|most|cases?|extent|practice|practically|as\s+a\s+(?:general\s+)?rule|following|reorg\w*
     |rise|rises|rising|rose|risen|reach\w*|climb\w*|goes|jump\w*|soar\w*|hik\w*|escalat\w*|index\w*|inflation
     |spring|autumn|begin\w*|commenc\w*|long|emergenc\w*|barring|outage\w*|incident\w*|failover|maintenance|mode\w*
     |idle|standby|baseline|base|feeds?|phases?|circuits?|pdus?|per\s+(?!(?:the|our|its|policy)\b)

@@ -483,10 +483,13 @@ _REMARK_CHANGERS = re.compile(rf"""{_MEANING}|\b(?:and|or|plus|with|along\w*|inc
                                   |sites?|regions?|zones?|environments?|envs?|staging|test\w*|prod\w*|dev|sandbox\w*
                                   |offices?|branch\w*|subsidiar\w*|countr\w*|projects?|desks?|units?|divisions?|labs?
                                   |tenants?|fleet|nodes?|jobs?|workloads?|be|being|been|subject|review\w*|revisit\w*
-                                  |expir\w*|valid|until|after|before|later|next|effective)\b
+                                  |expir\w*|valid|until|after|before|later|next|effective|principle|theory|general\w*
+                                  |most|mostly|cases?|extent|possibl\w*|feasibl\w*|practic\w*|stands?|things|following
+                                  |reorg\w*|restructur\w*|migrat\w*|launch\w*|rollout|go-?live|start\w*|begin\w*|end
+                                  |moment|time|being|usual\w*|normal\w*|rule|rules|typical\w*|default\w*|case)\b
                                   |[\d@&+/:?]""", _RX)
-_REMARK_OPENERS = _vocabulary("""as per in for to so because see pursuant according following consistent thanks fyi
-    please going since given""")
+_REMARK_OPENERS = _vocabulary("""as per in for to so because see pursuant according consistent thanks fyi please going
+    since given""")
 """How a remark begins: a source, a purpose, a reason ('as agreed', 'per the charter', 'for audit purposes')."""
 _ONE_WORD_REMARKS = _vocabulary("fyi thanks thx ty please period obviously naturally")
 
