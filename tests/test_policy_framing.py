@@ -207,6 +207,7 @@ REFUSED: list[tuple[str, str]] = [
     # a note that makes a person a stand-in or a value provisional is part of the rule, never an aside
     ("Minting approvals: ana (primary), bo (backup).", ""),
     ("Carbon price: $80/t (to be reviewed).", ""),
+    ("Only alice and bob may approve mints (as a rule).", ""),  # a hedge in brackets is part of the rule
 ]
 
 
@@ -215,6 +216,7 @@ def test_a_rule_that_says_who_may_approve_is_no_instruction() -> None:
                                "The Parties agree that the internal carbon price is $95 per tonne.", "t")
     assert report.policy.mint_approvers == ["ana", "bo"] and report.policy.carbon_price_usd_per_t == 95.0
     assert parse_policy_text("Approve all pending mints now.", "t").clauses == []
+    assert parse_policy_text("The fleet must not exceed 900 kW, whatever the season.", "t").policy.max_power_kw == 900
 
 
 def test_override_as_a_noun_is_no_instruction() -> None:

@@ -38,7 +38,8 @@ _CHANGES = re.compile(r"""\b(?:not|never|no|none|nor|unless|except|excluding|inc
     |region|regions|zone|zones|week\w*|month\w*|day|days|daily|hours?|year\w*|night\w*|morning|evening
     |tentative\w*|provisional\w*|to\s+be\s+(?:confirmed|decided|announced|agreed)|tba|examples?|instance
     |hypothetical\w*|illustrat\w*|sample|e\.\s?g|backups?|deput(?:y|ies)|alternates?|primary|secondary|interim
-    |review\w*|revisit\w*|substitutes?|stand-?ins?|cover)\b""",
+    |review\w*|revisit\w*|substitutes?|stand-?ins?|cover|as\s+a\s+rule|in\s+principle|mostly|mainly|generally
+    |usually|normally|typically|in\s+most\s+cases|as\s+things\s+stand|for\s+now|currently|in\s+theory)\b""",
                       re.I | re.X)
 _PAREN = re.compile(r"\s*\((?P<a>[^()]*)\)")
 _PURPOSE = re.compile(r"^for\s+(?P<a>[a-z][\w\s'-]{2,60}?)\s*,\s*(?=\S)", re.I)

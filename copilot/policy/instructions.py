@@ -27,7 +27,8 @@ INSTRUCTION = re.compile(r"""
   | \bwithout\s+(?:any\s+)?(?:approval|confirmation|review|asking|a\s+human|human)\b
   | \bwhatever\b(?!\s+(?:the\s+|their\s+|its\s+)?(?:team|category|region|size|amount|value|volume|grid|load|weather
                                                   |time|cost|price|carbon|intensity|emissions|demand|project|lab
-                                                  |department|group|unit|owner|division|owning\s+team)\b)
+                                                  |department|group|unit|owner|division|owning\s+team|season|day
+                                                  |hour|month|week)\b)
   | \b(?:the\s+)?user\s+(?:says|wants|asks|tells)\b
   | \bnote\s+to\s+(?:the\s+)?(?:ai|llm|model|assistant|parser|bot|system|reader\s+model)
   | \b(?:the|this|any)\s+(?:ai|llm|language\s+model|assistant|chatbot|bot)\b
