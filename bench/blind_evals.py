@@ -50,10 +50,11 @@ def agent_eval(path: Path = REPO / "bench" / "agent_eval" / "corpus.jsonl") -> d
     if cases is None:
         return {"skipped": f"{path} not found"}
     # more blind sets, written by other helpers after tuning on dev began (each scored before tuning on it)
-    for extra in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12"):
+    later = tuple(f"dev{i}" for i in range(2, 13))
+    for extra in later:
         cases = cases + [c | {"split": extra} for c in _lines(path.parent / f"{extra}.jsonl") or []]
     out: dict[str, Any] = {}
-    for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "test"):
+    for split in ("dev", *later, "test"):
         chosen = [c for c in cases if c.get("split") == split]
         if not chosen:
             continue
