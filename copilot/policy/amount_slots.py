@@ -57,6 +57,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 
+from copilot.policy.grammar import vocabulary
 from copilot.policy.values import (
     MASS,
     POWER,
@@ -78,13 +79,10 @@ __all__ = ["read"]
 _RX = re.I | re.X
 
 
-def _vocabulary(words: str) -> frozenset[str]:
-    """A set of words written as one string."""
-    return frozenset(words.split())
 
 
 # -- what every amount sentence may hold ----------------------------------------------------------
-_COMMON = _vocabulary("""the a an our its their this that which is are be shall must will may can to of
+_COMMON = vocabulary("""the a an our its their this that which is are be shall must will may can to of
     for at in on by with across all any time times moment point overall total aggregate combined entire whole
     fleet-wide cluster-wide site-wide estate-wide we it always hard strict absolute firm upper applies apply
     scheduler planner level permitted allowed permissible allowable now together jointly""")
@@ -108,7 +106,7 @@ _POSSESSIVE = re.compile(r"\b(?:the|our)\s+(?P<owner>(?:[A-Za-z][\w-]*\s+){0,2}[
 _WIDE = re.compile(r"\b(?P<owner>[A-Za-z]+)-wide\b", re.I)
 _NAMED = re.compile(r"\b(?:the|our|this)\s+(?P<owner>(?:[A-Za-z][\w-]*\s+){1,2}?)(?P<head>fleet|cluster|estate)\b",
                     re.I)
-_ORG = _vocabulary("""lab laboratory labs studio centre center agency company organisation organization org group
+_ORG = vocabulary("""lab laboratory labs studio centre center agency company organisation organization org group
     business firm bank university institute hospital telco operator provider customer client enterprise
     corporation plant school college campus estate site fleet cluster facility hpc it ict compute computing
     city council municipality county government ministry authority foundation trust charity society institution
@@ -117,9 +115,9 @@ _ORG = _vocabulary("""lab laboratory labs studio centre center agency company or
     on-premises on-prem""")
 """The organisation and its fleet, however a policy names them ('the agency', 'Total HPC emissions'); any
 other owner or name of a fleet may be a part of it ('the vendor's', 'the staging cluster')."""
-_LINES = _vocabulary("saas retail trading banking corporate entire whole overall total combined aggregate physical")
+_LINES = vocabulary("saas retail trading banking corporate entire whole overall total combined aggregate physical")
 """Words that describe the whole fleet by what it serves ('the SaaS fleet', 'the retail compute fleet')."""
-_MADE_OF = _vocabulary("gpu gpus cpu server")
+_MADE_OF = vocabulary("gpu gpus cpu server")
 """What a whole fleet may be made of ('the lab's GPU fleet'); 'the GPU cluster' may be one cluster of several."""
 _REINFORCED = re.compile(r"""\s*(?:[;,]|\s-)\s*(?:and\s+)?
     (?:(?:the\s+(?:scheduler|planner|optimi[sz]er|fleet|cluster)|we|it)\s+(?:must|shall|may|will|can)\s+(?:never|not)\s+
@@ -232,10 +230,10 @@ _CHANGERS = re.compile(r"""\b(?:
 past or today's state, a change, a minimum or an addition, a part of the fleet or of its emissions, a time, a
 second number. Every other word is neutral (a remark, a filler), except a capitalised name the rule does not
 know, which may name a cluster, a site or a team."""
-_CONTRACT = _vocabulary("""parties party agreement contract customer customers provider providers supplier services
+_CONTRACT = vocabulary("""parties party agreement contract customer customers provider providers supplier services
     service licensee licensor client vendor operator company organisation organization we our us please note""")
 """Capitalised words of a contract or a memo that name the whole organisation or the agreement itself."""
-_MEMO = _vocabulary("""fyi nb ps asap reminder friendly heads up important notice attention update policy rule
+_MEMO = vocabulary("""fyi nb ps asap reminder friendly heads up important notice attention update policy rule
     rules note guideline guidelines standard""")
 """A memo's or a slide's openers ('FYI', 'Friendly reminder', 'Heads up')."""
 
@@ -281,7 +279,7 @@ _RULE = re.compile(r"""\b(?:must|shall|may|will|can|cannot|never|(?:is|are)\s+(?
 only say how things are)."""
 _NEGATION = re.compile(r"\b(?:not|never|no|nor|cannot)\b|n't\b", re.I)
 _P_SUBJECT = re.compile(rf"\b(?:power|draw|load|demand|consumption|electricity|{_FLEET})\b", re.I)
-_P_WORDS = _vocabulary("""power draw load demand consumption electricity electrical usage use fleet cluster clusters
+_P_WORDS = vocabulary("""power draw load demand consumption electricity electrical usage use fleet cluster clusters
     estate site sites facility campus compute infrastructure data center centre centers centres datacenter
     datacentre peak instantaneous keep kept stay stays remain remains held hold set stand stands system systems
     environment environments hosted hosting installation installations platform landscape premises""")
@@ -312,7 +310,7 @@ _PER = r"""(?:per|a|an|each|every|/|(?:in|over|during|for)\s+(?:a|an|each|any|ev
            (?:(?:given|single|calendar)\s+)?(?P<per>day|week|month|days|weeks|months)\b"""
 _ADJ = re.compile(r"\b(?P<adj>daily|weekly|monthly)\b", re.I)
 _B_SUBJECT = re.compile(r"\b(?:emissions?|emit|emitted|carbon|co2e?|ghg|greenhouse|budget|footprint)\b", re.I)
-_B_WORDS = _vocabulary("""emissions emission emit emitted carbon co2 co2e ghg greenhouse gas gases budget allowance
+_B_WORDS = vocabulary("""emissions emission emit emitted carbon co2 co2e ghg greenhouse gas gases budget allowance
     footprint fleet cluster clusters estate site sites facility campus compute infrastructure company organisation
     organization operations attributable from keep kept stay stays remain remains held hold set stand stands
     daily weekly monthly""")
@@ -352,7 +350,7 @@ _USD_SAID = re.compile(r"\s*\(\s*(?:usd|us\s*dollars?|us\$)\s*\)|\busd\b|\bus\s*
 _C_SUBJECT = re.compile(r"""\b(?:carbon|co2e?|ghg|emissions?)\b.*\b(?:pric\w*|valu\w*|cost\w*|charg\w*|levy|fee)\b
                             |\b(?:pric\w*|valu\w*|cost\w*|charg\w*|levy|fee)\b.*\b(?:carbon|co2e?|ghg|emissions?)\b
                             |\bshadow\s+pric""", _RX)
-_C_WORDS = _vocabulary("""price priced pricing prices value valued values cost costed costs charge charged levy fee
+_C_WORDS = vocabulary("""price priced pricing prices value valued values cost costed costs charge charged levy fee
     shadow internal internally carbon co2 co2e ghg emissions emission dioxide equivalent apply applied applies
     use used using scheduling placement decisions decision purposes accounting calculations calculation
     ranking scoring evaluation optimisation optimization set sets fixed fixes charge charges billed bill bills

@@ -32,3 +32,8 @@ class Recogniser:
 def rx(*patterns: str) -> tuple[re.Pattern[str], ...]:
     """Compile whole-sentence patterns (case-insensitive, verbose: layout whitespace is ignored)."""
     return tuple(re.compile(p, re.I | re.X) for p in patterns)
+
+
+def vocabulary(words: str) -> frozenset[str]:
+    """A set of words written as one string (whitespace-separated, as in a docstring)."""
+    return frozenset(words.split())

@@ -422,7 +422,7 @@ def _settle(report: ReportBuilder, sentence: Sentence, claims: list[ExtractedCon
     except SentenceError as exc:
         parsed = exc
     discarded = " (the model's reading was discarded)" if claims else ""
-    refusal = INSTRUCTION_REASON if is_instruction(sentence.norm) else sentence.wrapped()
+    refusal = INSTRUCTION_REASON if is_instruction(sentence.norm) else sentence.unreadable()
     if refusal:
         report.reject(sentence, refusal + discarded)
         return

@@ -93,6 +93,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
+from copilot.policy.grammar import vocabulary
 from copilot.policy.values import NUM, Interpretation, PolicyItem, SentenceError, number, regions_mentioned
 
 __all__ = ["APPROVERS_THEM", "people", "quorum_value", "read"]
@@ -102,12 +103,9 @@ APPROVERS_THEM = "read 'of them' as people named in the same sentence"
 """The warning a quorum that counts people named elsewhere in its sentence carries (the parser checks it)."""
 
 # -- the people in a list --------------------------------------------------------------------------
-def _vocabulary(words: str) -> frozenset[str]:
-    """A set of words written as one string."""
-    return frozenset(words.split())
 
 
-_STOP = _vocabulary("""only solely exclusively alone the a an may can must shall will should would could might approve
+_STOP = vocabulary("""only solely exclusively alone the a an may can must shall will should would could might approve
     approves approved approval approvals approver approvers approving mint mints minting sign signs signed off ok
     nobody no one else other than not never all any anyone everyone anybody everybody someone somebody each every
     both either neither nor also too who whom which that is are be if when whenever unless except until and or
@@ -119,19 +117,19 @@ _STOP = _vocabulary("""only solely exclusively alone the a an may can must shall
     today tomorrow yesterday then later soon yet still again though however maybe perhaps probably possibly
     likely please thanks first second third last next primary secondary main default old current former future
     acting""")
-_ROLE = _vocabulary("""cfo ceo cto coo ciso cio cso cro cdo cpo vp svp evp md gm director head lead leader manager
+_ROLE = vocabulary("""cfo ceo cto coo ciso cio cso cro cdo cpo vp svp evp md gm director head lead leader manager
     officer counsel counsellor counselor treasurer controller comptroller chair chairman chairwoman chairperson
     president chief secretary auditor partner owner principal administrator admin supervisor coordinator
     engineer analyst architect specialist advisor adviser representative rep executive founder cofounder
     co-founder steward custodian signatory signer accountant lawyer attorney dean provost registrar
     commissioner superintendent trustee governor minister professor investigator researcher sre operator
     maintainer developer on-call oncall""")
-_DEPT = _vocabulary("""finance finops treasury legal compliance sustainability security operations ops risk audit
+_DEPT = vocabulary("""finance finops treasury legal compliance sustainability security operations ops risk audit
     procurement engineering it hr qa accounting governance research facilities infrastructure platform devops
     esg board committee department dept office division unit staff personnel management leadership executive
     payroll purchasing marketing sales support helpdesk customer customers client clients contractor
     contractors employee employees stakeholder stakeholders regulator regulators human humans""")
-_PARTICLES = _vocabulary("van von de da del della der den di du le la bin ibn al el dos das ter ten zu y")
+_PARTICLES = vocabulary("van von de da del della der den di du le la bin ibn al el dos das ter ten zu y")
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"[a-z][a-z0-9]*(?:[._-][a-z0-9]+)*")
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*\.?")
@@ -488,10 +486,10 @@ _REMARK_CHANGERS = re.compile(rf"""{_MEANING}|\b(?:and|or|plus|with|along\w*|inc
                                   |reorg\w*|restructur\w*|migrat\w*|launch\w*|rollout|go-?live|start\w*|begin\w*|end
                                   |moment|time|being|usual\w*|normal\w*|rule|rules|typical\w*|default\w*|case)\b
                                   |[\d@&+/:?]""", _RX)
-_REMARK_OPENERS = _vocabulary("""as per in for to so because see pursuant according consistent thanks fyi please going
+_REMARK_OPENERS = vocabulary("""as per in for to so because see pursuant according consistent thanks fyi please going
     since given""")
 """How a remark begins: a source, a purpose, a reason ('as agreed', 'per the charter', 'for audit purposes')."""
-_ONE_WORD_REMARKS = _vocabulary("fyi thanks thx ty please period obviously naturally")
+_ONE_WORD_REMARKS = vocabulary("fyi thanks thx ty please period obviously naturally")
 
 
 def _without_remark(text: str, teams: Collection[str]) -> str | None:
@@ -623,7 +621,7 @@ _DISTINCT = re.compile(r"""\s*[,;(-]?\s*(?:(?:it\s+|they\s+)?(?:can't|cannot|can
                            |shall\s+not|won't)\s+be|not|never)\s+the\s+same\s+(?:person|individual|approver|people)
                            (?:\s+twice)?""", _RX)
 """', not the same person twice', '(can't be the same person twice)': the count is of different people, as said."""
-_FILLER = _vocabulary("""a an the any every each all single for on of to by from with in is are be been being it its
+_FILLER = vocabulary("""a an the any every each all single for on of to by from with in is are be been being it its
     they them their this that which mint mints minting minted token tokens savings carbon request requests operation
     operations new approval approvals approve approved approving sign signed signing off sign-off sign-offs signoff
     signoffs signature signatures countersign countersigned countersignature co-sign co-signed authorisation
@@ -660,7 +658,7 @@ _Q_CHANGERS = re.compile(r"""\b(?:
     |clusters|site|sites|region|regions|zone|team|teams|squad|department|dept|division)\b""", _RX)
 """The classes of words that change a quorum (see the module docstring); every other word is neutral, except a
 role, a group, a team or a capitalised name the rule does not know (who must approve is not held by the count)."""
-_OPENERS = _vocabulary("fyi nb ps reminder friendly heads up important note notice policy rule update please")
+_OPENERS = vocabulary("fyi nb ps reminder friendly heads up important note notice policy rule update please")
 
 
 def _q_neutral(rest: str, teams: Collection[str] = ()) -> bool:

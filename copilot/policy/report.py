@@ -293,9 +293,9 @@ def parse_policy_text(text: str, name: str = "policy", teams: Collection[str] | 
     sentences, notes = split_sentences(text)
     report = ReportBuilder(check_policy_name(name), notes)
     for sentence in sentences:
-        wrapped = sentence.wrapped()
-        if wrapped:
-            report.reject(sentence, wrapped)
+        unreadable = sentence.unreadable()
+        if unreadable:
+            report.reject(sentence, unreadable)
             continue
         try:
             reading = interpret_sentence(sentence.norm, known)

@@ -24,7 +24,7 @@ class Sentence:
     continues: bool = False  # ends its line without punctuation and the next line goes on in lower case
     continued: bool = False  # starts a line that seems to continue the previous line
 
-    def wrapped(self) -> str | None:
+    def unreadable(self) -> str | None:
         """Why this sentence cannot be read on its own (part of a sentence wrapped over lines, or a
         question: "Does the research team need to be restricted to eu-north-1?" states no rule)."""
         if self.text.rstrip("*_`'\" )").endswith("?"):

@@ -44,12 +44,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from copilot.policy.values import DEFAULT_BLACKOUT_REASON, SentenceError
 
-__all__ = ["WEEKDAYS", "Token", "Windows", "read_windows", "tokens", "window_dict"]
+__all__ = ["MONTHS", "WEEKDAYS", "Token", "Windows", "read_windows", "tokens", "window_dict"]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTHS = {m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
                                             "august", "september", "october", "november", "december"))}
 _MONTHS |= {m[:3]: i for m, i in list(_MONTHS.items())} | {"sept": 9}
+MONTHS: frozenset[str] = frozenset(_MONTHS)
+"""Month names and abbreviations as written in policies (lower case)."""
 _MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAYNAMES = {"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
              "saturday": "sat", "sunday": "sun", "mon": "mon", "tue": "tue", "tues": "tue", "wed": "wed",

@@ -65,7 +65,7 @@ import itertools
 import re
 from typing import Any
 
-from copilot.policy.times import Windows, read_windows, tokens, window_dict
+from copilot.policy.times import MONTHS, Windows, read_windows, tokens, window_dict
 from copilot.policy.values import DEFAULT_BLACKOUT_REASON, Interpretation, PolicyItem, SentenceError, parse_regions
 from copilot.policy.vocab import KNOWN_TEAMS, alias_pattern
 
@@ -152,8 +152,7 @@ _REASON = re.compile(r"\b(?:owing\s+to|due\s+to|because\s+of|on\s+account\s+of|f
                      r"\s*(?=[,;.]|$|\s+(?:from|between|on|until|till|in|at)\b|\s{3})", re.I)
 _NOT_GLUE = re.compile(r"\b(?:not|never|no|unless|except|only|if|when|whenever|sustainable|balanced|urgent|"
                        r"team|teams|may|should|could|might|preferably|ideally|try)\b", re.I)
-_MONTH_NAMES = (r"january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar"
-                r"|apr|jun|jul|aug|sept?|oct|nov|dec")
+_MONTH_NAMES = "|".join(sorted((m for m in MONTHS if m != "may"), key=len, reverse=True))  # "may" is a modal
 _DAYWORD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)s?"
 # words that change what a blackout means, wherever they are (in the rule, a note, a label or a reason)
 _CHANGERS = re.compile(rf"""\?|\b(?:

@@ -12,6 +12,7 @@ read with the new arguments.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Any
 
 from copilot.agent.polarity import (
@@ -38,7 +39,7 @@ from copilot.agent.understand.glossary import DEFINE, EXPLAIN, NOT_A_TERM, expla
 from copilot.agent.understand.lexicon import OUT_OF_SCOPE, REFERENCED_PLAN, SMALL_TALK, STRONG
 from copilot.agent.understand.neighbours import suggest
 from copilot.agent.understand.places import find_places
-from copilot.agent.understand.when import day_range, horizon_hours
+from copilot.agent.understand.when import day_range, horizon_hours, iso_week
 from copilot.agent.understand.words import normalise
 from copilot.agent.understand.world import DEFAULT_TEAMS, LATEST_VERIFICATION, READ_TOOLS, Call, Reading, World
 
@@ -62,10 +63,6 @@ _SAME_TIME = re.compile(r"\b(?:that|the same|those|this same)\s+(?:week|period|d
 def _with_time_of(before: Call, call: Call) -> Call:
     """``call`` with the period of ``before`` when it names none itself (a week from a day range
     inside one ISO week, a day range from a week)."""
-    from datetime import date, timedelta
-
-    from copilot.agent.understand.when import iso_week
-
     if any(k in call.args for k in ("week", "start", "end")):
         return call
     start, end, week = before.args.get("start"), before.args.get("end"), before.args.get("week")
