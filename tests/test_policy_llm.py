@@ -137,7 +137,7 @@ class TestClaimConflicts:
 
 
 # -- the LLM path with the new kinds -------------------------------------------------------------------
-QUORUM = "Minting anything over 2 MWh takes sign-off from three separate people."
+QUORUM = "Minting anything over 2 MWh takes the blessing of three people."
 EVENINGS = "Mondays through Fridays, 5 pm to 8 pm London time is off the table for jobs in GB."
 
 

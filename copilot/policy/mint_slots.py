@@ -710,6 +710,8 @@ def _count(rest: str, listed: int | None) -> tuple[re.Match[str], str | None, bo
     people named elsewhere). With ``listed`` (people named by the sentence), 'two of them', 'both' and
     'all three' count those people."""
     counts, twos = list(_COUNT.finditer(rest)), list(_TWO.finditer(rest))
+    if any(re.match(r"\s*:", rest[c.end():]) for c in counts):
+        return None  # 'the approval list is two people: sven, raj' introduces a list, it is no quorum
     listing = list(_COUNT_THEM.finditer(rest)) if listed is not None else []
     if len(counts) + len(twos) + len(listing) != 1:
         return None

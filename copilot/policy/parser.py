@@ -57,6 +57,7 @@ from collections.abc import Collection
 from copilot.policy import amount_slots, category_slots, mint_slots
 from copilot.policy.amounts import AMOUNTS
 from copilot.policy.asides import without_asides
+from copilot.policy.by_cues import read_by_cues
 from copilot.policy.framing import unframe
 from copilot.policy.grammar import IS, Recogniser, rx
 from copilot.policy.instructions import IMPERATIVE, INSTRUCTION_REASON, is_instruction
@@ -242,6 +243,9 @@ def _parts(text: str, splitter: re.Pattern[str], teams: Collection[str]) -> Inte
     return Interpretation(tuple(i for r in readings for i in r.items), tuple(w for r in readings for w in r.warnings))
 
 
+_WORDS_REFUSAL = re.compile(r"unexpected words|is not a person's name|cannot read the", re.I)
+"""Refusals about words a phrasing did not expect, which a reading by cue words may overrule (a refusal about a
+value, a zone or a contradiction stands however the sentence is read)."""
 _LABEL = re.compile(r"""(?:(?:data\s+)?residency|regions?|locations?|power|energy|carbon(?:\s+price)?|pricing|budgets?
                          |emissions|deferrals?|scheduling|urgent\s+jobs|blackouts?|maintenance|approvals?|minting|mints
                          |governance|rule(?:\s+\d+)?|policy)\s*:\s+(?P<rest>.+)""", re.I | re.X)
@@ -262,11 +266,15 @@ def interpret_sentence(norm: str, teams: Collection[str] = KNOWN_TEAMS) -> Inter
         return _read(norm, text, teams)
     except SentenceError as exc:  # maybe an aside in the way: "(nightly renders, for example)"
         plain = without_asides(text, teams)
-        if plain is None:
-            raise
         try:
+            if plain is None:
+                raise
             return _read(norm, plain, teams)
         except SentenceError:
+            if exc.kind == "unrecognised" or _WORDS_REFUSAL.search(exc.reason):  # a second chance by cues
+                found = read_by_cues(text, teams)
+                if found is not None:
+                    return found
             raise exc from None
 
 
