@@ -61,22 +61,28 @@ _NOT_A_RULE = re.compile(r"""\b(?:propos\w*|draft|consider\w*|plan(?:s|ned|ning)
     |to\s+be\s+(?:decided|confirmed|agreed|discussed)|discuss\w*|under\s+review|review\w*\s+whether|currently|mostly|usually|typically|generally|normally
     |often|rarely|seldom|tentativ\w*|provisional\w*|sometimes|tend\w*|historically|used\s+to|previously|formerly|last\s+(?:year|quarter|month|week)
     |was|were|had\s+been|has\s+been|example|e\.g\.|for\s+instance|such\s+as|per\s+(?:team|tenant|group|project|user)
-    |each\s+team|every\s+team's|minimum|at\s+least|no\s+less\s+than|not\s+less\s+than|or\s+more|annual\w*|yearly
+    |each\s+team|every\s+team's|minimum|at\s+least(?!\s+(?:[2-5]|two|three|four|five)\s+(?:of\s+(?:us|them)\b|(?:distinct|different
+    |separate|independent)\s+|people|persons|approv\w*|reviewers|signatures|sign-?offs|officers|officials|members))|no\s+less\s+than|not\s+less\s+than|or\s+more|annual\w*|yearly
     |per\s+year|a\s+year|quarter\w*|rolling|average|averag\w*|waiver|exception\s+(?:may|can)|approved\s+by\s+the\s+board
     |adopted|ratified|signed\s+on|effective\s+from\s+\d|previous\w*|no\s+longer\s+appl\w*|remov\w*|lift\w*|repeal\w*
     |rescind\w*|supersed\w*|obsolete|deprecat\w*|unlike|ha(?:ve|s)\s+(?:not\s+)?been|in\s+the\s+past|so\s+far|to\s+date
     |(?:rise|rises|increase|increases|fall|falls|drop|drops|go\s+up|goes\s+up|change|changes)\s+to
-    |monthly|fortnightly|biweekly|every\s+other|alternate|(?:first|second|third|fourth|last)\s+\w+day|each\s+year
+    |monthly|fortnightly|biweekly|every\s+other\s+(?:day|week|weekend|month|year|\w+day)\b|alternate|(?:first|second|third|fourth|last)\s+\w+day|each\s+year
     |every\s+year|christmas|holidays?)\b""", _RX)
 _DATED = re.compile(r"\b(?:in|from|by|starting|as\s+of|until|till|before|after)\s+(?:\w+\s+)?20\d\d\b|\bduring\b", re.I)
 """A year that dates the rule itself ('will rise to $200/t in 2027'), or 'during': in a blackout they are its
 window ('from 22:00 on 28 March 2026') or its reason ('during the migration')."""
-_SYSTEM = re.compile(r"""\b(?:ignore|disregard|override|the\s+(?:ai|assistant|copilot|bot|model)|set\s+\w+_\w+
+_SYSTEM = re.compile(r"""\b(?:ignore|disregard|override\s+(?:the|all|any|this|these|previous|policy|rules?)
+    |the\s+(?:ai|assistant|copilot|bot|model)|set\s+\w+_\w+
     |approve\s+all|pending\s+mints|admin)\b""", _RX)
 
 
-_WHERE_WHEN = re.compile(r"\bwhere\s+(?:and|or)\s+when\b|\bwhen\s+(?:they|it)\s+(?:were|was|are|is)\s+submitted\b",
-                         re.I)
+_WHERE_WHEN = re.compile(r"""\bwhere\s+(?:and|or)\s+when\b
+    |\b(?:when|where|to\s+which)\s+(?:they|it)\s+(?:were|was|are|is)
+    \s+submitted\b|\b(?:once|after|until)\s+it\s+has\s+been\b|,?\s*whether\s+in\s+(?:time|location|space|region|place)\s+or\s+(?:in\s+)?
+    (?:time|location|space|region|place),?""", _RX)
+"""Phrases whose words would read as a condition or the past but are not: 'where and when they were submitted',
+'valid only once it has been approved', 'whether in time or location'."""
 
 
 _REMARK = re.compile(r"\s+(?:-|—|–)\s+(?P<remark>[^-—–]+)$")
@@ -87,18 +93,21 @@ def _without_remark(text: str, teams: Collection[str]) -> str:
     """``text`` without a closing remark that names no value and softens nothing."""
     m = _REMARK.search(text)
     if m and not any(_values(m["remark"], teams)) and not _VALUE.search(m["remark"]) \
+            and not any(rx.search(m["remark"]) for rx in _CUES) \
             and not (_SOFT.search(m["remark"]) or _CONDITION.search(m["remark"])):
         return text[: m.start()]
     return text
 
 
-_NEGATIVE = re.compile(r"(?:^|[\s(:=])[-−]\s*[$€£]?\d")
+_DECIMAL_COMMA = re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}")
+"""'2,25 MW': a decimal comma (or a misplaced one) makes every amount ambiguous."""
+_NEGATIVE = re.compile(r"(?:^|[\s(:=])[-−][$€£]?\d")
 """A negative amount ('-5 USD per tonne'): never a limit the reader may take."""
 
 
 def _unsafe(text: str, blackout: bool = False) -> bool:
     text = re.sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "someone", text)  # 'cfo@brightmedia.example' is no example
-    if _NEGATIVE.search(text):
+    if _NEGATIVE.search(text) or _DECIMAL_COMMA.search(text):
         return True
     text = _WHERE_WHEN.sub(" ", text)
     if blackout:
@@ -146,11 +155,14 @@ _DEFAULT_SCOPE = re.compile(r"""
     \b(?:all\s+|any\s+|every\s+|the\s+)?(?:other|remaining|rest\s+of\s+the)\s+(?:teams?|tenants?|groups?|workloads|jobs)
     |\bevery(?:one|body)\s+else\b|\ball\s+remaining\b
     |\b(?:teams?|tenants?|groups?)\s+(?:that\s+(?:are|have)\s+)?(?:not|without|with\s+no|lacking)\b
+    |\b(?:teams?|tenants?|groups?)\s+(?:absent|missing)\s+from\s+(?:it|them|the\s+\w+|\w+)
+    |\b(?:teams?|tenants?|groups?)\s+(?:that|which|whom)\s+[^,;]*?\b(?:does|do)\s+not\s+(?:name|list|mention|cover)\b
     |\bany\s+team\s+(?:without|not|with\s+no)\b|\bunless\s+a\s+team\b|\bexcept\s+where\s+a\s+team\b
     |\bdefault\s+(?:residency|allowed\s+regions?|regions?)\b|\bfall\s+back\s+to\b
     |\b(?:save|except)\s+where\b[^,;]*\b(?:named|specific|particular)\s+team\b""", _RX)
 _FLEET_SCOPE = re.compile(r"""\b(?:all|every|any)\s+(?:of\s+(?:the|our)\s+)?(?:jobs?|workloads?|computing|compute
-    |computations?|processing|teams?|tenants?|services?|work|activities)\b|^(?:the\s+)?(?:jobs|workloads|compute|computing
+    |computations?|processing|teams?|tenants?|services?|work|activities)\b
+    |\b(?:not\s+)?a\s+single\s+(?:1|one)\s+of\s+(?:our|the)\s+(?:jobs|workloads)\b|^(?:the\s+)?(?:jobs|workloads|compute|computing
     |processing)\b|\b(?:the\s+(?:whole|entire)\s+)?(?:fleet|estate)\b""", _RX)
 
 # -- regions -----------------------------------------------------------------------------------------
@@ -205,16 +217,17 @@ def _regions(text: str) -> list[str] | None:
 
 
 # -- residency ---------------------------------------------------------------------------------------
-_OUTSIDE = re.compile(r"\b(?:outside(?:\s+of)?|beyond|other\s+than|anywhere\s+else|elsewhere|leave|leaves|leaving|exit"
+_OUTSIDE = re.compile(r"\b(?:outside(?:\s+of)?|beyond|other\s+than|anywhere\s+else|anywhere\s+but|elsewhere|leave"
+                      r"|leaves|leaving|exit"
                       r"|(?:no|any)\s+others?(?:\s+[\w-]+)?)\b",
                       re.I)
 _EXCLUSIVE = re.compile(r"""\b(?:only|solely|exclusively|sole|nowhere\s+else|nowhere\s+other
     |no\s+other\s+(?:region|location|place|zone|site)s?|that's\s+it|nothing\s+(?:outside|else)|and\s+nowhere
     |confined|restricted\s+to|limited\s+to|must\s+(?:stay|remain)|shall\s+(?:stay|remain)|stays?|remains?|reside
-    |pinned|within|inside|allowed[- ]regions?|permitted\s+regions?
+    |pinned|within|inside|allowed[- ]regions?|permitted\s+regions?|default\s+residency|residency\s*:
     |allowed[- ]region\s+set|(?:must|shall|will|is\s+to|are\s+to|has\s+to|have\s+to|(?:is|are)\s+required\s+to)
     (?:\s+(?:only|always|be))*\s+(?:run|runs|be\s+run|execute[ds]?|be\s+executed|be\s+placed|be\s+scheduled|be\s+processed
-    |process|operate|take\s+place|be\s+hosted|be\s+provisioned|be\s+kept|go))\b""", _RX)
+    |process|operate|take\s+place|be\s+hosted|be\s+provisioned|be\s+kept|be\s+computed|go))\b|\blocked\s+to\b""", _RX)
 _DENY = re.compile(rf"\b{_NEG}\b|\b(?:reject\w*|prohibit\w*|forbid\w*|ban|banned|bar|barred|disallow\w*)\b", re.I)
 _TWO_ROLES = re.compile(r"""\b(?:except(?!\s+where\s+a\s+team)|excluding|apart\s+from|but\s+not|save\s+for
     |failover|fail-over|fallback|backup|standby|disaster|dr|secondary|primary|burst\w*|overflow|spill\w*|replica\w*|copy|copies|mirror\w*
@@ -223,7 +236,7 @@ _TWO_ROLES = re.compile(r"""\b(?:except(?!\s+where\s+a\s+team)|excluding|apart\s
 _PLACEMENT = re.compile(r"""\b(?:run|runs|ran|running|execut\w*|process\w*|hosted|host|placed|placement\w*|scheduled
     |stay|stays|remain\w*|reside\w*|operate|take\s+place|go|goes|provision\w*|compute|computing|jobs?|workloads?|confined|restricted
     |limited|permitted|allowed|leave|kept|pinned|regions?|submit\w*|accept\w*|partitions?|dispatch\w*|serv\w*
-    |sites?)\b""", _RX)
+    |sites?|only|nothing\s+outside|nowhere\s+else|residency|comput\w*|locked)\b""", _RX)
 
 
 _UNIT_NOUN = re.compile(r"\b(?P<w>[\w-]+)\s+(?:teams?|groups?|departments?|dept|units?|squads?|tenants?|labs?"
@@ -240,11 +253,14 @@ def _unknown_unit(text: str, teams: Collection[str]) -> bool:
 _RESIDENCY_WORDS = re.compile(r"""\b(?:teams?|groups?|tenants?|regions?|locations?|zones?|grid|set|list|owned|belonging
     |submitted|under|charged|allocation|training|compute|computing|data|residency|allowed|permitted|placement
     |cloud|aws|everyone|everybody|whose|rule|entry|specific|dedicated|explicit|override|assigned|named|listed
-    |enumerated|mentioned|covered|paragraph|section|annex|appendix|above|below|that's\s+it|the\s+whole\s+list)\b""",
+    |enumerated|mentioned|covered|paragraph|section|annex|appendix|above|below|that's\s+it|the\s+whole\s+list
+    |(?:on|onto)\s+nodes\s+in|partitions?)\b""",
                               _RX)
 
 
-_MIXED = re.compile(r"""\band\s+only\b|\((?:[^()]*\b(?:teams?|i\.\s?e|e\.\s?g)\b[^()]*)\)
+_MIXED = re.compile(r"""\band\s+only\b|^\W*only\s+(?!in\b|within\b|inside\b)
+    |\b(?:reserved|dedicated|exclusive(?:ly)?)\s+(?:to|for)\b
+    |\bonly\s+for\b|\bonly\s+(?:the\s+)?(?:[\w`'-]+\s+){0,2}(?:teams?|groups?|tenants?)\s+(?:may|can|shall|is|are)\b|\((?:[^()]*\b(?:teams?|i\.\s?e|e\.\s?g)\b[^()]*)\)
     |\b(?:outside|beyond|other\s+than)\b.*\bor\s+(?:in|to)\b""", _RX)
 """Two lists in one rule ('in eu-west-1 and ONLY eu-north-1', 'outside of eu-west-1 or in us-east-1') or a scope
 explained in brackets ('Everyone else (i.e. the web team)')."""
@@ -285,12 +301,12 @@ _CATEGORY = re.compile(r"""(?<![\w-])[`'"]?(urgent|balanced|sustainable)[`'"]?
 _WAIT = re.compile(r"""\b(?:defer\w*|delay\w*|wait\w*|postpon\w*|held|hold|holding|queue\w*|push(?:ed)?\s+back|slip\w*
     |start\w*\s+(?:up\s+to|at\s+most|within)|shift\w*\s+in\s+time|lag)\b""", _RX)
 _UPPER = re.compile(r"""\b(?:at\s+most|up\s+to|no\s+more\s+than|not\s+more\s+than|no\s+longer\s+than|maximum|max
-    |beyond|exceed\w*|more\s+than|longer\s+than|as\s+much\s+as|within|no\s+later|capped|limit\w*|cap|a\s+full|never\s+more|zero|no\s+deferral
+    |beyond|exceed\w*|ceiling|the\s+(?:longest|most)|more\s+than|longer\s+than|as\s+much\s+as|within|no\s+later|capped|limit\w*|cap|a\s+full|never\s+more|zero|no\s+deferral
     |not\s+subject\s+to|never\s+(?:be\s+)?(?:deferred|delayed))\b""", _RX)
 _SPAN = re.compile(rf"""(?<![\w.-])(?:{DURATION})|\b(?P<a>a|one|1)\s+(?:full\s+)?(?P<au>fortnight|week|day|hour)\b
                        |\b(?P<f>fortnight)\b""", _RX)
 _ZERO = re.compile(r"""\b(?:no\s+deferral|not\s+(?:be\s+)?subject\s+to\s+(?:any\s+)?deferral|zero
-    |never\s+(?:be\s+)?(?:deferred|delayed|postponed)|no\s+delay|not\s+(?:be\s+)?(?:deferred|delayed|postponed)\s+at\s+all)\b
+    |(?:shall|must|will|may|can)\s+not\s+be\s+(?:deferred|delayed|postponed)|never\s+(?:be\s+)?(?:deferred|delayed|postponed)|no\s+delay|not\s+(?:be\s+)?(?:deferred|delayed|postponed)\s+at\s+all)\b
     |(?<![\w.,])0(?![\w.,]|\s*[a-z%])""", _RX)
 _BARE = re.compile(r"\bat\s+most\s+(?P<n>\d+(?:\.\d+)?)\b(?!\s*[a-z%])", re.I)
 
@@ -321,9 +337,13 @@ _DEFERRAL_WORDS = re.compile(r"""\b(?:jobs?|workloads?|work|tasks?|category|clas
                              _RX)
 
 
+_CEILING = re.compile(r"\b(?:ceilings?|caps?)\b", re.I)
+"""With a category and a duration, a ceiling is a deferral limit ('Balanced: 8h ceiling')."""
+
+
 def _deferral(text: str) -> Interpretation | None:
     cats = [m for m in _CATEGORY.finditer(text)]
-    if not cats or not _WAIT.search(text) or not _UPPER.search(text):
+    if not cats or not (_WAIT.search(text) or _CEILING.search(text)) or not _UPPER.search(text):
         return None
     spans = _spans(text)
     unit = spans[-1]["tu"] if spans and spans[-1]["tu"] else "h"
@@ -351,7 +371,7 @@ def _deferral(text: str) -> Interpretation | None:
 
 # -- urgent jobs ------------------------------------------------------------------------------------
 _MOVE = r"""(?:mov\w*|shift\w*|relocat\w*|reschedul\w*|migrat\w*|postpon\w*|touch|alter\w*|chang\w*|reposition\w*
-    |displac\w*|re-?plac\w*)"""
+    |displac\w*|replac\w*|re-plac\w*)"""
 _FIXED = r"""(?:exempt|fixed|retains?|retained|guarantee\w*|protected|left\s+alone|keep\s+their|keeps\s+its|keep\s+its
     |immediately|pinned
     |where\s+and\s+when|as\s+submitted|site\s+to\s+which|region\s+(?:they|it)\s+(?:were|was)\s+submitted
@@ -414,6 +434,9 @@ _POWER_WORDS = re.compile(r"""\b(?:power|draw\w*|pull\w*|consum\w*|load|demand|c
     |facility|estate|compute|wall|grid|supply|electrical|electric)\b""", _RX)
 
 
+_NEGATED_OVER = re.compile(r"\b(?:lie|go|be|rise|climb|get)\s+(?:over|above|beyond)\b", re.I)
+
+
 def _power(text: str, teams: Collection[str]) -> Interpretation | None:
     found = list(re.finditer(POWER, text, re.I))
     if _PART.search(text):
@@ -421,7 +444,9 @@ def _power(text: str, teams: Collection[str]) -> Interpretation | None:
     if not found or not re.search(r"\b(?:power|draw\w*|pull\w*|consum\w*|load|demand|kw|mw|kilowatts?|megawatts?)\b",
                                   text, re.I) or not _BOUND.search(text) or not _no_team(text, teams):
         return None
-    if _changed(_understood(text, (re.compile(POWER, re.I), _POWER_WORDS, _CAP_WORDS), teams), amount_slots._CHANGERS,
+    negated_over = (_NEGATED_OVER,) if re.search(r"\b(?:not|never|no)\b", text, re.I) else ()
+    if _changed(_understood(text, (re.compile(POWER, re.I), _POWER_WORDS, _CAP_WORDS, *negated_over), teams),
+                amount_slots._CHANGERS,
                 whole_words=False):
         return None
     values = {round(kilowatts(m), 6) for m in found}
@@ -471,7 +496,7 @@ _PRICE_CUE = re.compile(r"\b(?:pric\w*|charg\w*|cost\w*|fee|levy|shadow|internal
 _PRICE_WORDS = re.compile(r"""\b(?:carbon|co2e?|emissions?|emitted|metric|tonnes?|tons?|kg|of|at|us|u\.s\.
     |united\s+states
     |dollars?|usd|applied|apply|used|use|placement|scheduling|scheduler|planner|planning|decisions?|internal|shadow
-    |compute|workloads?|by|the|model|cost\s+function|each|every|a)\b""", _RX)
+    |compute|workloads?|by|the|models?|cost\s+functions?|cost\s+models?|include|each|every|a)\b""", _RX)
 
 
 _CURRENCY = re.compile(_USD + r"|\busd\b", re.I)
@@ -496,7 +521,8 @@ def _price(text: str, teams: Collection[str]) -> Interpretation | None:
 
 # -- mints ------------------------------------------------------------------------------------------
 _MINT = re.compile(r"\bmint\w*\b|\btokens?\b", re.I)
-_APPROVE = r"(?:approv\w*|authori[sz]\w*|sign(?:s|ed|ing)?[- ]?off|sign-?offs?|thumbs[- ]up|reviewers?|signatures?)"
+_APPROVE = (r"(?:approv\w*|releas\w*|authori[sz]\w*|sign(?:s|ed|ing)?[- ]?off|sign-?offs?|thumbs[- ]up|reviewers?"
+            r"|signatures?)")
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
 _COUNT = re.compile(r"""\b(?:(?:at\s+least|a\s+minimum\s+of|no\s+fewer\s+than|not\s+fewer\s+than|all)\s+)?
     (?P<n>[2-5]|two|three|four|five)\s+(?:(?:distinct|different
@@ -512,8 +538,11 @@ _THRESHOLD = re.compile(r"""\b(?:above|over|more\s+than|exceed(?:s|ing)?|greater
     |>\s*(?P<n2>\d+(?:\.\d+)?)\s*(?P<u2>kwh|mwh|kgco2e?|kg|t)\b""", _RX)
 _ONLY_PEOPLE = re.compile(r"""\b(?:only|solely|exclusively|sole|nobody\s+else|no\s*-?\s*(?:one|1)\s+else|none\s+other
     |nobody\s+other\s+than|no\s+one\s+other\s+than|nobody\s+but|no\s+one\s+but|closed|reserved
-    |and\s+no\s+other)\b""", _RX)
+    |(?:1|one)\s+and\s+only|and\s+no\s+other|no\s+other\s+(?:account|person|user|individual|one|approver)s?
+    |(?:don't|do\s+not)\s+(?:ping|ask|bother|contact)\s+anyone\s+else)\b""", _RX)
 _LIST_AT = (
+    re.compile(r"""^\s*(?P<list>[^,;]+?)\s+(?:is|are)\s+the\s+(?:(?:1|one)\s+and\s+only|only|sole)\s+(?:mint\s+)?approvers?\b""",
+               _RX),
     re.compile(rf"""\bonly\s+the\s+following\s+(?:[\w-]+\s+){{0,2}}?(?:may|can|are|is)\s+[^:]*?{_APPROVE}[^:]*:\s*
         (?P<list>.+?)\s*$""", _RX),
     re.compile(rf"""\b(?:nobody|no\s+one|no-one|none)\s+(?:other\s+than|but|except)\s+(?P<list>.+?)\s+(?:may|can|shall|is|are)
@@ -522,8 +551,9 @@ _LIST_AT = (
         \s+(?:\w+\s+){{0,3}}?(?:{_APPROVE}|sign)""", _RX),
     re.compile(r"""(?:\b(?:responsibility|remit|prerogative)\s+of|\b(?:sits|rests?|lies|lie)\s+(?:solely\s+|exclusively\s+)?with
         |\b(?:reserved|restricted|limited)\s+(?:to|for)|\bclosed\s*:|\bidentities\s*:
-        |\bapprovers?\s*(?:\([^()]*\))?\s*:|\b(?:approved|signed\s+off|authori[sz]ed)\s+by)\s+(?P<list>.+?)
-        (?:,?\s+(?:and|with)\s+(?:nobody|no\s+one|no-one|none)\s+else|,?\s+(?:don't|do\s+not)\b.*)?\s*$""", _RX),
+        |\bapprovers?\s*(?:\([^()]*\))?\s*:|\b(?:approved|signed\s+off|authori[sz]ed|released|granted)\s+by
+        |\b(?:go(?:es)?|run|runs|pass(?:es)?)\s+through)\s+(?P<list>[^;]+?)
+        (?:,?\s+(?:and|with)\s+(?:nobody|no\s+one|no-one|none)\s+else|,?\s+(?:don't|do\s+not)\b.*|\s*;.*)?\s*$""", _RX),
 )
 
 
@@ -534,16 +564,17 @@ _MINT_WORDS = re.compile(r"""\b(?:may|can|approve|approves|approval|approvals|th
     |small|anything|we|mint)\b""", _RX)
 
 
-def _people(raw: str, teams: Collection[str]) -> list[str] | None:
+def _people(raw: str, teams: Collection[str], label: bool = False) -> list[str] | None:
     if re.search(r"\b(?:members|officers)\b", raw, re.I):  # 'the Committee members Ingrid Larsen and Pierre Dubois'
         raw = re.sub(r"^(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:members|officers|people|persons|approvers)\s*,?\s*"
                      r"(?=[A-Za-z])",
                      "", raw.strip(), flags=re.I)
+    raw = re.sub(r"^(?:our|the)\s+(?:\d+\s+)?[a-z-]+s\s*,\s*", "", raw.strip())  # 'our 2 trustees, Aroha Ngata and ...'
     emails = re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", raw)
     if re.match(r"(?:me|us)\s*\(", raw, re.I) and emails:
         return emails
     try:
-        return mint_slots.people(raw, label=False, groups=tuple(teams))
+        return mint_slots.people(raw, label=label, groups=tuple(teams))
     except SentenceError:
         return None
 
@@ -554,7 +585,8 @@ def _approvers(text: str, teams: Collection[str]) -> list[str] | None:
     for rx in _LIST_AT:
         m = rx.search(text)
         if m:
-            names = _people(re.sub(r"[,\s]+$", "", m["list"]), teams)
+            after_colon = text[: m.start("list")].rstrip().endswith(":")  # 'approvers: a, b, c' is a list, not prose
+            names = _people(re.sub(r"[,.\s]+$", "", m["list"]), teams, label=after_colon)
             if names:
                 masked = text[: m.start("list")] + " " * (m.end("list") - m.start("list")) + text[m.end("list"):]
                 rest = _understood(masked, (_MINT, re.compile(_APPROVE, re.I), _ONLY_PEOPLE, rx, _MINT_WORDS), teams)
@@ -563,8 +595,10 @@ def _approvers(text: str, teams: Collection[str]) -> list[str] | None:
 
 
 _REQUIRES = re.compile(r"""\b(?:need\w*|requir\w*|must|shall|approved\s+by|signed\s+off\s+by|sign-?off\s+(?:from|by)
-    |approvals?\s+(?:from|by)|only\s+(?:once|after|when)|valid|from|at\s+least)\b|:""", _RX)
-_NOT_OTHERS = re.compile(r"\b(?:nobody|no\s+one|no-one|none)\s+(?:else|other\s+than|but)\b|\bnot\b(?=.*\bonly\b)", re.I)
+    |approvals?\s+(?:from|by)|only\s+(?:once|after|when)|valid|from|at\s+least|precondition|prerequisite|mandatory
+    |compulsory)\b|:|→|->|=>""", _RX)
+_NOT_OTHERS = re.compile(r"\b(?:nobody|no\s+one|no-one|none)\s+(?:else|other\s+than|but)\b|\bno\s+other\s+\w+"
+                         r"|\bnot\b(?=.*\bonly\b)", re.I)
 
 
 def _mints(text: str, teams: Collection[str]) -> Interpretation | None:
@@ -619,7 +653,9 @@ def _mints(text: str, teams: Collection[str]) -> Interpretation | None:
 _NO_RUN = re.compile(r"""\b(?:blackouts?|black(?:ing|ed)?\s+out|(?:change\s+)?freeze|freezes|frozen|closed|drained
     |downtime|maintenance\s+(?:window|period)|no\s+(?:user\s+)?(?:jobs?|workloads?|work|compute|processing)|nothing\s+(?:\w+\s+)?runs?
     |nothing\s+(?:may|shall|will|can|is\s+to)\s+(?:be\s+)?run|(?:not|never)\s+(?:be\s+)?(?:used|run|scheduled|executed)
-    |runs?\s+no|accepts?\s+no|may\s+not\s+run|off[- ]limits|suspend\w*|halt\w*|paused)\b""", _RX)
+    |runs?\s+no|accepts?\s+no|hosts?\s+no|may\s+not\s+run|off[- ]limits|suspend\w*|halt\w*|paused
+    |(?:is|are|goes|go)\s+down)\b""",
+                     _RX)
 _CLOCK = re.compile(r"""\b\d{1,2}[:h]\d{2}\b|\b\d{1,2}\.\d{2}\s*(?:a\.?m|p\.?m|utc|gmt)\b|\b\d{3,4}\s*z\b
                         |\b\d{1,2}\s*(?:a\.?m|p\.?m)\b|\bnoon\b|\bmidnight\b""", _RX)
 _NOT_ALL = re.compile(r"""\b(?:except\w*|unless|apart\s+from|other\s+than|but|only\s+(?:urgent|balanced|sustainable)
@@ -681,16 +717,19 @@ _CAPITAL_OK = vocabulary("""the a an all any every each no only our we i you it 
 _EXTRA_CHANGERS = re.compile(r"""\b(?:overnight|nightly|ahead|foreseeable|supposed|practice|unofficial\w*|pretty\s+much
     |latency|flights?|coal|gas|travel|dirtier|cleaner\s+region|nearby|neighbou?r\w*|behalf|finance|director
     |peak|bursts?|spot|staging|gpus?|cpus?|storage|cron|experimental|abolish\w*|summer|winter|spring|autumn|market
-    |soft|batch|(?<!-)tier|cents?|keep\s+running|continue\w*|despite|through)\b""", _RX)
+    |soft|batch|(?<!-)tier|wall-?time|run-?time|run\s+time|duration|execution\s+time|timeouts?|ttl|retention|cents?
+    |keep\s+running|continue\w*|despite|through)\b""", _RX)
 """Words of the changer classes the phrase readers' lists leave out: a time of day or of the year, a purpose, a part
 of the fleet, a plan or the past, another market's price."""
 
 
 _ANY_TEXT_CHANGERS = re.compile(r"""(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)\b(?:needed|required)\b|\bto\s+need\b
-    |\bfor\s+(?!carbon\b|sustainability\b|climate\b|emissions?\b|environmental\b)\w+\s+purposes\b|\bto\s+be\s+set\b|\bset\s+at\b|\bcapped\s+at\s+(?:us)?\$|\b(?:is|are)\s+not\b|\bfor\s+now\b|\bas\s+a\s+rule\b
+    |\bfor\s+(?!carbon\b|sustainability\b|climate\b|emissions?\b|environmental\b)\w+\s+purposes\b|\bto\s+be\s+set\b|\b(?:to|will)\s+be\s+set\s+at\b|\bcapped\s+at\s+(?:us)?\$|\b(?:is|are)\s+not\s+(?!subject\b|to\s+be\b|allowed\b|permitted\b|deferred\b|delayed\b
+    |moved\b|relocated\b|shifted\b|rescheduled\b)|\bfor\s+now\b|\bas\s+a\s+rule\b
     |\bin\s+principle\b|\bas\s+things\s+stand\b|\bfollowing\s+the\b|\bfor\s+the\s+time\s+being\b|\bin\s+most\s+cases\b
     |^\s*for\s+(?:training|inference|testing|development|staging|production)\b
-    |\b[A-Z][a-z]+['’]s\s+(?:[a-z]+\s+)?(?:ML|jobs|workloads|team|mints?)\b""", re.X)
+    |\b(?!(?:Customer|Client|Provider|Supplier|Company|University|Authority|Bank|Organi[sz]ation|Institute|Council|Trust)['’])
+     [A-Z][a-z]+['’]s\s+(?:[a-z]+\s+)?(?:ML|jobs|workloads|team|mints?)\b""", re.X)
 """Phrases that change a rule wherever they stand, read on the sentence itself: the past participle of a need ('Mints
 over 5 MWh needed two approvers'), a plan ('to be set at'), a negated value ('is not capped'), a hedge ('for
 now', 'in principle'), a purpose that is a scope ('For training, ...'), a person's or a site's jobs ('Bob's ML
@@ -702,7 +741,9 @@ _FRAMING = re.compile(r"""^[^:;()]{1,40}:\s|\bin\s+no\s+case\b|\bunder\s+no\s+ci
     |understands?|confirms?)\s+that\b|^\s*for\s+reasons?\s+of\s+[^,]+,|\bwith\s+(?:the\s+|a\s+)?(?:priority|class|category
     |flag|label|qos|tag)\b|\bwhen\s+\w+ing\b|\bsubmitted\s+(?:with|in|under|as)\b|\b(?:run|served|serviced|operated|hosted
     |delivered|provided)\s+from\b|\bfederal\s+republic\s+of\b|\bunited\s+(?:states|kingdom)\b|\bbetween\s+(?:sites|regions)\b
-    |\bwhere\s+or\s+when\s+they\s+run\b
+    |\bwhere\s+or\s+when\s+they\s+run\b|\b(?:as\s+of|from|effective|starting)\s+today(?:\s+on)?\b
+    |\bunder\s+(?:this|the)\s+(?:sow|contract|agreement|policy|standard|charter|framework)\b|\bacross\s+regions\b
+    |\bagreed\s+at\b
     |\bto\s+(?:align\s+with|catch|use|find|wait\s+for|get)\s+(?:the\s+)?(?:low[- ]carbon
     |cleaner|greener|cheaper)\s+\w+""", _RX)
 """Framing that changes nothing: a label ('OT-04:'), emphasis ('in no case'), an acknowledgement ('The Data team agrees
@@ -771,8 +812,15 @@ _VALUE = re.compile(r"(?<!these\s)(?<!those\s)(?<!the\s)(?<!all\s)\d|[\w.+-]+@[\
 
 def _values(text: str, teams: Collection[str]) -> tuple[frozenset[str], ...]:
     """What a clause names that a constraint could hold: regions, numbers, teams, categories."""
-    return (frozenset(_regions(text) or ()), frozenset(re.findall(r"\d+(?:\.\d+)?", text)),
+    return (frozenset(_regions(text) or ()), frozenset(re.findall(r"\d+(?:\.\d+)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text)),
             frozenset(_teams(text, teams)), frozenset(m.group(1).lower() for m in _CATEGORY.finditer(text)))
+
+
+_LEAD_LABEL = re.compile(r"^[^:;]{1,40}?:\s+(?=\S)")
+_TOPIC = re.compile(r"""\b(?:residency|regions?|deferral|delay|wait|power|carbon|price|pricing|budget|emissions|mints?
+    |minting
+    |approv\w*|blackouts?|freeze|maintenance|urgent|balanced|sustainable|teams?|default|all|every|other|only|not|no|never
+    |tentative|draft|proposed|soft|old|previous)\b""", _RX)
 
 
 def read_by_cues(text: str, teams: Collection[str]) -> Interpretation | None:
@@ -786,15 +834,21 @@ def read_by_cues(text: str, teams: Collection[str]) -> Interpretation | None:
     A sentence of one clause that is not read is tried once more cut at its commas ('cap 1.1 MW, weekly
     carbon budget 2.2 t CO2e'), every part holding a value and every part read."""
     text = re.sub(r"\bno\s+1\s+(?=else|other)", "no one ", _without_remark(text, teams))  # canonical's 'no 1 else'
+    label = _LEAD_LABEL.match(text)
+    if label and not (_TOPIC.search(label.group(0)) or _regions(label.group(0)) or _teams(label.group(0), teams)
+                      or _DEFAULT_SCOPE.search(label.group(0)) or any(rx.search(label.group(0)) for rx in _CUES)):
+        text = text[label.end():]  # 'OT-04:', '3.2 Outsourcing (cloud):' name the rule, they are not part of it
     first = _FIRST_NAME.match(text)
-    if first and first["w"].lower() not in _CAPITAL_OK and not _regions(first["w"]):
+    if first and first["w"].split("-")[0].lower() not in _CAPITAL_OK and not _regions(first["w"]):
         return None  # 'Orion must never draw more than 300 kW', 'Orion mints need two approvers'
-    if _unsafe(text, blackout=bool(_CLOCK.search(text))) or _ANY_TEXT_CHANGERS.search(text) \
-            or _EXTRA_CHANGERS.search(text) or _ANY_TEXT_CHANGERS.search(text.lower()):
+    plain = re.sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "someone", text)  # 'hpc-director@univ.example' is a person
+    if _unsafe(plain, blackout=bool(_CLOCK.search(text))) or _ANY_TEXT_CHANGERS.search(plain) \
+            or _EXTRA_CHANGERS.search(plain) or _ANY_TEXT_CHANGERS.search(plain.lower()):
         return None
-    parts = [p for p in _SPLIT.split(text) if p and p.strip()]
+    parts = _rejoin_fragments([p for p in _SPLIT.split(text) if p and p.strip()])
     if len(parts) > 1:
         return _by_parts(text, parts, teams)
+    text = parts[0] if parts else text  # list items cut at ';' joined back
     found = _clause(text, teams)
     if found is not None:
         return found
@@ -804,6 +858,24 @@ def read_by_cues(text: str, teams: Collection[str]) -> Interpretation | None:
         if all(r is not None for r in readings):
             return Interpretation(tuple(i for r in readings if r is not None for i in r.items))
     return None
+
+
+_FRAGMENT = re.compile(r"^\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:[\w.'-]+\s*){1,3})\s*[.!]?\s*$")
+"""A part cut at ';' that is one item of a list ('j.park@client.example; t.oduya@client.example')."""
+
+
+def _rejoin_fragments(parts: list[str]) -> list[str]:
+    """``parts`` with list items cut at ';' joined back to the clause they continue."""
+    out: list[str] = []
+    for part in parts:
+        if out and _FRAGMENT.match(part) and not _PREDICATE.search(part):
+            out[-1] = f"{out[-1]}, {part.strip()}"
+        else:
+            out.append(part)
+    return out
+
+
+_PREDICATE = re.compile(r"\b(?:must|shall|may|can|will|is|are|be|run|runs|need|needs|requires?)\b", re.I)
 
 
 def _by_parts(text: str, parts: list[str], teams: Collection[str]) -> Interpretation | None:

@@ -63,6 +63,7 @@ _WDAY = rf"(?:\b(?P<wday>(?i:{_DAY}))\.?,?\s+)?"
 
 _FIXED = {"cet": 1, "cest": 2, "wet": 0, "west": 1, "eet": 2, "eest": 3, "bst": 1, "ist": 5.5, "est": -5,
           "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
+          "sgt": 8, "hkt": 8, "jst": 9, "kst": 9, "aest": 10, "aedt": 11, "nzst": 12, "nzdt": 13,
           "central european summer time": 2, "central european standard time": 1,
           "british summer time": 1, "india standard time": 5.5, "indian standard time": 5.5,
           "eastern standard time": -5, "eastern daylight time": -4, "central standard time": -6,
@@ -70,7 +71,8 @@ _FIXED = {"cet": 1, "cest": 2, "wet": 0, "west": 1, "eet": 2, "eest": 3, "bst": 
           "pacific standard time": -8, "pacific daylight time": -7,
           "greenwich mean time": 0, "coordinated universal time": 0}
 # where an abbreviation is the civil time for part of the year: it must be the one in force on the date
-_HOME = {"cet": "Europe/Berlin", "cest": "Europe/Berlin", "central european summer time": "Europe/Berlin",
+_HOME = {"aest": "Australia/Sydney", "aedt": "Australia/Sydney", "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland",
+         "cet": "Europe/Berlin", "cest": "Europe/Berlin", "central european summer time": "Europe/Berlin",
          "central european standard time": "Europe/Berlin", "wet": "Europe/Lisbon", "west": "Europe/Lisbon",
          "eet": "Europe/Athens", "eest": "Europe/Athens", "bst": "Europe/London",
          "british summer time": "Europe/London", "est": "America/New_York", "edt": "America/New_York",

@@ -1,0 +1,114 @@
+"""The second reader (copilot.policy.by_cues): sentences no phrasing matches, read by cue words and values.
+
+Each positive sentence is one the phrase readers refuse (checked here, so a case that the phrase readers
+learn to read stops testing the cue reader and fails loudly); each negative one must yield nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from copilot.policy import parse_policy_text
+from copilot.policy.by_cues import read_by_cues
+from copilot.policy.parser import interpret_sentence
+from copilot.policy.sentences import normalise
+from copilot.policy.values import SentenceError
+from copilot.policy.vocab import KNOWN_TEAMS
+
+
+def _fields(sentence: str) -> dict[str, Any]:
+    """The PolicySet fields one sentence sets (empty when it is not read)."""
+    report = parse_policy_text(sentence, "t")
+    policy = report.policy.model_dump(mode="json")
+    return {c.policy_field: policy[c.policy_field] for c in report.clauses}
+
+
+def _phrases_refuse(sentence: str) -> bool:
+    """True when the phrase readers alone do not read ``sentence`` (the cue reader switched off)."""
+    import copilot.policy.parser as parser
+
+    saved = parser.read_by_cues
+    parser.read_by_cues = lambda text, teams: None  # type: ignore[assignment]
+    try:
+        interpret_sentence(normalise(sentence))
+    except SentenceError:
+        return True
+    finally:
+        parser.read_by_cues = saved  # type: ignore[assignment]
+    return False
+
+
+READ = [
+    ("OT-7: Telemetry processing by the Platform team shall stay within Sweden at all times.",
+     {"allowed_regions_by_team": {"platform": ["eu-north-1", "SE"]}}),
+    ("Web workloads may be placed in ISNE or PJM; the gateway rejects any web placement outside these.",
+     {"allowed_regions_by_team": {"web": ["ISNE", "PJM"]}}),
+    ("The Web and Platform groups are limited to GB; every other group is limited to the EU.",
+     {"allowed_regions_by_team": {"web": ["GB"], "platform": ["GB"]},
+      "default_allowed_regions": ["eu-west-1", "eu-north-1", "SE", "DE", "FR"]}),
+    ("Neither balanced nor sustainable jobs may be held back beyond 30 hours.",
+     {"max_deferral_h_by_category": {"balanced": 30.0, "sustainable": 30.0}}),
+    ("Sustainable-tier jobs carry a maximum hold of two and a half days.",
+     {"max_deferral_h_by_category": {"sustainable": 60.0}}),
+    ("Urgent jobs may be relocated and re-timed by the scheduler; sustainable jobs may be held for up to 8 hours.",
+     {"urgent_never_moved": False, "max_deferral_h_by_category": {"sustainable": 8.0}}),
+    ("No carbon-based shifting of any kind, whether in time or location, shall be applied to urgent jobs.",
+     {"urgent_never_moved": True}),
+    ("Cluster draw shall at no point in time exceed 1,200 kilowatts.", {"max_power_kw": 1200.0}),
+    ("When ranking placements, the firm values each tonne of CO2e at $130.", {"carbon_price_usd_per_t": 130.0}),
+    ("Token mints are signed off by ops-lead@acme.example; no other account holds that right.",
+     {"mint_approvers": ["ops-lead@acme.example"]}),
+    ("Anything we mint above 2 tonnes CO2e needs sign-off from at least three of us.",
+     {"mint_quorum": {"approvers": 3, "above": 2000.0, "unit": "kgCO2e"}}),
+    ("CHG-4410: no jobs in eu-north-1 from 02:00 to 05:00 JST on 5 September 2026.",
+     {"blackout_windows": [{"start_utc": "2026-09-04T17:00:00Z", "end_utc": "2026-09-04T20:00:00Z",
+                            "regions": ["eu-north-1"]}]}),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", READ)
+def test_read_by_cues(sentence: str, expected: dict[str, Any]) -> None:
+    assert _phrases_refuse(sentence), "the phrase readers read this now: pick a sentence they refuse"
+    got = _fields(sentence)
+    for window in got.get("blackout_windows", []):
+        window.pop("reason", None)
+    assert got == expected
+
+
+REFUSED = [
+    "Only the research team may use eu-north-1.",  # who may use a region, not where a team may run
+    "The internal carbon price is -5 USD per tonne.",  # a refusal about a value stands
+    "ML jobs must stay in eu-west-1 barring an emergency.",
+    "Mints over 5 MWh needed two approvers.",  # the past
+    "Balanced jobs may be deferred by up to 6 hours when the grid is dirty.",
+    "Power in eu-west-1 must not exceed 400 kW.",  # the power cap is fleet-wide
+    "Data must not leave the EU.",  # data, not the data team
+    "Research jobs go in eu-west-1 and ONLY eu-north-1.",
+    "The cluster must not draw more than 900 kW (1 MW).",  # two amounts
+    "Everyone else (i.e. the web team) is restricted to DE.",
+    "No jobs may run in us-east-1 between 01:00 and 03:00 UTC on 3 March 2026, except urgent ones.",
+    "Sustainable jobs may emit at most 10 kg CO2e per day.",  # the budget is fleet-wide
+    "Urgent jobs are never moved, but they may wait an hour.",  # a second rule it cannot read
+    "Only alice and bob may approve mints, for now.",
+    "Orion must never draw more than 300 kW.",  # a cluster's name
+    "ML jobs must never run outside of eu-west-1 or in us-east-1.",
+]
+
+
+@pytest.mark.parametrize("sentence", REFUSED)
+def test_refused(sentence: str) -> None:
+    assert _fields(sentence) == {}
+    assert read_by_cues(normalise(sentence).rstrip("."), KNOWN_TEAMS) is None
+
+
+def test_a_list_introduced_by_a_count_is_no_quorum() -> None:
+    assert "mint_quorum" not in _fields("mint approval list is literally two people: sven, raj")
+
+
+def test_values_never_pair_across_clauses() -> None:
+    """Read whole, 'urgent' would take the 8 hours of the second clause; read by clause it cannot."""
+    got = _fields("Urgent jobs may be relocated and re-timed by the scheduler; sustainable jobs may be held for up "
+                  "to 8 hours.")
+    assert got["max_deferral_h_by_category"] == {"sustainable": 8.0}
