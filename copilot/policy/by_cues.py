@@ -27,6 +27,7 @@ from collections.abc import Callable, Collection
 
 from copilot.policy import amount_slots, category_slots, mint_slots, residency_slots
 from copilot.policy.grammar import vocabulary
+from copilot.policy.instructions import is_instruction
 from copilot.policy.times import read_windows, window_dict
 from copilot.policy.values import (
     DEFAULT_BLACKOUT_REASON,
@@ -64,7 +65,7 @@ _NOT_A_RULE = re.compile(r"""\b(?:propos\w*|draft|consider\w*|plan(?:s|ned|ning)
     |each\s+team|every\s+team's|minimum|at\s+least(?!\s+(?:[2-5]|two|three|four|five)\s+(?:of\s+(?:us|them)\b|(?:distinct|different
     |separate|independent)\s+|people|persons|approv\w*|reviewers|signatures|sign-?offs|officers|officials|members))|no\s+less\s+than|not\s+less\s+than|or\s+more|annual\w*|yearly
     |per\s+year|a\s+year|quarter\w*|rolling|average|averag\w*|waiver|exception\s+(?:may|can)|approved\s+by\s+the\s+board
-    |adopted|ratified|signed\s+on|effective\s+from\s+\d|previous\w*|no\s+longer\s+appl\w*|remov\w*|lift\w*|repeal\w*
+    |signed\s+on|effective\s+from\s+\d|previous\w*|no\s+longer\s+appl\w*|remov\w*|lift\w*|repeal\w*
     |rescind\w*|supersed\w*|obsolete|deprecat\w*|unlike|ha(?:ve|s)\s+(?:not\s+)?been|in\s+the\s+past|so\s+far|to\s+date
     |(?:rise|rises|increase|increases|fall|falls|drop|drops|go\s+up|goes\s+up|change|changes)\s+to
     |monthly|fortnightly|biweekly|every\s+other\s+(?:day|week|weekend|month|year|\w+day)\b|alternate|(?:first|second|third|fourth|last)\s+\w+day|each\s+year
@@ -224,7 +225,7 @@ _OUTSIDE = re.compile(r"\b(?:outside(?:\s+of)?|beyond|other\s+than|anywhere\s+el
 _EXCLUSIVE = re.compile(r"""\b(?:only|solely|exclusively|sole|nowhere\s+else|nowhere\s+other
     |no\s+other\s+(?:region|location|place|zone|site)s?|that's\s+it|nothing\s+(?:outside|else)|and\s+nowhere
     |confined|restricted\s+to|limited\s+to|must\s+(?:stay|remain)|shall\s+(?:stay|remain)|stays?|remains?|reside
-    |pinned|within|inside|allowed[- ]regions?|permitted\s+regions?|default\s+residency|residency\s*:
+    |pinned|within|inside|allowed[- ]regions?|permitted\s+regions?|default\s+residency|residency\s*:|(?<=\w)-only
     |allowed[- ]region\s+set|(?:must|shall|will|is\s+to|are\s+to|has\s+to|have\s+to|(?:is|are)\s+required\s+to)
     (?:\s+(?:only|always|be))*\s+(?:run|runs|be\s+run|execute[ds]?|be\s+executed|be\s+placed|be\s+scheduled|be\s+processed
     |process|operate|take\s+place|be\s+hosted|be\s+provisioned|be\s+kept|be\s+computed|go))\b|\blocked\s+to\b""", _RX)
@@ -417,7 +418,8 @@ _BOUND = re.compile(r"""\b(?:never|not|no|exceed\w*|cap\w*|limit\w*|max\w*|ceili
 _PART = re.compile(r"""\b(?:each|every|per|any\s+single|a\s+single|individual|any)\s+(?!(?:day|week|month|hour|calendar
     |time|point)\b)[\w-]+|\bplatform\b(?!-wide)|\b(?:urgent|balanced|sustainable)\b
     |\b(?:below|under|beneath|fall\w*\s+below|drop\w*\s+below|minimum|floor)\b
-    |(?<!budget)(?<!cap)(?<!limit)(?<!price)'s\b""", _RX)
+    |(?<!budget)(?<!cap)(?<!limit)(?<!price)(?<!cluster)(?<!fleet)(?<!site)(?<!estate)(?<!institute)(?<!customer)
+     (?<!company)(?<!organisation)(?<!organization)(?<!university)'s\b""", _RX)
 """An amount of a part of the fleet ('each pumping station's cabinet') or a lower bound: no fleet-wide cap."""
 
 
@@ -711,7 +713,8 @@ _CAPITAL_OK = vocabulary("""the a an all any every each no only our we i you it 
     correction important notice attention effective from urgent balanced sustainable jobs workloads mints mint
     minting approvers approver approval approvals token tokens carbon power emissions budget price maximum max
     hard cap deferral limits limit default teams team tenants tenant group groups cluster fleet compute
-    whole-cluster total internal shadow anything any holders workload job nothing no data web ml research platform""")
+    whole-cluster total internal shadow anything any holders workload job nothing no data web ml research platform
+    board institute schedule utility trust firm group aggregate maximum""")
 
 
 _EXTRA_CHANGERS = re.compile(r"""\b(?:overnight|nightly|ahead|foreseeable|supposed|practice|unofficial\w*|pretty\s+much
@@ -816,6 +819,10 @@ def _values(text: str, teams: Collection[str]) -> tuple[frozenset[str], ...]:
             frozenset(_teams(text, teams)), frozenset(m.group(1).lower() for m in _CATEGORY.finditer(text)))
 
 
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u202f]\d{3})+(?![\d.,])(?=\s*(?:[a-zA-Z$€£]|$))")
+_MINUTES = re.compile(r"""^(?:resolved|decision|agreed|decided)\s*:\s*(?:that\s+)?
+    |^(?:the\s+)?(?:board|committee|council|parties|group|meeting)\s+(?:agreed|decided|resolved|confirmed)
+     \s+that\s+""", _RX)
 _LEAD_LABEL = re.compile(r"^[^:;]{1,40}?:\s+(?=\S)")
 _TOPIC = re.compile(r"""\b(?:residency|regions?|deferral|delay|wait|power|carbon|price|pricing|budget|emissions|mints?
     |minting
@@ -823,7 +830,18 @@ _TOPIC = re.compile(r"""\b(?:residency|regions?|deferral|delay|wait|power|carbon
     |tentative|draft|proposed|soft|old|previous)\b""", _RX)
 
 
+CUE_WARNING = "read by its cue words and values (no phrasing matched): check the constraint against the sentence"
+
+
 def read_by_cues(text: str, teams: Collection[str]) -> Interpretation | None:
+    """The constraint(s) ``text`` states, read by cue words and values, carrying ``CUE_WARNING``; None when unsure.
+
+    See ``_read_by_cues`` for how."""
+    found = _read_by_cues(text, teams)
+    return None if found is None else Interpretation(found.items, (*found.warnings, CUE_WARNING))
+
+
+def _read_by_cues(text: str, teams: Collection[str]) -> Interpretation | None:
     """The constraint(s) ``text`` states, read by cue words and values; None when unsure (see module doc).
 
     A sentence of several clauses ('...; sustainable jobs may be held for up to 8 hours') is read clause
@@ -833,7 +851,12 @@ def read_by_cues(text: str, teams: Collection[str]) -> Interpretation | None:
     only refer back to it ('Web may be placed in ISNE or PJM; the NOC rejects any web placement outside these').
     A sentence of one clause that is not read is tried once more cut at its commas ('cap 1.1 MW, weekly
     carbon budget 2.2 t CO2e'), every part holding a value and every part read."""
+    if is_instruction(text):
+        return None  # the parser refuses these first; the reader refuses them too when called on its own
     text = re.sub(r"\bno\s+1\s+(?=else|other)", "no one ", _without_remark(text, teams))  # canonical's 'no 1 else'
+    text = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", "").replace("\u202f", ""), text)  # '1 200 kW'
+    text = re.sub(r"\s*≤\s*", " at most ", text)
+    text = _MINUTES.sub("", text)  # 'RESOLVED: that', 'The Board agreed that'
     label = _LEAD_LABEL.match(text)
     if label and not (_TOPIC.search(label.group(0)) or _regions(label.group(0)) or _teams(label.group(0), teams)
                       or _DEFAULT_SCOPE.search(label.group(0)) or any(rx.search(label.group(0)) for rx in _CUES)):

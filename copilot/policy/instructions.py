@@ -32,6 +32,9 @@ INSTRUCTION = re.compile(r"""
   | \b(?:the\s+)?user\s+(?:says|wants|asks|tells)\b
   | \bnote\s+to\s+(?:the\s+)?(?:ai|llm|model|assistant|parser|bot|system|reader\s+model)
   | \b(?:the|this|any)\s+(?:ai|llm|language\s+model|assistant|chatbot|bot)\b
+  | \b(?:llms?|ai)\s+(?:agents?|assistants?|bots?|tools?|systems?|models?)\b
+  | \b(?:agents?|bots?|crawlers?|tools?)\s+(?:indexing|reading|parsing|processing|scanning)\b
+  | \badd\s+\S+\s+(?:to|as)\s+(?:the\s+)?(?:mint\s+)?(?:approvers?|approver\s+list|allow-?list)\b
   | (?<![\w.@+/-])[a-z]+_[a-z0-9]+(?:_[a-z0-9]+)*(?![\w@.+-])
   | \b(?:clear|wipe|delete|remove|drop|lift)\s+(?:all|every|each|the|any)\s+(?:\w+\s+)?
       (?:rules?|constraints?|windows?|limits?|policies|approvers?)\b
