@@ -14,6 +14,10 @@ nothing in the sentence could change its meaning. It refuses (returns None) when
 - an approver sentence does not say the people are the only ones ("only", "nobody else");
 - the values do not pair up (three categories, two durations) or two kinds fire in one clause
   that cannot be cut into parts each read alone.
+- a region-like name is unknown ("eu-west-1 and mars-1"), a number has a decimal comma or a minus sign;
+- a word it does not understand belongs to a meaning-changer class of the phrase readers, or is a
+  capitalised name the rule does not know ("jobs on Orion");
+- the sentence holds a time of day (blackout windows are the phrase reader's alone).
 
 A wrong constraint is worse than an unread sentence: every refusal keeps the sentence in the
 report's unrecognised list with the parser's own reason.
@@ -28,9 +32,7 @@ from collections.abc import Callable, Collection
 from copilot.policy import amount_slots, category_slots, mint_slots, residency_slots
 from copilot.policy.grammar import vocabulary
 from copilot.policy.instructions import is_instruction
-from copilot.policy.times import read_windows, window_dict
 from copilot.policy.values import (
-    DEFAULT_BLACKOUT_REASON,
     DURATION,
     MASS,
     POWER,
@@ -43,7 +45,6 @@ from copilot.policy.values import (
     number,
 )
 from copilot.policy.vocab import REGION_ALIASES, alias_pattern
-from copilot.policy.windows import _CHANGERS as _BLACKOUT_CHANGERS
 from tools.regions import REGIONS
 
 _RX = re.I | re.X
@@ -174,10 +175,21 @@ _PAREN_CODES = re.compile(r"\s*(?:only\s*)?(?:\(|,?\s*(?:i\.\s?e\.?|namely|that\
                           r"(?P<codes>[^()]*?)(?:\)|$|(?=[;.]))", re.I)
 
 
+_REGION_LIKE = re.compile(r"(?<![\w.@-])[a-z]{2,}(?:-[a-z]+)*-\d+[a-z]?(?![\w-])", re.I)
+_KNOWN_CODE = "|".join(n for n in REGIONS if not re.fullmatch(r"[a-z]{2,3}-[a-z]+-\d", n))
+_UNKNOWN_CODE_IN_LIST = re.compile(rf"""(?:\b(?:{_KNOWN_CODE})\b|[a-z]{{2}}-[a-z]+-\d)\s*(?:,|/|&|\+|\bor\b|\band\b)\s*
+    (?!(?:{_KNOWN_CODE})\b)[A-Z]{{2,5}}\b|\b(?!(?:{_KNOWN_CODE})\b)[A-Z]{{2,5}}\s*(?:,|/|&|\+|\bor\b|\band\b)\s*
+    (?:\b(?:{_KNOWN_CODE})\b|[a-z]{{2}}-[a-z]+-\d)""", re.X)
+"""A capitalised code next to a region in a list that is no region of the fleet ('DE or NL')."""
+
+
 def _regions(text: str) -> list[str] | None:
     """Every region the sentence names, a place replaced by the codes that spell it out ('Oregon
     (us-west-2)', 'the US — us-east-1 / us-west-2' keeps the codes); None if a code is unknown or lies
-    outside the place it explains."""
+    outside the place it explains or a region-like name is unknown ('eu-west-1 and mars-1', 'DE or NL')."""
+    unknown = any(m.group(0).lower() not in REGIONS for m in _REGION_LIKE.finditer(text))
+    if unknown or _UNKNOWN_CODE_IN_LIST.search(text):
+        return None
     spans: list[tuple[int, int, list[str]]] = []
     for m in _PLACE.finditer(text):
         if any(c.start() <= m.start() < c.end() for c in _CODE.finditer(text)):
@@ -225,7 +237,8 @@ _OUTSIDE = re.compile(r"\b(?:outside(?:\s+of)?|beyond|other\s+than|anywhere\s+el
 _EXCLUSIVE = re.compile(r"""\b(?:only|solely|exclusively|sole|nowhere\s+else|nowhere\s+other
     |no\s+other\s+(?:region|location|place|zone|site)s?|that's\s+it|nothing\s+(?:outside|else)|and\s+nowhere
     |confined|restricted\s+to|limited\s+to|must\s+(?:stay|remain)|shall\s+(?:stay|remain)|stays?|remains?|reside
-    |pinned|within|inside|allowed[- ]regions?|permitted\s+regions?|default\s+residency|residency\s*:|(?<=\w)-only
+    |pinned|within|inside|allowed[- ]regions?|permitted\s+regions?|allow-?list|comprises?
+    |default\s+residency|residency\s*:|(?<=\w)-only
     |allowed[- ]region\s+set|(?:must|shall|will|is\s+to|are\s+to|has\s+to|have\s+to|(?:is|are)\s+required\s+to)
     (?:\s+(?:only|always|be))*\s+(?:run|runs|be\s+run|execute[ds]?|be\s+executed|be\s+placed|be\s+scheduled|be\s+processed
     |process|operate|take\s+place|be\s+hosted|be\s+provisioned|be\s+kept|be\s+computed|go))\b|\blocked\s+to\b""", _RX)
@@ -487,7 +500,7 @@ def _budget(text: str, teams: Collection[str]) -> Interpretation | None:
 
 _USD = r"(?:us\s*\$|\$|usd|u\.?s\.?\s+dollars?|united\s+states\s+dollars?|dollars?)"
 _MONEY = re.compile(rf"(?:{_USD}\s*(?P<a>\d+(?:\.\d+)?)|(?P<b>\d+(?:\.\d+)?)\s*{_USD})", re.I)
-_PER_MASS = re.compile(r"""\b(?:per|each|every|a)\s+(?:metric\s+)?(?P<u>tonne|ton|t|kg|kilogram(?:me)?)s?\b
+_PER_MASS = re.compile(r"""\b(?:per|each|every|a|the)\s+(?:metric\s+)?(?P<u>tonne|ton|t|kg|kilogram(?:me)?)s?\b
     |/\s*(?P<v>t|tco2e?|kg|tonne)\b
     |\bper\s+(?P<w>tco2e?|kgco2e?)\b""", _RX)
 
@@ -651,50 +664,19 @@ def _mints(text: str, teams: Collection[str]) -> Interpretation | None:
     return Interpretation(tuple(items)) if items else None
 
 
-# -- blackouts -------------------------------------------------------------------------------------
+# -- blackouts: never read here ---------------------------------------------------------------------
+# A window is read only by the phrase reader (``windows.blackout``), whose word-by-word check this reader cannot
+# match: read by cues, "FR is closed on ... UTC, reportedly" or "... in mars-1" came out as windows. A time of
+# day therefore refuses the sentence here, and a blackout cue marks a clause this reader cannot read.
 _NO_RUN = re.compile(r"""\b(?:blackouts?|black(?:ing|ed)?\s+out|(?:change\s+)?freeze|freezes|frozen|closed|drained
     |downtime|maintenance\s+(?:window|period)|no\s+(?:user\s+)?(?:jobs?|workloads?|work|compute|processing)|nothing\s+(?:\w+\s+)?runs?
     |nothing\s+(?:may|shall|will|can|is\s+to)\s+(?:be\s+)?run|(?:not|never)\s+(?:be\s+)?(?:used|run|scheduled|executed)
-    |runs?\s+no|accepts?\s+no|hosts?\s+no|may\s+not\s+run|off[- ]limits|suspend\w*|halt\w*|paused
+    |runs?\s+no|accepts?\s+no|hosts?\s+no|execut\w*\s+no|renders?\s+no|nothing\s+(?:renders|executes|is\s+run)
+    |unavailable|offline|out\s+of\s+service|may\s+not\s+run|off[- ]limits|suspend\w*|halt\w*|paused
     |(?:is|are|goes|go)\s+down)\b""",
                      _RX)
 _CLOCK = re.compile(r"""\b\d{1,2}[:h]\d{2}\b|\b\d{1,2}\.\d{2}\s*(?:a\.?m|p\.?m|utc|gmt)\b|\b\d{3,4}\s*z\b
                         |\b\d{1,2}\s*(?:a\.?m|p\.?m)\b|\bnoon\b|\bmidnight\b""", _RX)
-_NOT_ALL = re.compile(r"""\b(?:except\w*|unless|apart\s+from|other\s+than|but|only\s+(?:urgent|balanced|sustainable)
-    |still|allowed|permitted|may\s+(?:still\s+)?run\b(?!\s+(?:any|no)))\b""", _RX)
-
-
-_BLACKOUT_WORDS = re.compile(r"""\b(?:jobs?|workloads?|work|compute|processing|may|can|shall|must|will|run|runs|be
-    |executed|scheduled|started|used|in|on|at|from|to|until|till|between|and|or|the|any|all|every|each|region|regions
-    |zone|zones|partition|fleet|cluster|site|nothing|no|not|time|local|there|here|for|of|by|is|are|window
-    |maintenance|reserved|drained|accept|enforced|applies|apply|scheduling|we're|we\s+are|is\s+in)\b""", _RX)
-
-
-def _blackout(text: str, teams: Collection[str]) -> Interpretation | None:
-    """One blackout window (one-off in UTC or weekly in local time) with the regions it names (None: all)."""
-    if not _NO_RUN.search(text) or _NOT_ALL.search(text) or _CATEGORY.search(text) \
-            or any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", text, re.I) for t in teams) \
-            or _unknown_unit(text, teams):
-        return None
-    try:
-        windows = read_windows(text)
-    except SentenceError:
-        return None
-    if len(windows.one_off) + len(windows.recurring) != 1:
-        return None
-    rest = "".join(" " if any(a <= i < b for a, b in windows.spans) else c for i, c in enumerate(text))
-    if _changed(_understood(rest, (_NO_RUN, _BLACKOUT_WORDS), ()), _BLACKOUT_CHANGERS, whole_words=False):
-        return None
-    codes = [m for m in _CODE.finditer(rest)]
-    regions = _regions(" ".join(m.group(0) for m in codes)) if codes else (_regions(rest) or None)
-    if codes and not regions:
-        return None
-    if windows.one_off:
-        start, end = windows.one_off[0]
-        return Interpretation((PolicyItem("blackout_windows", window_dict(start, end, regions, None)),),
-                              tuple(windows.warnings))
-    value = {**windows.recurring[0], "regions": regions, "reason": DEFAULT_BLACKOUT_REASON}
-    return Interpretation((PolicyItem("recurring_blackouts", value),), tuple(windows.warnings))
 
 
 # -- meaning-changers --------------------------------------------------------------------------------
@@ -800,8 +782,8 @@ _SPLIT = re.compile(r"""\s*;\s*(?:and\s+)?|\s*[·•|]\s*|\s*,\s+(?=(?:and\s+)?(
 
 
 def _clause(text: str, teams: Collection[str]) -> Interpretation | None:
-    if _CLOCK.search(text):  # a time of day: a blackout, or a condition on any other kind of rule
-        return None if _unsafe(text, blackout=True) else _blackout(text, teams)
+    if _CLOCK.search(text):  # a time of day: a blackout (the phrase reader's alone), or a condition on another rule
+        return None
     if _unsafe(text):
         return None
     readings = [r for r in (kind(text, teams) for kind in _KINDS) if r is not None]
