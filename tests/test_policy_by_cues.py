@@ -116,3 +116,19 @@ def test_values_never_pair_across_clauses() -> None:
     got = _fields("Urgent jobs may be relocated and re-timed by the scheduler; sustainable jobs may be held for up "
                   "to 8 hours.")
     assert got["max_deferral_h_by_category"] == {"sustainable": 8.0}
+
+
+@pytest.mark.parametrize("sentence, start, regions", [
+    ("MW-2291: no jobs in us-east-1 or PJM from 01:00 to 05:00 EDT on 14 June 2026.", "2026-06-14T05:00:00Z",
+     ["us-east-1", "PJM"]),
+    ("Global change CHG-8812 freezes eu-north-1 from 02:00 to 06:00 UTC on 5 September 2026.", "2026-09-05T02:00:00Z",
+     ["eu-north-1"]),
+])
+def test_a_change_reference_is_no_region(sentence: str, start: str, regions: list[str]) -> None:
+    """windows.blackout: a ticket id names the window; before, it was read as an unknown region code."""
+    (window,) = _fields(sentence)["blackout_windows"]
+    assert (window["start_utc"], window["regions"]) == (start, regions)
+
+
+def test_an_unknown_region_next_to_a_ticket_like_name_still_refuses() -> None:
+    assert _fields("No jobs may run in eu-west-1 and EU-9 from 01:00 to 03:00 UTC on 3 March 2026.") == {}

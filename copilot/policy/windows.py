@@ -408,6 +408,13 @@ def _work_clauses(norm: str, triggers: list[re.Match[str]], weekly: bool, notes:
     return _mask(norm, spans)
 
 
+_TICKET = re.compile(r"""(?:^|(?<=[\s(]))(?:(?:global|standard|normal|emergency)\s+)?
+    (?:change|ticket|incident|event|request|cr|chg|ref)?\s*(?<![\w-])(?!(?:[a-z]{2}-[a-z]+-\d)\b)
+    [A-Z]{2,6}(?:-[A-Z0-9]+)*-(?:\d{3,}|\d+-\d+)[\w-]*(?![\w-])\s*:?""", re.X)
+"""A change or event reference ('CHG-8812', 'MW-2291:', 'DR-2026-14', 'Global change CHG-8812': capitals, a dash and
+three digits or two numbers) names the window, it is not a region ('EU-9' is neither, and stays an unknown name)."""
+
+
 def blackout(norm: str) -> Interpretation | None:
     """The blackout window(s) a sentence states, None when it is not a blackout sentence.
 
@@ -415,6 +422,7 @@ def blackout(norm: str) -> Interpretation | None:
     unpaired times, stray words, a word that changes its meaning).
     """
     norm = _ALL_SCOPE.sub(lambda m: " " * len(m.group(0)), norm)
+    norm = _TICKET.sub(lambda m: " " * len(m.group(0)), norm)
     norm = _WIDE.sub(lambda m: m[1] + " " * 5 if _REGION.fullmatch(m[1]) or _ALIAS.fullmatch(m[1]) else m[0], norm)
     plain = _mask(norm, [(t.start, t.end) for t in tokens(norm)])
     notes_at = [m.span() for m in _NOTE.finditer(norm)]  # "(release freeze)" is a reason, not a trigger
