@@ -72,8 +72,7 @@ _NOT_A_RULE = re.compile(r"""\b(?:propos\w*|draft|consider\w*|plan(?:s|ned|ning)
     |monthly|fortnightly|biweekly|every\s+other\s+(?:day|week|weekend|month|year|\w+day)\b|alternate|(?:first|second|third|fourth|last)\s+\w+day|each\s+year
     |every\s+year|christmas|holidays?)\b""", _RX)
 _DATED = re.compile(r"\b(?:in|from|by|starting|as\s+of|until|till|before|after)\s+(?:\w+\s+)?20\d\d\b|\bduring\b", re.I)
-"""A year that dates the rule itself ('will rise to $200/t in 2027'), or 'during': in a blackout they are its
-window ('from 22:00 on 28 March 2026') or its reason ('during the migration')."""
+"""A year that dates the rule itself ('will rise to $200/t in 2027') or 'during' (a condition)."""
 _SYSTEM = re.compile(r"""\b(?:ignore|disregard|override\s+(?:the|all|any|this|these|previous|policy|rules?)
     |the\s+(?:ai|assistant|copilot|bot|model)|set\s+\w+_\w+
     |approve\s+all|pending\s+mints|admin)\b""", _RX)
@@ -107,14 +106,14 @@ _NEGATIVE = re.compile(r"(?:^|[\s(:=])[-−][$€£]?\d")
 """A negative amount ('-5 USD per tonne'): never a limit the reader may take."""
 
 
-def _unsafe(text: str, blackout: bool = False) -> bool:
+def _unsafe(text: str) -> bool:
+    """Whether anything in ``text`` makes every reading unsafe: a negative or decimal-comma number, a soft,
+    conditional, proposed, dated or past rule, an address to the system, a question."""
     text = re.sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "someone", text)  # 'cfo@brightmedia.example' is no example
     if _NEGATIVE.search(text) or _DECIMAL_COMMA.search(text):
         return True
     text = _WHERE_WHEN.sub(" ", text)
-    if blackout:
-        text = _DATED.sub(" ", text)
-    elif _DATED.search(text):
+    if _DATED.search(text):
         return True
     return any(rx.search(text) for rx in (_SOFT, _CONDITION, _NOT_A_RULE, _SYSTEM)) or "?" in text
 
@@ -847,7 +846,7 @@ def _read_by_cues(text: str, teams: Collection[str]) -> Interpretation | None:
     if first and first["w"].split("-")[0].lower() not in _CAPITAL_OK and not _regions(first["w"]):
         return None  # 'Orion must never draw more than 300 kW', 'Orion mints need two approvers'
     plain = re.sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "someone", text)  # 'hpc-director@univ.example' is a person
-    if _unsafe(plain, blackout=bool(_CLOCK.search(text))) or _ANY_TEXT_CHANGERS.search(plain) \
+    if _CLOCK.search(text) or _unsafe(plain) or _ANY_TEXT_CHANGERS.search(plain) \
             or _EXTRA_CHANGERS.search(plain) or _ANY_TEXT_CHANGERS.search(plain.lower()):
         return None
     parts = _rejoin_fragments([p for p in _SPLIT.split(text) if p and p.strip()])
