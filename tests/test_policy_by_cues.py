@@ -132,3 +132,11 @@ def test_a_change_reference_is_no_region(sentence: str, start: str, regions: lis
 
 def test_an_unknown_region_next_to_a_ticket_like_name_still_refuses() -> None:
     assert _fields("No jobs may run in eu-west-1 and EU-9 from 01:00 to 03:00 UTC on 3 March 2026.") == {}
+
+
+def test_a_zone_that_executes_no_computations_is_a_weekly_blackout() -> None:
+    """windows.blackout: 'executes no', 'hosts no', 'processes no' are cues like 'runs no'."""
+    (window,) = _fields("Every Thursday from 12:00 to 14:00 Paris time, the FR zone executes no computations.")[
+        "recurring_blackouts"]
+    assert (window["days"], window["start_local"], window["timezone"], window["regions"]) == (
+        ["thu"], "12:00", "Europe/Paris", ["FR"])

@@ -76,7 +76,7 @@ _NOUN = r"""(?:jobs?|workloads?|work|services|compute|computations?|processing|t
                |dispatch(?:ing)?
                |(?:job\s+)?submissions?|batch(?:\s+(?:jobs?|work(?:loads?)?|processing))?)"""
 _JOBS = rf"""(?:(?:any|all)\s+)?(?:(?:the\s+)?(?:customer|client|tenant|supplier|provider)(?:'s|s')\s+|our\s+|your\s+)?
-             (?:(?:any|all)\s+)?(?:(?:new|further|additional)\s+)?(?:(?:customer|client|tenant)\s+)?
+             (?:(?:any|all)\s+)?(?:(?:new|further|additional)\s+)?(?:(?:customer|client|tenant|user)\s+)?
              (?:(?:compute|batch)\s+)?{_NOUN}"""
 _MODAL = r"""(?:may|can|shall|must|will|is\s+to|are\s+to|(?:is|are)\s+(?:allowed|permitted)\s+to|is|are|gets?)"""
 _VERB = r"""(?:be\s+)?(?:run|ran|runs|start|started|starts|execute|executed|schedule|scheduled|placed|launch(?:ed)?
@@ -114,7 +114,8 @@ _TRIGGERS = re.compile(rf"""
   | \b(?:will|shall|must)\s+(?:pause|halt|stop|cease|freeze)
        (?=\s+(?:on|from|between|in|at|for|during|until|till)\b|\s*[,;:]|\s*$)
   | \b(?:goes|go|will\s+go|shall\s+go)\s+dark\b
-  | \b(?:(?:will|shall|must)\s+)?(?:accepts?|accept|takes?|take|receives?|receive|admits?|admit|runs?|run|allows?|allow)
+  | \b(?:(?:will|shall|must)\s+)?(?:accepts?|accept|takes?|take|receives?|receive|admits?|admit|runs?|run|allows?|allow
+       |executes?|hosts?|host|processes?)
        \s+no\s+{_JOBS}\b
   | \b(?:we\s+are|we're|we\s+will\s+be|we'll\s+be)\s+blacking\s+out\b
   | \b(?P<needs>requires?|needs?|calls?\s+for|means?)\s+an?\s+(?:(?:full|complete|total)\s+)?blackout\b
