@@ -240,8 +240,10 @@ _EXCLUSIVE = re.compile(r"""\b(?:only|solely|exclusively|sole|nowhere\s+else|now
     |default\s+residency|residency\s*:|(?<=\w)-only
     |allowed[- ]region\s+set|(?:must|shall|will|is\s+to|are\s+to|has\s+to|have\s+to|(?:is|are)\s+required\s+to)
     (?:\s+(?:only|always|be))*\s+(?:run|runs|be\s+run|execute[ds]?|be\s+executed|be\s+placed|be\s+scheduled|be\s+processed
-    |process|operate|take\s+place|be\s+hosted|be\s+provisioned|be\s+kept|be\s+computed|go))\b|\blocked\s+to\b""", _RX)
-_DENY = re.compile(rf"\b{_NEG}\b|\b(?:reject\w*|prohibit\w*|forbid\w*|ban|banned|bar|barred|disallow\w*)\b", re.I)
+    |process|operate|take\s+place|be\s+hosted|be\s+provisioned|be\s+kept|be\s+computed|be\s+located|be\s+sited
+    |be\s+situated|go))\b|\blocked\s+to\b""", _RX)
+_DENY = re.compile(rf"\b{_NEG}\b|\b(?:reject\w*|refus\w*|prohibit\w*|forbid\w*|ban|banned|bar|barred|disallow\w*)\b",
+                   re.I)
 _TWO_ROLES = re.compile(r"""\b(?:except(?!\s+where\s+a\s+team)|excluding|apart\s+from|but\s+not|save\s+for
     |failover|fail-over|fallback|backup|standby|disaster|dr|secondary|primary|burst\w*|overflow|spill\w*|replica\w*|copy|copies|mirror\w*
     |migrat\w*|move\s+to|moved\s+to|from\s+\S+\s+to|or\s+(?:in\s+|to\s+)?any\s+other
@@ -249,7 +251,7 @@ _TWO_ROLES = re.compile(r"""\b(?:except(?!\s+where\s+a\s+team)|excluding|apart\s
 _PLACEMENT = re.compile(r"""\b(?:run|runs|ran|running|execut\w*|process\w*|hosted|host|placed|placement\w*|scheduled
     |stay|stays|remain\w*|reside\w*|operate|take\s+place|go|goes|provision\w*|compute|computing|jobs?|workloads?|confined|restricted
     |limited|permitted|allowed|leave|kept|pinned|regions?|submit\w*|accept\w*|partitions?|dispatch\w*|serv\w*
-    |sites?|only|nothing\s+outside|nowhere\s+else|residency|comput\w*|locked)\b""", _RX)
+    |sites?|only|nothing\s+outside|nowhere\s+else|residency|comput\w*|locked|land|lands|located|sited)\b""", _RX)
 
 
 _UNIT_NOUN = re.compile(r"\b(?P<w>[\w-]+)\s+(?:teams?|groups?|departments?|dept|units?|squads?|tenants?|labs?"
@@ -726,7 +728,7 @@ _FRAMING = re.compile(r"""^[^:;()]{1,40}:\s|\bin\s+no\s+case\b|\bunder\s+no\s+ci
     |flag|label|qos|tag)\b|\bwhen\s+\w+ing\b|\bsubmitted\s+(?:with|in|under|as)\b|\b(?:run|served|serviced|operated|hosted
     |delivered|provided)\s+from\b|\bfederal\s+republic\s+of\b|\bunited\s+(?:states|kingdom)\b|\bbetween\s+(?:sites|regions)\b
     |\bwhere\s+or\s+when\s+they\s+run\b|\b(?:as\s+of|from|effective|starting)\s+today(?:\s+on)?\b
-    |\bunder\s+(?:this|the)\s+(?:sow|contract|agreement|policy|standard|charter|framework)\b|\bacross\s+regions\b
+    |\b(?:under|covered\s+by)\s+(?:this|the)\s+(?:sow|contract|agreement|policy|standard|charter|framework|schedule)\b|\bacross\s+regions\b
     |\bagreed\s+at\b
     |\bto\s+(?:align\s+with|catch|use|find|wait\s+for|get)\s+(?:the\s+)?(?:low[- ]carbon
     |cleaner|greener|cheaper)\s+\w+""", _RX)
