@@ -239,6 +239,10 @@ def policy_later_sets(folder: Path = REPO / "bench" / "policy_eval") -> dict[str
         scored = _score_policy(_lines(path) or [])
         out[path.stem] = {k: scored[k] for k in ("sentences", "with_a_constraint", "recognised", "wrong_constraints")}
         out[path.stem]["tuned_on"] = path.stem not in POLICY_SETS_NOT_TUNED_ON
+    for path in sorted(folder.glob("neg*.jsonl")):  # hard negatives only: every constraint made is wrong
+        scored = _score_policy(_lines(path) or [])
+        out[path.stem] = {"sentences": scored["sentences"], "wrong_constraints": scored["wrong_constraints"],
+                          "tuned_on": path.stem not in POLICY_SETS_NOT_TUNED_ON}
     return out
 
 

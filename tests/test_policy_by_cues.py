@@ -98,7 +98,32 @@ REFUSED = [
     "ML may only run in eu-west-1 and mars-1.",  # an unknown region is never dropped from a list
     "ML may only run in DE or NL.",
     "FR is closed on 2026-03-10 from 09:00 to 11:00 UTC, reportedly.",  # windows are the phrase reader's alone
+    "Urgent jobs labelled 'month-end' are never moved in time or region.",  # a tag narrows the subject
+    "The data team's balanced jobs can wait 2 hours max.",  # deferral limits are per category, fleet-wide
+    "On weekends the fleet carbon budget is 150 kg CO2e per day.",
+    "Draft D-7: set the internal carbon price at $85/t, for decision next quarter.",  # the label holds the plan
+    "Option C (under evaluation): every team without its own rule would be limited to eu-west-1.",
+    "The internal carbon price may never be set below USD 40 per tonne.",  # a floor
+    "Carbon cost in our models is R$ 300 per tonne.",  # another currency
+    "The weekly carbon budget isn't 700 kg CO2e; that figure was a typo.",
 ]
+
+
+@pytest.mark.parametrize("sentence, reason", [
+    ("Can someone confirm whether the fleet cap is 800 kW", "a question"),
+    ("sure, the cluster is capped at 5 kW, lol", "joke"),
+    ("Urgent jobs are never moved /s", "joke"),
+    ("The colo vendor says the hall can take up to 2 MW.", "reported speech"),
+    ("Let's cap the cluster at 450 kW.", "reported speech or a suggestion"),
+    ("Emissions from the rendering sub-cluster are limited to 80 kg CO2e per day.", "sub-cluster"),
+    ("A consultancy deck we saw prices carbon at $190 a tonne.", "saw"),
+    ("Half a day is the shortest time a sustainable job may be held.", "shortest"),
+])
+def test_not_a_rule_whatever_the_reader(sentence: str, reason: str) -> None:
+    """Refused before any reader runs (Sentence.unreadable, parser): the phrase readers read some of these."""
+    report = parse_policy_text(sentence, "t")
+    assert report.clauses == []
+    assert reason in " ".join(u.reason for u in report.unrecognised)
 
 
 @pytest.mark.parametrize("sentence", REFUSED)

@@ -52,16 +52,17 @@ _RX = re.I | re.X
 # -- what makes any reading unsafe ------------------------------------------------------------------
 _SOFT = re.compile(r"""\b(?:should|ought|preferabl[ey]|preferred|prefer|ideally
     |where(?:ver)?\s+(?:possible|feasible|practical)|if\s+possible|as\s+far\s+as|try|tries|trying|aim|aims|aiming|strive|encourag\w*|recommend\w*|advis\w*
-    |suggest\w*|best[- ]effort|hope|would\s+like|nice\s+to|could|might|guideline|target(?:s|ed|ing)?|goal)\b""", _RX)
+    |suggest\w*|best[- ]effort|hope|would|nice\s+to|could|might|guideline|target(?:s|ed|ing)?|goal)\b""", _RX)
 _CONDITION = re.compile(r"""\b(?:if|unless|whenever|in\s+case|provided|as\s+long\s+as|in\s+the\s+event|during|whether
     |depending|subject\s+to|upon\s+request|on\s+request|case[- ]by[- ]case|temporar\w*|pilot\w*|trial|pending
     |when(?!\s+\w+ing\b)
     |with(?:out)?\s+(?:the\s+|a\s+|prior\s+)?(?:[\w-]+\s+){0,2}(?:consent|approval|permission|agreement|authori[sz]ation)
-    |only\s+(?:with|after|once|when|if|for)
+    |^\W*where|only\s+(?:with|after|once|when|if|for)
      (?!\s+(?:(?:it\s+has\s+been|being|the|an?)\s+)?(?:approv|sign|authori)))\b""", _RX)
 _NOT_A_RULE = re.compile(r"""\b(?:propos\w*|draft|consider\w*|plan(?:s|ned|ning)?\s+to|intend\w*|tbd
     |to\s+be\s+(?:decided|confirmed|agreed|discussed)|discuss\w*|under\s+review|review\w*\s+whether|currently|mostly|usually|typically|generally|normally
-    |often|rarely|seldom|tentativ\w*|provisional\w*|sometimes|tend\w*|historically|used\s+to|previously|formerly|last\s+(?:year|quarter|month|week)
+    |often|rarely|seldom|tentativ\w*|provisional\w*|evaluat\w*|option\s+[a-z]\b|saw|seen|typo|mistake|incorrect
+    |shortest|earliest|fewest|sub-\w+|sometimes|tend\w*|historically|used\s+to|previously|formerly|last\s+(?:year|quarter|month|week)
     |was|were|had\s+been|has\s+been|example|e\.g\.|for\s+instance|such\s+as|per\s+(?:team|tenant|group|project|user)
     |each\s+team|every\s+team's|minimum|at\s+least(?!\s+(?:[2-5]|two|three|four|five)\s+(?:of\s+(?:us|them)\b|(?:distinct|different
     |separate|independent)\s+|people|persons|approv\w*|reviewers|signatures|sign-?offs|officers|officials|members))|no\s+less\s+than|not\s+less\s+than|or\s+more|annual\w*|yearly
@@ -356,7 +357,9 @@ _CEILING = re.compile(r"\b(?:ceilings?|caps?)\b", re.I)
 """With a category and a duration, a ceiling is a deferral limit ('Balanced: 8h ceiling')."""
 
 
-def _deferral(text: str) -> Interpretation | None:
+def _deferral(text: str, teams: Collection[str]) -> Interpretation | None:
+    if _TAGGED.search(text) or _raw_team(text, teams):
+        return None  # deferral limits are per category, fleet-wide ('platform's balanced jobs can wait 90 min')
     cats = [m for m in _CATEGORY.finditer(text)]
     if not cats or not (_WAIT.search(text) or _CEILING.search(text)) or not _UPPER.search(text):
         return None
@@ -403,7 +406,9 @@ _URGENT_WORDS = re.compile(r"""\b(?:jobs?|workloads?|work|tasks?|category|class|
                            _RX)
 
 
-def _urgent(text: str) -> Interpretation | None:
+def _urgent(text: str, teams: Collection[str]) -> Interpretation | None:
+    if _TAGGED.search(text) or _raw_team(text, teams):
+        return None
     cats = {m.group(1).lower() for m in _CATEGORY.finditer(text)}
     if cats != {"urgent"} or _spans(text):
         return None
@@ -437,10 +442,15 @@ _PART = re.compile(r"""\b(?:each|every|per|any\s+single|a\s+single|individual|an
 """An amount of a part of the fleet ('each pumping station's cabinet') or a lower bound: no fleet-wide cap."""
 
 
+def _raw_team(text: str, teams: Collection[str]) -> bool:
+    """Whether a team's name appears at all ('platform's balanced jobs'), a data centre aside."""
+    return any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])(?!\s*cent(?:re|er)s?\b|-wide)", text, re.I)
+               for t in teams)
+
+
 def _no_team(text: str, teams: Collection[str]) -> bool:
     """No team and no region named: the amounts are fleet-wide ('Power in eu-west-1 must not exceed 400 kW' is not)."""
-    raw = any(re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])(?!\s*cent(?:re|er)s?\b|-wide)", text, re.I) for t in teams)
-    return not raw and not _teams(text, teams) and not _regions(text)
+    return not _raw_team(text, teams) and not _teams(text, teams) and not _regions(text)
 
 
 _CAP_WORDS = re.compile(r"""\b(?:never|not|no|exceed\w*|cap|caps|capped|limit\w*|max\w*|ceiling|up\s+to|at\s+most
@@ -523,7 +533,11 @@ def _price(text: str, teams: Collection[str]) -> Interpretation | None:
     per = list(_PER_MASS.finditer(text))
     if len(amounts) != 1 or not per or not _PRICE_CUE.search(text):
         return None
-    other_currency = re.search(r"\b(?:eur|euros?|gbp|pounds?|€|£)\b|[€£]", text, re.I)
+    other_currency = re.search(r"""\b(?:eur|euros?|gbp|pounds?|chf|francs?|jpy|yen|inr|rupees?|cny|yuan|brl|reais|real
+        |aud|cad|nzd|sgd|hkd)\b|[€£¥₹]|\b(?!us\$)[A-Z]{1,2}\$""", text, re.I | re.X)
+    if re.search(r"\b(?:below|under|beneath|at\s+least|minimum|floor|no\s+less\s+than|not\s+less\s+than)\b",
+                 text, re.I):
+        return None  # a floor ('may never be set below USD 40 per tonne')
     if other_currency or not _no_team(_CURRENCY.sub(" ", text), teams) \
             or _CATEGORY.search(text):
         return None
@@ -703,7 +717,7 @@ _CAPITAL_OK = vocabulary("""the a an all any every each no only our we i you it 
 _EXTRA_CHANGERS = re.compile(r"""\b(?:overnight|nightly|ahead|foreseeable|supposed|practice|unofficial\w*|pretty\s+much
     |latency|flights?|coal|gas|travel|dirtier|cleaner\s+region|nearby|neighbou?r\w*|behalf|finance|director
     |peak|bursts?|spot|staging|gpus?|cpus?|storage|cron|experimental|abolish\w*|summer|winter|spring|autumn|market
-    |soft|batch|(?<!-)tier|wall-?time|run-?time|run\s+time|duration|execution\s+time|timeouts?|ttl|retention|cents?
+    |soft|batch|(?<!-)tier|weekends?|weekdays?|nights?|evenings?|mornings?|wall-?time|run-?time|run\s+time|duration|execution\s+time|timeouts?|ttl|retention|cents?
     |keep\s+running|continue\w*|despite|through)\b""", _RX)
 """Words of the changer classes the phrase readers' lists leave out: a time of day or of the year, a purpose, a part
 of the fleet, a plan or the past, another market's price."""
@@ -712,7 +726,7 @@ of the fleet, a plan or the past, another market's price."""
 _ANY_TEXT_CHANGERS = re.compile(r"""(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)\b(?:needed|required)\b|\bto\s+need\b
     |\bfor\s+(?!carbon\b|sustainability\b|climate\b|emissions?\b|environmental\b)\w+\s+purposes\b|\bto\s+be\s+set\b|\b(?:to|will)\s+be\s+set\s+at\b|\bcapped\s+at\s+(?:us)?\$|\b(?:is|are)\s+not\s+(?!subject\b|to\s+be\b|allowed\b|permitted\b|deferred\b|delayed\b
     |moved\b|relocated\b|shifted\b|rescheduled\b)|\bfor\s+now\b|\bas\s+a\s+rule\b
-    |\bin\s+principle\b|\bas\s+things\s+stand\b|\bfollowing\s+the\b|\bfor\s+the\s+time\s+being\b|\bin\s+most\s+cases\b
+    |\b(?:isn't|aren't|wasn't|weren't)\b|\bin\s+principle\b|\bas\s+things\s+stand\b|\bfollowing\s+the\b|\bfor\s+the\s+time\s+being\b|\bin\s+most\s+cases\b
     |^\s*for\s+(?:training|inference|testing|development|staging|production)\b
     |\b(?!(?:Customer|Client|Provider|Supplier|Company|University|Authority|Bank|Organi[sz]ation|Institute|Council|Trust)['’])
      [A-Z][a-z]+['’]s\s+(?:[a-z]+\s+)?(?:ML|jobs|workloads|team|mints?)\b""", re.X)
@@ -775,11 +789,16 @@ def _changed(rest: str, changer: re.Pattern[str], whole_words: bool) -> bool:
 
 # -- the reader -------------------------------------------------------------------------------------
 _KINDS: tuple[Callable[[str, Collection[str]], Interpretation | None], ...] = (
-    lambda t, teams: _deferral(t), lambda t, teams: _urgent(t), _power, _budget, _price, _mints, _residency)
+    _deferral, _urgent, _power, _budget, _price, _mints, _residency)
 _SPLIT = re.compile(r"""\s*;\s*(?:and\s+)?|\s*[·•|]\s*|\s*,\s+(?=(?:and\s+)?(?:every|all|any)\s+other\b)
     |\s*,\s+(?:and|but|while|whereas)\s+(?!never\b|not\b|only\b|no\s+more\b|at\s+most\b|up\s+to\b)|\s+whereas\s+
     |\s+and\s+(?=(?:shall|must|will|may|is\s+to|are\s+to)\b)|\s*,\s+(?=(?:\w+\s+){0,3}?(?:is|are)\s+(?:limited|restricted
     |confined|capped)\b)""", _RX)
+
+
+_TAGGED = re.compile(r"""\b(?:tagged|labell?ed|marked|flagged|designated|classified|submitted)\s+(?:as\s+|with\s+)?
+    (?:(?:the\s+)?(?:label|tag|flag)\s+)?['"`]?(?!(?:urgent|balanced|sustainable)\b)[\w-]+""", _RX)
+"""A qualifier naming a tag other than the category ('Urgent jobs tagged 'payroll''): a part of the fleet."""
 
 
 def _clause(text: str, teams: Collection[str]) -> Interpretation | None:
@@ -836,6 +855,9 @@ def _read_by_cues(text: str, teams: Collection[str]) -> Interpretation | None:
     carbon budget 2.2 t CO2e'), every part holding a value and every part read."""
     if is_instruction(text):
         return None  # the parser refuses these first; the reader refuses them too when called on its own
+    whole = re.sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "someone", text)
+    if _unsafe(whole) or _ANY_TEXT_CHANGERS.search(whole) or _EXTRA_CHANGERS.search(whole):
+        return None  # a label or a closing remark may hold what changes the rule ('Proposal P-12: ...')
     text = re.sub(r"\bno\s+1\s+(?=else|other)", "no one ", _without_remark(text, teams))  # canonical's 'no 1 else'
     text = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", "").replace("\u202f", ""), text)  # '1 200 kW'
     text = re.sub(r"\s*≤\s*", " at most ", text)

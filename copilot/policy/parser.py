@@ -243,6 +243,10 @@ def _parts(text: str, splitter: re.Pattern[str], teams: Collection[str]) -> Inte
     return Interpretation(tuple(i for r in readings for i in r.items), tuple(w for r in readings for w in r.warnings))
 
 
+_ALWAYS_CHANGES = re.compile(r"""\bsub-(?:clusters?|fleets?|sites?|regions?|sets?|partitions?)\b
+    |\b(?:we\s+)?(?:saw|seen)\b|\b(?:shortest|earliest|fewest)\b""", re.I | re.X)
+"""Words no reader may pass over: a part of the fleet ('the rendering sub-cluster'), something seen elsewhere ('a
+deck we saw prices carbon at $190'), a floor ('the shortest time a job may be held')."""
 _WORDS_REFUSAL = re.compile(r"unexpected words|is not a person's name|cannot read the", re.I)
 """Refusals about words a phrasing did not expect, which a reading by cue words may overrule (a refusal about a
 value, a zone or a contradiction stands however the sentence is read)."""
@@ -258,6 +262,10 @@ def interpret_sentence(norm: str, teams: Collection[str] = KNOWN_TEAMS) -> Inter
     """
     if is_instruction(norm):
         raise SentenceError(INSTRUCTION_REASON, "instruction")
+    changer = _ALWAYS_CHANGES.search(norm)
+    if changer:
+        raise SentenceError(f"not recognised: {changer.group(0)!r} changes what the rule would mean (a part of the "
+                            "fleet, a floor, or something seen elsewhere)", "unrecognised")
     text = canonical(unframe(canonical(norm)))
     if "?" in text:  # a question that framing did not turn into a statement states no rule
         raise SentenceError(f"a question, not a rule: state the constraint instead ({_unrecognised(norm).reason})",

@@ -28,11 +28,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from copilot.policy.parser import (
+    INSTRUCTION_REASON,
     Interpretation,
     PolicyItem,
     Sentence,
     SentenceError,
     interpret_sentence,
+    is_instruction,
     split_sentences,
 )
 from copilot.policy.values import DEFAULT_BLACKOUT_REASON, same_window
@@ -293,7 +295,7 @@ def parse_policy_text(text: str, name: str = "policy", teams: Collection[str] | 
     sentences, notes = split_sentences(text)
     report = ReportBuilder(check_policy_name(name), notes)
     for sentence in sentences:
-        unreadable = sentence.unreadable()
+        unreadable = INSTRUCTION_REASON if is_instruction(sentence.norm) else sentence.unreadable()
         if unreadable:
             report.reject(sentence, unreadable)
             continue

@@ -14,6 +14,18 @@ from dataclasses import dataclass
 __all__ = ["Sentence", "normalise", "split_sentences"]
 
 
+_ASKS = re.compile(r"""^\W*(?:can|could|is|are|was|were|does|do|did|should|would|will|shall|might|has|have|what|who
+    |whom|which|how|why)\b(?!\s*[:\-])(?!\s+not\b)""", re.I | re.X)
+"""A question written without its question mark ('Can someone confirm whether the fleet cap is 800 kW')."""
+_JOKE = re.compile(r"(?:^|\s)/s\b|\b(?:lol|lmao|jk|j/k|sarcas\w*|just\s+kidding|joking)\b"
+                   r"|[\U0001F643\U0001F602\U0001F923\U0001F61C\U0001F609\U0001F60F\U0001F644]", re.I)
+"""Markers of a joke or of sarcasm ('/s', 'lol', 'jk', an upside-down or winking face)."""
+_HEARSAY = re.compile(r"""\b(?:says|said|thinks|thought|claims?|claimed|reckons?|believes?|told\s+(?:us|me)
+    |according\s+to|reportedly|rumou?r\w*|heard|let's|let\s+us)\b""", re.I | re.X)
+"""What someone else says or thinks, or a suggestion ('The colo vendor says the hall can take up to 2 MW', 'let's
+cap the cluster at 5 kW')."""
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A sentence as written (``text``) and normalised for matching (``norm``); ``line`` is 1-based."""
@@ -27,8 +39,12 @@ class Sentence:
     def unreadable(self) -> str | None:
         """Why this sentence cannot be read on its own (part of a sentence wrapped over lines, or a
         question: "Does the research team need to be restricted to eu-north-1?" states no rule)."""
-        if self.text.rstrip("*_`'\" )").endswith("?"):
+        if self.text.rstrip("*_`'\" )").endswith("?") or (_ASKS.match(self.text) and "?" not in self.text):
             return "a question, not a rule: state the constraint instead (e.g. 'Team data may only run in eu-west-1.')"
+        if _JOKE.search(self.text):
+            return "a joke or sarcasm, not a rule"
+        if _HEARSAY.search(self.text):
+            return "reported speech or a suggestion ('the vendor says', 'let's'), not a rule: state the constraint"
         if self.continues:
             return ("incomplete: the sentence seems to continue on the next line (no full stop, next line "
                     "starts in lower case); keep each constraint on one line")
