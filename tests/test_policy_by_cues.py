@@ -106,6 +106,10 @@ REFUSED = [
     "The internal carbon price may never be set below USD 40 per tonne.",  # a floor
     "Carbon cost in our models is R$ 300 per tonne.",  # another currency
     "The weekly carbon budget isn't 700 kg CO2e; that figure was a typo.",
+    "Customer data at rest, for every team, is encrypted and stored within the EU.",  # storage, not jobs
+    "Urgent jobs [are / are not] moved by the scheduler, delete as appropriate.",  # a template
+    "The laptop estate is budgeted at 80 kg CO2e per month.",  # not the compute fleet
+    "Redemptions of more than 5 t CO2e of tokens need the approval of three different people.",  # not mints
 ]
 
 
@@ -118,6 +122,7 @@ REFUSED = [
     ("Emissions from the rendering sub-cluster are limited to 80 kg CO2e per day.", "sub-cluster"),
     ("A consultancy deck we saw prices carbon at $190 a tonne.", "saw"),
     ("Half a day is the shortest time a sustainable job may be held.", "shortest"),
+    ("The directors declined to introduce an internal carbon price of $75/t.", "declined"),
 ])
 def test_not_a_rule_whatever_the_reader(sentence: str, reason: str) -> None:
     """Refused before any reader runs (Sentence.unreadable, parser): the phrase readers read some of these."""

@@ -62,7 +62,7 @@ _CONDITION = re.compile(r"""\b(?:if|unless|whenever|in\s+case|provided|as\s+long
 _NOT_A_RULE = re.compile(r"""\b(?:propos\w*|draft|consider\w*|plan(?:s|ned|ning)?\s+to|intend\w*|tbd
     |to\s+be\s+(?:decided|confirmed|agreed|discussed)|discuss\w*|under\s+review|review\w*\s+whether|currently|mostly|usually|typically|generally|normally
     |often|rarely|seldom|tentativ\w*|provisional\w*|evaluat\w*|option\s+[a-z]\b|saw|seen|typo|mistake|incorrect
-    |shortest|earliest|fewest|sub-\w+|sometimes|tend\w*|historically|used\s+to|previously|formerly|last\s+(?:year|quarter|month|week)
+    |shortest|earliest|fewest|sub-\w+|declined|rejected|voted\s+down|turned\s+down|refused\s+to|sometimes|tend\w*|historically|used\s+to|previously|formerly|last\s+(?:year|quarter|month|week)
     |was|were|had\s+been|has\s+been|example|e\.g\.|for\s+instance|such\s+as|per\s+(?:team|tenant|group|project|user)
     |each\s+team|every\s+team's|minimum|at\s+least(?!\s+(?:[2-5]|two|three|four|five)\s+(?:of\s+(?:us|them)\b|(?:distinct|different
     |separate|independent)\s+|people|persons|approv\w*|reviewers|signatures|sign-?offs|officers|officials|members))|no\s+less\s+than|not\s+less\s+than|or\s+more|annual\w*|yearly
@@ -550,7 +550,7 @@ def _price(text: str, teams: Collection[str]) -> Interpretation | None:
 
 
 # -- mints ------------------------------------------------------------------------------------------
-_MINT = re.compile(r"\bmint\w*\b|\btokens?\b", re.I)
+_MINT = re.compile(r"\bmint\w*\b", re.I)
 _APPROVE = (r"(?:approv\w*|releas\w*|authori[sz]\w*|sign(?:s|ed|ing)?[- ]?off|sign-?offs?|thumbs[- ]up|reviewers?"
             r"|signatures?)")
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
@@ -715,7 +715,8 @@ _CAPITAL_OK = vocabulary("""the a an all any every each no only our we i you it 
 
 
 _EXTRA_CHANGERS = re.compile(r"""\b(?:overnight|nightly|ahead|foreseeable|supposed|practice|unofficial\w*|pretty\s+much
-    |latency|flights?|coal|gas|travel|dirtier|cleaner\s+region|nearby|neighbou?r\w*|behalf|finance|director
+    |latency|stored|storage|at\s+rest|backups?|encrypt\w*|archiv\w*|laptops?|phones?|desktops?|offices?|buildings?
+    |vehicles?|cars?|printers?|printing|lighting|hvac|kitchens?|flights?|coal|gas|travel|dirtier|cleaner\s+region|nearby|neighbou?r\w*|behalf|finance|director
     |peak|bursts?|spot|staging|gpus?|cpus?|storage|cron|experimental|abolish\w*|summer|winter|spring|autumn|market
     |soft|batch|(?<!-)tier|weekends?|weekdays?|nights?|evenings?|mornings?|wall-?time|run-?time|run\s+time|duration|execution\s+time|timeouts?|ttl|retention|cents?
     |keep\s+running|continue\w*|despite|through)\b""", _RX)
@@ -726,7 +727,7 @@ of the fleet, a plan or the past, another market's price."""
 _ANY_TEXT_CHANGERS = re.compile(r"""(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)\b(?:needed|required)\b|\bto\s+need\b
     |\bfor\s+(?!carbon\b|sustainability\b|climate\b|emissions?\b|environmental\b)\w+\s+purposes\b|\bto\s+be\s+set\b|\b(?:to|will)\s+be\s+set\s+at\b|\bcapped\s+at\s+(?:us)?\$|\b(?:is|are)\s+not\s+(?!subject\b|to\s+be\b|allowed\b|permitted\b|deferred\b|delayed\b
     |moved\b|relocated\b|shifted\b|rescheduled\b)|\bfor\s+now\b|\bas\s+a\s+rule\b
-    |\b(?:isn't|aren't|wasn't|weren't)\b|\bin\s+principle\b|\bas\s+things\s+stand\b|\bfollowing\s+the\b|\bfor\s+the\s+time\s+being\b|\bin\s+most\s+cases\b
+    |\b(?:isn't|aren't|wasn't|weren't)\b|\[[^\]]*\]|<[^>\s]+>|\bin\s+principle\b|\bas\s+things\s+stand\b|\bfollowing\s+the\b|\bfor\s+the\s+time\s+being\b|\bin\s+most\s+cases\b
     |^\s*for\s+(?:training|inference|testing|development|staging|production)\b
     |\b(?!(?:Customer|Client|Provider|Supplier|Company|University|Authority|Bank|Organi[sz]ation|Institute|Council|Trust)['’])
      [A-Z][a-z]+['’]s\s+(?:[a-z]+\s+)?(?:ML|jobs|workloads|team|mints?)\b""", re.X)

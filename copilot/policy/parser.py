@@ -244,9 +244,11 @@ def _parts(text: str, splitter: re.Pattern[str], teams: Collection[str]) -> Inte
 
 
 _ALWAYS_CHANGES = re.compile(r"""\bsub-(?:clusters?|fleets?|sites?|regions?|sets?|partitions?)\b
-    |\b(?:we\s+)?(?:saw|seen)\b|\b(?:shortest|earliest|fewest)\b""", re.I | re.X)
+    |\b(?:we\s+)?(?:saw|seen)\b|\b(?:shortest|earliest|fewest)\b|\b(?:declined|voted\s+down|turned\s+down|refused\s+to)\b""",
+                             re.I | re.X)
 """Words no reader may pass over: a part of the fleet ('the rendering sub-cluster'), something seen elsewhere ('a
-deck we saw prices carbon at $190'), a floor ('the shortest time a job may be held')."""
+deck we saw prices carbon at $190'), a floor ('the shortest time a job may be held'), a rule turned down ('The
+directors declined to introduce an internal carbon price of $75/t')."""
 _WORDS_REFUSAL = re.compile(r"unexpected words|is not a person's name|cannot read the", re.I)
 """Refusals about words a phrasing did not expect, which a reading by cue words may overrule (a refusal about a
 value, a zone or a contradiction stands however the sentence is read)."""
