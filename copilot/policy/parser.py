@@ -64,7 +64,7 @@ from copilot.policy.instructions import IMPERATIVE, INSTRUCTION_REASON, is_instr
 from copilot.policy.mints import MINTS
 from copilot.policy.residency import residency
 from copilot.policy.residency_slots import residency_by_slots
-from copilot.policy.sentences import Sentence, normalise, split_sentences
+from copilot.policy.sentences import ALWAYS_CHANGES, Sentence, normalise, split_sentences
 from copilot.policy.values import DURATION, Interpretation, PolicyItem, SentenceError, hours, one
 from copilot.policy.vocab import KNOWN_TEAMS, canonical
 from copilot.policy.windows import blackout
@@ -243,12 +243,6 @@ def _parts(text: str, splitter: re.Pattern[str], teams: Collection[str]) -> Inte
     return Interpretation(tuple(i for r in readings for i in r.items), tuple(w for r in readings for w in r.warnings))
 
 
-_ALWAYS_CHANGES = re.compile(r"""\bsub-(?:clusters?|fleets?|sites?|regions?|sets?|partitions?)\b
-    |\b(?:we\s+)?(?:saw|seen)\b|\b(?:shortest|earliest|fewest)\b|\b(?:declined|voted\s+down|turned\s+down|refused\s+to)\b""",
-                             re.I | re.X)
-"""Words no reader may pass over: a part of the fleet ('the rendering sub-cluster'), something seen elsewhere ('a
-deck we saw prices carbon at $190'), a floor ('the shortest time a job may be held'), a rule turned down ('The
-directors declined to introduce an internal carbon price of $75/t')."""
 _WORDS_REFUSAL = re.compile(r"unexpected words|is not a person's name|cannot read the", re.I)
 """Refusals about words a phrasing did not expect, which a reading by cue words may overrule (a refusal about a
 value, a zone or a contradiction stands however the sentence is read)."""
@@ -264,7 +258,7 @@ def interpret_sentence(norm: str, teams: Collection[str] = KNOWN_TEAMS) -> Inter
     """
     if is_instruction(norm):
         raise SentenceError(INSTRUCTION_REASON, "instruction")
-    changer = _ALWAYS_CHANGES.search(norm)
+    changer = ALWAYS_CHANGES.search(norm)
     if changer:
         raise SentenceError(f"not recognised: {changer.group(0)!r} changes what the rule would mean (a part of the "
                             "fleet, a floor, or something seen elsewhere)", "unrecognised")

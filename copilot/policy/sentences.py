@@ -11,9 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "normalise", "split_sentences"]
+__all__ = ["ALWAYS_CHANGES", "Sentence", "normalise", "split_sentences"]
 
 
+ALWAYS_CHANGES = re.compile(r"""\bsub-(?:clusters?|fleets?|sites?|regions?|sets?|partitions?)\b
+    |\b(?:we\s+)?(?:saw|seen)\b|\b(?:shortest|earliest|fewest)\b|\b(?:declined|voted\s+down|turned\s+down|refused\s+to)\b""",
+                             re.I | re.X)
+"""Words no reader may pass over: a part of the fleet ('the rendering sub-cluster'), something seen elsewhere ('a
+deck we saw prices carbon at $190'), a floor ('the shortest time a job may be held'), a rule turned down ('The
+directors declined to introduce an internal carbon price of $75/t')."""
 _ASKS = re.compile(r"""^\W*(?:can|could|is|are|was|were|does|do|did|should|would|will|shall|might|has|have|what|who
     |whom|which|how|why)\b(?!\s*[:\-])(?!\s+not\b)""", re.I | re.X)
 """A question written without its question mark ('Can someone confirm whether the fleet cap is 800 kW')."""
