@@ -782,8 +782,15 @@ def _move_dims(clause: list[_Tok], k: int) -> frozenset[str]:
     urgent jobs to another region", "change of region or schedule"), else both time and place."""
     tok = clause[k]
     if tok.kind != "MG":
-        return tok.dims
-    said: set[str] = set()
+        # "moved to another region or a later slot": a place move, then the time named after "or"
+        said = set(tok.dims)
+        j = k + 1
+        while j + 1 < len(clause) and clause[j].kind == "CONJ" and (clause[j + 1].kind == "POST"
+                                                                     or _aspect(clause[j + 1])):
+            said |= clause[j + 1].dims
+            j += 2
+        return frozenset(said)
+    said = set()
     j = k - 1
     while j >= 0 and (clause[j].kind == "CONJ" or _aspect(clause[j])):
         said |= clause[j].dims

@@ -85,6 +85,9 @@ _HOME = {"aest": "Australia/Sydney", "aedt": "Australia/Sydney", "nzst": "Pacifi
 _CIVIL = {"eastern": "America/New_York", "us eastern": "America/New_York", "central": "America/Chicago",
           "us central": "America/Chicago", "mountain": "America/Denver", "us mountain": "America/Denver",
           "pacific": "America/Los_Angeles", "us pacific": "America/Los_Angeles",
+          # the US grid operators' "prevailing time" (PJM, ERCOT, CAISO tariffs): local time with DST
+          "eastern prevailing": "America/New_York", "central prevailing": "America/Chicago",
+          "mountain prevailing": "America/Denver", "pacific prevailing": "America/Los_Angeles",
           "central european": "Europe/Berlin", "uk": "Europe/London", "british": "Europe/London",
           "irish": "Europe/Dublin", "swedish": "Europe/Stockholm", "german": "Europe/Berlin",
           "french": "Europe/Paris", "indian": "Asia/Kolkata", "india": "Asia/Kolkata",

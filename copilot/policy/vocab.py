@@ -82,6 +82,39 @@ _FRACTIONS = (
     (re.compile(r"\b(\d+(?:\.\d+)?)\s*\(\s*(\d+(?:\.\d+)?)\s*\)", re.I),
      lambda m: m[1] if float(m[1]) == float(m[2]) else m.group(0)),
 )
+_NUM = r"\d+(?:\.\d+)?"
+_ISO_DURATION = re.compile(rf"(?<![\w-])P(?=\d|T\d)(?:(?P<w>{_NUM})W)?(?:(?P<d>{_NUM})D)?"
+                           rf"(?:T(?:(?P<h>{_NUM})H)?(?:(?P<m>{_NUM})M)?(?:(?P<s>{_NUM})S)?)?(?![\w-])")
+"""ISO 8601 durations as standards write them: 'PT5H', 'P2D', 'PT90M', 'P1DT12H' (capitals only)."""
+_HOURS_AND_MINUTES = re.compile(rf"\b(?P<h>{_NUM})\s*(?:hours?|hrs?|h)\s*,?\s*(?:and\s+)?(?P<m>\d{{1,2}})\s*"
+                                r"(?:minutes?|mins?|m)\b", re.I)
+_DAYS_AND_HOURS = re.compile(rf"\b(?P<d>{_NUM})\s*(?:days?|d)\s*,?\s*(?:and\s+)?(?P<h>\d{{1,2}})\s*"
+                             r"(?:hours?|hrs?|h)\b", re.I)
+_GLUED_H_MIN = re.compile(r"(?:(?<=\bmost\s)|(?<=\bmax\s)|(?<=\bmaximum\s)|(?<=\bup\sto\s)|(?<=\bfor\s)|(?<=\bof\s)"
+                          r"|(?<=\bby\s)|(?<=\bis\s)|(?<=\u2264\s)|(?<=<=\s)|(?<=:\s))"
+                          r"(?P<h>\d{1,2})h(?P<m>[0-5]\d)\b(?!\s*(?:-|\u2013|to\b|and\b|until\b)\s*\d)", re.I)
+"""'3h30' as a duration after 'at most', 'for', 'of', 'by', 'is', '<=' and never before '- 5h00' (a time of day)."""
+
+
+def _iso_hours(m: re.Match[str]) -> str:
+    parts = {k: float(v) for k, v in m.groupdict().items() if v}
+    if not parts:
+        return m.group(0)
+    hours = (parts.get("w", 0) * 168 + parts.get("d", 0) * 24 + parts.get("h", 0) + parts.get("m", 0) / 60
+             + parts.get("s", 0) / 3600)
+    return f"{hours:g} hours"
+
+
+def _compound_hours(m: re.Match[str]) -> str:
+    groups = m.groupdict()
+    hours = float(groups.get("d") or 0) * 24 + float(groups.get("h") or 0) + float(groups.get("m") or 0) / 60
+    return f"{hours:g} hours"
+
+
+_DURATIONS = ((_ISO_DURATION, _iso_hours), (_HOURS_AND_MINUTES, _compound_hours),
+              (_DAYS_AND_HOURS, _compound_hours), (_GLUED_H_MIN, _compound_hours))
+"""Durations in two units or in ISO 8601 become hours: '2 hours and 30 minutes', '3h30', 'PT5H' -> '2.5 hours'."""
+
 _PURPOSE = re.compile(r"^(?:for\s+(?:the\s+purposes?\s+of\s+)?(?:planning|scheduling|accounting|internal|all)"
                       r"(?:\s+(?:decisions|purposes|calculations))?|in\s+(?:planning|scheduling)"
                       r"|for\s+(?:[\w-]+\s+){1,3}?purposes"  # "For cost-benefit purposes,"
@@ -111,6 +144,8 @@ def canonical(norm: str) -> str:
     """``norm`` with numbers in words as digits and a leading purpose phrase dropped."""
     out = _PURPOSE.sub("", _number_words(norm))
     for rx, repl in _FRACTIONS:
+        out = rx.sub(repl, out)
+    for rx, repl in _DURATIONS:
         out = rx.sub(repl, out)
     return _RESTATED.sub(_restated, out)
 
