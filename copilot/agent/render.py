@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
@@ -14,6 +15,22 @@ HELP = ("I can simulate a fleet, account its emissions (by team, region, day or 
         "show a verification's evidence, mint verified savings (after your approval), show token "
         "balances and write weekly team summaries. Try: \"what did team ml emit?\", \"plan the next "
         "week\", \"verify the savings\", \"mint verification <id>\".")
+
+
+def _plan_jobs(d: dict[str, Any]) -> str:
+    """'3371 jobs submitted 2026-01-16 00:00 -> 2026-01-18 23:54 UTC (the last 3 days of the job history):
+    967 moved, 2404 not moved (urgent 981, no_better_slot 1423); recommendations by kind: shift 967, rightsize
+    529.' (empty for a result stored before plans stated their period)."""
+    if d.get("jobs") is None or not d.get("period_start_utc"):
+        return ""
+    span = f"{d['period_start_utc'][:16].replace('T', ' ')} → {d['period_end_utc'][:16].replace('T', ' ')} UTC"
+    days = d.get("days")
+    scope = f"the last {days} day{'s' if days != 1 else ''} of the job history" if days else "the whole job history"
+    kinds = ", ".join(f"{k} {v['count']}" for k, v in (d.get("by_kind") or {}).items())
+    kept = sum(d["not_moved"].values())
+    why = ", ".join(f"{k} {v}" for k, v in d["not_moved"].items())
+    return (f"{d['jobs']} jobs submitted {span} ({scope}): {d['jobs_moved']} moved, {kept} not moved"
+            + (f" ({why})" if why else "") + (f"; recommendations by kind: {kinds}" if kinds else "") + ".")
 
 
 def _fmt(x: Any, digits: int = 1) -> str:
@@ -27,7 +44,9 @@ def _render_one(name: str, d: dict[str, Any]) -> str:
     if name == "account":
         team = max(d["by_team"].items(), key=lambda kv: kv[1]["kgco2e"])
         region = max(d["by_region"].items(), key=lambda kv: kv[1]["kgco2e"])
-        return (f"The fleet's {d['jobs']} jobs emitted {_fmt(d['total_kgco2e'])} kgCO2e "
+        started = (f" (started {d['period_start_utc'][:10]} → {d['period_end_utc'][:10]} UTC)"
+                   if d.get("period_start_utc") and d.get("period_end_utc") else "")
+        return (f"The fleet's {d['jobs']} jobs{started} emitted {_fmt(d['total_kgco2e'])} kgCO2e "
                 f"[{_fmt(d['lower_kgco2e'])} - {_fmt(d['upper_kgco2e'])}] (90% interval, {d['basis']} "
                 f"intensity) and used {_fmt(d['total_kwh'])} kWh. Largest team: {team[0]} with "
                 f"{_fmt(team[1]['kgco2e'])} kgCO2e; largest region: {region[0]} with "
@@ -52,7 +71,7 @@ def _render_one(name: str, d: dict[str, Any]) -> str:
                 f"recommendations, estimated {_fmt(d['est_kgco2e_saved'])} kgCO2e "
                 f"[{_fmt(d['est_kgco2e_saved_lower'])} - {_fmt(d['est_kgco2e_saved_upper'])}], "
                 f"{_fmt(d['est_kwh_saved'])} kWh and {_fmt(d['est_usd_saved'], 2)} USD saved. "
-                f"Not moved: {moved}.")
+                + (_plan_jobs(d) or f"Not moved: {moved}."))
     if name == "recommendations":
         lines = [f"{d['matching']} recommendation(s) in plan {d['plan_id']}" + (", the largest:" if d["matching"]
                                                                                else ".")]
@@ -130,9 +149,19 @@ def turn_results(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
     return out
 
 
+def _week_span(summary: dict[str, Any]) -> str:
+    """' (2026-01-12 → 2026-01-18 UTC; savings and tokens of the jobs that started that week)', or ''."""
+    try:
+        first = datetime.fromisoformat(summary["start_utc"])
+        last = datetime.fromisoformat(summary["end_utc"]) - timedelta(days=1)  # the end is exclusive
+    except (KeyError, TypeError, ValueError):
+        return ""
+    return f" ({first:%Y-%m-%d} → {last:%Y-%m-%d} UTC; savings and tokens of the jobs that started that week)"
+
+
 def render_summary(summary: dict[str, Any]) -> str:
     """The template wording of a weekly summary (offline mode and the numbers guard's fallback)."""
-    lines = [f"Weekly summary {summary['week']}:"]
+    lines = [f"Weekly summary {summary['week']}{_week_span(summary)}:"]
     for team, r in summary["teams"].items():
         change = "n/a" if r["change_pct"] is None else f"{r['change_pct']:+.1f} %"
         tokens = ", ".join(f"{v} {k}" for k, v in r["tokens_minted"].items()) or "none"

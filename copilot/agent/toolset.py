@@ -61,7 +61,8 @@ class PlanArgs(_Args):
     """Plan greener, cheaper placements on the forecast under the ACTIVE policy."""
 
     solver: Literal["greedy", "exact"] = "greedy"
-    days: int | None = Field(default=7, ge=1, le=366, description="Plan jobs of the first N days.")
+    days: int | None = Field(default=7, ge=1, le=366,
+                             description="Plan the jobs submitted in the last N days of the history, to the clock.")
     carbon_price_usd_per_t: float | None = Field(
         default=None, ge=0, le=10_000, description="Only when the active policy sets none.")
 
@@ -133,7 +134,7 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
         with ctx.ledger() as ledger:
             out = fleet.run_account(ledger, profile=profile)
         keep = ("run_id", "jobs", "basis", "total_kgco2e", "lower_kgco2e", "upper_kgco2e", "total_kwh",
-                "operational_kgco2e", "embodied_kgco2e")
+                "operational_kgco2e", "embodied_kgco2e", "period_start_utc", "period_end_utc")
         return _json({k: out[k] for k in keep} | {"by_team": out["by_team"], "by_region": out["by_region"]}
                      | INTERVAL)
 
@@ -156,7 +157,7 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
                                     params=PlanParams(carbon_price_usd_per_t=carbon_price_usd_per_t))
         keep = ("plan_id", "solver", "policy", "recommendations", "est_kgco2e_saved", "est_kgco2e_saved_lower",
                 "est_kgco2e_saved_upper", "est_usd_saved", "est_kwh_saved", "gap", "not_moved", "power_cap_ok",
-                "notes")
+                "notes", "jobs", "jobs_moved", "days", "period_start_utc", "period_end_utc", "by_kind")
         return _json({k: out[k] for k in keep} | INTERVAL)
 
     def recommendations(plan_id: str | None = None, status: str | None = None, kind: str | None = None,

@@ -45,8 +45,12 @@ def ask(
     """Ask the copilot; it answers with figures from its tools and may ask you to approve a mint."""
 
     def work() -> dict[str, Any]:
+        from copilot.services.clock import ledger_clock
+
         session = _session(db)
         log(f"copilot: {session.mode}")
+        with open_ledger(db or Settings.from_env().db_path) as ledger:
+            log(f"clock: {ledger_clock(ledger).label()}")
         return dict(session.ask(question, thread).as_dict())
 
     emit(guarded(as_json, work), as_json, _render_turn)

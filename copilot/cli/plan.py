@@ -30,7 +30,8 @@ def plan(
         help="PolicySet JSON file (default: the active policy, see `policy load`).")] = None,
     carbon_price: Annotated[float | None, typer.Option(
         min=0, help="USD per tonne CO2e (default: the policy's, else 100).")] = None,
-    days: Annotated[int | None, typer.Option(min=1, help="Only jobs submitted in the first N days.")] = None,
+    days: Annotated[int | None, typer.Option(
+        min=1, help="Only jobs submitted in the last N days of the history.")] = None,
     time_limit: Annotated[float, typer.Option(min=1, help="Exact solver time limit, s.")] = 60.0,
     energy_recs: Annotated[bool, typer.Option(help="Also propose rightsizing and GPU caps.")] = True,
     db: DbOption = None,

@@ -6,7 +6,7 @@ the ledger around them.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -88,7 +88,13 @@ def run_account(
         "by_team": group_totals(aggregate(emissions, "team")),
         "by_region": group_totals(aggregate(emissions, "region")),
         "series": params["series"],
+        "period_start_utc": iso_utc(jobs["start_utc"].min()), "period_end_utc": iso_utc(jobs["start_utc"].max()),
     }
+
+
+def iso_utc(stamp: pd.Timestamp) -> str | None:
+    """A UTC time as 'YYYY-MM-DDTHH:MM:SSZ' (None for a missing one)."""
+    return None if pd.isna(stamp) else pd.Timestamp(stamp).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def emissions_breakdown(ledger: Ledger, group_by: GroupBy = "team", *, team: str | None = None,
@@ -143,23 +149,13 @@ def run_import_grid(
 
 
 def chat_context(ledger: Ledger, machine_now: datetime | None = None) -> tuple[datetime, tuple[str, ...]]:
-    """The clock and the teams the chat reads requests against.
+    """The clock (``copilot.services.clock``: the machine's UTC time, or the end of the stored job
+    history when that is earlier) and the teams of the jobs in the ledger (sorted) the chat reads
+    requests against."""
+    from copilot.services.clock import ledger_clock
+    from tools.ledger.queries import job_teams
 
-    Teams are those of the jobs in the ledger (sorted). The clock is the machine's (UTC), unless the
-    stored job history ends before it: then "yesterday" and "last week" mean the end of that
-    history (the latest job start, UTC), so questions about a simulated or imported period are
-    answered about that period."""
-    from tools.ledger.queries import job_teams, last_job_start
-
-    now = machine_now or datetime.now(UTC)
-    teams = tuple(job_teams(ledger))
-    latest = last_job_start(ledger)
-    if latest:
-        last = datetime.fromisoformat(latest.replace("Z", "+00:00"))
-        if last.tzinfo is None:
-            last = last.replace(tzinfo=UTC)
-        now = min(now, last)
-    return now, teams
+    return ledger_clock(ledger, machine_now).as_of, tuple(job_teams(ledger))
 
 
 def id_kind(ledger: Ledger, value: str) -> str | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
 import models.lstm  # also registers the Keras LSTM as model "lstm" with tools.forecast
+from copilot.services.clock import issue_time, ledger_clock
 from copilot.services.fleet import resolve_run_id
 from tools.forecast import forecast, make_model
 from tools.forecast.evaluate import holdout_periods, holdout_scores
@@ -84,6 +85,11 @@ def run_train(ledger: Ledger, models_dir: Path, *, target: Target, region: str |
 def _forecast(ledger: Ledger, models_dir: Path, region: str, hours: int, model: str,
               issue_utc: datetime | None, run_id: str | None) -> GridSeries:
     series = realised_series(ledger, region, run_id)
+    if issue_utc is None:  # the one clock (copilot.services.clock), on the series' grid
+        issue_utc = issue_time(ledger_clock(ledger), series.step_minutes)
+    end = series.start_utc + timedelta(minutes=series.step_minutes * len(series.values))
+    if issue_utc >= end:  # never after the history: a clock past the data issues at its end
+        issue_utc = None
     chosen: Any = model
     if model == "lstm":
         path = models_dir / f"intensity-{region}.keras"
@@ -110,11 +116,12 @@ def run_forecast(ledger: Ledger, models_dir: Path, *, region: str, hours: int = 
                                                strict=True)]}
 
 
-def forecast_brief(ledger: Ledger, models_dir: Path, *, region: str, hours: int = 24, model: str = "auto"
-                   ) -> dict[str, Any]:
+def forecast_brief(ledger: Ledger, models_dir: Path, *, region: str, hours: int = 24, model: str = "auto",
+                   issue_utc: datetime | None = None) -> dict[str, Any]:
     """A forecast in a few figures (for the copilot): region, model, issue time, basis, mean, the
-    cleanest hour and its intensity, the peak (gCO2e/kWh, rounded to 0.1)."""
-    fc = _forecast(ledger, models_dir, region, hours, model, None, None)
+    cleanest hour and its intensity, the peak (gCO2e/kWh, rounded to 0.1). Issued at ``issue_utc``
+    (UTC; default: the clock of ``copilot.services.clock``; the end of the realised history when later)."""
+    fc = _forecast(ledger, models_dir, region, hours, model, issue_utc, None)
     s = series_summary(fc)
     return {"region": region, "model": _model_name(fc), "issued_utc": fc.start_utc.isoformat(), "basis": fc.basis,
             "mean_g_per_kwh": round(s["mean_g_per_kwh"], 1), "min_g_per_kwh": round(s["min_g_per_kwh"], 1),

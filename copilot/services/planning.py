@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from copilot.services.fleet import resolve_run_id
+from copilot.services.fleet import iso_utc, resolve_run_id
 from tools.forecast import rolling_forecast
 from tools.ledger import Ledger, LedgerError
 from tools.ledger.plans import (
@@ -45,18 +45,26 @@ def run_plan(
     params: PlanParams | None = None,
     days: int | None = None,
 ) -> dict[str, Any]:
-    """Plan a stored run's jobs (optionally only those submitted in its first ``days``) on the
-    run's forecast series, store the plan and its recommendations."""
+    """Plan a stored run's jobs on the run's forecast series, store the plan and its recommendations.
+
+    With ``days``, only the jobs submitted in the last ``days`` UTC calendar days of the run's job
+    history, the days up to the clock (``copilot.services.clock``: no jobs are stored after it).
+    The answer states the period (``period_start_utc``/``period_end_utc``: first and last submit
+    time, UTC) and how many jobs were planned, moved (a shift recommendation) and not moved."""
     run_id = resolve_run_id(ledger, run_id)
     jobs = ledger.load_jobs(run_id)
     if days is not None:
-        first = jobs["submit_utc"].min().floor("D")
-        jobs = jobs[jobs["submit_utc"] < first + pd.Timedelta(days=days)].reset_index(drop=True)
+        first_day = jobs["submit_utc"].max().floor("D") - pd.Timedelta(days=days - 1)
+        jobs = jobs[jobs["submit_utc"] >= first_day].reset_index(drop=True)
     forecast = ledger.run_series(run_id, "forecast") or forecast_from_realised(ledger, run_id, jobs)
     held = executed_jobs(ledger, jobs["job_id"].astype(str))
     plan = make_plan(jobs, forecast, policy, solver=solver, params=params, run_id=run_id, executed=held)
     stored = store_plan(ledger, plan)
-    return {**plan_summary(plan), "created": stored.created}
+    moved = len({r.job_id for r in plan.recommendations if r.kind == "shift"})
+    return {**plan_summary(plan), "created": stored.created, "jobs": len(jobs), "jobs_moved": moved,
+            "days": days, "period_start_utc": iso_utc(jobs["submit_utc"].min()),
+            "period_end_utc": iso_utc(jobs["submit_utc"].max())}
+
 
 
 def forecast_from_realised(ledger: Ledger, run_id: str, jobs: pd.DataFrame) -> dict[str, GridSeries]:

@@ -57,6 +57,18 @@ def seed(settings: Settings, db_path: Path) -> dict[str, Any] | None:
         return seed_if_empty(ledger)
 
 
+def clock_label(db_path: Path) -> Any:
+    """A callable giving the header's "as of" line (``copilot.services.clock``): the one time every
+    relative period of the chat and the tabs is read against."""
+    from copilot.services.clock import ledger_clock
+
+    def label() -> str:
+        with open_ledger(db_path) as ledger:
+            return f"🕒 {ledger_clock(ledger).label()}"
+
+    return label
+
+
 def build_app(settings: Settings, db_path: Path, *, session: CopilotSession | None = None) -> gr.Blocks:
     """The Blocks app over the ledger at ``db_path``."""
     session = session or CopilotSession(settings, db_path)
@@ -69,9 +81,10 @@ def build_app(settings: Settings, db_path: Path, *, session: CopilotSession | No
             gr.HTML(mode_badge(session.llm))
         with gr.Row():
             thread_label = gr.Markdown(elem_id="thread-id")
+            as_of = gr.Markdown(elem_id="as-of")
             who = gr.Markdown(elem_id="who")
         with gr.Tabs():
-            with gr.Tab("Chat", id="chat"):
+            with gr.Tab("Chat", id="chat") as chat_tab:
                 build_chat(chat, thread)
             with gr.Tab("Dashboard", id="dashboard") as dash_tab:
                 dash_refresh, dash_outputs, tradeoff, tradeoff_outputs = build_dashboard(dashboard)
@@ -81,9 +94,13 @@ def build_app(settings: Settings, db_path: Path, *, session: CopilotSession | No
                 ledger_refresh, ledger_outputs = build_ledger(db_path, settings)
         demo.load(init_thread, None, [thread, thread_label])
         demo.load(who_label(db_path), None, [who], api_visibility="private")
+        clock = clock_label(db_path)
+        demo.load(clock, None, [as_of], api_visibility="private")
         dash_tab.select(dash_refresh, None, dash_outputs).then(tradeoff, None, tradeoff_outputs)
         policy_tab.select(policy_refresh, None, policy_output)
         ledger_tab.select(ledger_refresh, None, ledger_outputs)
+        for tab in (chat_tab, dash_tab, policy_tab, ledger_tab):  # a simulation in the chat moves the clock
+            tab.select(clock, None, [as_of], api_visibility="private")
     demo.queue(default_concurrency_limit=4)
     return demo  # type: ignore[no-any-return]
 

@@ -71,22 +71,25 @@ def fit_model(series: GridSeries | pd.Series, name: str, *, region: str | None =
               allow_negative: bool = False, **kwargs: Any) -> ForecastModel:
     """Fit ``name`` on the whole of ``series`` (the last ``validation_days`` set the interval).
 
-    ``auto`` fits every baseline and keeps the one with the lowest validation MAE.
+    ``auto`` fits every baseline and keeps the one with the lowest validation MAE; when the history
+    is too short for ``validation_days``, it validates on the last 7, then 3 days (a shorter history
+    still gets a forecast, with an interval set on fewer days).
     """
     values = _values(series)
     region = region or (series.region if isinstance(series, GridSeries) else None)
     if name == "auto":
-        fitted = []
-        for candidate in AUTO_CANDIDATES:
-            try:
-                fitted.append(fit_model(values, candidate, region=region, horizon=horizon,
-                                        covariates=covariates, validation_days=validation_days,
-                                        allow_negative=allow_negative))
-            except ForecastInputError:
-                continue
-        if not fitted:
-            raise ForecastInputError(f"history too short to fit any baseline ({len(values)} steps)")
-        return min(fitted, key=lambda m: m.metrics["validation_mae"])
+        for days in sorted({validation_days, min(7, validation_days), min(3, validation_days)}, reverse=True):
+            fitted = []
+            for candidate in AUTO_CANDIDATES:
+                try:
+                    fitted.append(fit_model(values, candidate, region=region, horizon=horizon,
+                                            covariates=covariates, validation_days=days,
+                                            allow_negative=allow_negative))
+                except ForecastInputError:
+                    continue
+            if fitted:
+                return min(fitted, key=lambda m: m.metrics["validation_mae"])
+        raise ForecastInputError(f"history too short to fit any baseline ({len(values)} steps)")
     step = check_history(values, allow_negative=allow_negative)
     model = make_model(name, step, horizon, **kwargs)
     model.non_negative = not allow_negative

@@ -141,10 +141,13 @@ def job_teams(ledger: Ledger) -> list[str]:
     return [r["team"] for r in ledger.db.query("SELECT DISTINCT team FROM jobs ORDER BY team")]
 
 
-def last_job_start(ledger: Ledger) -> str | None:
-    """The latest start time (UTC, ISO 8601) of any stored job, or None when there are none."""
-    row = next(iter(ledger.db.query("SELECT MAX(start_utc) AS last FROM jobs")), None)
-    return str(row["last"]) if row and row["last"] else None
+def job_history_span(ledger: Ledger) -> tuple[str | None, str | None]:
+    """The first submit time and the latest start time (UTC, ISO 8601) of the stored jobs; (None, None)
+    when there are none."""
+    if not ledger.db["jobs"].exists():
+        return None, None
+    row = next(iter(ledger.db.query("SELECT MIN(submit_utc) AS first, MAX(start_utc) AS last FROM jobs")), None)
+    return (str(row["first"]) if row and row["first"] else None, str(row["last"]) if row and row["last"] else None)
 
 
 def id_kind(ledger: Ledger, value: str) -> str | None:
