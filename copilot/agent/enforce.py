@@ -42,15 +42,15 @@ def check_call(name: str, args: Mapping[str, Any], tools: Mapping[str, BaseTool]
         parsed = schema.model_validate(dict(args)) if isinstance(schema, type) else None  # type: ignore[union-attr]
     except ValidationError as exc:
         if name == "mint" and any(e["type"] == "extra_forbidden" for e in exc.errors()):
-            return ("mint takes only a verification_id: the amount always comes from the stored "
-                    "verification and the recipient from the configuration")
+            return ("mint takes only a verification_id (or all_mintable): the amount always comes from the "
+                    "stored verification and the recipient from the configuration")
         return _validation_reason(exc)
     if name == "plan" and policy is not None and policy.carbon_price_usd_per_t is not None:
         asked = getattr(parsed, "carbon_price_usd_per_t", None)
         if asked is not None and abs(asked - policy.carbon_price_usd_per_t) > 1e-9:
             return (f"the active policy fixes the carbon price at {policy.carbon_price_usd_per_t:g} USD/t; "
                     f"a plan cannot use {asked:g}")
-    if name == "mint" and find_verification is not None:
+    if name == "mint" and find_verification is not None and args.get("verification_id") is not None:
         return _check_mint(find_verification, str(args.get("verification_id", "")))
     return None
 

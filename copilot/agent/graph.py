@@ -120,6 +120,15 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
                 if reason is None and call["name"] in forbidden:
                     reason = (f"the request does not ask to run {call['name']} (it is negated, hypothetical, "
                               f"an explanation or an undo): no write tool runs for it")
+                if reason is None and call["name"] == "mint" and call["args"].get("all_mintable"):
+                    # the batch is fixed here, before the card is shown: the approver decides on exactly it
+                    batch = [i["verification_id"] for i in approvals.mint_batch(ledger)["items"]]
+                    if not batch:
+                        reason = ("nothing to mint: every verified saving is minted already, was rejected, or has "
+                                  "no positive lower bound")
+                    elif pending is None:
+                        pending = dict(call) | {"batch": batch}
+                        continue
                 if reason is None and call["name"] in GATED:
                     if pending is None:
                         pending = dict(call)
@@ -141,7 +150,9 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
     def approval(state: CopilotState) -> dict[str, Any]:
         call = state["pending_mint"]
         assert call is not None
-        return approve_execution(state, call) if call["name"] == "execute" else approve_mint(state, call)
+        if call["name"] == "execute":
+            return approve_execution(state, call)
+        return approve_batch(state, call) if call.get("batch") else approve_mint(state, call)
 
     def _done(call: dict[str, Any], content: str) -> dict[str, Any]:
         return {"messages": [ToolMessage(content=content, tool_call_id=call["id"], name=call["name"])],
@@ -175,6 +186,37 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
                                            "reason": reason or "rejected"}))
         keep = ("verification_id", "rec_id", "already_minted", "rec_status", "mints", "skipped", "approvals")
         return _done(call, json.dumps({k: out[k] for k in keep if k in out}, default=str))
+
+    def approve_batch(state: CopilotState, call: dict[str, Any]) -> dict[str, Any]:
+        ids = [str(i) for i in call["batch"]]
+        with ctx.ledger() as ledger:
+            batch = approvals.mint_batch(ledger)
+        items = [i for i in batch["items"] if i["verification_id"] in set(ids)]
+        shown = {k: round(sum(i["amount"] for i in items if f"{i['symbol']} ({i['unit']})" == k), 6)
+                 for k in batch["totals"]}
+        decision = interrupt({"type": "mint_batch_approval", "verification_ids": ids, "count": len(ids),
+                              "items": items[:approvals.BATCH_SHOWN], "totals": shown,
+                              "all_mintable": batch["all_mintable"], "approvers": batch["eligible"],
+                              "most_required": max((i["required"] for i in items), default=1),
+                              "note": state.get("approval_note")})
+        approved, user, reason = _decision(decision)
+        try:
+            with ctx.ledger() as ledger:
+                out = approvals.decide_batch(ledger, ctx.settings, ids, known_user(ledger, user), approve=approved,
+                                             reason=reason)
+        except Exception as exc:  # a refusal (wrong role, tampered rows) keeps the batch pending
+            if not is_user_error(exc):
+                raise
+            log("mint-batch-refused", {"count": len(ids), "user": user, "reason": str(exc)})
+            return {"approval_note": f"refused: {exc}"}
+        log("mint-batch-decision", {"count": len(ids), "approved": approved, "user": user,
+                                    "minted": len(out["minted"]), "waiting": len(out["waiting"])})
+        waiting = [w["verification_id"] for w in out["waiting"]]
+        if waiting and approved:  # the rest needs more approvers: the card stays, for them only
+            return {"pending_mint": call | {"batch": waiting}, "approval_note": (
+                f"{user} approved; {len(out['minted'])} minted; {len(waiting)} need more approvers "
+                f"({out['waiting'][0]['rule']})")}
+        return _done(call, json.dumps({"batch": True, "count": len(ids)} | out, default=str))
 
     def approve_execution(state: CopilotState, call: dict[str, Any]) -> dict[str, Any]:
         plan_id = call["args"].get("plan_id")

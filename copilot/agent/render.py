@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
@@ -111,6 +112,8 @@ def _render_one(name: str, d: dict[str, Any]) -> str:
         lines += [f"- {c['constraint']}: {c['sentence']}" for c in d["constraints"]]
         lines += [f"- not understood: {u['sentence']} ({u['reason']})" for u in d["unrecognised"]]
         return "\n".join(lines)
+    if name == "mint" and d.get("batch"):
+        return _render_batch(d)
     if name == "mint":
         if d.get("rejected"):
             return f"The mint of verification {d['verification_id']} was not approved: nothing was sent."
@@ -118,6 +121,29 @@ def _render_one(name: str, d: dict[str, Any]) -> str:
         return (f"Verification {d['verification_id']}: " + ("already minted" if d.get("already_minted")
                                                               else f"minted {done}") + ".")
     return json.dumps(d)
+
+
+def _render_batch(d: dict[str, Any]) -> str:
+    """One approval's outcome over a batch of verifications: what was minted (per token, with the first
+    transactions), what waits for more approvers, what was rejected or refused and why."""
+    if d["rejected"] and not d["minted"]:
+        return (f"The batch mint of {d['count']} verification(s) was rejected by {d['decided_by']}: nothing was "
+                f"sent ({len(d['rejected'])} rejection(s) recorded).")
+    mints = [m for item in d["minted"] for m in item["mints"]]
+    per_token: dict[str, Decimal] = {}
+    for m in mints:
+        per_token[m["token"]] = per_token.get(m["token"], Decimal(0)) + Decimal(str(m["amount"]))
+    amounts = ", ".join(f"{v} {k}" for k, v in per_token.items()) or "nothing"
+    txs = ", ".join(f"tx {m['tx_hash']}" for m in mints[:3]) + (f" and {len(mints) - 3} more" if len(mints) > 3
+                                                                 else "")
+    lines = [f"Batch mint approved by {d['decided_by']}: {len(d['minted'])} of {d['count']} verification(s) "
+             f"minted, {amounts}" + (f" ({txs})" if txs else "") + "."]
+    if d["waiting"]:
+        lines.append(f"{len(d['waiting'])} wait for more approvers ({d['waiting'][0]['rule']}).")
+    if d["refused"]:
+        lines.append(f"{len(d['refused'])} not minted, e.g. {d['refused'][0]['verification_id']}: "
+                     f"{d['refused'][0]['reason']}.")
+    return " ".join(lines)
 
 
 def render(results: list[dict[str, Any]]) -> str:

@@ -21,7 +21,7 @@ from copilot.agent.graph import build_graph, sqlite_checkpointer
 from copilot.agent.llm import make_chat_model
 from copilot.agent.understand import World
 from copilot.agent.understand.reading import DEFAULT_TEAMS
-from copilot.services.approvals import check_can_decide
+from copilot.services.approvals import check_can_decide, check_can_decide_batch
 from copilot.services.storage import open_ledger, record_event
 from copilot.services.users import AuthUser, known_user, require
 from copilot.settings import LLMSettings, Settings
@@ -41,6 +41,10 @@ def pending_text(pending: dict[str, Any], thread_id: str) -> str:
     if pending.get("type") == "execute_approval":
         return (f"Executing {pending['recommendations']} recommendation(s) of plan {pending['plan_id']} needs "
                 f"an operator's approval{note}: {how}.")
+    if pending.get("type") == "mint_batch_approval":
+        totals = ", ".join(f"{v:.4g} {k}" for k, v in pending["totals"].items())
+        return (f"Minting {pending['count']} verification(s) in one approval ({totals}) needs an approver's "
+                f"decision{note}: {how}.")
     return (f"Minting verification {pending['verification_id']} needs your approval "
             f"({pending.get('rule', '1 approver')}){note}: {how}.")
 
@@ -153,6 +157,8 @@ class CopilotSession:
             person = known_user(ledger, user.name)
             if pending.get("type") == "execute_approval":
                 require(person, Role.OPERATOR, "executing a plan")
+            elif pending.get("type") == "mint_batch_approval":
+                check_can_decide_batch(ledger, person)
             else:
                 check_can_decide(ledger, person, str(pending["verification_id"]))
         self.graph.invoke(Command(resume={"approved": approved, "user": person.name, "reason": reason}),

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Literal
 
 from langchain_core.tools import StructuredTool
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from copilot.agent.context import ToolContext
 from tools.account import GroupBy, ProfileName
@@ -105,9 +105,17 @@ class SummaryArgs(_Args):
 
 
 class MintArgs(_Args):
-    """Mint the conservative verified amounts of ONE verification (after human approval)."""
+    """Mint conservative verified amounts after human approval: ONE verification (``verification_id``)
+    or every verification that can be minted now in one approval (``all_mintable``), never both."""
 
-    verification_id: str = Field(min_length=8, max_length=64)
+    verification_id: str | None = Field(default=None, min_length=8, max_length=64)
+    all_mintable: bool = Field(default=False, description="One approval for every mintable verification.")
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> MintArgs:
+        if (self.verification_id is None) == (not self.all_mintable):
+            raise ValueError("give either verification_id or all_mintable=true")
+        return self
 
 
 INTERVAL = {"interval": "90%"}
@@ -206,11 +214,11 @@ def make_tools(ctx: ToolContext, active_policy: Callable[[], Any] = lambda: None
         with ctx.ledger() as ledger:
             return _json(summaries.weekly_summary(ledger, week=week, team=team))
 
-    def mint(verification_id: str) -> str:
+    def mint(verification_id: str | None = None, all_mintable: bool = False) -> str:
         # the schema the model sees; the graph routes every mint call to its approval node, where
         # authenticated approvers decide (copilot.services.approvals). Never minted from here.
-        return _json({"error": f"mint of {verification_id} needs an approver's decision: it runs only in the "
-                               f"approval step"})
+        what = verification_id or "every mintable verification"
+        return _json({"error": f"mint of {what} needs an approver's decision: it runs only in the approval step"})
 
     specs: list[tuple[Callable[..., str], type[BaseModel]]] = [
         (simulate, SimulateArgs), (account, AccountArgs), (emissions, EmissionsArgs),

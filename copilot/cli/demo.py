@@ -67,6 +67,19 @@ def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_da
             echo(f"   {user.name} approves executing {turn.pending_approval['recommendations']} recommendation(s)")
             turn = session.decide(thread, approved=True, user=user)
             echo("   copilot: " + turn.answer.replace("\n", "\n   "))
+        if turn.pending_approval and turn.pending_approval.get("type") == "mint_batch_approval":
+            batch = turn.pending_approval
+            totals = ", ".join(f"{v:.4g} {k}" for k, v in batch["totals"].items())
+            echo(f"   approval needed: one approval for {batch['count']} verification(s), {totals} "
+                 f"(each its conservative lower bound, once ever; about a second per transaction on the "
+                 f"embedded node)")
+            if interactive and confirm(f"   Approve these mints as {user.name}?"):
+                done = session.decide(thread, approved=True, user=user)
+                echo("   copilot: " + done.answer)
+            else:
+                echo(f"   not approved here{'' if interactive else ' (no terminal)'}: run "
+                     f"`python app.py approve --thread {thread} --as NAME --password-stdin` to mint, or `reject`")
+                break
         if turn.pending_approval and turn.pending_approval.get("type") == "mint_approval":
             ev = turn.pending_approval["evidence"]
             echo(f"   approval needed: verification {ev['verification_id']} ({ev['kind']}), claimed "

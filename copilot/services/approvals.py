@@ -25,6 +25,7 @@ from copilot.settings import Settings
 from tools.auth import Role, has_role
 from tools.ledger import Ledger
 from tools.ledger.plans import TamperedRecordError, load_verification
+from tools.ledger.queries import mintable_verification_ids
 from tools.ledger.users import decisions, list_users, record_decision, rejected
 from tools.schemas import PolicySet
 from tools.tokens import TOKENS, token_for_kind
@@ -89,6 +90,14 @@ def check_can_decide(ledger: Ledger, user: AuthUser, verification_id: str) -> di
     return need
 
 
+def _refuse_edited(ledger: Ledger) -> None:
+    edited = ledger.verify_rows(MINT_TABLES)
+    if edited:
+        first = edited[0]
+        raise TamperedRecordError(f"refusing to mint: {len(edited)} ledger row(s) changed outside the app, e.g. "
+                                  f"{first['table']} {first['key']} ({first['problem']}); run `app.py audit`")
+
+
 def decide_mint(ledger: Ledger, settings: Settings, verification_id: str, user: AuthUser, *,
                 approve: bool, reason: str = "") -> dict[str, Any]:
     """Record ``user``'s decision on minting ``verification_id``; mint once enough different
@@ -96,11 +105,20 @@ def decide_mint(ledger: Ledger, settings: Settings, verification_id: str, user: 
 
     Once enough approvers approved, a later call by any of the eligible approvers records nothing
     and retries the mint (after a node outage, say); the mint itself is exactly-once."""
-    edited = ledger.verify_rows(MINT_TABLES)
-    if edited:
-        first = edited[0]
-        raise TamperedRecordError(f"refusing to mint: {len(edited)} ledger row(s) changed outside the app, e.g. "
-                                  f"{first['table']} {first['key']} ({first['problem']}); run `app.py audit`")
+    _refuse_edited(ledger)
+    need = _record_decision(ledger, verification_id, user, approve=approve, reason=reason)
+    if need["state"] != "ready":
+        return {**need, "decided_by": user.name}
+    # the embedded node is started (and the tokens deployed) if need be, as for any mint
+    minted = chain.mint_verification(ledger, settings, verification_id, actor=user.name)
+    return {**need, **minted, "state": "minted", "decided_by": user.name,
+            "anchor": anchor_head(ledger, settings, user.name)}
+
+
+def _record_decision(ledger: Ledger, verification_id: str, user: AuthUser, *, approve: bool,
+                     reason: str) -> dict[str, Any]:
+    """Check and record ``user``'s decision (once the protected rows were checked); the requirement
+    after it (``state`` "ready" when the mint may go ahead)."""
     need = check_can_decide(ledger, user, verification_id)
     if need["state"] == "ready" and not approve:
         raise AuthError(f"the mint of verification {verification_id} was already approved by "
@@ -109,12 +127,80 @@ def decide_mint(ledger: Ledger, settings: Settings, verification_id: str, user: 
         record_decision(ledger, subject=verification_id, kind=MINT, approver=user.name,
                         decision="approve" if approve else "reject", reason=reason)
         need = mint_requirement(ledger, verification_id)
-    if need["state"] != "ready":
-        return {**need, "decided_by": user.name}
-    # the embedded node is started (and the tokens deployed) if need be, as for any mint
-    minted = chain.mint_verification(ledger, settings, verification_id, actor=user.name)
-    return {**need, **minted, "state": "minted", "decided_by": user.name,
-            "anchor": anchor_head(ledger, settings, user.name)}
+    return need
+
+
+BATCH_SHOWN = 25
+"""Rows of a batch shown one by one on its approval card (the totals always cover every row)."""
+
+
+def mint_batch(ledger: Ledger, policy: PolicySet | None = None) -> dict[str, Any]:
+    """Every verification one approval can mint now: it holds its saving's claim, has a positive
+    amount, is not minted and nobody rejected its mint (largest first). With the totals per token
+    of the batch and of everything mintable ever (so a card can say what share it covers: the rest
+    is minted already or rejected). Reads only the ledger: nothing on chain."""
+    policy = policy if policy is not None else active_policy_set(ledger)
+    batch = mintable_verification_ids(ledger, unminted_only=True)
+    every = mintable_verification_ids(ledger)
+    items: list[dict[str, Any]] = []
+    totals: dict[str, float] = {}
+    overall: dict[str, float] = {}
+    for vid in every:
+        need = mint_requirement(ledger, vid, policy)
+        key = f"{need['symbol']} ({need['unit']})"
+        overall[key] = overall.get(key, 0.0) + need["amount"]
+        if vid in batch:
+            totals[key] = totals.get(key, 0.0) + need["amount"]
+            items.append({k: need[k] for k in ("verification_id", "symbol", "amount", "unit", "required", "rule",
+                                               "approvals")})
+    return {"count": len(items), "items": items, "totals": totals, "all_mintable": overall,
+            "eligible": eligible_approvers(ledger, policy), "most_required": max(
+                (i["required"] for i in items), default=1)}
+
+
+def check_can_decide_batch(ledger: Ledger, user: AuthUser) -> AuthUser:
+    """Refuse (AuthError) a person who may not decide on any mint (role, the policy's approver list)."""
+    person = require(known_user(ledger, user.name), Role.APPROVER, "approving or rejecting mints")
+    eligible = eligible_approvers(ledger, active_policy_set(ledger))
+    if person.name not in eligible:
+        raise AuthError(f"{person.name} may not approve mints: the active policy allows "
+                        f"{', '.join(eligible) or 'no existing user'}")
+    return person
+
+
+def decide_batch(ledger: Ledger, settings: Settings, verification_ids: list[str], user: AuthUser, *,
+                 approve: bool, reason: str = "") -> dict[str, Any]:
+    """One person's decision on every verification of a batch, each exactly as :func:`decide_mint`
+    (its own quorum, one mint per saving, ever); the protected rows are checked once and the audit
+    head anchored once. Returns the ids minted (with their mints), waiting for more approvers,
+    rejected, and refused (with why: minted meanwhile, decided before ...)."""
+    check_can_decide_batch(ledger, user)
+    _refuse_edited(ledger)
+    out: dict[str, Any] = {"minted": [], "waiting": [], "rejected": [], "refused": [], "decided_by": user.name}
+    ready = []
+    for vid in verification_ids:
+        try:
+            one = _record_decision(ledger, vid, user, approve=approve, reason=reason)
+        except Exception as exc:
+            if not is_user_error(exc):
+                raise
+            out["refused"].append({"verification_id": vid, "reason": str(exc)})
+            continue
+        if one["state"] == "ready":
+            ready.append(vid)
+        elif one["state"] == "waiting":
+            out["waiting"].append({"verification_id": vid, "rule": one["rule"], "approvals": one["approvals"]})
+        else:
+            out["rejected"].append(vid)
+    minted = chain.mint_verifications(ledger, settings, ready, actor=user.name) if ready else {}
+    for vid, done in minted.items():
+        if "error" in done:
+            out["refused"].append({"verification_id": vid, "reason": done["error"]})
+        else:
+            out["minted"].append({"verification_id": vid, "mints": done.get("mints", [])})
+    if out["minted"]:
+        out["anchor"] = anchor_head(ledger, settings, user.name)
+    return out
 
 
 def anchor_head(ledger: Ledger, settings: Settings, actor: str) -> dict[str, Any]:

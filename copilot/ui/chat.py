@@ -26,6 +26,7 @@ from copilot.ui.turns import (
     Message,
     answer_chunks,
     approval_markdown,
+    batch_markdown,
     execution_markdown,
     new_thread_id,
     stream_turn,
@@ -51,17 +52,18 @@ class ChatContext:
 def mint_preview(ctx: ChatContext, verification_id: str) -> tuple[dict[str, Any] | None, str | None]:
     """The mint preview of a verification (amounts, token addresses, recipient, chain id).
 
-    Deploys the tokens first (starting the embedded node) when they are not deployed yet, as the
-    mint itself would; a chain that cannot be reached gives None and the reason.
+    Showing it changes nothing on chain: a node that is not running is not started and tokens not
+    deployed are not deployed (the approved mint does both); then None and the reason.
     """
     with open_ledger(ctx.db_path) as ledger:
         try:
-            return chain.mint_preview(ledger, ctx.settings, verification_id, deploy=True, actor="ui"), None
+            return chain.mint_preview(ledger, ctx.settings, verification_id, deploy=False, actor="ui"), None
         except Exception as exc:
             if not is_user_error(exc):
                 raise
-            return None, (f"the token chain cannot be reached ({exc}); the amounts are the verification's "
-                          "mintable fields")
+            return None, (f"the token chain is not up or the tokens are not deployed yet ({exc}); showing this "
+                          "card starts nothing: the approved mint starts the embedded node and deploys the "
+                          "tokens. The amounts are the verification's mintable fields")
 
 
 def balances_text(ctx: ChatContext) -> str:
@@ -88,6 +90,10 @@ def _card(ctx: ChatContext, pending: dict[str, Any] | None, user: AuthUser | Non
         allowed = can(user, Role.OPERATOR)
         text = execution_markdown(pending)
         needed = "an operator"
+    elif pending.get("type") == "mint_batch_approval":
+        allowed = can(user, Role.APPROVER)
+        text = batch_markdown(pending)
+        needed = "an approver"
     else:
         preview, note = mint_preview(ctx, str(pending["verification_id"]))
         allowed = can(user, Role.APPROVER)
@@ -133,12 +139,7 @@ def _run(ctx: ChatContext, history: list[Message], thread: str, work: Callable[[
     answer = turn.answer
     pending = turn.pending_approval
     if pending is not None:
-        note = f" ({pending['note']})" if pending.get("note") else ""
-        answer = (f"Executing {pending['recommendations']} recommendation(s) of plan `{pending['plan_id']}` needs an "
-                  f"operator's approval{note}: check them below, then approve or reject."
-                  if pending.get("type") == "execute_approval" else
-                  f"Minting verification `{pending['verification_id']}` needs approval "
-                  f"({pending.get('rule', '1 approver')}){note}: check the evidence below, then approve or reject.")
+        answer = waiting_line(pending)
         for m in history:
             if (m.get("metadata") or {}).get("status") == "pending":
                 m["metadata"] = {**m["metadata"], "log": "waiting for your approval"}
@@ -147,6 +148,19 @@ def _run(ctx: ChatContext, history: list[Message], thread: str, work: Callable[[
         history[-1] = {"role": "assistant", "content": prefix}
         yield history, history, *hidden
     yield (history, history, *_card(ctx, turn.pending_approval, user))
+
+
+def waiting_line(pending: dict[str, Any]) -> str:
+    """What the chat says when a turn stops for a decision (the card below has the details)."""
+    note = f" ({pending['note']})" if pending.get("note") else ""
+    if pending.get("type") == "execute_approval":
+        return (f"Executing {pending['recommendations']} recommendation(s) of plan `{pending['plan_id']}` needs an "
+                f"operator's approval{note}: check them below, then approve or reject.")
+    if pending.get("type") == "mint_batch_approval":
+        return (f"Minting {pending['count']} verified saving(s) in one approval needs an approver{note}: check the "
+                f"totals and rows below, then approve or reject.")
+    return (f"Minting verification `{pending['verification_id']}` needs approval "
+            f"({pending.get('rule', '1 approver')}){note}: check the evidence below, then approve or reject.")
 
 
 def build_chat(ctx: ChatContext, thread: gr.State) -> None:
@@ -219,7 +233,7 @@ def build_chat(ctx: ChatContext, thread: gr.State) -> None:
             last: Outputs | None = None
             for last in _run(ctx, hist, thread_id, work, user):
                 yield last
-            minted = pending.get("type") == "mint_approval" and approved
+            minted = pending.get("type") in ("mint_approval", "mint_batch_approval") and approved
             if minted and last is not None and ctx.session.pending(thread_id) is None:
                 hist.append({"role": "assistant", "content": balances_text(ctx)})
                 yield hist, hist, last[2], last[3], last[4]

@@ -179,6 +179,35 @@ def approval_markdown(pending: dict[str, Any], preview: dict[str, Any] | None, n
     return "\n".join(lines)
 
 
+def batch_markdown(pending: dict[str, Any]) -> str:
+    """The approval card of a batch mint: how many verifications, the totals per token, the share of
+    everything mintable it covers, the largest rows, and who may approve (from the interrupt payload:
+    the ledger only, nothing read from or written to the chain to show it)."""
+    rows = pending.get("items") or []
+    lines = [f"### Approval needed: mint {pending['count']} verified saving(s) in one approval", "",
+             "| token | this batch | mintable ever (all verifications) | share |", "|---|---|---|---|"]
+    for key, total in (pending.get("all_mintable") or {}).items():
+        mine = float((pending.get("totals") or {}).get(key, 0.0))
+        share = f"{mine / total * 100:.1f} %" if total > 0 else "—"
+        lines.append(f"| {key} | {_num(mine, 6)} | {_num(total, 6)} | {share} |")
+    lines += ["", "The rest of \"mintable ever\" is minted already or its mint was rejected. Each verification "
+                  "mints its conservative lower bound, once ever (its evidence hash is the key); one decision "
+                  "here is recorded for each of them.", "",
+              f"**the {len(rows)} largest** (of {pending['count']})", "",
+              "| verification | token | amount | needs | approved so far |", "|---|---|---|---|---|",
+              *[f"| `{r['verification_id']}` | {r['symbol']} | {_num(r['amount'])} {r['unit']} | {r['rule']} | "
+                f"{', '.join(r.get('approvals') or []) or 'nobody'} |" for r in rows]]
+    approvers = pending.get("approvers") or []
+    lines += ["", "**who may approve**: " + (", ".join(approvers) if approvers else
+                                             "no user has the approver role yet (an admin adds one)")]
+    if int(pending.get("most_required") or 1) > 1:
+        lines.append(f"Some mints need {pending['most_required']} different approvers (policy): they wait for "
+                     "the next approver after yours.")
+    if pending.get("note"):
+        lines += ["", f"ℹ {pending['note']}"]
+    return "\n".join(lines)
+
+
 def execution_markdown(pending: dict[str, Any]) -> str:
     """The approval card of a plan execution: what would be applied (an operator decides)."""
     lines = [f"### Approval needed: execute plan `{pending['plan_id']}`",

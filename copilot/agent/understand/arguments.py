@@ -252,9 +252,13 @@ def _calls_for_tool(tool: str, seg: str, whole: str, world: World, carried: dict
         if vids:
             return [Call("mint", {"verification_id": vids[0]})]
         if re.search(r"\bverified\b|\bsavings?\b|\b(?:latest|last|newest|most recent) verification\b", whole):
-            # "mint the verified savings": verify (idempotent) names the largest mintable verification
+            # "mint the latest verification": verify (idempotent) names the largest mintable one;
+            # "mint the verified savings" / "mint everything verified": one approval for all of them
             first = [] if carried.get("verified") else [Call("verify", {"plan_id": carried["plan_id"]}
                                                                if carried.get("plan_id") else {})]
+            one = re.search(r"\b(?:latest|last|newest|most recent|largest|biggest|single|one) verification\b", whole)
+            if not one and re.search(r"\bsavings\b|\ball\b|\beverything\b|\bevery\b|\beach\b", whole):
+                return [*first, Call("mint", {"all_mintable": True})]
             return [*first, Call("mint", {"verification_id": LATEST_VERIFICATION})]
         _id_for(seg, whole, "verification")
     return [Call(tool, {})]
