@@ -199,3 +199,15 @@ class TestLegacyDeployment:
         ctor = next(f for f in v1["abi"] if f["type"] == "constructor")
         assert [i["name"] for i in ctor["inputs"]] == ["name_", "symbol_", "admin"]
         assert not any(f.get("name") == "anchor" for f in v1["abi"])
+
+
+def test_a_reconcile_that_only_shows_records_nothing(vledger: Ledger) -> None:
+    """The web UI's Ledger tab reconciles on every view with ``record=False``: no audit row per look;
+    `app.py reconcile` records its outcome."""
+    minter = Minter(vledger, ChainClient.in_process(), network="memory")
+    minter.deploy()
+    before = audit_actions(vledger)
+    assert reconcile(minter, record=False).ok
+    assert audit_actions(vledger) == before
+    assert reconcile(minter).ok
+    assert audit_actions(vledger) == [*before, "chain-reconcile"]

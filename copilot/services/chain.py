@@ -193,7 +193,7 @@ def chain_overview(ledger: Ledger, settings: Settings, *, actor: str = "ui") -> 
             return out
         out["status"] = status
         out["events"] = minter.history()
-        report = run_reconcile(minter)
+        report = run_reconcile(minter, record=False)  # showing the tab writes nothing
         out["reconcile"] = {"ok": report.ok, "differences": [d.model_dump(mode="json") for d in report.differences],
                             "pending": report.pending}
     except NotDeployedError:

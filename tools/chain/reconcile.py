@@ -197,9 +197,10 @@ def _anchor_differences(minter: Minter) -> list[Difference]:
             for a in rows if a.tx_hash not in on_chain]
 
 
-def reconcile(minter: Minter, *, repair: bool = False) -> ReconcileReport:
+def reconcile(minter: Minter, *, repair: bool = False, record: bool = True) -> ReconcileReport:
     """Compare the ledger's records of ``minter``'s network with the chain; list every difference.
-    With ``repair``, first make the chain hold what the ledger confirmed (:func:`repair`)."""
+    With ``repair``, first make the chain hold what the ledger confirmed (:func:`repair`). ``record``
+    writes the outcome to the audit log (a view that only shows it, the web UI's tab, does not)."""
     repaired = run_repair(minter) if repair else []
     minter.chain.check_chain()
     differences: list[Difference] = []
@@ -210,9 +211,10 @@ def reconcile(minter: Minter, *, repair: bool = False) -> ReconcileReport:
         differences += diffs
         tokens[key] = totals
     differences += _anchor_differences(minter)
-    minter.ledger.audit("chain-reconcile", minter.network, {
-        "differences": len(differences), "pending": len(pending), "repaired": len(repaired),
-        "kinds": sorted({d.kind for d in differences})}, actor=minter.actor)
+    if record or repaired:
+        minter.ledger.audit("chain-reconcile", minter.network, {
+            "differences": len(differences), "pending": len(pending), "repaired": len(repaired),
+            "kinds": sorted({d.kind for d in differences})}, actor=minter.actor)
     return ReconcileReport(network=minter.network, chain_id=minter.client.chain_id,
                            block=minter.client.block_number(), ok=not differences,
                            differences=differences, pending=pending, tokens=tokens, repaired=repaired)
