@@ -177,3 +177,15 @@ def test_cli_errors(cli: Cli) -> None:
     cli.run("chain-down", db=False)
     cli.env["GREENOPS_CHAIN_RPC_URL"] = "http://127.0.0.1:9"
     assert "only stops the embedded node" in cli.run("chain-down", db=False, code=1)["error"]
+
+
+def test_a_cli_rejection_starts_no_node_and_mints_nothing(cli: Cli) -> None:
+    from tests.chain_fixtures import verification_ids
+
+    with Ledger(cli.db) as ledger:
+        vid = verification_ids(ledger)["shift"][0]
+    out = cli.run("mint", "--verification", vid, "--reject", "--reason", "not this quarter", **as_user("alice"))
+    assert out["state"] == "rejected" and out["decided_by"] == "alice"
+    assert AnvilNode(cli.data_dir / "chain").info() is None, "rejecting a mint started the chain node"
+    with Ledger(cli.db) as ledger:
+        assert "chain_mints" not in ledger.db.table_names() or ledger.db["chain_mints"].count == 0

@@ -25,6 +25,7 @@ import typer
 
 from copilot.cli.common import AsOption, DbOption, JsonOption, PasswordStdinOption, acting_user, emit, guarded, log
 from copilot.services import chain as service
+from copilot.services.errors import is_user_error
 from copilot.services.storage import LedgerHandle, open_ledger
 from copilot.settings import Settings
 
@@ -123,8 +124,16 @@ def mint(
 
     def work() -> dict[str, Any]:
         with open_ledger(db) as ledger:
-            preview = service.mint_preview(ledger, settings, verification, deploy=True)
-            typer.echo(mint_prompt(preview), err=True)
+            if reject:  # a rejection sends nothing: it neither starts the node nor deploys the tokens
+                try:
+                    typer.echo(mint_prompt(service.mint_preview(ledger, settings, verification)), err=True)
+                except Exception as exc:
+                    if not is_user_error(exc):
+                        raise
+                    typer.echo(f"verification {verification}: (chain not up, nothing on chain shown: {exc})",
+                               err=True)
+            else:  # an approval may mint: the node is started and the tokens deployed as the mint would
+                typer.echo(mint_prompt(service.mint_preview(ledger, settings, verification, deploy=True)), err=True)
             user = acting_user(ledger, as_user, password_stdin, "approving a mint")
             return decide_mint(ledger, settings, verification, user, approve=not reject, reason=reason)
 

@@ -64,7 +64,7 @@ def clock_label(db_path: Path) -> Any:
 
     def label() -> str:
         with open_ledger(db_path) as ledger:
-            return f"🕒 {ledger_clock(ledger).label()}"
+            return f"**{ledger_clock(ledger).label()}**"
 
     return label
 

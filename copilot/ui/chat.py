@@ -166,7 +166,10 @@ def waiting_line(pending: dict[str, Any]) -> str:
 def build_chat(ctx: ChatContext, thread: gr.State) -> None:
     """The Chat tab's components and events (inside a ``gr.Tab``)."""
     history = gr.State([])
-    chatbot = gr.Chatbot(label="GreenOps Copilot", height=480, elem_id="chatbot", buttons=["copy"],
+    # the answer is its own bubble, not inside the tool calls' group; no floating label over the first
+    # bubble; the panel grows with the window (and can be resized) instead of a fixed 480 px
+    chatbot = gr.Chatbot(label="GreenOps Copilot", show_label=False, height="62vh", min_height=360, resizable=True,
+                         group_consecutive_messages=False, elem_id="chatbot", buttons=["copy"],
                          placeholder="Ask about emissions, plans, verifications and tokens.",
                          feedback_options=None)
     with gr.Column(visible=False, elem_id="approval-card", elem_classes=["approval-card"]) as card:

@@ -6,6 +6,7 @@ except that they share its ledger, which only ever grows (every step is idempote
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
@@ -52,9 +53,14 @@ def mintable_unminted(app: App) -> str:
     return ids[0]
 
 
+PLAN_DAYS = itertools.count(2)
+"""Each ``verified`` plans one day more than the last: a plan of N days takes the last N days of the job
+history, so a longer one holds jobs no earlier test executed (and new verifications to mint)."""
+
+
 def verified(page: Any) -> None:
     """Plan, execute (approving the execution as the logged-in operator or approver) and verify."""
-    text = ask(page, "Plan the next 2 days, execute it and verify the savings", "tool execute")
+    text = ask(page, f"Plan the next {next(PLAN_DAYS)} days, execute it and verify the savings", "tool execute")
     if "needs an operator's approval" in text.rsplit("tool execute", 1)[-1]:
         expect(page.locator("#approval-evidence")).to_contain_text("Approval needed: execute plan")
         page.locator("#approve").click()
@@ -76,21 +82,38 @@ def test_emissions_answer_matches_account_cli(page: Any, app: App) -> None:
     assert f"Largest team: {team[0]} with {team[1]['kgco2e']:.1f} kgCO2e" in text
 
 
+def narrow_batch(app: App, keep: int) -> list[str]:
+    """Reject (as admin, straight on the app's ledger) all but ``keep`` mintable verifications, so the
+    batch a browser test mints is small (each mint waits about a second for the node to save its
+    state); the ids kept."""
+    from copilot.services.approvals import decide_mint, eligible_approvers
+    from copilot.services.policies import active_policy_set
+    from copilot.services.users import AuthUser
+    from copilot.settings import Settings
+    from tools.auth import Role
+
+    with Ledger(app.db) as ledger:
+        who = AuthUser(eligible_approvers(ledger, active_policy_set(ledger))[0], Role.APPROVER)
+        ids = mintable_verification_ids(ledger, unminted_only=True)
+        for vid in ids[keep:]:
+            decide_mint(ledger, Settings.from_env(app.env), vid, who, approve=False,
+                        reason="browser test: a smaller batch")
+        return mintable_verification_ids(ledger, unminted_only=True)
+
+
 def test_plan_verify_mint_approve_shows_tx_and_balance(page: Any, app: App) -> None:
     verified(page)
     for tool in ("tool plan(", "tool execute()", "tool verify()"):
         expect(page.locator("#chatbot")).to_contain_text(tool)
-    ask(page, "Mint the verified savings", "needs approval")
-    card = page.locator("#approval-card")
-    expect(card).to_be_visible()
+    # one verification, by id: its evidence card
+    vid = mintable_unminted(app)
+    ask(page, f"mint verification {vid}", "needs approval")
     evidence = page.locator("#approval-evidence")
     for label in ("claimed (plan estimate)", "verified, central [90% interval]", "evidence hash",
-                  "inputs (content hashes)", "to mint", "recipient", "chain id"):
+                  "inputs (content hashes)"):
         expect(evidence).to_contain_text(label)
-    vid = re.search(r"mint verification ([0-9a-f]{16})", str(evidence.inner_text()))
-    assert vid is not None
     with Ledger(app.db) as ledger:
-        v = next(iter(ledger.db.query("SELECT payload FROM verifications WHERE verification_id = ?", [vid.group(1)])))
+        v = next(iter(ledger.db.query("SELECT payload FROM verifications WHERE verification_id = ?", [vid])))
     body = json.loads(v["payload"])
     for digest in body["inputs"].values():
         expect(evidence).to_contain_text(digest)
@@ -100,18 +123,33 @@ def test_plan_verify_mint_approve_shows_tx_and_balance(page: Any, app: App) -> N
     screenshot(page, "chat-approval")
     page.locator("#approve").click()
     expect(page.locator("#chatbot")).to_contain_text("New balance")
+    card = page.locator("#approval-card")
     expect(card).to_be_hidden()
     text = str(page.locator("#chatbot").inner_text())
-    tx = TX_HASH.search(text)
+    tx = TX_HASH.search(text.rsplit(f"mint verification {vid}", 1)[-1])
     assert tx is not None, text[-800:]
+    with Ledger(app.db) as ledger:
+        rows = list(ledger.db.query("SELECT tx_hash, status FROM chain_mints WHERE verification_id = ?", [vid]))
+    assert rows and rows[0]["status"] == "confirmed" and rows[0]["tx_hash"] == tx.group(1)
+    # every other mintable verification in one approval: the card says how many and what share
+    batch = narrow_batch(app, keep=3)
+    ask(page, "Mint the verified savings", "needs an approver")
+    expect(evidence).to_contain_text(f"Approval needed: mint {len(batch)} verified saving(s) in one approval")
+    for label in ("this batch", "mintable ever", "share", "who may approve", *batch):
+        expect(evidence).to_contain_text(label)
+    screenshot(page, "chat-batch-approval")
+    page.locator("#approve").click()
+    expect(page.locator("#chatbot")).to_contain_text(f"{len(batch)} of {len(batch)} verification(s) minted")
+    expect(page.locator("#chatbot")).to_contain_text("New balance")
+    expect(card).to_be_hidden()
     status = app.cli("chain-status", "--json")
     assert status.returncode == 0, status.stderr
     balance = json.loads(status.stdout)["tokens"][token]["recipient_balance"]
-    assert f"{balance} {TOKENS[token].symbol}" in text
+    assert f"{balance} {TOKENS[token].symbol}" in str(page.locator("#chatbot").inner_text())
     with Ledger(app.db) as ledger:
-        rows = list(ledger.db.query("SELECT tx_hash, status FROM chain_mints WHERE verification_id = ?",
-                                    [vid.group(1)]))
-    assert rows and rows[0]["status"] == "confirmed" and rows[0]["tx_hash"] == tx.group(1)
+        done = {r["verification_id"]: r["status"] for r in ledger.db.query(
+            "SELECT verification_id, status FROM chain_mints")}
+    assert all(done.get(b) == "confirmed" for b in batch)
     screenshot(page, "chat-minted")
     page.get_by_role("tab", name="Ledger & token").click()
     expect(page.locator("#mint-history")).to_contain_text(tx.group(1)[:20])
@@ -211,7 +249,7 @@ def test_two_sessions_keep_separate_threads_and_approvals(browser: Any, app: App
 def test_dashboard_and_ledger_tabs_render(page: Any, app: App) -> None:
     verified(page)
     # the latest plan is the dashboard's: plan a longer window so it holds jobs not executed yet
-    ask(page, "Plan the next 4 days", "tool plan")
+    ask(page, f"Plan the next {next(PLAN_DAYS) + 2} days", "tool plan")
     screenshot(page, "chat")
     page.get_by_role("tab", name="Dashboard").click()
     summary = page.locator("#dash-summary")
@@ -219,16 +257,16 @@ def test_dashboard_and_ledger_tabs_render(page: Any, app: App) -> None:
     with Ledger(app.db) as ledger:
         plan_id = latest_plan_id(ledger)
     expect(summary).to_contain_text(str(plan_id))
-    expect(page.locator("#tradeoff-table")).to_contain_text("planned_kgco2e")
+    expect(page.locator("#tradeoff-table")).to_contain_text("planned emissions (kgCO2e)")
     for plot in ("#plot-emissions", "#plot-cost", "#plot-region", "#plot-team", "#plot-hour", "#plot-tradeoff"):
         expect(page.locator(plot).locator("canvas, svg").first).to_be_visible()
-    expect(page.locator("#leaderboard")).to_contain_text("verified_kgco2e")
+    expect(page.locator("#leaderboard")).to_contain_text("verified avoided (kgCO2e)")
     recs = page.locator("#recs")
     with Ledger(app.db) as ledger:  # a re-plan after executions proposes only jobs not yet executed
         kinds = {r["kind"] for r in ledger.db.query("SELECT kind FROM recommendations WHERE plan_id = ?",
                                                     [plan_id])}
     assert kinds, f"plan {plan_id} has no recommendations to show"
-    expect(recs).to_contain_text(sorted(kinds)[0])
+    expect(recs).to_contain_text(re.compile("|".join(sorted(kinds))))  # the largest rows, of some kind
     recs.get_by_role("gridcell").filter(visible=True).first.click()
     expect(page.locator("#evidence-chain")).to_contain_text("Recommendation")
     expect(page.locator("#evidence-chain")).to_contain_text("Verification")
@@ -280,3 +318,14 @@ def test_login_and_approver_only_buttons(browser: Any, app: App) -> None:
     with Ledger(app.db) as ledger:
         assert ledger.db.table("chain_mints").count == 0 or not list(ledger.db.query(
             "SELECT 1 FROM chain_mints WHERE verification_id = ?", [vid]))
+
+
+def test_the_header_clock_is_the_one_every_answer_uses(page: Any, app: App) -> None:
+    """One clock: the header's "as of" time is the one relative times in the chat resolve against."""
+    from copilot.services.clock import issue_time, ledger_clock
+
+    with Ledger(app.db) as ledger:
+        clock = ledger_clock(ledger)
+    expect(page.locator("#as-of")).to_contain_text(f"As of {clock.as_of:%Y-%m-%d %H:%M} UTC")
+    text = ask(page, "Forecast eu-west-1 for tomorrow", "day-ahead forecast")
+    assert f"from {issue_time(clock):%Y-%m-%dT%H:%M} UTC" in text.rsplit("Forecast eu-west-1 for tomorrow", 1)[-1]
