@@ -44,6 +44,20 @@ def anvil_or_skip() -> Path:
     return binary
 
 
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """Settings of a private data dir with the embedded chain on a free port and the offline model
+    (as `make run` has them); the embedded node, if a test started it, is stopped after."""
+    data = tmp_path / "data"
+    for key, value in {"GREENOPS_DATA_DIR": str(data), "GREENOPS_CHAIN_PORT": str(free_port()),
+                       "GREENOPS_CHAIN_RPC_URL": "", "GREENOPS_LLM_PROVIDER": "offline"}.items():
+        monkeypatch.setenv(key, value)
+    try:
+        yield Settings.from_env()
+    finally:
+        AnvilNode(data / "chain").stop()
+
+
 @pytest.fixture(scope="session")
 def verified_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A ledger file holding a small simulation planned, executed and verified (built once)."""

@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -28,7 +28,6 @@ from copilot.services.users import AuthError, AuthUser
 from copilot.settings import Settings
 from tests.conftest import REPO
 from tools.auth import Role, hash_password
-from tools.chain.node import AnvilNode, free_port
 from tools.ledger import Ledger
 from tools.ledger.plans import statuses
 from tools.ledger.queries import mintable_verification_ids
@@ -60,18 +59,6 @@ def scripted(*replies: AIMessage) -> Scripted:
 def call(name: str, args: dict[str, Any], i: int = 0) -> AIMessage:
     return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"c{i}-{name}",
                                               "type": "tool_call"}])
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    data = tmp_path / "data"
-    for key, value in {"GREENOPS_DATA_DIR": str(data), "GREENOPS_CHAIN_PORT": str(free_port()),
-                       "GREENOPS_CHAIN_RPC_URL": "", "GREENOPS_LLM_PROVIDER": "offline"}.items():
-        monkeypatch.setenv(key, value)
-    try:
-        yield Settings.from_env()
-    finally:
-        AnvilNode(data / "chain").stop()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ hold per verification, and a rejection covers the whole batch. On the embedded a
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from copilot.services.approvals import decide_mint, mint_batch
 from copilot.services.users import AuthUser
 from copilot.settings import Settings
 from tools.auth import Role, hash_password
-from tools.chain.node import AnvilNode, free_port
+from tools.chain.node import AnvilNode
 from tools.ledger import Ledger
 from tools.ledger.queries import mintable_verification_ids
 from tools.ledger.users import add_user as insert_user
@@ -25,18 +24,6 @@ from tools.schemas import MintQuorum, PolicySet
 
 pytest_plugins = ["tests.chain_fixtures"]
 PEOPLE = {"root": Role.ADMIN, "alice": Role.APPROVER, "bob": Role.APPROVER, "vic": Role.VIEWER}
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    data = tmp_path / "data"
-    for key, value in {"GREENOPS_DATA_DIR": str(data), "GREENOPS_CHAIN_PORT": str(free_port()),
-                       "GREENOPS_CHAIN_RPC_URL": "", "GREENOPS_LLM_PROVIDER": "offline"}.items():
-        monkeypatch.setenv(key, value)
-    try:
-        yield Settings.from_env()
-    finally:
-        AnvilNode(data / "chain").stop()
 
 
 @pytest.fixture

@@ -58,6 +58,16 @@ def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_da
     questions = ["How much did we emit?", "Forecast eu-west-1 for the next 24 hours",
                  f"Plan the next {plan_days} days", "Execute the plan and verify the savings",
                  "Mint the verified savings"]
+    def approve_mint(prompt: str) -> bool:
+        """Ask in a terminal and decide as ``user``; False (and how to decide later) otherwise."""
+        assert thread is not None
+        if interactive and confirm(f"   {prompt}"):
+            echo("   copilot: " + session.decide(thread, approved=True, user=user).answer)
+            return True
+        echo(f"   not approved here{'' if interactive else ' (no terminal)'}: run "
+             f"`python app.py approve --thread {thread} --as NAME --password-stdin` to mint, or `reject`")
+        return False
+
     for step, question in enumerate(questions, start=3):
         turn = session.ask(question, thread)
         thread = turn.thread_id
@@ -73,12 +83,7 @@ def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_da
             echo(f"   approval needed: one approval for {batch['count']} verification(s), {totals} "
                  f"(each its conservative lower bound, once ever; about a second per transaction on the "
                  f"embedded node)")
-            if interactive and confirm(f"   Approve these mints as {user.name}?"):
-                done = session.decide(thread, approved=True, user=user)
-                echo("   copilot: " + done.answer)
-            else:
-                echo(f"   not approved here{'' if interactive else ' (no terminal)'}: run "
-                     f"`python app.py approve --thread {thread} --as NAME --password-stdin` to mint, or `reject`")
+            if not approve_mint(f"Approve these mints as {user.name}?"):
                 break
         if turn.pending_approval and turn.pending_approval.get("type") == "mint_approval":
             ev = turn.pending_approval["evidence"]
@@ -87,12 +92,7 @@ def run_demo(settings: Settings, db_path: Path, *, days: int, seed: int, plan_da
                  f"[{ev['saved_kgco2e']['lower']:.4g} - {ev['saved_kgco2e']['upper']:.4g}], mintable "
                  f"{ev['mintable_kgco2e']:.4g} kgCO2e and {ev['mintable_kwh']:.4g} kWh (one token: "
                  f"{turn.pending_approval['token']}); evidence {ev['evidence_hash']}")
-            if interactive and confirm(f"   Approve this mint as {user.name}?"):
-                done = session.decide(thread, approved=True, user=user)
-                echo("   copilot: " + done.answer)
-            else:
-                echo(f"   not approved here{'' if interactive else ' (no terminal)'}: run "
-                     f"`python app.py approve --thread {thread} --as NAME --password-stdin` to mint, or `reject`")
+            if not approve_mint(f"Approve this mint as {user.name}?"):
                 break
     with open_ledger(db_path) as ledger:
         if days >= 7:

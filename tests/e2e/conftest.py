@@ -100,11 +100,16 @@ def _wait_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     """`python app.py ui` on a free port, with its own data dir and chain port; stopped at the end."""
     chromium_or_skip()
-    data = tmp_path_factory.mktemp("ui-data")
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "OLLAMA_", "GREENOPS_"))}
-    env.update({"GREENOPS_DATA_DIR": str(data), "GREENOPS_CHAIN_PORT": str(free_port()),
-                "GREENOPS_LLM_PROVIDER": "offline", "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"})
+    env.update({"GREENOPS_LLM_PROVIDER": "offline", "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"})
+    yield from serve_app(tmp_path_factory.mktemp("ui-data"), env)
+
+
+def serve_app(data: Path, base_env: dict[str, str]) -> Iterator[App]:
+    """Run `python app.py ui` on a free port over the data directory ``data`` (its own chain port, the
+    test users added first) until the generator is closed; the app and its chain node are stopped."""
+    port = free_port()
+    env = {**base_env, "GREENOPS_DATA_DIR": str(data), "GREENOPS_CHAIN_PORT": str(free_port())}
     log = data / "app.log"
     add_users(env)
     with log.open("wb") as out:

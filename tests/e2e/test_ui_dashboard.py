@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
@@ -23,9 +20,7 @@ import pandas as pd
 import pytest
 
 from copilot.services.planning import plan_verifications
-from tests.conftest import REPO
-from tests.e2e.conftest import UI_TIMEOUT_MS, App, _wait_up, add_users, open_page, screenshot
-from tools.chain.node import AnvilNode, free_port
+from tests.e2e.conftest import UI_TIMEOUT_MS, App, open_page, screenshot, serve_app
 from tools.ledger import Ledger
 from tools.ledger.plans import latest_plan_id, load_plan
 from tools.ledger.queries import verified_savings_rows
@@ -65,26 +60,7 @@ def ask(page: Any, question: str, wait_for: str) -> str:
 def fresh_app(tmp_path_factory: pytest.TempPathFactory, app: App) -> Iterator[App]:
     """`python app.py ui` on its own empty data directory (seeded on start, no plan yet), like the
     shared ``app`` fixture; stopped at the end."""
-    data = tmp_path_factory.mktemp("ui-dashboard")
-    port = free_port()
-    env = {**app.env, "GREENOPS_DATA_DIR": str(data), "GREENOPS_CHAIN_PORT": str(free_port())}
-    log = data / "app.log"
-    add_users(env)
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "app.py", "ui", "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        _wait_up(url, proc, log)
-        yield App(url=url, data_dir=data, env=env, process=proc, log=log)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        AnvilNode(data / "chain").stop()
+    yield from serve_app(tmp_path_factory.mktemp("ui-dashboard"), app.env)
 
 
 @pytest.fixture
