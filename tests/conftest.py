@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -70,3 +71,16 @@ class FixedClock:
 def ledger(tmp_path: Path) -> Iterator[Ledger]:
     with Ledger(tmp_path / "ledger.sqlite", clock=FixedClock()) as led:
         yield led
+
+
+def copy_with_users(source: Path, dest: Path, people: dict[str, Any], password: Callable[[str], str]) -> Path:
+    """A copy of the ledger ``source`` at ``dest`` with ``people`` (name -> role) added, each with
+    ``password(name)``."""
+    from tools.auth import hash_password
+    from tools.ledger.users import add_user
+
+    shutil.copy(source, dest)
+    with Ledger(dest) as ledger:
+        for name, role in people.items():
+            add_user(ledger, name, role, hash_password(password(name)), actor="test")
+    return dest

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -26,7 +25,7 @@ from copilot.services import approvals as approvals_module
 from copilot.services.approvals import rejected_mints
 from copilot.services.users import AuthError, AuthUser
 from copilot.settings import Settings
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_with_users
 from tools.auth import Role, hash_password
 from tools.ledger import Ledger
 from tools.ledger.plans import statuses
@@ -63,12 +62,7 @@ def call(name: str, args: dict[str, Any], i: int = 0) -> AIMessage:
 
 @pytest.fixture
 def vdb(verified_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "ledger.sqlite"
-    shutil.copy(verified_db, path)
-    with Ledger(path) as ledger:
-        for name, role in PEOPLE.items():
-            insert_user(ledger, name, role, hash_password(password_of(name)), actor="test")
-    return path
+    return copy_with_users(verified_db, tmp_path / "ledger.sqlite", PEOPLE, password_of)
 
 
 PEOPLE = {"root": Role.ADMIN, "alice": Role.APPROVER, "bob": Role.APPROVER, "mallory": Role.APPROVER,

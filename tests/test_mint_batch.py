@@ -4,7 +4,6 @@ hold per verification, and a rejection covers the whole batch. On the embedded a
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,11 @@ from copilot.services import approvals as approvals_module
 from copilot.services.approvals import decide_mint, mint_batch
 from copilot.services.users import AuthUser
 from copilot.settings import Settings
-from tools.auth import Role, hash_password
+from tests.conftest import copy_with_users
+from tools.auth import Role
 from tools.chain.node import AnvilNode
 from tools.ledger import Ledger
 from tools.ledger.queries import mintable_verification_ids
-from tools.ledger.users import add_user as insert_user
 from tools.schemas import MintQuorum, PolicySet
 
 pytest_plugins = ["tests.chain_fixtures"]
@@ -28,12 +27,7 @@ PEOPLE = {"root": Role.ADMIN, "alice": Role.APPROVER, "bob": Role.APPROVER, "vic
 
 @pytest.fixture
 def vdb(verified_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "ledger.sqlite"
-    shutil.copy(verified_db, path)
-    with Ledger(path) as ledger:
-        for name, role in PEOPLE.items():
-            insert_user(ledger, name, role, hash_password(f"{name}-password-1"), actor="test")
-    return path
+    return copy_with_users(verified_db, tmp_path / "ledger.sqlite", PEOPLE, lambda name: f"{name}-password-1")
 
 
 def person(name: str) -> AuthUser:
