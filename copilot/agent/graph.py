@@ -46,6 +46,7 @@ from copilot.services.errors import is_user_error
 from copilot.services.policies import active_policy_set
 from copilot.services.storage import LedgerHandle
 from copilot.services.users import known_user
+from tools.rollup import shares_pct
 from tools.schemas import PolicySet
 
 GATED = ("mint", "execute")
@@ -192,11 +193,11 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
         with ctx.ledger() as ledger:
             batch = approvals.mint_batch(ledger)
         items = [i for i in batch["items"] if i["verification_id"] in set(ids)]
-        shown = {k: round(sum(i["amount"] for i in items if f"{i['symbol']} ({i['unit']})" == k), 6)
-                 for k in batch["totals"]}
+        shown = approvals.batch_totals(items)
         decision = interrupt({"type": "mint_batch_approval", "verification_ids": ids, "count": len(ids),
                               "items": items[:approvals.BATCH_SHOWN], "totals": shown,
                               "all_mintable": batch["all_mintable"], "approvers": batch["eligible"],
+                              "shares_pct": shares_pct(shown, batch["all_mintable"]),
                               "most_required": max((i["required"] for i in items), default=1),
                               "note": state.get("approval_note")})
         approved, user, reason = _decision(decision)

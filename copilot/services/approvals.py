@@ -27,6 +27,7 @@ from tools.ledger import Ledger
 from tools.ledger.plans import TamperedRecordError, load_verification
 from tools.ledger.queries import mintable_verification_ids
 from tools.ledger.users import decisions, list_users, record_decision, rejected
+from tools.rollup import shares_pct, totals_by_key
 from tools.schemas import PolicySet
 from tools.tokens import TOKENS, token_for_kind
 
@@ -142,20 +143,19 @@ def mint_batch(ledger: Ledger, policy: PolicySet | None = None) -> dict[str, Any
     policy = policy if policy is not None else active_policy_set(ledger)
     batch = mintable_verification_ids(ledger, unminted_only=True)
     every = mintable_verification_ids(ledger)
-    items: list[dict[str, Any]] = []
-    totals: dict[str, float] = {}
-    overall: dict[str, float] = {}
-    for vid in every:
-        need = mint_requirement(ledger, vid, policy)
-        key = f"{need['symbol']} ({need['unit']})"
-        overall[key] = overall.get(key, 0.0) + need["amount"]
-        if vid in batch:
-            totals[key] = totals.get(key, 0.0) + need["amount"]
-            items.append({k: need[k] for k in ("verification_id", "symbol", "amount", "unit", "required", "rule",
-                                               "approvals")})
+    needs = [mint_requirement(ledger, vid, policy) for vid in every]
+    items = [{k: n[k] for k in ("verification_id", "symbol", "amount", "unit", "required", "rule", "approvals")}
+             for n in needs if n["verification_id"] in batch]
+    totals, overall = batch_totals(items), batch_totals(needs)
     return {"count": len(items), "items": items, "totals": totals, "all_mintable": overall,
+            "shares_pct": shares_pct(totals, overall),
             "eligible": eligible_approvers(ledger, policy), "most_required": max(
                 (i["required"] for i in items), default=1)}
+
+
+def batch_totals(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Amounts of mint requirements (or batch rows) per 'SYMBOL (unit)' (``tools.rollup.totals_by_key``)."""
+    return totals_by_key((f"{r['symbol']} ({r['unit']})", r["amount"]) for r in rows)
 
 
 def check_can_decide_batch(ledger: Ledger, user: AuthUser) -> AuthUser:

@@ -188,8 +188,8 @@ def batch_markdown(pending: dict[str, Any]) -> str:
              "| token | this batch | mintable ever (all verifications) | share |", "|---|---|---|---|"]
     for key, total in (pending.get("all_mintable") or {}).items():
         mine = float((pending.get("totals") or {}).get(key, 0.0))
-        share = f"{mine / total * 100:.1f} %" if total > 0 else "—"
-        lines.append(f"| {key} | {_num(mine, 6)} | {_num(total, 6)} | {share} |")
+        pct = (pending.get("shares_pct") or {}).get(key)
+        lines.append(f"| {key} | {_num(mine, 6)} | {_num(total, 6)} | {'—' if pct is None else f'{pct:.1f} %'} |")
     lines += ["", "The rest of \"mintable ever\" is minted already or its mint was rejected. Each verification "
                   "mints its conservative lower bound, once ever (its evidence hash is the key); one decision "
                   "here is recorded for each of them.", "",

@@ -17,6 +17,8 @@ from tools.rollup.totals import (
     plan_summary,
     select_recommendations,
     series_summary,
+    shares_pct,
+    totals_by_key,
     verification_totals,
 )
 from tools.rollup.weekly import iso_week, previous_week, summarise_week, week_bounds
@@ -33,7 +35,9 @@ __all__ = [
     "previous_week",
     "select_recommendations",
     "series_summary",
+    "shares_pct",
     "summarise_week",
+    "totals_by_key",
     "verification_totals",
     "week_bounds",
 ]

@@ -130,3 +130,16 @@ def select_recommendations(recs: Iterable[Recommendation], statuses: Mapping[str
             and (kind is None or r.kind == kind) and (team is None or r.team == team)]
     rows.sort(key=lambda r: -r.est_kgco2e_saved.central)
     return rows
+
+
+def totals_by_key(amounts: Iterable[tuple[str, float]]) -> dict[str, float]:
+    """Sum of amounts per key ('kgCO2eSave (kgCO2e)' -> its token units), keys in first-seen order."""
+    out: dict[str, float] = {}
+    for key, amount in amounts:
+        out[key] = out.get(key, 0.0) + float(amount)
+    return out
+
+
+def shares_pct(part: dict[str, float], whole: dict[str, float]) -> dict[str, float | None]:
+    """Each key's ``part`` as a percentage of ``whole`` (None where the whole is not positive)."""
+    return {k: (part.get(k, 0.0) / total * 100 if total > 0 else None) for k, total in whole.items()}
