@@ -91,6 +91,12 @@ class TestEmissionsBreakdown:
         assert emissions_breakdown(self.FRAME, "team", start=date(2026, 1, 6), end=date(2026, 1, 6))["jobs"] == 1
         assert emissions_breakdown(self.FRAME, "team", start=date(2026, 1, 7))["total_kgco2e"] == pytest.approx(4.0)
 
+    def test_the_period_is_the_days_the_matching_jobs_started(self) -> None:
+        whole = emissions_breakdown(self.FRAME, "team")  # jobs at +0 h, +30 h, +50 h after 2026-01-05 00:00
+        assert (whole["first_day_utc"], whole["last_day_utc"]) == ("2026-01-05", "2026-01-07")
+        ml = emissions_breakdown(self.FRAME, "team", team="ml", start=date(2026, 1, 6))
+        assert (ml["first_day_utc"], ml["last_day_utc"]) == ("2026-01-06", "2026-01-06")
+
     def test_nothing_matches(self) -> None:
         assert emissions_breakdown(self.FRAME, "team", team="nobody") == {
             "group_by": "team", "groups": {}, "jobs": 0, "note": "no jobs match"}

@@ -27,6 +27,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.config import get_config
 from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.types import interrupt
@@ -76,6 +77,20 @@ def turn_sources(messages: list[Any]) -> list[str]:
     governance refusals, the user's question or policy text)."""
     return [str(m.content) for m in messages if isinstance(m, ToolMessage)
             and getattr(m, "status", "success") != "error" and tool_succeeded(str(m.content))]
+
+
+def _request_payload(call: dict[str, Any]) -> dict[str, Any]:
+    """What an approval card asks (audited when it is shown): the tool, the thread, and the
+    verification ids (a mint or a batch) or the plan (an execution)."""
+    try:
+        thread = str(get_config().get("configurable", {}).get("thread_id") or "")
+    except RuntimeError:  # outside a graph run (a unit test calling the node)
+        thread = ""
+    out: dict[str, Any] = {"tool": call["name"], "thread_id": thread}
+    if call["name"] == "execute":
+        return out | {"plan_id": call["args"].get("plan_id")}
+    ids = [str(i) for i in call.get("batch") or [call["args"].get("verification_id")]]
+    return out | {"verification_ids": ids, "verification_id": ids[0] if len(ids) == 1 else None}
 
 
 def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = "offline",
@@ -141,6 +156,8 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
                     log("governance-refused", {"tool": call["name"], "args": call["args"], "reason": reason})
                 else:
                     allowed.append(dict(call))
+        if pending is not None:  # the card is about to be shown: the Ledger tab lists it until someone decides
+            log(approvals.APPROVAL_REQUESTED, _request_payload(pending))
         return {"messages": refusals, "allowed_calls": allowed, "pending_mint": pending}
 
     def run_tools(state: CopilotState) -> dict[str, Any]:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
+
+from tools.tokens import TOKENS, short_amount
 
 HELP = ("I can simulate a fleet, account its emissions (by team, region, day or hour), forecast grid "
         "carbon intensity, plan greener placements under the active policy, execute and verify them, "
@@ -56,11 +57,12 @@ def _render_one(name: str, d: dict[str, Any]) -> str:
         if not d["groups"]:
             return "No jobs match that question."
         items = sorted(d["groups"].items(), key=lambda kv: -kv[1]["kgco2e"])[:10]
-        scope = ", ".join(f"{k} {v}" for k, v in d["filters"].items() if v) or "the whole fleet"
+        scope = ", ".join(f"{k} {d['filters'][k]}" for k in ("team", "region") if d["filters"].get(k))
+        period = f"jobs started {d['first_day_utc']} → {d['last_day_utc']} UTC"
         body = "; ".join(f"{k}: {_fmt(v['kgco2e'])} kgCO2e [{_fmt(v['lower_kgco2e'])} - "
                          f"{_fmt(v['upper_kgco2e'])}]" for k, v in items)
-        return (f"Emissions by {d['group_by']} for {scope}: {body}. Total {_fmt(d['total_kgco2e'])} "
-                f"kgCO2e from {d['jobs']} jobs.")
+        return (f"Emissions by {d['group_by']} ({scope + ', ' if scope else ''}{period}): {body}. Total "
+                f"{_fmt(d['total_kgco2e'])} kgCO2e from {d['jobs']} jobs.")
     if name == "forecast":
         return (f"{d['region']} day-ahead forecast ({d['model']}, {d['hours']} h from {d['issued_utc'][:16]} "
                 f"UTC): mean {_fmt(d['mean_g_per_kwh'])} gCO2e/kWh, cleanest at {d['min_at_utc'][:16]} UTC "
@@ -101,7 +103,8 @@ def _render_one(name: str, d: dict[str, Any]) -> str:
         if not d.get("running", True) or "tokens" not in d:
             return f"The token chain is not reachable: {d.get('error', 'unknown error')}."
         return "Token balances: " + "; ".join(
-            f"{t['symbol']} {t['recipient_balance']} held, {t['minted']} minted in {t['mints']} mint(s)"
+            f"{t['symbol']} {short_amount(t['recipient_balance'])} held, {short_amount(t['minted'])} minted in "
+            f"{t['mints']} mint(s)"
             for t in d["tokens"].values()) + "."
     if name == "summary":
         return render_summary(d)
@@ -117,7 +120,8 @@ def _render_one(name: str, d: dict[str, Any]) -> str:
     if name == "mint":
         if d.get("rejected"):
             return f"The mint of verification {d['verification_id']} was not approved: nothing was sent."
-        done = "; ".join(f"{m['amount']} {m['token']} (tx {m['tx_hash']})" for m in d.get("mints", []))
+        done = "; ".join(f"{short_amount(m['amount'])} {TOKENS[m['token']].symbol} (tx {m['tx_hash']})"
+                         for m in d.get("mints", []))
         return (f"Verification {d['verification_id']}: " + ("already minted" if d.get("already_minted")
                                                               else f"minted {done}") + ".")
     return json.dumps(d)
@@ -130,10 +134,7 @@ def _render_batch(d: dict[str, Any]) -> str:
         return (f"The batch mint of {d['count']} verification(s) was rejected by {d['decided_by']}: nothing was "
                 f"sent ({len(d['rejected'])} rejection(s) recorded).")
     mints = [m for item in d["minted"] for m in item["mints"]]
-    per_token: dict[str, Decimal] = {}
-    for m in mints:
-        per_token[m["token"]] = per_token.get(m["token"], Decimal(0)) + Decimal(str(m["amount"]))
-    amounts = ", ".join(f"{v} {k}" for k, v in per_token.items()) or "nothing"
+    amounts = ", ".join(f"{short_amount(v)} {TOKENS[k].symbol}" for k, v in d["minted_totals"].items()) or "nothing"
     txs = ", ".join(f"tx {m['tx_hash']}" for m in mints[:3]) + (f" and {len(mints) - 3} more" if len(mints) > 3
                                                                  else "")
     lines = [f"Batch mint approved by {d['decided_by']}: {len(d['minted'])} of {d['count']} verification(s) "

@@ -18,17 +18,39 @@ def _session(db: Any) -> Any:
     return CopilotSession(settings, db or settings.db_path)
 
 
+def approval_lines(pending: dict[str, Any]) -> list[str]:
+    """What a turn waiting for a decision prints besides the answer (which names the approve and reject
+    commands): what is asked (a mint, a batch mint or a plan execution), its figures from the interrupt
+    payload, and who may approve."""
+    kind = pending.get("type")
+    if kind == "execute_approval":
+        head = (f"execute {pending['recommendations']} proposed recommendation(s) of plan {pending['plan_id']} "
+                f"(an operator or approver decides)")
+    elif kind == "mint_batch_approval":
+        totals = ", ".join(f"{v:.6g} {k}" for k, v in (pending.get("totals") or {}).items()) or "nothing"
+        shares = ", ".join(f"{k} {v:.1f} %" for k, v in (pending.get("shares_pct") or {}).items() if v is not None)
+        head = (f"mint {pending['count']} verified saving(s) in one approval: {totals}"
+                + (f" (share of everything mintable ever: {shares})" if shares else ""))
+    else:
+        ev = pending["evidence"]
+        head = (f"mint verification {pending['verification_id']}: claimed {ev['claimed_kgco2e']:.4g} kgCO2e, verified "
+                f"{ev['saved_kgco2e']['central']:.4g} [{ev['saved_kgco2e']['lower']:.4g} - "
+                f"{ev['saved_kgco2e']['upper']:.4g}], mintable {ev['mintable_kgco2e']:.4g} kgCO2e / "
+                f"{ev['mintable_kwh']:.4g} kWh ({pending.get('rule', '1 approver')})")
+    lines = [f"  [approval needed] {head}"]
+    if pending.get("note"):
+        lines.append(f"  [note] {pending['note']}")
+    if pending.get("approvers"):
+        lines.append(f"  [may approve] {', '.join(pending['approvers'])}")
+    return lines
+
+
 def _render_turn(o: dict[str, Any]) -> str:
     lines = [o["answer"]]
     for t in o["tools"]:
         lines.append(f"  [tool] {t['name']}({', '.join(f'{k}={v!r}' for k, v in t['args'].items())})")
     if o["pending_approval"]:
-        p = o["pending_approval"]
-        ev = p["evidence"]
-        lines.append(f"  [approval needed] mint verification {p['verification_id']}: claimed "
-                     f"{ev['claimed_kgco2e']:.4g} kgCO2e, verified {ev['saved_kgco2e']['central']:.4g} "
-                     f"[{ev['saved_kgco2e']['lower']:.4g} - {ev['saved_kgco2e']['upper']:.4g}], mintable "
-                     f"{ev['mintable_kgco2e']:.4g} kgCO2e / {ev['mintable_kwh']:.4g} kWh")
+        lines += approval_lines(o["pending_approval"])
     for g in o["guard_events"]:
         lines.append(f"  [numbers guard] unsupported numbers {g['unsupported']} "
                      + ("(answer regenerated)" if g["retry"] else "(replaced by the tools' own wording)"))

@@ -27,7 +27,7 @@ from tools.ledger import Ledger
 from tools.ledger.plans import TamperedRecordError, load_verification
 from tools.ledger.queries import mintable_verification_ids
 from tools.ledger.users import decisions, list_users, record_decision, rejected
-from tools.rollup import shares_pct, totals_by_key
+from tools.rollup import exact_totals_by_key, shares_pct, totals_by_key
 from tools.schemas import PolicySet
 from tools.tokens import TOKENS, token_for_kind
 
@@ -35,6 +35,8 @@ MINT_TABLES = ("users", "approvals", "policies", "claims", "verifications", "cha
 """Protected tables re-checked against their audited digests before every mint."""
 MINT = "mint"
 EXECUTE = "execute"
+APPROVAL_REQUESTED = "approval-requested"
+"""Audit action of a mint or execution card shown in a chat thread, before anyone decides."""
 
 
 def eligible_approvers(ledger: Ledger, policy: PolicySet | None) -> list[str]:
@@ -198,6 +200,8 @@ def decide_batch(ledger: Ledger, settings: Settings, verification_ids: list[str]
             out["refused"].append({"verification_id": vid, "reason": done["error"]})
         else:
             out["minted"].append({"verification_id": vid, "mints": done.get("mints", [])})
+    out["minted_totals"] = exact_totals_by_key(
+        (m["token"], m["amount"]) for item in out["minted"] for m in item["mints"])
     if out["minted"]:
         out["anchor"] = anchor_head(ledger, settings, user.name)
     return out

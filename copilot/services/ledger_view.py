@@ -9,6 +9,7 @@ from the ledger, the chain or ``approvals.mint_requirement`` (how many approvers
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from copilot.services import approvals, chain
@@ -21,8 +22,11 @@ from tools.tokens import MintStatus
 
 Show = Literal["all", "rejected", "pending"]
 SHOWS: tuple[Show, ...] = ("all", "rejected", "pending")
-PENDING = ("waiting", "approved")
-"""Mint states still in progress: approvers missing (``waiting``), or approved and not minted yet."""
+AWAITING = "awaiting"
+PENDING = (AWAITING, "waiting", "approved")
+"""Mint states still in progress: a card shown in chat that nobody decided yet (``awaiting``), approvers
+missing (``waiting``), or approved and not minted yet."""
+
 DECIDED = {"approve": "approved", "reject": "rejected"}
 MAX_PER_PAGE = 1000
 
@@ -75,8 +79,43 @@ def decisions(ledger: Ledger, *, show: Show = "all", limit: int = 200) -> list[d
                     "detail": detail})
     if show == "rejected":
         return [r for r in out if r["decision"] == "reject"]
+    out = sorted(out + awaiting(ledger, limit=limit), key=lambda r: str(r["when_utc"]), reverse=True)[:limit]
     if show == "pending":
-        return [r for r in out if r["kind"] == approvals.MINT and r["state"] in PENDING]
+        return [r for r in out if r["kind"] in (approvals.MINT, approvals.EXECUTE) and r["state"] in PENDING]
+    return out
+
+
+def awaiting(ledger: Ledger, *, limit: int = 200) -> list[dict[str, Any]]:
+    """Approval cards shown in a chat thread on which nobody has decided yet, newest first, in the
+    shape of :func:`decisions` rows (``by`` empty, ``decision`` ``none yet``, ``state`` ``awaiting``):
+    a mint (or the undecided part of a batch) with no decision on any of its verifications, an
+    execution with no decision on its plan since the card was shown."""
+    requests = views.audit_rows(ledger, action=approvals.APPROVAL_REQUESTED, limit=limit)
+    if not requests:
+        return []
+    decided_mints = views.decided_subjects(ledger, approvals.MINT)
+    eligible = ", ".join(approvals.eligible_approvers(ledger, active_policy_set(ledger))) or "nobody"
+    out = []
+    for row in requests:
+        asked = json.loads(row["payload"])
+        where = f"card shown in chat{' thread ' + asked['thread_id'] if asked.get('thread_id') else ''}"
+        base = {"when_utc": row["ts_utc"], "by": "", "decision": "none yet", "reason": "", "state": AWAITING,
+                "verification_id": None, "plan_id": None}
+        if asked.get("tool") == "execute":
+            plan = asked.get("plan_id")
+            later = views.decided_subjects(ledger, approvals.EXECUTE, since_utc=row["ts_utc"])
+            if any(plan is None or s.split(":")[1] == plan for s in later):
+                continue
+            out.append(base | {"kind": approvals.EXECUTE, "subject": f"execute the plan {plan or '(latest)'}",
+                               "plan_id": plan, "detail": f"{where}; nobody has decided yet"})
+            continue
+        ids = [v for v in asked.get("verification_ids") or [] if v not in decided_mints]
+        if not ids:
+            continue
+        one = ids[0] if len(ids) == 1 else None
+        out.append(base | {"kind": approvals.MINT, "subject": one or f"{len(ids)} verifications (batch)",
+                           "verification_id": one,
+                           "detail": f"{where}; nobody has decided yet; may approve: {eligible}"})
     return out
 
 

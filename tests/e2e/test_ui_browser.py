@@ -18,7 +18,7 @@ from tests.e2e.conftest import UI_TIMEOUT_MS, App, open_page, screenshot
 from tools.ledger import Ledger
 from tools.ledger.plans import latest_plan_id, load_plan
 from tools.ledger.queries import mintable_verification_ids
-from tools.tokens import TOKENS, token_for_kind
+from tools.tokens import TOKENS, short_amount, token_for_kind
 
 pytestmark = pytest.mark.e2e
 TX_HASH = re.compile(r"tx (0x[0-9a-f]{64})")
@@ -145,7 +145,7 @@ def test_plan_verify_mint_approve_shows_tx_and_balance(page: Any, app: App) -> N
     status = app.cli("chain-status", "--json")
     assert status.returncode == 0, status.stderr
     balance = json.loads(status.stdout)["tokens"][token]["recipient_balance"]
-    assert f"{balance} {TOKENS[token].symbol}" in str(page.locator("#chatbot").inner_text())
+    assert f"{short_amount(balance)} {TOKENS[token].symbol}" in str(page.locator("#chatbot").inner_text())
     with Ledger(app.db) as ledger:
         done = {r["verification_id"]: r["status"] for r in ledger.db.query(
             "SELECT verification_id, status FROM chain_mints")}
@@ -230,7 +230,7 @@ def test_two_sessions_keep_separate_threads_and_approvals(browser: Any, app: App
         ask(page_a, f"mint verification {vid}", "needs approval")
         expect(page_a.locator("#approval-card")).to_be_visible()
         expect(page_b.locator("#approval-card")).to_be_hidden()
-        text_b = ask(page_b, "What did team ml emit by region?", "Emissions by region for team ml")
+        text_b = ask(page_b, "What did team ml emit by region?", "Emissions by region (team ml, jobs started")
         assert vid not in text_b and "mint verification" not in text_b
         expect(page_b.locator("#approval-card")).to_be_hidden()
         expect(page_a.locator("#approval-card")).to_be_visible()
@@ -329,3 +329,32 @@ def test_the_header_clock_is_the_one_every_answer_uses(page: Any, app: App) -> N
     expect(page.locator("#as-of")).to_contain_text(f"As of {clock.as_of:%Y-%m-%d %H:%M} UTC")
     text = ask(page, "Forecast eu-west-1 for tomorrow", "day-ahead forecast")
     assert f"from {issue_time(clock):%Y-%m-%dT%H:%M} UTC" in text.rsplit("Forecast eu-west-1 for tomorrow", 1)[-1]
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Whether two bounding boxes (x, y, width, height in CSS px) share any area."""
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def test_chat_layout_answer_bubble_icons_and_height(page: Any, app: App) -> None:
+    """The answer is its own bubble (not inside the tool-call box), no icon covers the first bubble,
+    and the chat panel follows the window's height (it was a fixed 480 px)."""
+    ask(page, "How much did each team emit last week?", "Emissions by team")
+    bots = page.locator("#chatbot [data-testid='bot']")
+    tool_boxes = page.locator("#chatbot [data-testid='bot'] .thought-group")
+    expect(tool_boxes.first).to_contain_text("tool emissions")
+    answers = [bots.nth(i) for i in range(bots.count()) if "Emissions by team" in bots.nth(i).inner_text()]
+    assert len(answers) == 1, "the answer text is not in exactly one bot bubble"
+    assert answers[0].locator(".thought-group").count() == 0, "the answer renders inside the tool-call box"
+    assert all("Emissions by team" not in tool_boxes.nth(i).inner_text() for i in range(tool_boxes.count()))
+    first = page.locator("#chatbot .message-row").first.bounding_box()
+    for i in range(page.locator("#chatbot .top-panel button").count()):
+        icon = page.locator("#chatbot .top-panel button").nth(i).bounding_box()
+        assert icon is not None and first is not None and not _overlap(icon, first), "an icon covers the bubble"
+    heights = []
+    for window in (900, 1300):
+        page.set_viewport_size({"width": 1400, "height": window})
+        page.wait_for_timeout(300)  # one layout pass
+        heights.append(page.locator("#chatbot").bounding_box()["height"])
+    assert heights[0] > 480 and heights[1] > heights[0] + 100, f"the chat panel does not follow the window: {heights}"

@@ -36,6 +36,14 @@ def decision_rows(ledger: Ledger, *, kind: str | None = None, decision: str | No
     return [dict(r) for r in ledger.db.query(sql + " ORDER BY rowid DESC LIMIT ?", [*args, limit])]
 
 
+def decided_subjects(ledger: Ledger, kind: str, since_utc: str | None = None) -> set[str]:
+    """Subjects of every decision of ``kind`` (``mint``, ``execute``) recorded at or after ``since_utc``."""
+    if not _has(ledger, "approvals"):
+        return set()
+    return {str(r["subject"]) for r in ledger.db.query(
+        "SELECT DISTINCT subject FROM approvals WHERE kind = ? AND created_utc >= ?", [kind, since_utc or ""])}
+
+
 def mint_rows(ledger: Ledger, verification_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     """The ``chain_mints`` rows (token, status, tx_hash) of each verification id that has any."""
     wanted = sorted(set(verification_ids))

@@ -12,6 +12,7 @@ from tools.rollup.leaderboard import LEADERBOARD_COLUMNS, leaderboard
 from tools.rollup.timeline import plan_timeline
 from tools.rollup.totals import (
     emissions_breakdown,
+    exact_totals_by_key,
     group_totals,
     largest_mintable,
     plan_summary,
@@ -26,6 +27,7 @@ from tools.rollup.weekly import iso_week, previous_week, summarise_week, week_bo
 __all__ = [
     "LEADERBOARD_COLUMNS",
     "emissions_breakdown",
+    "exact_totals_by_key",
     "group_totals",
     "iso_week",
     "largest_mintable",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -101,7 +102,8 @@ def emissions_breakdown(emissions: pd.DataFrame, group_by: GroupBy, *, team: str
                         region: str | None = None, start: date | None = None, end: date | None = None
                         ) -> dict[str, Any]:
     """Accounted emissions filtered by team, region and UTC days [start, end], grouped by team,
-    region, UTC day or hour: kgCO2e with its 90% interval, kWh and jobs per group, and the total."""
+    region, UTC day or hour: kgCO2e with its 90% interval, kWh and jobs per group, the total, and the
+    UTC days the matching jobs started on (``first_day_utc``, ``last_day_utc``: the period covered)."""
     frame = emissions
     if team:
         frame = frame[frame["team"] == team]
@@ -117,7 +119,9 @@ def emissions_breakdown(emissions: pd.DataFrame, group_by: GroupBy, *, team: str
         return {"group_by": group_by, "groups": {}, "jobs": 0, "note": "no jobs match"}
     agg = aggregate(frame, group_by)
     groups = group_totals(agg, digits=3, key_chars=10)
+    days = pd.DatetimeIndex(frame["start_utc"]).floor("D")
     return {"group_by": group_by, "filters": {"team": team, "region": region, "start": start, "end": end},
+            "first_day_utc": days.min().date().isoformat(), "last_day_utc": days.max().date().isoformat(),
             "total_kgco2e": round(float(agg["emissions_kg"].sum()), 3), "jobs": int(agg["jobs"].sum()),
             "groups": groups}
 
@@ -138,6 +142,15 @@ def totals_by_key(amounts: Iterable[tuple[str, float]]) -> dict[str, float]:
     for key, amount in amounts:
         out[key] = out.get(key, 0.0) + float(amount)
     return out
+
+
+def exact_totals_by_key(amounts: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Exact sum of decimal-string amounts (token units as minted on chain) per key, keys in first-seen
+    order; returned as decimal strings so no float rounding reaches a figure about tokens."""
+    out: dict[str, Decimal] = {}
+    for key, amount in amounts:
+        out[key] = out.get(key, Decimal(0)) + Decimal(str(amount))
+    return {k: str(v) for k, v in out.items()}
 
 
 def shares_pct(part: dict[str, float], whole: dict[str, float]) -> dict[str, float | None]:
