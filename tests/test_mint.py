@@ -215,7 +215,7 @@ class TestExactlyOnce:
         backend.minter(vledger).deploy()
         vid = vids["shift"][0]
 
-        def no_receipt(self: ChainClient, tx_hash: object, doing: str) -> None:
+        def no_receipt(self: ChainClient, tx_hash: object, doing: str, **_: object) -> None:
             raise ChainUnavailableError(f"no receipt from {self.label} within 0 s while {doing}")
 
         monkeypatch.setattr(ChainClient, "wait", no_receipt)

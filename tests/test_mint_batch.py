@@ -4,6 +4,7 @@ hold per verification, and a rejection covers the whole batch. On the embedded a
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from tools.chain.node import AnvilNode
 from tools.ledger import Ledger
 from tools.ledger.queries import mintable_verification_ids
 from tools.schemas import MintQuorum, PolicySet
+from tools.tokens import TOKENS, short_amount
 
 pytest_plugins = ["tests.chain_fixtures"]
 PEOPLE = {"root": Role.ADMIN, "alice": Role.APPROVER, "bob": Role.APPROVER, "vic": Role.VIEWER}
@@ -82,6 +84,12 @@ def test_one_approval_mints_each_verification_once(env: Settings, vdb: Path) -> 
     rows = mints(vdb)
     assert sorted(r["verification_id"] for r in rows) == sorted(wanted)
     assert all(r["status"] == "confirmed" for r in rows) and len({r["tx_hash"] for r in rows}) == len(rows)
+    with Ledger(vdb) as ledger:  # the answer's total per token is the exact sum of what the chain minted
+        for row in ledger.db.query("SELECT token, SUM(CAST(amount AS REAL)) AS total, GROUP_CONCAT(amount, ' ') "
+                                   "AS amounts FROM chain_mints GROUP BY token"):
+            exact = sum((Decimal(a) for a in row["amounts"].split()), Decimal(0))
+            shown = f"{short_amount(str(exact))} {TOKENS[row['token']].symbol}"
+            assert float(exact) == pytest.approx(row["total"]) and shown in done.answer, (shown, done.answer)
     again = session.ask("Mint the verified savings")  # nothing left: refused, nothing sent
     assert again.pending_approval is None and "nothing to mint" in again.answer.lower() + str(again.tools)
     assert mints(vdb) == rows

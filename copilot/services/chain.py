@@ -230,23 +230,14 @@ def mint_verification(ledger: Ledger, settings: Settings, verification_id: str, 
 def mint_verifications(ledger: Ledger, settings: Settings, verification_ids: list[str], *, actor: str
                        ) -> dict[str, dict[str, Any]]:
     """Mint approved verifications through one minter (one node start, one key unlock), each exactly
-    as :func:`mint_verification`; a verification that cannot be minted gets ``{"error": why}`` and the
-    others go on (a failure of the node itself is raised)."""
-    from copilot.services.errors import is_user_error
-    from tools.chain.client import ChainUnavailableError
+    as :func:`mint_verification` but pipelined (``tools.chain.batch.mint_many``: every transaction
+    sent, then one wait for the node to persist them); a verification that cannot be minted gets
+    ``{"error": why}`` and the others go on (a node that does not answer is raised)."""
+    from tools.chain.batch import mint_many
 
     minter = open_minter(ledger, settings, ensure_up=True, actor=actor)
-    out: dict[str, dict[str, Any]] = {}
-    for vid in verification_ids:
-        try:
-            out[vid] = minter.mint_verification(vid).model_dump(mode="json")
-        except ChainUnavailableError:
-            raise
-        except Exception as exc:
-            if not is_user_error(exc):
-                raise
-            out[vid] = {"error": str(exc)}
-    return out
+    return {vid: {"error": str(done)} if isinstance(done, Exception) else done.model_dump(mode="json")
+            for vid, done in mint_many(minter, verification_ids).items()}
 
 
 def retire(ledger: Ledger, settings: Settings, amount: str, reason: str, token: str, *, actor: str

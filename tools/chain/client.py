@@ -398,15 +398,17 @@ class ChainClient:
                 raise decoded from exc
         return self.send(tx)
 
-    def wait(self, tx_hash: HexBytes | str, doing: str) -> TxReceipt:
-        """Wait for the receipt, check it succeeded (status 1) and that it is durable."""
+    def wait(self, tx_hash: HexBytes | str, doing: str, *, durable: bool = True) -> TxReceipt:
+        """Wait for the receipt, check it succeeded (status 1) and (``durable``) that it is persisted;
+        a caller passing ``durable=False`` calls :meth:`ensure_durable` itself before relying on it."""
         with self.guard(doing):
             receipt = self.w3.eth.wait_for_transaction_receipt(
                 HexBytes(tx_hash), timeout=self.receipt_timeout_s, poll_latency=0.05)
         if int(receipt["status"]) != 1:
             raise TransactionFailedError(f"transaction {HexBytes(tx_hash).to_0x_hex()} failed "
                                          f"(status 0) in block {receipt['blockNumber']} while {doing}")
-        self.ensure_durable(int(receipt["blockNumber"]))
+        if durable:
+            self.ensure_durable(int(receipt["blockNumber"]))
         return receipt
 
     def receipt_if_any(self, tx_hash: str) -> TxReceipt | None:

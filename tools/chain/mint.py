@@ -126,6 +126,21 @@ class MintOutcome(_Out):
     skipped: list[TokenKey]
 
 
+class PreparedMint(BaseModel):
+    """A verification ready to mint: its intents recorded, the chain not touched yet."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    verification: Verification
+    rec_status: str | None
+    skipped: list[TokenKey]
+    fresh: set[TokenKey]
+    rows: list[MintRecord]
+
+
+def _doing(row: MintRecord) -> str:
+    return f"minting {row.amount} {TOKENS[row.token].symbol} for {row.verification_id}"
+
+
 class Minter:
     """Mint, retire, read and reconcile the tokens of one network for one ledger."""
 
@@ -179,6 +194,16 @@ class Minter:
 
     def mint_verification(self, verification_id: str) -> MintOutcome:
         """Mint the verification's conservative savings, each token at most once, ever."""
+        prepared = self.prepare(verification_id)
+        if isinstance(prepared, MintOutcome):
+            return prepared
+        done = [self._complete(row, retry=row.token not in prepared.fresh) for row in prepared.rows]
+        return self.finish(prepared, done)
+
+    def prepare(self, verification_id: str) -> MintOutcome | PreparedMint:
+        """Steps before the chain is touched: re-hash the verification, check it holds its claim and
+        is 'verified', and record an intent per token still to mint. Returns the outcome when every
+        token is confirmed already, else the rows to drive to confirmed (``fresh``: created now)."""
         v = load_verification(self.ledger, verification_id)  # re-hashed: refuses an edited record
         amounts = minted_amounts(v)
         wanted = [k for k, units in amounts.items() if units > 0]
@@ -222,12 +247,16 @@ class Minter:
                     evidence_hash=v.evidence_hash, recipient=recipient, amount_units=amounts[key],
                     amount=units_to_str(amounts[key]), status=MintStatus.INTENT, created_utc=now,
                     updated_utc=now), self.actor)
-        done = [self._complete(row, retry=row.token not in fresh) for row in rows.values()
-                if row is not None]
-        if status == RecStatus.VERIFIED:
+        return PreparedMint(verification=v, rec_status=status, skipped=skipped, fresh=fresh,
+                            rows=[r for r in rows.values() if r is not None])
+
+    def finish(self, prepared: PreparedMint, done: list[MintRecord]) -> MintOutcome:
+        """Once every row of ``prepared`` is confirmed (``done``): the recommendation moves to minted."""
+        v = prepared.verification
+        if prepared.rec_status == RecStatus.VERIFIED:
             self._mark_minted(v, done)
         return MintOutcome(verification_id=v.verification_id, rec_id=v.rec_id, already_minted=False,
-                           rec_status=RecStatus.MINTED, mints=done, skipped=skipped)
+                           rec_status=RecStatus.MINTED, mints=done, skipped=prepared.skipped)
 
     def _mark_minted(self, v: Verification, done: list[MintRecord]) -> None:
         transition(self.ledger, [v.rec_id], RecStatus.MINTED, actor=self.actor,
@@ -242,6 +271,16 @@ class Minter:
         by this call cannot have been sent; should the evidence have been minted elsewhere, the
         contract refuses and the event is looked up then.
         """
+        row = self.start(row, retry=retry)
+        if row.status == MintStatus.CONFIRMED:
+            return row
+        receipt = self.await_sent(row)
+        return self.confirm_sent(row, receipt)
+
+    def start(self, row: MintRecord, *, retry: bool = True) -> MintRecord:
+        """Send one pending row's mint without waiting for it (recorded *sent*, with its tx hash), or
+        return it confirmed when the chain already holds it (found by event, or by the receipt of
+        the transaction it was sent in). On failure the row keeps the error and it is raised."""
         if row.status == MintStatus.CONFIRMED:
             return row
         try:
@@ -262,17 +301,32 @@ class Minter:
                     return self._confirm(row, self._matching(row, events), recovered=False,
                                          receipt=receipt)
             contract = self.chain.contract(row.token)
-            doing = f"minting {row.amount} {TOKENS[row.token].symbol} for {row.verification_id}"
             try:
                 tx_hash = self.client.transact(contract.functions.mint(
-                    row.recipient, row.amount_units, bytes.fromhex(row.evidence_hash[2:])), doing)
+                    row.recipient, row.amount_units, bytes.fromhex(row.evidence_hash[2:])), _doing(row))
             except AlreadyMintedError:
                 found = self._minted_event(row)  # minted meanwhile by another attempt?
                 if found is not None:
                     return self._confirm(row, found, recovered=True)
                 raise
-            row = mark_sent(self.ledger, row, hex32(tx_hash), self.actor)
-            receipt = self.client.wait(tx_hash, doing)
+            return mark_sent(self.ledger, row, hex32(tx_hash), self.actor)
+        except ChainError as exc:
+            mark_error(self.ledger, row, f"{type(exc).__name__}: {exc}", self.actor)
+            raise
+
+    def await_sent(self, row: MintRecord, *, durable: bool = True) -> TxReceipt:
+        """The successful receipt of a sent row's transaction (waited for; with ``durable`` also
+        persisted by the node). On failure the row keeps the error and it is raised."""
+        try:
+            return self.client.wait(str(row.tx_hash), _doing(row), durable=durable)
+        except ChainError as exc:
+            mark_error(self.ledger, row, f"{type(exc).__name__}: {exc}", self.actor)
+            raise
+
+    def confirm_sent(self, row: MintRecord, receipt: TxReceipt) -> MintRecord:
+        """Record a sent row confirmed from its receipt, once its event matches what was asked and
+        its block is persisted (waited for here unless already). On failure the row keeps the error."""
+        try:
             events = self.chain.receipt_events(row.token, "SavingsMinted", receipt)
             return self._confirm(row, self._matching(row, events), recovered=False, receipt=receipt)
         except ChainError as exc:
