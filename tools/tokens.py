@@ -7,7 +7,7 @@ same value as an exact decimal string in tokens. 1 ``kWhSave`` = 1 kWh saved; 1 
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Literal
 
@@ -112,6 +112,19 @@ def units_to_str(units: int) -> str:
     """10^-18 units -> exact decimal string in tokens, without trailing zeros ("1.5", "0")."""
     text = f"{Decimal(units) / UNIT:f}" if units else "0"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def short_amount(amount: str, places: int = 4) -> str:
+    """A token amount (exact decimal string) for people: ``places`` decimals (``places`` significant
+    digits below 1), rounded half up, prefixed "≈" when digits were dropped
+    ("24.883994277320339646" -> "≈24.884", "0.0000412345" -> "≈0.00004123", "0.001" stays)."""
+    exact = Decimal(str(amount))
+    keep = places if exact == 0 or abs(exact) >= 1 else places - exact.adjusted() - 1
+    shown = exact.quantize(Decimal(1).scaleb(-keep), rounding=ROUND_HALF_UP) if -int(exact.as_tuple().exponent) \
+        > keep else exact
+    text = f"{shown:f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text if shown == exact else f"≈{text}"
 
 
 class Deployment(_Strict):

@@ -33,6 +33,7 @@ from copilot.ui.turns import (
     tool_message,
 )
 from tools.auth import Role
+from tools.tokens import short_amount
 
 EXAMPLES = ["How much did we emit?", "What did team ml emit by region?", "Forecast eu-west-1 for the next 24 hours",
             "Plan the next 2 days, execute it and verify the savings", "Mint the verified savings",
@@ -77,7 +78,7 @@ def balances_text(ctx: ChatContext) -> str:
             return f"Balances unavailable: {exc}"
     if not status["running"]:
         return f"Balances unavailable: {status['error']}"
-    held = ", ".join(f"**{t['recipient_balance']} {t['symbol']}**" for t in status["tokens"].values())
+    held = ", ".join(f"**{short_amount(t['recipient_balance'])} {t['symbol']}**" for t in status["tokens"].values())
     return f"New balance of `{status['recipient']}`: {held} (chain id {status['chain_id']}, block {status['block']})."
 
 
