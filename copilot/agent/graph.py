@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.config import get_config
 from langgraph.graph import END, START, StateGraph
@@ -36,6 +36,7 @@ from copilot.agent.context import ToolContext
 from copilot.agent.enforce import REFUSED, check_call
 from copilot.agent.guard import WITHHELD_NOTE, check_numbers, tool_succeeded
 from copilot.agent.llm import bind, for_provider
+from copilot.agent.model_call import reply_of
 from copilot.agent.offline import TEMPLATE
 from copilot.agent.polarity import forbidden_writes
 from copilot.agent.prompts import SYSTEM_PROMPT
@@ -94,8 +95,10 @@ def _request_payload(call: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = "offline",
-                checkpointer: Any = None, audit: Callable[[str, dict[str, Any]], None] | None = None) -> Any:
-    """Compile the copilot graph for ``chat_model`` over the ledger and chain of ``ctx``."""
+                checkpointer: Any = None, audit: Callable[[str, dict[str, Any]], None] | None = None,
+                model_label: str = "") -> Any:
+    """Compile the copilot graph for ``chat_model`` over the ledger and chain of ``ctx`` (``model_label``
+    names the model in answers about its failures)."""
 
     def policy() -> PolicySet | None:
         with ctx.ledger() as ledger:
@@ -113,14 +116,18 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
 
     def begin(state: CopilotState) -> dict[str, Any]:
         return {"turn_start": len(state["messages"]) - 1, "guard_retries": 0, "guard_feedback": None,
-                "pending_mint": None, "approval_note": None, "allowed_calls": []}
+                "pending_mint": None, "approval_note": None, "allowed_calls": [], "tool_rounds": 0}
 
     def agent(state: CopilotState) -> dict[str, Any]:
-        system = [SystemMessage(SYSTEM_PROMPT + "\n" + _policy_note(policy()))]
+        system: list[BaseMessage] = [SystemMessage(SYSTEM_PROMPT + "\n" + _policy_note(policy()))]
         if state.get("guard_feedback"):
             system.append(SystemMessage(str(state["guard_feedback"])))
-        reply = bound.invoke(for_provider([*system, *state["messages"]], provider))
-        return {"messages": [reply]}
+        rounds = state.get("tool_rounds", 0)
+        reply, failure = reply_of(lambda msgs: bound.invoke(for_provider(msgs, provider)), system,
+                                  state["messages"], rounds=rounds, label=model_label or provider)
+        if failure is not None:
+            log("model-failure", {"why": failure})
+        return {"messages": [reply], "tool_rounds": rounds + bool(reply.tool_calls)}
 
     def governance(state: CopilotState) -> dict[str, Any]:
         last = state["messages"][-1]

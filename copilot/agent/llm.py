@@ -31,11 +31,12 @@ def make_chat_model(settings: LLMSettings, world: Callable[[], Any] | None = Non
         return ChatOpenAI(model=settings.model_name, base_url=settings.base_url,
                           api_key=settings.api_key or "not-needed",  # type: ignore[arg-type]
                           temperature=0, max_tokens=settings.max_tokens,  # type: ignore[call-arg]
-                          extra_body={"max_tokens": settings.max_tokens})
+                          extra_body={"max_tokens": settings.max_tokens}, timeout=settings.timeout_s,
+                          max_retries=1)
     from langchain_ollama import ChatOllama
 
     return ChatOllama(model=settings.model_name, base_url=settings.base_url, temperature=0,
-                      num_predict=settings.max_tokens)
+                      num_predict=settings.max_tokens, client_kwargs={"timeout": settings.timeout_s})
 
 
 def for_provider(messages: Sequence[BaseMessage], provider: str) -> list[BaseMessage]:

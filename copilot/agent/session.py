@@ -78,7 +78,7 @@ class CopilotSession:
         self.mode = self.llm.label if chat_model is None else f"custom model {type(chat_model).__name__}"
         self.checkpointer = sqlite_checkpointer(checkpoint_path or settings.data_dir / "checkpoints.sqlite")
         self.graph = build_graph(model, ToolContext(db_path, settings), provider=self.llm.provider,
-                                 checkpointer=self.checkpointer, audit=self._audit)
+                                 checkpointer=self.checkpointer, audit=self._audit, model_label=self.mode)
 
     def _world(self) -> World:
         """The clock and teams the offline reader uses (``copilot.services.fleet.chat_context``)."""

@@ -19,3 +19,4 @@ class CopilotState(TypedDict, total=False):
     guard_retries: int
     guard_feedback: str | None  # why the last answer was sent back (numbers guard)
     guard_log: list[dict[str, Any]]
+    tool_rounds: int  # model replies with tool calls this turn (capped: copilot.agent.model_call)
