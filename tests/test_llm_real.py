@@ -103,3 +103,28 @@ def test_a_mint_stops_at_the_approval_gate_whatever_the_model_says(settings: Set
     assert AnvilNode(settings.data_dir / "chain").info() is None, "the chain node was started"
     if any(t["name"] == "mint" and t["result"] is None for t in turn.tools):
         assert turn.pending_approval is not None, "a mint call was neither refused nor waiting for a person"
+
+
+def test_streaming_delivers_the_words_as_they_come(settings: Settings, vdb: Path) -> None:
+    session = CopilotSession(settings, vdb)
+    got = list(session.ask_stream("Say hello to the operations team in two short sentences."))
+    turn = got.pop()
+    texts = [e.text for e in got if e.kind == "text"]
+    assert len(texts) > 3, f"the words did not arrive in pieces: {texts}"
+    streamed = "".join(texts)
+    assert check_numbers(streamed, []).ok, f"a figure was streamed with no tool result behind it: {streamed}"
+    assert turn.answer.strip()
+
+
+def test_the_cli_prints_the_streamed_turn(settings: Settings, vdb: Path, local_llm: LocalModelServer) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    env = {**os.environ, **local_llm.env(), "GREENOPS_DATA_DIR": str(settings.data_dir)}
+    proc = subprocess.run([sys.executable, "app.py", "ask", "Say hello to the operations team.", "--db", str(vdb)],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"[openai: {local_llm.model}" in proc.stdout and proc.stdout.strip().splitlines()[0].strip()

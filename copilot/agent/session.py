@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from langgraph.types import Command
 from copilot.agent.context import ToolContext
 from copilot.agent.graph import build_graph, sqlite_checkpointer
 from copilot.agent.llm import make_chat_model
+from copilot.agent.streaming import StreamEvent, turn_events
 from copilot.agent.understand import World
 from copilot.agent.understand.reading import DEFAULT_TEAMS
 from copilot.services.approvals import check_can_decide, check_can_decide_batch
@@ -131,8 +133,8 @@ class CopilotSession:
         return TurnResult(thread_id, answer, list(calls.values()), pending, self.mode,
                           list(values.get("guard_log") or []))
 
-    def ask(self, question: str, thread_id: str | None = None) -> TurnResult:
-        """One user message; returns the answer, the tools called, and any pending approval."""
+    def _question(self, question: str, thread_id: str | None) -> tuple[dict[str, Any], str]:
+        """The graph input of a question on ``thread_id`` (a new thread when None), validated."""
         text = question.strip()
         if not text:
             raise SessionError("the question is empty")
@@ -141,15 +143,23 @@ class CopilotSession:
         thread = thread_id or uuid.uuid4().hex[:12]
         if self.pending(thread) is not None:
             raise SessionError(f"thread {thread} is waiting for a decision: approve or reject it first")
-        self.graph.invoke({"messages": [HumanMessage(content=text)]}, self._config(thread))
+        return {"messages": [HumanMessage(content=text)]}, thread
+
+    def ask(self, question: str, thread_id: str | None = None) -> TurnResult:
+        """One user message; returns the answer, the tools called, and any pending approval."""
+        graph_input, thread = self._question(question, thread_id)
+        self.graph.invoke(graph_input, self._config(thread))
         return self._result(thread)
 
-    def decide(self, thread_id: str, *, approved: bool, user: AuthUser, reason: str = "") -> TurnResult:
-        """Resume a thread waiting for a mint or execution decision with ``user``'s decision.
+    def ask_stream(self, question: str, thread_id: str | None = None) -> Iterator[StreamEvent | TurnResult]:
+        """:meth:`ask`, streamed: the model's words as they come (never an unsupported figure: see
+        ``copilot.agent.streaming``), tool calls and results, then the ``TurnResult``. Bad input is
+        refused before anything runs."""
+        graph_input, thread = self._question(question, thread_id)
+        return self._stream(graph_input, thread)
 
-        ``user`` was authenticated by the front end (password, or the web UI's login session); the
-        decision is refused here, before the graph resumes, when they may not make it (AuthError:
-        role, policy's approver list, a second vote by the same person)."""
+    def _decision(self, thread_id: str, approved: bool, user: AuthUser, reason: str) -> Command[Any]:
+        """The resume command of ``user``'s decision, refused (AuthError, SessionError) before the graph resumes."""
         pending = self.pending(thread_id)
         if pending is None:
             raise SessionError(f"thread {thread_id} has nothing waiting for approval")
@@ -161,6 +171,25 @@ class CopilotSession:
                 check_can_decide_batch(ledger, person)
             else:
                 check_can_decide(ledger, person, str(pending["verification_id"]))
-        self.graph.invoke(Command(resume={"approved": approved, "user": person.name, "reason": reason}),
-                          self._config(thread_id))
+        return Command(resume={"approved": approved, "user": person.name, "reason": reason})
+
+    def decide(self, thread_id: str, *, approved: bool, user: AuthUser, reason: str = "") -> TurnResult:
+        """Resume a thread waiting for a mint or execution decision with ``user``'s decision.
+
+        ``user`` was authenticated by the front end (password, or the web UI's login session); the
+        decision is refused here, before the graph resumes, when they may not make it (AuthError:
+        role, policy's approver list, a second vote by the same person)."""
+        self.graph.invoke(self._decision(thread_id, approved, user, reason), self._config(thread_id))
         return self._result(thread_id)
+
+    def decide_stream(self, thread_id: str, *, approved: bool, user: AuthUser, reason: str = ""
+                      ) -> Iterator[StreamEvent | TurnResult]:
+        """:meth:`decide`, streamed like :meth:`ask_stream` (refusals raised before anything runs)."""
+        return self._stream(self._decision(thread_id, approved, user, reason), thread_id)
+
+    def _stream(self, graph_input: Any, thread: str) -> Iterator[StreamEvent | TurnResult]:
+        stream = self.graph.stream(graph_input, self._config(thread), stream_mode=["messages", "updates"])
+        for event in turn_events(stream):
+            if event.kind != "done":
+                yield event
+        yield self._result(thread)

@@ -45,8 +45,8 @@ def approval_lines(pending: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _render_turn(o: dict[str, Any]) -> str:
-    lines = [o["answer"]]
+def _render_turn(o: dict[str, Any], *, answer: bool = True) -> str:
+    lines = [o["answer"]] if answer else []
     for t in o["tools"]:
         lines.append(f"  [tool] {t['name']}({', '.join(f'{k}={v!r}' for k, v in t['args'].items())})")
     if o["pending_approval"]:
@@ -73,9 +73,40 @@ def ask(
         log(f"copilot: {session.mode}")
         with open_ledger(db or Settings.from_env().db_path) as ledger:
             log(f"clock: {ledger_clock(ledger).label()}")
-        return dict(session.ask(question, thread).as_dict())
+        if as_json:
+            return dict(session.ask(question, thread).as_dict())
+        return _streamed(session.ask_stream(question, thread))
 
-    emit(guarded(as_json, work), as_json, _render_turn)
+    out = guarded(as_json, work)
+    emit(out, as_json, lambda o: _render_turn(o, answer=not o.get("streamed")))
+
+
+def _streamed(events: Any) -> dict[str, Any]:
+    """Print a turn's words as they come (``CopilotSession.ask_stream``: never an unsupported figure),
+    then its answer if it differs from what was shown (a retry, a withheld figure, a template answer);
+    returns the turn as a dict, marked ``streamed``."""
+    from copilot.agent.session import TurnResult
+
+    shown = ""
+    for event in events:
+        if isinstance(event, TurnResult):
+            turn = event.as_dict()
+            if shown.strip() and shown.strip() == turn["answer"].strip():
+                typer.echo("")
+            else:
+                if shown:
+                    typer.echo("\n  [the streamed words were replaced by the answer below]")
+                typer.echo(turn["answer"])
+            return turn | {"streamed": True}
+        if event.kind == "text":
+            typer.echo(event.text, nl=False)
+            shown += event.text
+        elif event.kind == "reset" and shown:
+            typer.echo("\n  [numbers guard: the model stated a figure no tool returned; asking it again]")
+            shown = ""
+        elif event.kind == "tool_start":
+            log(f"  [tool] {event.name} ...")
+    raise AssertionError("a streamed turn ends with its result")
 
 
 def _decide(thread: str, approved: bool, as_user: str | None, password_stdin: bool, reason: str, db: Any,

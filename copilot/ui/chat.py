@@ -16,6 +16,7 @@ from typing import Any
 import gradio as gr
 
 from copilot.agent.session import CopilotSession, TurnResult
+from copilot.agent.streaming import StreamEvent
 from copilot.services import chain
 from copilot.services.errors import is_user_error
 from copilot.services.storage import open_ledger
@@ -116,18 +117,28 @@ def _find_tool(history: list[Message], call_id: str) -> int | None:
     return None
 
 
-def _run(ctx: ChatContext, history: list[Message], thread: str, work: Callable[[], TurnResult],
-         user: AuthUser | None) -> Iterator[Outputs]:
-    """Stream one turn into ``history``: tool calls as they run, then the answer, then the card."""
+def _run(ctx: ChatContext, history: list[Message], thread: str,
+         start: Callable[[], Iterator[StreamEvent | TurnResult]], user: AuthUser | None) -> Iterator[Outputs]:
+    """Stream one turn into ``history``: tool calls as they run, the model's words as it writes them,
+    then the answer (replacing words the numbers guard took back) and the card."""
     hidden = (gr.update(visible=False), "", gr.update(visible=False))
     turn: TurnResult | None = None
-    for event in stream_turn(ctx.session, thread, work):
+    draft: int | None = None  # index of the bubble the model's words stream into
+    for event in stream_turn(start):
         if event.kind == "tool_start":
             history.append(tool_message(event.call_id, event.name, event.args, None))
+            draft = None
         elif event.kind == "tool_result":
             at = _find_tool(history, event.call_id)  # the mint's call was shown before the approval card
             if at is not None:
                 history[at] = tool_message(event.call_id, event.name, event.args, event.result)
+        elif event.kind == "text":
+            if draft is None:
+                history.append({"role": "assistant", "content": ""})
+                draft = len(history) - 1
+            history[draft] = {"role": "assistant", "content": history[draft]["content"] + event.text}
+        elif event.kind == "reset" and draft is not None:
+            history[draft] = {"role": "assistant", "content": ""}
         elif event.kind == "error":
             history.append({"role": "assistant", "content": f"⚠ {type(event.error).__name__}: {event.error}"})
             pending = ctx.session.pending(thread)
@@ -144,9 +155,14 @@ def _run(ctx: ChatContext, history: list[Message], thread: str, work: Callable[[
         for m in history:
             if (m.get("metadata") or {}).get("status") == "pending":
                 m["metadata"] = {**m["metadata"], "log": "waiting for your approval"}
-    history.append({"role": "assistant", "content": ""})
-    for prefix in answer_chunks(answer):
-        history[-1] = {"role": "assistant", "content": prefix}
+    if draft is not None and str(history[draft]["content"]).strip() == answer.strip():
+        yield (history, history, *_card(ctx, turn.pending_approval, user))
+        return
+    if draft is None or pending is not None:
+        history.append({"role": "assistant", "content": ""})
+        draft = len(history) - 1
+    for prefix in answer_chunks(answer):  # typed out: a template answer, or one replacing the streamed words
+        history[draft] = {"role": "assistant", "content": prefix}
         yield history, history, *hidden
     yield (history, history, *_card(ctx, turn.pending_approval, user))
 
@@ -208,7 +224,7 @@ def build_chat(ctx: ChatContext, thread: gr.State) -> None:
                                                          "approve or reject it first."})
             yield hist, hist, *keep, ""
             return
-        for out in _run(ctx, hist, thread_id, lambda: ctx.session.ask(text, thread_id), user):
+        for out in _run(ctx, hist, thread_id, lambda: ctx.session.ask_stream(text, thread_id), user):
             yield *out, gr.update()  # the box was cleared above; leave what the user types next
 
     def decide(approved: bool) -> Callable[..., Iterator[Outputs]]:
@@ -231,8 +247,8 @@ def build_chat(ctx: ChatContext, thread: gr.State) -> None:
                          else f"✗ Reject {what} (by {user.name}: {why})"})
             yield hist, hist, *keep
 
-            def work() -> TurnResult:
-                return ctx.session.decide(thread_id, approved=approved, user=user, reason=why)
+            def work() -> Iterator[StreamEvent | TurnResult]:
+                return ctx.session.decide_stream(thread_id, approved=approved, user=user, reason=why)
 
             last: Outputs | None = None
             for last in _run(ctx, hist, thread_id, work, user):

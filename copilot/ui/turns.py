@@ -1,10 +1,12 @@
 """Chat turns for the UI, without Gradio: stream a copilot turn as events, render tool calls and
 the mint approval card as chat messages / markdown.
 
-A turn runs ``CopilotSession.ask`` (or ``decide``) in a worker thread while the graph's
-checkpointed state is polled, so each tool call shows up as it starts and when its result
-arrives; the answer text then streams in. Figures are the tools' own (the answer, the tool
-results, the verification evidence and the mint preview); nothing is computed here.
+A turn runs ``CopilotSession.ask_stream`` (or ``decide_stream``): each tool call shows up as the
+model makes it and when its result arrives, and the model's words as it writes them (only words
+that state no figure a tool did not return: ``copilot.agent.streaming``); an answer worded by the
+tools' templates (offline mode, a withheld figure) is typed out after the turn. Figures are the
+tools' own (the answer, the tool results, the verification evidence and the mint preview); nothing
+is computed here.
 """
 
 from __future__ import annotations
@@ -12,17 +14,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from langchain_core.messages import AIMessage, ToolMessage
-
-from copilot.agent.session import CopilotSession, TurnResult
+from copilot.agent.session import TurnResult
+from copilot.agent.streaming import StreamEvent
 
 Message = dict[str, Any]
 MAX_RESULT_CHARS = 1800
-POLL_S = 0.15
 
 
 def new_thread_id() -> str:
@@ -34,58 +33,32 @@ def new_thread_id() -> str:
 class TurnEvent:
     """One thing that happened during a turn."""
 
-    kind: Literal["tool_start", "tool_result", "done", "error"]
+    kind: Literal["tool_start", "tool_result", "text", "reset", "done", "error"]
     call_id: str = ""
     name: str = ""
     args: dict[str, Any] = field(default_factory=dict)
     result: str = ""
+    text: str = ""
     turn: TurnResult | None = None
     error: Exception | None = None
 
 
-def _messages(session: CopilotSession, thread_id: str) -> list[Any]:
-    state = session.graph.get_state({"configurable": {"thread_id": thread_id}})
-    return list(state.values.get("messages", []))
-
-
-def stream_turn(session: CopilotSession, thread_id: str, work: Callable[[], TurnResult],
-                poll_s: float = POLL_S) -> Iterator[TurnEvent]:
-    """Run ``work`` (an ``ask`` or ``decide`` on ``thread_id``) and yield its tool calls as they
-    appear in the thread's checkpointed state, then ``done`` (or ``error``)."""
-    before = len(_messages(session, thread_id))
-    started: set[str] = set()
-    finished: set[str] = set()
-
-    def scan() -> Iterator[TurnEvent]:
-        messages = _messages(session, thread_id)
-        calls: dict[str, Any] = {str(c["id"]): dict(c) for m in messages if isinstance(m, AIMessage)
-                                 for c in m.tool_calls}
-        for m in messages[before:]:
-            if isinstance(m, AIMessage):
-                for c in m.tool_calls:
-                    cid = str(c["id"])
-                    if cid not in started:
-                        started.add(cid)
-                        yield TurnEvent("tool_start", cid, str(c["name"]), dict(c["args"]))
-            elif isinstance(m, ToolMessage) and m.tool_call_id not in finished:
-                finished.add(m.tool_call_id)
-                call = calls.get(m.tool_call_id)  # a mint's call was made before the approval interrupt
-                yield TurnEvent("tool_result", m.tool_call_id, str(m.name or (call or {}).get("name", "")),
-                                dict(call["args"]) if call else {}, result=str(m.content))
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="copilot-turn") as pool:
-        future = pool.submit(work)
-        while True:
-            done, _ = wait([future], timeout=poll_s)
-            yield from scan()
-            if done:
-                break
+def stream_turn(start: Callable[[], Iterator[StreamEvent | TurnResult]]) -> Iterator[TurnEvent]:
+    """Run a streamed turn (``start`` returns ``CopilotSession.ask_stream`` or ``decide_stream``) and
+    yield its tool calls, the model's released words (``text``; ``reset`` takes them back), then
+    ``done`` with the result, or ``error`` (a refusal or failure, shown to the user; the thread's
+    checkpoint keeps its state)."""
     try:
-        turn = future.result()
-    except Exception as exc:  # shown to the user; the thread's checkpoint keeps its state
+        for event in start():
+            if isinstance(event, TurnResult):
+                yield TurnEvent("done", turn=event)
+                return
+            if event.kind == "tool_result":
+                yield TurnEvent("tool_result", event.call_id, event.name, event.args, result=event.text)
+            elif event.kind in ("tool_start", "text", "reset"):
+                yield TurnEvent(event.kind, event.call_id, event.name, event.args, text=event.text)
+    except Exception as exc:
         yield TurnEvent("error", error=exc)
-        return
-    yield TurnEvent("done", turn=turn)
 
 
 def _short(value: Any, limit: int = 40) -> str:
