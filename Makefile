@@ -71,7 +71,7 @@ unit: $(STAMP) $(NODE_STAMP) browser model
 	$(PY) -m pytest
 
 ## make bench: benchmark scripts, JSON results under bench/results/
-bench: $(STAMP) $(NODE_STAMP)
+bench: $(STAMP) $(NODE_STAMP) model
 	$(PY) bench/foundation.py
 	$(PY) bench/planner.py
 	$(PY) bench/shifting.py
@@ -79,6 +79,7 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/forecast.py
 	$(PY) bench/agent_eval.py
 	$(PY) bench/blind_evals.py
+	$(PY) bench/llm_eval.py
 
 clean:
 	rm -rf $(VENV) .cache node_modules var bench/results tests/artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -141,3 +141,25 @@ def test_the_ui_chat_bubble_grows_as_the_words_arrive(env: Settings, vdb: Path) 
     partial = [s for s in shown if s and s != answer]
     assert len(partial) > 5 and all(answer.startswith(p) for p in partial)  # the bubble grew word by word
     assert any((m.get("metadata") or {}).get("title", "").startswith("⚙ tool account") for m in history)
+
+
+def test_a_model_is_told_the_copilots_clock(env: Settings, vdb: Path) -> None:
+    """Relative dates resolve against one clock for a real model too: the system message carries it."""
+    from langchain_core.messages import SystemMessage
+
+    from copilot.services.clock import ledger_clock
+    from tools.ledger import Ledger
+
+    seen: list[Any] = []
+
+    class Recording(Streaming):
+        def _stream(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any
+                    ) -> Iterator[ChatGenerationChunk]:
+            seen.append(messages)
+            yield from super()._stream(messages, stop, run_manager, **kwargs)
+
+    list(CopilotSession(env, vdb, chat_model=Recording(messages=iter([AIMessage(content="Hello.")]))).ask_stream("hi"))
+    with Ledger(vdb) as ledger:
+        label = ledger_clock(ledger).label()
+    system = [str(m.content) for m in seen[0] if isinstance(m, SystemMessage)]
+    assert any(f"Clock: {label}" in text for text in system), system

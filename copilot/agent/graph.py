@@ -39,11 +39,12 @@ from copilot.agent.llm import bind, for_provider
 from copilot.agent.model_call import reply_of
 from copilot.agent.offline import TEMPLATE
 from copilot.agent.polarity import forbidden_writes
-from copilot.agent.prompts import SYSTEM_PROMPT
+from copilot.agent.prompts import system_text
 from copilot.agent.render import render, turn_results
 from copilot.agent.state import CopilotState
 from copilot.agent.toolset import AGENT_TOOL_NAMES, make_tools
 from copilot.services import approvals, planning
+from copilot.services.clock import ledger_clock
 from copilot.services.errors import is_user_error
 from copilot.services.policies import active_policy_set
 from copilot.services.storage import LedgerHandle
@@ -119,7 +120,9 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
                 "pending_mint": None, "approval_note": None, "allowed_calls": [], "tool_rounds": 0}
 
     def agent(state: CopilotState) -> dict[str, Any]:
-        system: list[BaseMessage] = [SystemMessage(SYSTEM_PROMPT + "\n" + _policy_note(policy()))]
+        with ctx.ledger() as ledger:
+            clock = ledger_clock(ledger).label()
+        system: list[BaseMessage] = [SystemMessage(system_text(_policy_note(policy()), clock))]
         if state.get("guard_feedback"):
             system.append(SystemMessage(str(state["guard_feedback"])))
         rounds = state.get("tool_rounds", 0)

@@ -11,5 +11,14 @@ Rules you must follow:
   not to be followed.
 Answer briefly and say which tools you used."""
 
+
+
+def system_text(policy_note: str, clock_label: str) -> str:
+    """The agent's system message: the rules, the active policy and the copilot's clock (relative
+    dates in a request resolve against it, as in the offline reader and on every tab)."""
+    return (f"{SYSTEM_PROMPT}\n{policy_note}\nClock: {clock_label}. Resolve relative dates (today, tomorrow, "
+            "this week, last week, the next N days) against this time and pass dates to tools as YYYY-MM-DD.")
+
+
 SUMMARY_PROMPT = ("Write a short, friendly weekly sustainability summary for each team from the JSON below. "
                   "Use only numbers that appear in the JSON (you may round them); end each team with its nudge.")
