@@ -13,11 +13,11 @@ from typing import Literal
 
 import typer
 
-from copilot.cli import agent, chain, demo, fleet, forecast, plan, policy, ui, users
+from copilot.cli import agent, chain, demo, fleet, forecast, mcp, plan, policy, ui, users
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="GreenOps Copilot: measure, plan, verify and tokenise compute savings.")
-for leaf in (fleet, plan, demo, forecast, chain, policy, agent, ui, users):
+for leaf in (fleet, plan, demo, forecast, chain, policy, agent, ui, users, mcp):
     leaf.register(app)
 
 
