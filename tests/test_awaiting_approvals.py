@@ -84,3 +84,23 @@ def test_an_execution_card_is_listed_until_it_is_decided(env: Settings, tmp_path
     assert [r["kind"] for r in rows] == [approvals.EXECUTE] and "nobody has decided" in str(rows[0]["detail"])
     session.decide(asked.thread_id, approved=False, user=AuthUser("alice", Role.APPROVER), reason="not now")
     assert awaiting(vdb) == []
+
+
+def test_an_execution_card_runs_the_plan_it_showed_even_after_a_newer_plan(env: Settings, tmp_path: Path) -> None:
+    simulated = tmp_path / "simulated.sqlite"
+    with Ledger(simulated, clock=FixedClock()) as ledger:
+        run_simulation(ledger, SimulationConfig(days=2, seed=5, jobs_per_day=150), telemetry=False)
+    vdb = copy_with_users(simulated, tmp_path / "ledger.sqlite", PEOPLE, lambda name: f"{name}-password-1")
+    session = CopilotSession(env, vdb)
+    session.ask("Plan the next 2 days")
+    asked = session.ask("Execute the plan")
+    shown = asked.pending_approval["plan_id"] if asked.pending_approval else None
+    assert shown is not None
+    session.ask("Plan the next day")  # another plan becomes the latest before anyone decides
+    with Ledger(vdb) as ledger:
+        newest = next(iter(ledger.db.query("SELECT plan_id FROM plans ORDER BY rowid DESC LIMIT 1")))["plan_id"]
+    assert newest != shown
+    session.decide(asked.thread_id, approved=True, user=AuthUser("alice", Role.APPROVER))
+    with Ledger(vdb) as ledger:
+        ran = {r["plan_id"] for r in ledger.db.query("SELECT DISTINCT plan_id FROM executions")}
+    assert ran == {shown}

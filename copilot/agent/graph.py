@@ -25,7 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    RemoveMessage,
+    SystemMessage,
+    ToolCall,
+    ToolMessage,
+)
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.config import get_config
 from langgraph.graph import END, START, StateGraph
@@ -139,6 +147,7 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
         question = state["messages"][state.get("turn_start", 0)]
         forbidden = forbidden_writes(str(question.content)) if isinstance(question, HumanMessage) else set()
         refusals, allowed, pending = [], [], None
+        names = {c["name"] for c in last.tool_calls}  # a plan made in this same reply is executed after it runs
         with ctx.ledger() as ledger:
             for call in last.tool_calls:
                 reason = check_call(call["name"], call["args"], tools, current,
@@ -155,6 +164,15 @@ def build_graph(chat_model: BaseChatModel, ctx: ToolContext, *, provider: str = 
                     elif pending is None:
                         pending = dict(call) | {"batch": batch}
                         continue
+                if reason is None and call["name"] == "execute" and not call["args"].get("plan_id") and \
+                        "plan" not in names:  # fixed before the card is shown: a newer plan never runs instead
+                    try:
+                        latest = planning.resolve_plan_id(ledger, None)
+                        call = ToolCall(name=call["name"], args={**call["args"], "plan_id": latest}, id=call["id"])
+                    except Exception as exc:
+                        if not is_user_error(exc):
+                            raise
+                        reason = str(exc)
                 if reason is None and call["name"] in GATED:
                     if pending is None:
                         pending = dict(call)
