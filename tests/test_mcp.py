@@ -56,6 +56,15 @@ TOOLS = {"account", "emissions", "forecast", "plan", "recommendations", "verify"
 TIMEOUT_S = 120  # a guard against a hung server only: every answer comes long before
 
 
+
+def run_in_own_loop(fn: Any, *args: Any) -> None:
+    """``anyio.run(fn, *args)`` in a thread of its own: the browser tests' Playwright (sync API, one per
+    test session) keeps an event loop running in the main thread, where anyio.run would refuse."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mcp-client") as pool:
+        pool.submit(anyio.run, fn, *args).result()
+
 def password(name: str) -> str:
     return f"{name}-password-1"
 
@@ -157,7 +166,7 @@ def stdio(verified_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Served
         vid = mintable_verification_ids(ledger, unminted_only=True)[0]
     env = server_env(home / "data")
     served = Served(db, Settings.from_env(env), ids={"vid": vid})
-    anyio.run(stdio_session, served, env)
+    run_in_own_loop(stdio_session, served, env)
     tools = served.tools()  # what the same tools say in-process, before any test decides anything
     with Ledger(db) as ledger:
         served.out["awaiting"] = ledger_view.awaiting(ledger)
@@ -377,7 +386,7 @@ async def http_session(served: Served, url: str) -> None:
 @pytest.fixture(scope="module")
 def http(http_server: tuple[Served, Process]) -> Served:
     served, process = http_server
-    anyio.run(http_session, served, process.ready["url"])
+    run_in_own_loop(http_session, served, process.ready["url"])
     return served
 
 
