@@ -29,6 +29,15 @@ def vdb(verified_db: Path, tmp_path: Path) -> Path:
     return copy_with_users(verified_db, tmp_path / "ledger.sqlite", PEOPLE, lambda name: f"{name}-password-1")
 
 
+@pytest.fixture
+def unplanned(tmp_path: Path) -> Path:
+    """A simulated fleet with PEOPLE and no plan yet."""
+    simulated = tmp_path / "simulated.sqlite"
+    with Ledger(simulated, clock=FixedClock()) as ledger:
+        run_simulation(ledger, SimulationConfig(days=2, seed=5, jobs_per_day=150), telemetry=False)
+    return copy_with_users(simulated, tmp_path / "ledger.sqlite", PEOPLE, lambda name: f"{name}-password-1")
+
+
 def awaiting(db: Path) -> list[dict[str, object]]:
     with Ledger(db) as ledger:
         return [r for r in ledger_view.decisions(ledger, show="pending") if r["state"] == ledger_view.AWAITING]
@@ -71,11 +80,8 @@ def test_asking_without_a_card_lists_nothing(env: Settings, vdb: Path) -> None:
     assert awaiting(vdb) == []
 
 
-def test_an_execution_card_is_listed_until_it_is_decided(env: Settings, tmp_path: Path) -> None:
-    simulated = tmp_path / "simulated.sqlite"
-    with Ledger(simulated, clock=FixedClock()) as ledger:
-        run_simulation(ledger, SimulationConfig(days=2, seed=5, jobs_per_day=150), telemetry=False)
-    vdb = copy_with_users(simulated, tmp_path / "ledger.sqlite", PEOPLE, lambda name: f"{name}-password-1")
+def test_an_execution_card_is_listed_until_it_is_decided(env: Settings, unplanned: Path) -> None:
+    vdb = unplanned
     session = CopilotSession(env, vdb)
     assert " 0 recommendations" not in session.ask("Plan the next 2 days").answer
     asked = session.ask("Execute the plan")
@@ -86,11 +92,8 @@ def test_an_execution_card_is_listed_until_it_is_decided(env: Settings, tmp_path
     assert awaiting(vdb) == []
 
 
-def test_an_execution_card_runs_the_plan_it_showed_even_after_a_newer_plan(env: Settings, tmp_path: Path) -> None:
-    simulated = tmp_path / "simulated.sqlite"
-    with Ledger(simulated, clock=FixedClock()) as ledger:
-        run_simulation(ledger, SimulationConfig(days=2, seed=5, jobs_per_day=150), telemetry=False)
-    vdb = copy_with_users(simulated, tmp_path / "ledger.sqlite", PEOPLE, lambda name: f"{name}-password-1")
+def test_an_execution_card_runs_the_plan_it_showed_even_after_a_newer_plan(env: Settings, unplanned: Path) -> None:
+    vdb = unplanned
     session = CopilotSession(env, vdb)
     session.ask("Plan the next 2 days")
     asked = session.ask("Execute the plan")

@@ -9,13 +9,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import AIMessage
 
 from copilot.agent import graph as graph_module
 from copilot.agent.guard import WITHHELD_NOTE
@@ -26,6 +24,7 @@ from copilot.services.approvals import rejected_mints
 from copilot.services.users import AuthError, AuthUser
 from copilot.settings import Settings
 from tests.conftest import REPO, copy_with_users
+from tests.scripted_models import Scripted
 from tools.auth import Role, hash_password
 from tools.ledger import Ledger
 from tools.ledger.plans import statuses
@@ -34,20 +33,6 @@ from tools.ledger.users import add_user as insert_user
 from tools.schemas import PolicySet
 
 pytest_plugins = ["tests.chain_fixtures"]
-
-
-class Scripted(GenericFakeChatModel):
-    """A scripted chat model that accepts tools and records what it was shown."""
-
-    seen: ClassVar[list[list[BaseMessage]]] = []
-
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Scripted:  # type: ignore[override]
-        return self
-
-    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
-                  **kwargs: Any) -> Any:
-        self.seen.append(list(messages))
-        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
 
 
 def scripted(*replies: AIMessage) -> Scripted:

@@ -11,19 +11,19 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
+from langchain_core.messages import AIMessage, SystemMessage
 
 from copilot.agent.model_call import MAX_TOOL_ROUNDS
 from copilot.agent.session import CopilotSession
 from copilot.settings import LLMSettings, Settings
 from tests.conftest import copy_with_users
+from tests.scripted_models import Scripted
 from tools.auth import Role
 from tools.chain.node import free_port
 from tools.ledger import Ledger
@@ -117,20 +117,6 @@ def test_a_server_that_never_answers_times_out_with_a_clear_answer(env: Settings
 
 
 # -- models that misbehave --------------------------------------------------------------------------
-class Scripted(GenericFakeChatModel):
-    """Replies from a script; records what it was shown."""
-
-    seen: ClassVar[list[list[BaseMessage]]] = []
-
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Scripted:  # type: ignore[override]
-        return self
-
-    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
-                  **kwargs: Any) -> Any:
-        self.seen.append(list(messages))
-        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
-
-
 def session_with(env: Settings, db: Path, replies: Iterator[AIMessage]) -> CopilotSession:
     Scripted.seen = []
     return CopilotSession(env, db, chat_model=Scripted(messages=replies))

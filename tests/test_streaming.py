@@ -6,20 +6,19 @@ the real server's streaming is in tests/test_llm_real.py."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGenerationChunk
 
 from copilot.agent.session import CopilotSession, SessionError, TurnResult
 from copilot.agent.streaming import ReleaseGate, StreamEvent
 from copilot.settings import Settings
 from tests.conftest import copy_with_users
+from tests.scripted_models import Streaming
 from tools.auth import Role
 
 pytest_plugins = ["tests.chain_fixtures"]
@@ -59,28 +58,6 @@ class TestReleaseGate:
     def test_no_sources_means_no_figure_passes(self) -> None:
         out, _ = released(["There ", "were ", "6910 ", "jobs."], sources=[])
         assert "6910" not in "".join(out)
-
-
-class Streaming(GenericFakeChatModel):
-    """Scripted replies, streamed as a model server would: words one by one, a tool call in one chunk."""
-
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Streaming:  # type: ignore[override]
-        return self
-
-    def _stream(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any
-                ) -> Iterator[ChatGenerationChunk]:
-        reply = next(self.messages)
-        reply = AIMessage(content=reply) if isinstance(reply, str) else reply
-        if reply.tool_calls:
-            yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=[
-                {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i, "type": "tool_call_chunk"}
-                for i, c in enumerate(reply.tool_calls)]))
-            return
-        for word in re.split(r"(?<= )", str(reply.content)):
-            chunk = ChatGenerationChunk(message=AIMessageChunk(content=word))
-            if run_manager is not None:
-                run_manager.on_llm_new_token(word, chunk=chunk)
-            yield chunk
 
 
 def call(name: str, args: dict[str, Any], i: int) -> AIMessage:
