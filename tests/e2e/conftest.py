@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,14 +166,21 @@ def open_page(browser: Any, app: App, user: str = "alice") -> tuple[Any, Any]:
     return context, page
 
 
-@pytest.fixture
-def page(browser: Any, app: App) -> Iterator[Any]:
-    """A session of alice, an approver."""
-    context, page = open_page(browser, app)
+@contextmanager
+def logged_in(browser: Any, app: App, user: str = "alice") -> Iterator[Any]:
+    """A page of a new UI session logged in as ``user`` (``open_page``); its context closed after."""
+    context, page = open_page(browser, app, user)
     try:
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any, app: App) -> Iterator[Any]:
+    """A session of alice, an approver."""
+    with logged_in(browser, app) as session:
+        yield session
 
 
 def screenshot(page: Any, name: str) -> Path:

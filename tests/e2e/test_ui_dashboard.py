@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from copilot.services.planning import plan_verifications
-from tests.e2e.conftest import UI_TIMEOUT_MS, App, open_page, screenshot, serve_app
+from tests.e2e.conftest import UI_TIMEOUT_MS, App, logged_in, open_page, screenshot, serve_app
 from tools.ledger import Ledger
 from tools.ledger.plans import latest_plan_id, load_plan
 from tools.ledger.queries import verified_savings_rows
@@ -66,11 +66,8 @@ def fresh_app(tmp_path_factory: pytest.TempPathFactory, app: App) -> Iterator[Ap
 @pytest.fixture
 def dash_page(browser: Any, fresh_app: App) -> Iterator[Any]:
     """A session of alice (approver) on the module's own app."""
-    context, page = open_page(browser, fresh_app)
-    try:
+    with logged_in(browser, fresh_app) as page:
         yield page
-    finally:
-        context.close()
 
 
 def axis(page: Any, plot: str, which: str) -> Any:
